@@ -1,0 +1,42 @@
+package ingest
+
+// Document is what every reader produces and the recognizer consumes: the
+// prose of the report and its tables as grids of text, with merged cells
+// already resolved. Keeping one middle step means a rendering only has to
+// be turned into text cells; finding rows by their labels, splitting
+// columns and settling numbers happen once, in the recognizer.
+type Document struct {
+	// Path names the document in errors and provenance.
+	Path string
+	// Rendering is the reader that produced it: "word_text", "html", "docx",
+	// "pdf", "pipe_text", "cell_lines", "paragraphs", "markdown", "glued_text".
+	Rendering string
+	// Lines is the running text outside tables, in reading order.
+	Lines []Line
+	// Tables are the tables in reading order. A reader that cannot see
+	// table boundaries (line-per-cell text) may return one table holding
+	// every row it found.
+	Tables []Table
+}
+
+// Line is one paragraph or line of prose.
+type Line struct {
+	Text string
+	Loc  string // "line 12", "paragraph 40", "page 2"
+}
+
+// Table is a grid of rows; rows may have different lengths when the
+// rendering drops empty cells.
+type Table struct {
+	Loc  string
+	Rows [][]Cell
+}
+
+// Cell is one table cell's text.
+type Cell struct {
+	Text string
+	Loc  string // "table 2 row 5 col 3", "line 212"
+	// Spanned marks a copy of a merged cell (rowspan/colspan/vMerge) placed
+	// so that columns line up; it is a label, never a value of its own.
+	Spanned bool
+}
