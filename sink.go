@@ -1,0 +1,43 @@
+package gongkai
+
+import "context"
+
+// Parsed is a report read from one file, ready to store.
+type Parsed struct {
+	Report    *Report
+	Path      string // as given by the user, for messages and the reports table
+	Hash      string // sha256 of the file's bytes, lower-case hex
+	Rendering string // the reader that read it: word_text, html, docx...
+}
+
+// Outcome is what storing one report did.
+type Outcome string
+
+const (
+	// Added: a report for this body and year was not stored before.
+	Added Outcome = "added"
+	// Unchanged: the same file (same hash) is already stored; nothing written.
+	Unchanged Outcome = "unchanged"
+	// Replaced: another file for the same body and year was stored and has
+	// been replaced by this one.
+	Replaced Outcome = "replaced"
+)
+
+// Sink stores batches of reports. Each batch is stored whole or not at all;
+// the outcomes are in batch order. The store implements it; ingest only
+// knows this interface, so parsing never links DuckDB.
+type Sink interface {
+	Put(ctx context.Context, batch []Parsed) ([]Outcome, error)
+}
+
+// Result is a tabular answer (a rollup, a query), small enough to hold in
+// memory and render. Large exports stream through the store instead.
+type Result struct {
+	Columns []string
+	// Types are the database type names of the columns (BIGINT, VARCHAR,
+	// DECIMAL(18,6)...), so renderers can right-align numbers.
+	Types []string
+	Rows  [][]any
+	// Truncated is set when a row cap cut the result short.
+	Truncated bool
+}
