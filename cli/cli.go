@@ -1,0 +1,153 @@
+// Package cli is gongkai's command line: one file per subcommand, each with
+// its own flag set, usage text and examples. main only calls Run, and tests
+// call Run with buffers instead of forking a process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"gongkai"
+)
+
+// Env is what a command may touch: its streams and the arguments after the
+// subcommand name. Commands never call os.Exit or read os.Args.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads the environment (os.Getenv in main, a map in tests).
+	Getenv func(string) string
+}
+
+// command is one subcommand. run returns nil on success; an error is
+// printed as "Error: ..." with its hint, and gives exit status 1 (2 for
+// usage errors). A command that has already reported per-file failures and
+// only needs a non-zero status returns errSilent.
+type command struct {
+	name    string
+	summary string
+	// usage is the full help: synopsis, description and examples.
+	usage string
+	run   func(ctx context.Context, env *Env, args []string) error
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) {
+	if _, dup := commands[c.name]; dup {
+		panic("cli: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+// errSilent asks for exit status 1 without printing anything more.
+var errSilent = errors.New("failed")
+
+// usageError marks bad flags or arguments (exit status 2).
+func usageError(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", gongkai.ErrUsage, fmt.Sprintf(format, a...))
+}
+
+// Run executes gongkai with args (without the program name) and returns
+// the process exit status.
+func Run(ctx context.Context, args []string, env *Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) > 1 && args[0] == "help" {
+			if c, ok := commands[args[1]]; ok {
+				fmt.Fprint(env.Stdout, c.usage)
+				return 0
+			}
+		}
+		printHelp(env.Stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(env.Stderr, "Error: unknown command %q\nTry: gongkai --help\n", args[0])
+		return 2
+	}
+	err := c.run(ctx, env, args[1:])
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, pflag.ErrHelp):
+		return 0
+	case errors.Is(err, errSilent):
+		return 1
+	}
+	fmt.Fprintf(env.Stderr, "Error: %v\n", err)
+	if hint := gongkai.HintOf(err); hint != "" {
+		fmt.Fprintf(env.Stderr, "Try: %s\n", hint)
+	} else if errors.Is(err, gongkai.ErrUsage) {
+		fmt.Fprintf(env.Stderr, "Try: gongkai %s --help\n", c.name)
+	}
+	if errors.Is(err, gongkai.ErrUsage) {
+		return 2
+	}
+	return 1
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, `gongkai — analytics for 政府信息公开工作年度报告 (government information-disclosure annual reports)
+
+Usage: gongkai <command> [flags] [args]
+
+Commands:
+`)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprint(w, `
+Run 'gongkai <command> --help' for a command's flags and examples.
+Start with 'gongkai demo'.
+`)
+}
+
+// newFlags returns a flag set whose usage prints the command's help text
+// followed by its flags.
+func newFlags(c *command, env *Env) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(c.name, pflag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.SortFlags = false
+	fs.Usage = func() {
+		fmt.Fprint(env.Stdout, strings.TrimRight(c.usage, "\n")+"\n\nFlags:\n")
+		fs.SetOutput(env.Stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(env.Stderr)
+	}
+	return fs
+}
+
+// parseFlags parses args, turning pflag's errors into usage errors.
+func parseFlags(fs *pflag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return usageError("%v", err)
+	}
+	return nil
+}
+
+// dbFlag adds the common --db flag.
+func dbFlag(fs *pflag.FlagSet) *string {
+	return fs.String("db", "./gongkai.duckdb", "the DuckDB database file")
+}
