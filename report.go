@@ -41,12 +41,36 @@ type Report struct {
 	// keys (disclosed_items, wechat_posts...). Absent keys were not found.
 	Narrative map[string]Num
 
+	// Body says who wrote the report, as resolved against the divisions of
+	// China; zero when unresolved (the store keeps NULLs, never a guess).
+	Body Body
+
 	Findings []Finding
 
 	// Provenance says where each cell came from, by cell path. Readers fill
 	// it; it is not part of the record's JSON.
 	Provenance map[string]Source
 }
+
+// Body places a report's author in the administrative divisions.
+type Body struct {
+	// DivisionCode is the GB/T 2260 code (6 digits) of the county-level
+	// division, or the 9-digit statistical code of the township.
+	DivisionCode string `json:"division_code,omitempty"`
+	Province     string `json:"province,omitempty"`
+	City         string `json:"city,omitempty"`
+	County       string `json:"county,omitempty"`
+	Township     string `json:"township,omitempty"`
+	// Type is township_government, street_office, county_government,
+	// county_department, city_government, city_department...
+	Type string `json:"body_type,omitempty"`
+	// Aggregate marks a whole-area report (全区/全市 totals): compared with
+	// the sum of its parts (R9), never summed with them.
+	Aggregate bool `json:"aggregate,omitempty"`
+}
+
+// IsZero reports whether nothing is known of the body.
+func (b Body) IsZero() bool { return b == Body{} }
 
 // Source locates a value in its document: Loc is reader-specific ("line
 // 212", "table 2 row 5 col 3") and Raw is the text as written.
@@ -279,7 +303,16 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		b.WriteByte(':')
 		b.WriteString(jsonNum(r.Narrative[k]))
 	}
-	b.WriteString(`},"findings":`)
+	b.WriteString(`}`)
+	if !r.Body.IsZero() {
+		enc, err := json.Marshal(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`,"body":`)
+		b.Write(enc)
+	}
+	b.WriteString(`,"findings":`)
 	f := r.Findings
 	if f == nil {
 		f = []Finding{}
@@ -311,6 +344,7 @@ type reportJSON struct {
 	Applications     map[string][]Num          `json:"applications"`
 	ReviewLitigation map[string]map[string]Num `json:"review_litigation"`
 	Narrative        map[string]Num            `json:"narrative"`
+	Body             Body                      `json:"body"`
 	Findings         []Finding                 `json:"findings"`
 	Provenance       map[string]Source         `json:"provenance"`
 }
@@ -358,6 +392,7 @@ func (r *Report) UnmarshalJSON(data []byte) error {
 	for k, val := range w.Narrative {
 		out.Narrative[k] = val
 	}
+	out.Body = w.Body
 	out.Findings = w.Findings
 	for k, s := range w.Provenance {
 		out.Provenance[k] = s

@@ -1,0 +1,41 @@
+package gongkai
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// The truth files of the real corpus are records in the §5 shape: each
+// must read, and write back to a record that reads to the same cells.
+func TestReportJSONRoundTripOnCorpusTruth(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "shared", "corpus", "truth", "*.json"))
+	if len(files) == 0 {
+		t.Fatal("no truth files found beside the checkout (../shared/corpus/truth)")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r Report
+		if err := json.Unmarshal(data, &r); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out, err := json.Marshal(&r)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		var back Report
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("%s: re-read: %v", f, err)
+		}
+		a, b := r.Cells(), back.Cells()
+		for i := range a {
+			if a[i].Value != b[i].Value {
+				t.Errorf("%s: %s: %v != %v", f, a[i].Path(), a[i].Value, b[i].Value)
+			}
+		}
+	}
+}
