@@ -1,0 +1,338 @@
+// Package sql is gongkai's store: an embedded DuckDB file holding the
+// reports, their cells in long form and their findings. It is the only
+// package that imports the DuckDB driver; everything else talks to it
+// through Store and gongkai.Result.
+//
+// The schema lives in embedded, numbered .sql files (schema/*.sql) that
+// Open applies in order, each once, inside one transaction.
+package sql
+
+import (
+	"context"
+	stdsql "database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"gongkai"
+)
+
+//go:embed schema/*.sql
+var schemaFS embed.FS
+
+// Store is an open gongkai database. It is safe for concurrent use; writes
+// (Put) are serialized, since DuckDB allows one writing process and its
+// transactions conflict on the same rows.
+type Store struct {
+	db        *stdsql.DB
+	connector *duckdb.Connector
+	path      string
+	readOnly  bool
+	writeMu   sync.Mutex
+}
+
+// Open opens (creating if needed) the database at path for reading and
+// writing, applies pending migrations and refreshes the cell labels. When
+// another process holds the file, it returns an error wrapping
+// gongkai.ErrDatabaseBusy that names the holder's PID.
+func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, false)
+}
+
+// OpenReadOnly opens an existing database for queries only. Several
+// read-only processes may share a file; a writer may not hold it meanwhile
+// (gongkai.ErrDatabaseBusy). In one process, close a read-write Store on
+// the same file before opening it read-only: DuckDB refuses two differently
+// configured handles on one file.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, true)
+}
+
+func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
+	op := "open"
+	dsn := path
+	if readOnly {
+		op = "open read-only"
+		dsn += "?access_mode=read_only"
+	}
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, &gongkai.Error{Op: op, Path: path, Err: fmt.Errorf("%w: database path must be a plain file name without ? or #", gongkai.ErrUsage)}
+	}
+	c, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		e := classify(op, path, err)
+		if readOnly && !errors.Is(e, gongkai.ErrDatabaseBusy) {
+			var ge *gongkai.Error
+			if errors.As(e, &ge) && strings.Contains(err.Error(), "does not exist") {
+				ge.Hint = "create the database first with 'gongkai ingest --db " + path + " FILES'"
+			}
+		}
+		return nil, e
+	}
+	s := &Store{db: stdsql.OpenDB(c), connector: c, path: path, readOnly: readOnly}
+	if readOnly {
+		err = s.checkVersion(ctx)
+	} else {
+		err = s.migrate(ctx)
+	}
+	if err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close releases the database file.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return classify("close", s.path, err)
+	}
+	return nil
+}
+
+// Path returns the database file the store was opened on.
+func (s *Store) Path() string { return s.path }
+
+// DB returns the shared connection pool, for this package's other files
+// (rollups, rules, export) and their tests.
+func (s *Store) DB() *stdsql.DB { return s.db }
+
+// migration is one numbered schema file.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations lists the embedded schema files in version order.
+func migrations() ([]migration, error) {
+	names, err := fs.Glob(schemaFS, "schema/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, n := range names {
+		base := path.Base(n)
+		num, _, _ := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("schema file %s: name must start with its version number", base)
+		}
+		b, err := schemaFS.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{v, strings.TrimSuffix(base, ".sql"), string(b)})
+	}
+	slices.SortFunc(out, func(a, b migration) int { return a.version - b.version })
+	for i := 1; i < len(out); i++ {
+		if out[i].version == out[i-1].version {
+			return nil, fmt.Errorf("schema files %s and %s share version %d", out[i-1].name, out[i].name, out[i].version)
+		}
+	}
+	return out, nil
+}
+
+// SchemaVersion is the newest migration this build knows.
+func SchemaVersion() int {
+	ms, err := migrations()
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+// migrate applies the pending migrations and refills cell_labels, all in
+// one transaction: a crash leaves the database at the previous version.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return &gongkai.Error{Op: "migrate", Path: s.path, Err: err}
+	}
+	return s.inTx(ctx, "migrate", func(conn *stdsql.Conn) error {
+		if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    INTEGER PRIMARY KEY,
+			name       VARCHAR NOT NULL,
+			applied_at TIMESTAMPTZ NOT NULL)`); err != nil {
+			return err
+		}
+		applied := map[int]bool{}
+		rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+		if err != nil {
+			return err
+		}
+		newest := 0
+		for rows.Next() {
+			var v int
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return err
+			}
+			applied[v] = true
+			newest = max(newest, v)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if known := ms[len(ms)-1].version; newest > known {
+			return &gongkai.Error{Op: "migrate", Path: s.path,
+				Err:  fmt.Errorf("database schema version %d is newer than this gongkai (%d)", newest, known),
+				Hint: "use a newer gongkai build, or another --db file"}
+		}
+		for _, m := range ms {
+			if applied[m.version] {
+				continue
+			}
+			if _, err := conn.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if _, err := conn.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, ?)`,
+				m.version, m.name, time.Now().UTC()); err != nil {
+				return err
+			}
+		}
+		return refillLabels(ctx, conn)
+	})
+}
+
+// checkVersion makes sure a read-only database has this build's schema.
+func (s *Store) checkVersion(ctx context.Context) error {
+	var v stdsql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v)
+	if err != nil {
+		var de *duckdb.Error
+		if errors.As(err, &de) && de.Type == duckdb.ErrorTypeCatalog {
+			return &gongkai.Error{Op: "open read-only", Path: s.path,
+				Err:  fmt.Errorf("%w: not a gongkai database (no schema_migrations table)", gongkai.ErrNotFound),
+				Hint: "create it with 'gongkai ingest --db " + s.path + " FILES'"}
+		}
+		return classify("open read-only", s.path, err)
+	}
+	want := SchemaVersion()
+	switch {
+	case int(v.Int64) < want:
+		return &gongkai.Error{Op: "open read-only", Path: s.path,
+			Err:  fmt.Errorf("database schema version %d is older than this gongkai (%d)", v.Int64, want),
+			Hint: "run 'gongkai ingest --db " + s.path + "' once (with no files) to migrate it"}
+	case int(v.Int64) > want:
+		return &gongkai.Error{Op: "open read-only", Path: s.path,
+			Err:  fmt.Errorf("database schema version %d is newer than this gongkai (%d)", v.Int64, want),
+			Hint: "use a newer gongkai build"}
+	}
+	return nil
+}
+
+// refillLabels rewrites cell_labels from the Go layouts, so the views'
+// labels always equal what readers and the generator use.
+func refillLabels(ctx context.Context, conn *stdsql.Conn) error {
+	if _, err := conn.ExecContext(ctx, `DELETE FROM cell_labels`); err != nil {
+		return err
+	}
+	return withAppender(conn, "cell_labels", func(a *duckdb.Appender) error {
+		for _, v := range gongkai.Versions {
+			l := gongkai.LayoutOf(v)
+			for i, it := range l.Active {
+				for j, m := range it.Metrics {
+					if err := a.AppendRow(string(v), gongkai.SecActive, it.Key, m.Key, it.Label, m.Label,
+						it.Block, int32(i+1), int32(j+1), m.Kind.String()); err != nil {
+						return err
+					}
+				}
+			}
+			for i, r := range l.Rows {
+				var group any
+				if r.Group != "" {
+					group = r.Group
+				}
+				for j, c := range l.Columns {
+					if err := a.AppendRow(string(v), gongkai.SecApplications, r.Key, c.Key, r.Label, c.Label,
+						group, int32(i+1), int32(j+1), gongkai.Count.String()); err != nil {
+						return err
+					}
+				}
+			}
+			for i, b := range l.ReviewBlocks {
+				for j, c := range l.ReviewColumns {
+					if err := a.AppendRow(string(v), gongkai.SecReview, b.Key, c.Key, b.Label, c.Label,
+						nil, int32(i+1), int32(j+1), gongkai.Count.String()); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// inTx runs f on one connection inside BEGIN … COMMIT, rolling back when
+// f fails or ctx ends. An explicit transaction on a dedicated connection
+// (rather than database/sql's Tx) lets the Appender, which needs the raw
+// driver connection, write inside the same transaction.
+func (s *Store) inTx(ctx context.Context, op string, f func(conn *stdsql.Conn) error) (err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return classify(op, s.path, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
+		return classify(op, s.path, err)
+	}
+	defer func() {
+		if err != nil {
+			// Roll back on a fresh context: ctx may be the reason we stop.
+			if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+				// The connection's state is unknown: drop it from the pool.
+				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}
+	}()
+	if err := f(conn); err != nil {
+		var ge *gongkai.Error
+		if errors.As(err, &ge) {
+			return err
+		}
+		return classify(op, s.path, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return classify(op, s.path, err)
+	}
+	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+		return classify(op, s.path, err)
+	}
+	return nil
+}
+
+// withAppender runs f with an Appender on table over conn's raw driver
+// connection, so the rows join conn's open transaction, and closes
+// (flushes) it.
+func withAppender(conn *stdsql.Conn, table string, f func(a *duckdb.Appender) error) error {
+	return conn.Raw(func(dc any) error {
+		raw, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("appender: unexpected driver connection %T", dc)
+		}
+		a, err := duckdb.NewAppenderFromConn(raw, "", table)
+		if err != nil {
+			return fmt.Errorf("appender on %s: %w", table, err)
+		}
+		if err := f(a); err != nil {
+			_ = a.Close()
+			return fmt.Errorf("appending to %s: %w", table, err)
+		}
+		if err := a.Close(); err != nil {
+			return fmt.Errorf("flushing %s: %w", table, err)
+		}
+		return nil
+	})
+}
