@@ -1,0 +1,347 @@
+package division
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"gongkai"
+)
+
+// RuleDiv names findings about who wrote a report.
+const RuleDiv = "DIV"
+
+// Body types. A county-level division's own government and its offices
+// are county_government; its bureaus, commissions and centres are
+// county_department. Whole-area reports get the level's _aggregate type.
+const (
+	TownshipGovernment = "township_government"
+	StreetOffice       = "street_office"
+	TownshipDepartment = "township_department"
+	CountyGovernment   = "county_government"
+	CountyDepartment   = "county_department"
+	CityGovernment     = "city_government"
+	CityDepartment     = "city_department"
+	ProvinceGovernment = "province_government"
+	ProvinceDepartment = "province_department"
+	CountyAggregate    = "county_aggregate"
+	CityAggregate      = "city_aggregate"
+	ProvinceAggregate  = "province_aggregate"
+)
+
+// BodyTypes lists every body type, for validating manifests.
+var BodyTypes = []string{
+	TownshipGovernment, StreetOffice, TownshipDepartment,
+	CountyGovernment, CountyDepartment, CityGovernment, CityDepartment,
+	ProvinceGovernment, ProvinceDepartment,
+	CountyAggregate, CityAggregate, ProvinceAggregate,
+}
+
+// Hint narrows a resolution.
+type Hint struct {
+	// District is a division name or code (ingest --district): the report
+	// lies within it. A name that is ambiguous or unknown is ignored with a
+	// finding.
+	District string
+	// DivisionCode and BodyType come from a manifest: when DivisionCode is
+	// set it is taken as given (checked against the data) instead of
+	// reading the organization's name.
+	DivisionCode string
+	BodyType     string
+}
+
+// chain is one reading of an organization's name: the divisions matched
+// from its start, and where the matched text ends.
+type chain struct {
+	nodes []*node
+	end   int
+}
+
+func (c chain) last() *node {
+	if len(c.nodes) == 0 {
+		return nil
+	}
+	return c.nodes[len(c.nodes)-1]
+}
+
+// chains reads s from its start as a sequence of divisions, each inside the
+// previous one, always taking the longest name that matches. Several
+// divisions with the same name give several chains.
+func (r *Resolver) chains(s string, scope *node) []chain {
+	var out []chain
+	r.walk(s, 0, scope, nil, &out)
+	return out
+}
+
+func (r *Resolver) walk(s string, p int, scope *node, acc []*node, out *[]chain) {
+	var best []*node
+	bestLen := 0
+	rest := s[p:]
+	// Try prefixes from the longest down, at rune boundaries.
+	lim := min(len(rest), r.maxName)
+	for l := lim; l > 0 && best == nil; l-- {
+		if l < len(rest) && !utf8.RuneStart(rest[l]) {
+			continue
+		}
+		for _, n := range r.byName[rest[:l]] {
+			if scope != nil && (n.level <= scope.level || !n.under(scope)) {
+				continue
+			}
+			best = append(best, n)
+		}
+		bestLen = l
+	}
+	// A city and its one county-level division of the same name (东莞市):
+	// keep the higher.
+	if len(best) > 1 {
+		var keep []*node
+		for _, n := range best {
+			dominated := false
+			for _, m := range best {
+				if m != n && n.under(m) {
+					dominated = true
+				}
+			}
+			if !dominated {
+				keep = append(keep, n)
+			}
+		}
+		best = keep
+	}
+	if len(best) == 0 {
+		*out = append(*out, chain{nodes: append([]*node(nil), acc...), end: p})
+		return
+	}
+	for _, n := range best {
+		r.walk(s, p+bestLen, n, append(acc, n), out)
+	}
+}
+
+// pathTo returns the nodes from the province down to n.
+func pathTo(n *node) []*node {
+	var out []*node
+	for m := n; m != nil; m = m.parent {
+		out = append(out, m)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+func divFinding(msg string) gongkai.Finding {
+	return gongkai.Finding{Rule: RuleDiv, Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
+		Where: gongkai.Paths{"organization"}, Message: msg}
+}
+
+var (
+	parenRe = regexp.MustCompile(`\([^()]*\)`)
+	// A township named in the text but not found in the data: the rest of
+	// the name is exactly "<name><suffix>[人民政府|政府|办事处]".
+	townTextRe   = regexp.MustCompile(`^(\p{Han}{1,10}?)(街道|镇|乡|苏木)(人民政府|政府|办事处|党政办公室|党政办)?$`)
+	officeTextRe = regexp.MustCompile(`^(\p{Han}{1,10}?)办事处$`)
+	aggregateRe  = regexp.MustCompile(`全区|全市|全县|全旗|全州|全省|汇总`)
+)
+
+// governmentRest is what follows a division's name when the report is the
+// government's own (its office writes it).
+var governmentRest = map[string]bool{
+	"": true, "人民政府": true, "政府": true, "人民政府办公室": true, "政府办公室": true,
+	"人民政府办公厅": true, "政府办公厅": true, "行政公署": true, "人民政府办事处": true,
+}
+
+var townshipGovRest = map[string]bool{
+	"": true, "人民政府": true, "政府": true, "办事处": true, "街道办事处": true,
+	"人民政府办公室": true, "党政办公室": true, "党政办": true,
+}
+
+// Resolve places the author of a report. The organization's name is read
+// from its start as divisions nested in each other (威海市 文登区 泽库镇),
+// the rest of the name gives the body type (人民政府, 办事处, 教育和体育局).
+// hint.District narrows same-name divisions and places names that give no
+// division at all (教育和体育局 with --district 文登区).
+//
+// When the author cannot be placed, or could be several divisions, the
+// Body is zero and a finding (rule DIV, warning, uncertain) says why:
+// nothing is guessed. A township named in the text but missing from the
+// data keeps its name, the county's code, and a finding.
+func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Finding) {
+	if hint.DivisionCode != "" {
+		return r.resolveCode(org, hint)
+	}
+	var findings []gongkai.Finding
+	s := normalize(org)
+	// Parenthesized notes ((办公室), (全区汇总)) are read for the body type
+	// and the aggregate mark, not for places.
+	notes := strings.Join(parenRe.FindAllString(s, -1), "")
+	s = parenRe.ReplaceAllString(s, "")
+	aggregate := aggregateRe.MatchString(s) || aggregateRe.MatchString(notes)
+	s = aggregateRe.ReplaceAllString(s, "")
+
+	var scope *node
+	if hint.District != "" {
+		n, err := r.district(hint.District)
+		if err != nil {
+			findings = append(findings, divFinding(fmt.Sprintf("district hint %q not used: %v", hint.District, err)))
+		} else {
+			scope = n
+		}
+	}
+
+	cands := r.chains(s, nil)
+	if scope != nil {
+		var keep []chain
+		for _, c := range cands {
+			if l := c.last(); l != nil && (l.under(scope) || scope.under(l)) {
+				// The text may stop above the hint (威海市 with hint 文登区):
+				// the hint is deeper, so read on from it.
+				if scope.under(l) && scope != l {
+					continue
+				}
+				keep = append(keep, c)
+			}
+		}
+		for _, c := range r.chains(s, scope) {
+			c.nodes = append(pathTo(scope), c.nodes...)
+			keep = append(keep, c)
+		}
+		cands = keep
+	}
+	// The reading that explains the most text wins; a tie between different
+	// divisions is ambiguous.
+	bestEnd := -1
+	var best []chain
+	for _, c := range cands {
+		if len(c.nodes) == 0 {
+			continue
+		}
+		switch {
+		case c.end > bestEnd:
+			bestEnd, best = c.end, []chain{c}
+		case c.end == bestEnd:
+			best = append(best, c)
+		}
+	}
+	var lasts []*node
+	for _, c := range best {
+		lasts = append(lasts, c.last())
+	}
+	lasts = dedupe(lasts)
+	switch {
+	case len(lasts) == 0:
+		return gongkai.Body{}, append(findings, divFinding(fmt.Sprintf(
+			"organization %q names no known division; give --district or a manifest", org)))
+	case len(lasts) > 1:
+		return gongkai.Body{}, append(findings, divFinding(fmt.Sprintf(
+			"organization %q is ambiguous: %s; give --district or a manifest", org, r.describe(lasts))))
+	}
+	n := lasts[0]
+	rest := s[bestEnd:]
+	body := bodyOf(n)
+	body.Aggregate = aggregate
+
+	// A township in the text that the data does not have.
+	if n.level < Township && n.level >= City && !aggregate {
+		if m := townTextRe.FindStringSubmatch(rest); m != nil && m[1] != "" {
+			body.Township = m[1] + m[2]
+			body.Type = TownshipGovernment
+			if m[2] == "街道" || m[3] == "办事处" {
+				body.Type = StreetOffice
+			}
+			return body, append(findings, divFinding(fmt.Sprintf(
+				"township %s is not in the divisions data under %s; kept the name, code %s is the %s's",
+				body.Township, r.FullName(n.code), body.DivisionCode, n.level)))
+		}
+		if m := officeTextRe.FindStringSubmatch(rest); m != nil && !strings.HasSuffix(m[1], "人民政府") {
+			body.Township = m[1] + "办事处"
+			body.Type = StreetOffice
+			return body, append(findings, divFinding(fmt.Sprintf(
+				"township %s is not in the divisions data under %s; kept the name, code %s is the %s's",
+				body.Township, r.FullName(n.code), body.DivisionCode, n.level)))
+		}
+	}
+	body.Type = bodyType(n, rest, aggregate)
+	return body, findings
+}
+
+func bodyType(n *node, rest string, aggregate bool) string {
+	gov := governmentRest[rest]
+	switch n.level {
+	case Township:
+		if townshipGovRest[rest] {
+			if strings.HasSuffix(n.name, "街道") || strings.HasSuffix(n.name, "办事处") || strings.Contains(rest, "办事处") {
+				return StreetOffice
+			}
+			return TownshipGovernment
+		}
+		return TownshipDepartment
+	case County:
+		switch {
+		case aggregate:
+			return CountyAggregate
+		case gov:
+			return CountyGovernment
+		}
+		return CountyDepartment
+	case City:
+		switch {
+		case aggregate:
+			return CityAggregate
+		case gov:
+			return CityGovernment
+		}
+		return CityDepartment
+	case Province:
+		switch {
+		case aggregate:
+			return ProvinceAggregate
+		case gov:
+			return ProvinceGovernment
+		}
+		return ProvinceDepartment
+	}
+	return ""
+}
+
+// resolveCode takes a manifest's code and body type, checking the code.
+func (r *Resolver) resolveCode(org string, hint Hint) (gongkai.Body, []gongkai.Finding) {
+	n := r.lookup(hint.DivisionCode)
+	if n == nil {
+		return gongkai.Body{}, []gongkai.Finding{divFinding(fmt.Sprintf(
+			"manifest division code %q for %q is not in the divisions data", hint.DivisionCode, org))}
+	}
+	body := bodyOf(n)
+	body.Type = hint.BodyType
+	if body.Type == "" {
+		s := normalize(org)
+		body.Aggregate = aggregateRe.MatchString(s)
+		s = aggregateRe.ReplaceAllString(parenRe.ReplaceAllString(s, ""), "")
+		// Read the body type from the name's tail after the division's name.
+		rest := s
+		if i := strings.LastIndex(s, n.name); i >= 0 {
+			rest = s[i+len(n.name):]
+		}
+		body.Type = bodyType(n, rest, body.Aggregate)
+	}
+	if strings.HasSuffix(body.Type, "_aggregate") {
+		body.Aggregate = true
+	}
+	return body, nil
+}
+
+// LevelOf returns the level of a body type's division: township types are
+// Township, county types County and so on; Nation for an unknown type.
+func LevelOf(bodyType string) Level {
+	switch {
+	case strings.HasPrefix(bodyType, "township_"), bodyType == StreetOffice:
+		return Township
+	case strings.HasPrefix(bodyType, "county_"):
+		return County
+	case strings.HasPrefix(bodyType, "city_"):
+		return City
+	case strings.HasPrefix(bodyType, "province_"):
+		return Province
+	}
+	return Nation
+}
