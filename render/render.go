@@ -1,0 +1,336 @@
+// Package render writes a gongkai.Result for people and programs: a
+// terminal table (Chinese text aligned by display width, numbers
+// right-aligned), CSV, a JSON array of objects or JSON lines.
+package render
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"gongkai"
+)
+
+// Format names an output format.
+type Format string
+
+const (
+	Table     Format = "table"
+	CSV       Format = "csv"
+	JSON      Format = "json"
+	JSONLines Format = "jsonl"
+)
+
+// Formats lists the accepted format names, for usage texts.
+var Formats = []Format{Table, CSV, JSON, JSONLines}
+
+// ParseFormat accepts a format name; the error wraps gongkai.ErrUsage.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats {
+		if string(f) == s {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("%w: unknown format %q (want table, csv, json or jsonl)", gongkai.ErrUsage, s)
+}
+
+// Write renders res to w in format f.
+func Write(w io.Writer, res *gongkai.Result, f Format) error {
+	if res == nil {
+		res = &gongkai.Result{}
+	}
+	switch f {
+	case Table, "":
+		return WriteTable(w, res)
+	case CSV:
+		return WriteCSV(w, res)
+	case JSON:
+		return WriteJSON(w, res)
+	case JSONLines:
+		return WriteJSONLines(w, res)
+	}
+	return fmt.Errorf("%w: unknown format %q", gongkai.ErrUsage, f)
+}
+
+// WriteTable draws res as a bordered table. NULL shows as an empty cell;
+// numeric columns are right-aligned. tablewriter measures Chinese
+// characters as two columns wide; its East-Asian option (ambiguous-width
+// characters as wide) stays off, since it widens the border characters.
+func WriteTable(w io.Writer, res *gongkai.Result) error {
+	align := make([]tw.Align, len(res.Columns))
+	for i := range res.Columns {
+		align[i] = tw.AlignLeft
+		if isNumericColumn(res, i) {
+			align[i] = tw.AlignRight
+		}
+	}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithEastAsian(tw.Off),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
+	header := make([]any, len(res.Columns))
+	for i, c := range res.Columns {
+		header[i] = cleanCell(c)
+	}
+	t.Header(header...)
+	for _, row := range res.Rows {
+		cells := make([]string, len(res.Columns))
+		for i := range cells {
+			if i < len(row) {
+				cells[i] = cleanCell(Text(row[i], typeOf(res, i)))
+			}
+		}
+		if err := t.Append(cells); err != nil {
+			return fmt.Errorf("render table: %w", err)
+		}
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("render table: %w", err)
+	}
+	if res.Truncated {
+		_, err := fmt.Fprintf(w, "(%d rows shown; the result was cut at the row limit)\n", len(res.Rows))
+		return err
+	}
+	return nil
+}
+
+// cleanCell keeps a cell on one line: line breaks and tabs would break the
+// table's borders.
+func cleanCell(s string) string {
+	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s)
+}
+
+// WriteCSV writes a header line and one record per row; NULL is an empty
+// field.
+func WriteCSV(w io.Writer, res *gongkai.Result) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(res.Columns); err != nil {
+		return fmt.Errorf("render csv: %w", err)
+	}
+	rec := make([]string, len(res.Columns))
+	for _, row := range res.Rows {
+		for i := range rec {
+			rec[i] = ""
+			if i < len(row) {
+				rec[i] = Text(row[i], typeOf(res, i))
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("render csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("render csv: %w", err)
+	}
+	return nil
+}
+
+// WriteJSON writes an array of objects, keys in column order, numbers as
+// JSON numbers (exact decimals keep their digits), NULL as null.
+func WriteJSON(w io.Writer, res *gongkai.Result) error {
+	var b bytes.Buffer
+	b.WriteString("[")
+	for n, row := range res.Rows {
+		if n > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n  ")
+		if err := writeObject(&b, res, row); err != nil {
+			return err
+		}
+	}
+	if len(res.Rows) > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString("]\n")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// WriteJSONLines writes one JSON object per row and line.
+func WriteJSONLines(w io.Writer, res *gongkai.Result) error {
+	var b bytes.Buffer
+	for _, row := range res.Rows {
+		b.Reset()
+		if err := writeObject(&b, res, row); err != nil {
+			return err
+		}
+		b.WriteString("\n")
+		if _, err := w.Write(b.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeObject(b *bytes.Buffer, res *gongkai.Result, row []any) error {
+	b.WriteString("{")
+	for i, c := range res.Columns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		k, _ := json.Marshal(c)
+		b.Write(k)
+		b.WriteString(": ")
+		var v any
+		if i < len(row) {
+			v = row[i]
+		}
+		if err := writeValue(b, v, typeOf(res, i)); err != nil {
+			return fmt.Errorf("render json: column %s: %w", c, err)
+		}
+	}
+	b.WriteString("}")
+	return nil
+}
+
+func writeValue(b *bytes.Buffer, v any, typ string) error {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+		return nil
+	case gongkai.Num:
+		if !x.Valid() {
+			b.WriteString("null")
+			return nil
+		}
+		b.WriteString(x.String())
+		return nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			// JSON has no NaN or infinity; keep the value as text.
+			s, _ := json.Marshal(strconv.FormatFloat(x, 'g', -1, 64))
+			b.Write(s)
+			return nil
+		}
+	case string:
+		// DECIMAL or HUGEINT values too wide for int64 arrive as text.
+		if isNumericType(typ) && isNumberText(x) {
+			b.WriteString(x)
+			return nil
+		}
+	case time.Time, []byte:
+		s, _ := json.Marshal(Text(x, typ))
+		b.Write(s)
+		return nil
+	}
+	s, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b.Write(s)
+	return nil
+}
+
+// Text formats one value for a table or CSV cell: NULL is "", dates are
+// YYYY-MM-DD, timestamps RFC 3339, decimals keep their exact digits.
+func Text(v any, typ string) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	case gongkai.Num:
+		if !x.Valid() {
+			return ""
+		}
+		return x.String()
+	case time.Time:
+		if strings.EqualFold(typ, "DATE") {
+			return x.Format(time.DateOnly)
+		}
+		return x.Format(time.RFC3339Nano)
+	case []byte:
+		if utf8.Valid(x) {
+			return string(x)
+		}
+		return `\x` + hex.EncodeToString(x)
+	case []any, map[string]any:
+		s, err := json.Marshal(x)
+		if err != nil {
+			return fmt.Sprint(x)
+		}
+		return string(s)
+	case fmt.Stringer:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}
+
+func typeOf(res *gongkai.Result, i int) string {
+	if i < len(res.Types) {
+		return res.Types[i]
+	}
+	return ""
+}
+
+// isNumericColumn decides from the column's database type, or, without
+// one, from its values.
+func isNumericColumn(res *gongkai.Result, i int) bool {
+	if t := typeOf(res, i); t != "" {
+		return isNumericType(t)
+	}
+	seen := false
+	for _, row := range res.Rows {
+		if i >= len(row) || row[i] == nil {
+			continue
+		}
+		switch row[i].(type) {
+		case int64, int, float64, gongkai.Num:
+			seen = true
+		default:
+			return false
+		}
+	}
+	return seen
+}
+
+func isNumericType(t string) bool {
+	t = strings.ToUpper(t)
+	if strings.HasPrefix(t, "DECIMAL") || strings.HasPrefix(t, "NUMERIC") {
+		return true
+	}
+	switch t {
+	case "TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT",
+		"UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT",
+		"FLOAT", "REAL", "DOUBLE":
+		return true
+	}
+	return false
+}
+
+// isNumberText reports whether s is a plain decimal number that may be
+// written into JSON unquoted.
+func isNumberText(s string) bool {
+	if s == "" {
+		return false
+	}
+	return json.Valid([]byte(s)) && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '-' || r == '.' || r == 'e' || r == 'E' || r == '+' || (r >= '0' && r <= '9'))
+	}) < 0
+}
