@@ -336,3 +336,12 @@ func withAppender(conn *stdsql.Conn, table string, f func(a *duckdb.Appender) er
 		return nil
 	})
 }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
