@@ -1,5 +1,7 @@
 package ingest
 
+import "gongkai"
+
 // Document is what every reader produces and the recognizer consumes: the
 // prose of the report and its tables as grids of text, with merged cells
 // already resolved. Keeping one middle step means a rendering only has to
@@ -17,6 +19,9 @@ type Document struct {
 	// table boundaries (line-per-cell text) may return one table holding
 	// every row it found.
 	Tables []Table
+	// Findings are what the reader itself could not settle (rule READ),
+	// passed on into the report's findings.
+	Findings []gongkai.Finding
 }
 
 // Line is one paragraph or line of prose.
@@ -39,4 +44,8 @@ type Cell struct {
 	// Spanned marks a copy of a merged cell (rowspan/colspan/vMerge) placed
 	// so that columns line up; it is a label, never a value of its own.
 	Spanned bool
+	// Unsure, when not empty, says why the reader could not settle this
+	// value cell (e.g. an ambiguous digit run); the recognizer makes the
+	// cell null with a READ finding naming its path and this reason.
+	Unsure string
 }

@@ -1,0 +1,211 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"gongkai"
+)
+
+// bookmarkRE matches the "[bookmark: _Hlk66973412]" markers that Word
+// leaves in its text export.
+var bookmarkRE = regexp.MustCompile(`\[bookmark:[^\]]*\]`)
+
+// foldWidth turns full-width ASCII (digits, brackets, punctuation) and the
+// ideographic space into their half-width forms, and the minus-like signs
+// into '-'. Chinese characters are left alone.
+func foldWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '！' && r <= '～':
+			return r - 0xFEE0
+		case r == '\u3000' || r == '\u00a0' || r == '\u2002' || r == '\u2003' || r == '\u2009' || r == '\u200b' || r == '\ufeff':
+			return ' '
+		case r == '−' || r == '﹣':
+			return '-'
+		case r == '〔' || r == '【' || r == '［':
+			return '['
+		case r == '〕' || r == '】' || r == '］':
+			return ']'
+		}
+		return r
+	}, s)
+}
+
+// cleanText removes Word bookmarks, folds widths and trims spaces: the
+// text of a cell as the recognizer compares and parses it.
+func cleanText(s string) string {
+	s = bookmarkRE.ReplaceAllString(s, "")
+	return strings.TrimSpace(foldWidth(s))
+}
+
+// normLabel is the form labels are compared in: bookmarks removed, widths
+// folded, and every space, line break and punctuation mark dropped, so
+// "（三）不予公开 1.属于国家秘密", "(三)不予公开\n1、属于国家秘密" and
+// "三不予公开1属于国家秘密" compare equal. Digits and Chinese stay.
+func normLabel(s string) string {
+	s = bookmarkRE.ReplaceAllString(s, "")
+	s = foldWidth(s)
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// labelRule maps a label to a cell row. keys are substrings of the
+// normalized label (all must occur); the first rule that matches wins, so
+// longer, more specific rules come first.
+type labelRule struct {
+	section string
+	key     string
+	all     []string
+	// suffix, when set, must end the normalized label (used for short
+	// labels such as "3.其他" and "（六）其他处理" that would otherwise
+	// match inside longer text).
+	suffix string
+}
+
+// Section 三 rows. Known typos and variants are written as extra rules.
+var applicationRules = []labelRule{
+	{gongkai.SecApplications, "1_new", []string{"本年新收"}, ""},
+	{gongkai.SecApplications, "1_new", []string{"新收政府信息公开申请"}, ""},
+	{gongkai.SecApplications, "2_carried_over", []string{"上年结转"}, ""},
+	{gongkai.SecApplications, "4_carried_forward", []string{"结转下年度"}, ""},
+	{gongkai.SecApplications, "4_carried_forward", []string{"结转下一年度"}, ""},
+	{gongkai.SecApplications, "3_1_disclosed", []string{"予以公开"}, ""},
+	{gongkai.SecApplications, "3_2_partially", []string{"部分公开"}, ""},
+	{gongkai.SecApplications, "3_3_1", []string{"国家秘密"}, ""},
+	{gongkai.SecApplications, "3_3_2", []string{"法律行政法规禁止公开"}, ""},
+	{gongkai.SecApplications, "3_3_2", []string{"禁止公开"}, ""},
+	{gongkai.SecApplications, "3_3_3", []string{"三安全一稳定"}, ""},
+	{gongkai.SecApplications, "3_3_4", []string{"第三方合法权益"}, ""},
+	{gongkai.SecApplications, "3_3_5", []string{"内部事务"}, ""},
+	{gongkai.SecApplications, "3_3_6", []string{"过程性信息"}, ""},
+	{gongkai.SecApplications, "3_3_7", []string{"行政执法案卷"}, ""},
+	{gongkai.SecApplications, "3_3_8", []string{"行政查询事项"}, ""},
+	{gongkai.SecApplications, "3_4_1", []string{"不掌握相关政府信息"}, ""},
+	{gongkai.SecApplications, "3_4_2", []string{"没有现成信息"}, ""},
+	{gongkai.SecApplications, "3_4_3", []string{"补正后申请内容仍不明确"}, ""},
+	{gongkai.SecApplications, "3_5_1", []string{"信访举报投诉"}, ""},
+	{gongkai.SecApplications, "3_5_4", []string{"大量反复申请"}, ""},
+	{gongkai.SecApplications, "3_5_2", []string{"重复申请"}, ""},
+	{gongkai.SecApplications, "3_5_3", []string{"公开出版物"}, ""},
+	{gongkai.SecApplications, "3_5_5", []string{"确认或重新出具"}, ""},
+	{gongkai.SecApplications, "3_6_1", []string{"逾期不补正"}, ""},
+	{gongkai.SecApplications, "3_6_2", []string{"收费通知"}, ""},
+	{gongkai.SecApplications, "3_6_2", []string{"缴纳费用"}, ""},
+	{gongkai.SecApplications, "3_6_3", nil, "3其他"},
+	{gongkai.SecApplications, "3_6", nil, "六其他处理"},
+	{gongkai.SecApplications, "3_7_total", nil, "七总计"},
+}
+
+// Section 二 items. 行政规范性文件 must come before 规范性文件.
+var activeRules = []labelRule{
+	{gongkai.SecActive, "regulations", nil, "规章"},
+	{gongkai.SecActive, "normative_documents", []string{"规范性文件"}, ""},
+	{gongkai.SecActive, "licensing", nil, "行政许可"},
+	{gongkai.SecActive, "other_services", []string{"其他对外管理服务事项"}, ""},
+	{gongkai.SecActive, "punishment", nil, "行政处罚"},
+	{gongkai.SecActive, "enforcement", nil, "行政强制"},
+	{gongkai.SecActive, "fees", []string{"行政事业性收费"}, ""},
+	{gongkai.SecActive, "procurement", []string{"政府集中采购"}, ""},
+}
+
+// Section 四 blocks (header labels; the values sit in one row of 15).
+var reviewRules = []labelRule{
+	{gongkai.SecReview, gongkai.ReviewBlockDirect, []string{"未经复议直接起诉"}, ""},
+	{gongkai.SecReview, gongkai.ReviewBlockAfter, []string{"复议后起诉"}, ""},
+	{gongkai.SecReview, gongkai.ReviewBlockReview, nil, "行政复议"},
+	{gongkai.SecReview, gongkai.ReviewBlockReview, nil, "行政法复议"},
+}
+
+func (r labelRule) match(n string) bool {
+	if r.suffix != "" && !strings.HasSuffix(n, r.suffix) {
+		return false
+	}
+	if r.suffix != "" && len(r.all) == 0 && r.section != gongkai.SecApplications {
+		// A bare item name must be the whole label, optionally after a
+		// numbering: "规章" matches "规章" and "1规章", not "部门规章".
+		rest := strings.TrimSuffix(n, r.suffix)
+		if strings.TrimLeft(rest, "0123456789一二三四五六七八九十") != "" {
+			return false
+		}
+	}
+	for _, k := range r.all {
+		if !strings.Contains(n, k) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchRowLabel maps the text of a row label to its cell row. It returns
+// the section (gongkai.SecActive, SecApplications or SecReview) and the
+// item, row or block key, and ok=false when the text is no known label.
+//
+// The label may carry its group and numbering, in any bracket width and
+// with spaces or line breaks: "（三）不予公开 1.属于国家秘密" and "1.属于国家
+// 秘密" both give ("applications", "3_3_1"). Keys of both layouts are
+// returned: "（六）其他处理" alone gives "3_6" (2019 only), the caller
+// decides whether the report's layout has that row. Section 四 labels give
+// the block key ("行政复议" → "review"). Bare "总计" and "其他" are not
+// matched, because they are column headers too; "（七）总计" and "3.其他"
+// are.
+//
+// The glued-text reader uses it too; keep the name and contract stable.
+func matchRowLabel(label string) (section, key string, ok bool) {
+	n := normLabel(label)
+	if n == "" {
+		return "", "", false
+	}
+	for _, set := range [][]labelRule{applicationRules, activeRules, reviewRules} {
+		for _, r := range set {
+			if r.match(n) {
+				return r.section, r.key, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// Version hints: labels only one layout uses. Each is a substring of the
+// normalized label.
+var (
+	hints2019 = []string{"本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增减", "其他对外管理服务事项", "政府集中采购", "采购项目数量", "采购总金额"}
+	hints2021 = []string{"本年制发件数", "本年废止件数", "现行有效件", "本年收费金额", "行政规范性文件", "逾期不补正", "收费通知", "缴纳费用"}
+)
+
+// versionHints scores a label for each layout.
+func versionHints(n string) (v2019, v2021 int) {
+	for _, h := range hints2019 {
+		if strings.Contains(n, h) {
+			v2019++
+		}
+	}
+	for _, h := range hints2021 {
+		if strings.Contains(n, h) {
+			v2021++
+		}
+	}
+	return v2019, v2021
+}
+
+// sectionMarker says which table a label belongs to even when it is no
+// row label: headers and block titles. 0 when it says nothing.
+func sectionMarker(n string) int {
+	switch {
+	case strings.Contains(n, "第二十条"), n == "信息内容":
+		return 2
+	case strings.Contains(n, "申请人情况"), n == "自然人", strings.Contains(n, "勾稽关系"):
+		return 3
+	case strings.Contains(n, "行政复议"), strings.Contains(n, "行政法复议"), strings.Contains(n, "行政诉讼"),
+		strings.Contains(n, "结果维持"), strings.Contains(n, "复议后起诉"):
+		return 4
+	}
+	return 0
+}

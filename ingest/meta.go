@@ -1,0 +1,251 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gongkai"
+)
+
+// meta is what the prose of a report says about it.
+type meta struct {
+	organization string
+	year         int
+	published    string
+	narrative    map[string]gongkai.Num
+}
+
+// titleRE finds the report title: "2023年政府信息公开工作年度报告",
+// "关于2021年度政府信息公开工作的年度报告", "...2019年度政府信息公开年报".
+var titleRE = regexp.MustCompile(`(20\d{2})\s*年\s*度?[^。，,；;]{0,16}?政府信息公开(?:工作)?(?:的)?(?:年度报告|年度工作报告|年报|工作报告)`)
+
+// periodRE is the fallback for the year: "统计期限自2019年1月1日起".
+var periodRE = regexp.MustCompile(`统计(?:期限|时限|期间)[^。]{0,6}?(20\d{2})\s*年\s*1\s*月\s*1\s*日`)
+
+// dateRE is a date written in digits: "2024年1月22日".
+var dateRE = regexp.MustCompile(`(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
+
+// cnDateRE is a date in Chinese numerals: "二〇二四年一月二十二日".
+var cnDateRE = regexp.MustCompile(`([〇零○ＯO一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日`)
+
+// orgSuffixes end the names of the bodies that write reports.
+var orgSuffixes = []string{"政府", "办事处", "局", "委员会", "委", "办公室", "办", "管委会", "实验区", "中心", "厅", "院", "所", "站", "队", "部", "处", "街道", "镇", "乡", "区", "县", "市", "会", "馆", "社", "署"}
+
+// narrativePattern finds one count of section 一 (总体情况). The first
+// pattern of a key that matches wins.
+type narrativePattern struct {
+	key string
+	re  *regexp.Regexp
+	// zero: the pattern states that there were none (未收到...申请).
+	zero bool
+}
+
+// Narrative keys. Each is a count stated in the prose of section 一:
+//
+//   - disclosed_items: government information items proactively disclosed
+//     in the year (公开政府信息532条, 共公布政府信息2599条, 主动公开信息25条).
+//   - wechat_posts: messages published on the body's WeChat official
+//     account (微信公众号发布消息357条).
+//   - new_media_reports: reports published through other new media
+//     (学习强国、…等新媒体发表报道101篇).
+//   - website_posts: items published on the government website
+//     (通过…人民政府网站发布动态政务信息75篇).
+//   - requests_received: information-disclosure requests received in the
+//     year (收到/受理/新收政府信息公开申请X件; 未收到政府信息公开申请 = 0);
+//     rule R8 compares it with applications.1_new.total.
+var narrativePatterns = []narrativePattern{
+	{key: "disclosed_items", re: regexp.MustCompile(`(?:主动)?(?:公开|公布|发布)(?:政府)?信息(?:共)?(\d[\d,]*)\s*条`)},
+	{key: "wechat_posts", re: regexp.MustCompile(`微信(?:公众号|公众平台|平台)?[^，。；,;]{0,20}?(?:发布|推送|公开)(?:消息|信息|推文|文章)?(?:共)?(\d[\d,]*)\s*条`)},
+	{key: "new_media_reports", re: regexp.MustCompile(`新媒体[^，。；,;]{0,20}?(?:发表|发布|刊发)?(?:报道|信息|稿件|文章)?(?:共)?(\d[\d,]*)\s*篇`)},
+	{key: "website_posts", re: regexp.MustCompile(`网站[^，。；,;]{0,30}?(?:发布|公开|更新)[^，。；,;]{0,12}?(\d[\d,]*)\s*(?:篇|条)`)},
+	{key: "requests_received", re: regexp.MustCompile(`未(?:收到|受理)[^，。；,;]{0,16}?申请`), zero: true},
+	{key: "requests_received", re: regexp.MustCompile(`(?:收到|受理|新收)[^，。；,;]{0,20}?申请(?:数量)?(?:共)?(\d[\d,]*)\s*(?:件|条)`)},
+}
+
+// readMeta reads the organization, report year, publication date and the
+// narrative counts from the prose. What it cannot find stays empty (zero
+// year, empty strings, absent narrative keys): it never guesses.
+func readMeta(doc *Document) meta {
+	m := meta{narrative: map[string]gongkai.Num{}}
+	lines := make([]string, 0, len(doc.Lines))
+	for _, l := range doc.Lines {
+		t := cleanText(l.Text)
+		if t != "" {
+			lines = append(lines, t)
+		}
+	}
+	titleAt := -1
+	for i, l := range lines {
+		if i > 60 {
+			break
+		}
+		loc := titleRE.FindStringSubmatchIndex(l)
+		if loc == nil {
+			continue
+		}
+		m.year, _ = strconv.Atoi(l[loc[2]:loc[3]])
+		titleAt = i
+		prefix := l[:loc[0]]
+		if j := strings.LastIndexAny(prefix, "。，,；;:："); j >= 0 {
+			prefix = prefix[j+1:]
+		}
+		prefix = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(prefix), "关于"))
+		if looksLikeOrg(prefix) {
+			m.organization = prefix
+		}
+		break
+	}
+	if m.organization == "" && titleAt > 0 {
+		for j := titleAt - 1; j >= 0 && j >= titleAt-3; j-- {
+			if looksLikeOrg(lines[j]) {
+				m.organization = lines[j]
+				break
+			}
+		}
+	}
+	if m.year == 0 {
+		for _, l := range lines {
+			if s := periodRE.FindStringSubmatch(l); s != nil {
+				m.year, _ = strconv.Atoi(s[1])
+				break
+			}
+		}
+	}
+	// The date at the foot, and the signature just above it.
+	for i := len(lines) - 1; i >= 0 && i >= len(lines)-8; i-- {
+		d, ok := footDate(lines[i])
+		if !ok {
+			continue
+		}
+		m.published = d
+		if m.organization == "" && i > 0 {
+			sig := lines[i-1]
+			if looksLikeOrg(sig) {
+				m.organization = sig
+			}
+		}
+		break
+	}
+	m.narrative = readNarrative(lines)
+	return m
+}
+
+// footDate reads a date that ends a line (the foot of a report), in digits
+// or Chinese numerals, as "2006-01-02".
+func footDate(l string) (string, bool) {
+	tail := l
+	if utf8.RuneCountInString(l) > 60 {
+		r := []rune(l)
+		tail = string(r[len(r)-60:])
+	}
+	if all := dateRE.FindAllStringSubmatch(tail, -1); len(all) > 0 {
+		s := all[len(all)-1]
+		y, _ := strconv.Atoi(s[1])
+		mo, _ := strconv.Atoi(s[2])
+		d, _ := strconv.Atoi(s[3])
+		return validDate(y, mo, d)
+	}
+	if s := cnDateRE.FindStringSubmatch(tail); s != nil {
+		y := 0
+		for _, r := range s[1] {
+			y = y*10 + cnDigit(r)
+		}
+		return validDate(y, cnNumber(s[2]), cnNumber(s[3]))
+	}
+	return "", false
+}
+
+func validDate(y, mo, d int) (string, bool) {
+	if y < 2000 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return "", false
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, mo, d), true
+}
+
+func cnDigit(r rune) int {
+	return strings.IndexRune("〇一二三四五六七八九", r) / 3 // 3 bytes per rune
+}
+
+// cnNumber reads 1–31 in Chinese numerals: 一, 十, 十二, 二十二, 三十一.
+func cnNumber(s string) int {
+	r := []rune(s)
+	digit := func(c rune) int {
+		i := strings.IndexRune("零一二三四五六七八九", c)
+		if i < 0 {
+			return 0
+		}
+		return i / 3
+	}
+	switch len(r) {
+	case 1:
+		if r[0] == '十' {
+			return 10
+		}
+		return digit(r[0])
+	case 2:
+		if r[0] == '十' {
+			return 10 + digit(r[1])
+		}
+		if r[1] == '十' {
+			return digit(r[0]) * 10
+		}
+	case 3:
+		if r[1] == '十' {
+			return digit(r[0])*10 + digit(r[2])
+		}
+	}
+	return 0
+}
+
+// looksLikeOrg accepts a short line that ends like the name of a body and
+// carries no URL, colon or date.
+func looksLikeOrg(s string) bool {
+	n := utf8.RuneCountInString(s)
+	if n < 3 || n > 40 || strings.ContainsAny(s, ":：/。，,;；0123456789 ") {
+		return false
+	}
+	for _, suf := range orgSuffixes {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	sec1Start = regexp.MustCompile(`一\s*[、.．]\s*总体情况`)
+	sec1End   = regexp.MustCompile(`二\s*[、.．]\s*主动公开`)
+)
+
+// readNarrative finds the counts of narrativePatterns in section 一.
+func readNarrative(lines []string) map[string]gongkai.Num {
+	out := map[string]gongkai.Num{}
+	text := strings.Join(lines, "\n")
+	if loc := sec1Start.FindStringIndex(text); loc != nil {
+		text = text[loc[1]:]
+	}
+	if loc := sec1End.FindStringIndex(text); loc != nil {
+		text = text[:loc[0]]
+	}
+	for _, p := range narrativePatterns {
+		if _, done := out[p.key]; done {
+			continue
+		}
+		s := p.re.FindStringSubmatch(text)
+		if s == nil {
+			continue
+		}
+		if p.zero {
+			out[p.key] = gongkai.Int(0)
+			continue
+		}
+		v, err := gongkai.ParseNum(strings.ReplaceAll(s[1], ",", ""))
+		if err == nil {
+			out[p.key] = v
+		}
+	}
+	return out
+}

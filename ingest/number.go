@@ -1,0 +1,132 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gongkai"
+)
+
+// placeholders are the ways a report writes "nothing here": such a cell is
+// null (unknown), never 0.
+var placeholders = map[string]bool{
+	"": true, "/": true, "\\": true, "-": true, "--": true, "—": true, "——": true, "–": true,
+	"无": true, "不适用": true, "空": true, "_": true, "—-": true, "-—": true, "…": true, "……": true,
+	"x": true, "X": true, "×": true,
+}
+
+// cellKind classifies a cell's text.
+type cellKind int
+
+const (
+	kindText   cellKind = iota // a label or other prose
+	kindBlank                  // empty or a placeholder: null
+	kindNumber                 // a number, with or without a unit
+)
+
+// thousandsRE matches a number written with thousands separators.
+var thousandsRE = regexp.MustCompile(`^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$`)
+
+// numberRE is a plain signed decimal once units and separators are gone.
+var numberRE = regexp.MustCompile(`^[-+]?\d+(\.\d+)?$`)
+
+// unit is what a value's text says about its unit.
+type unit int
+
+const (
+	unitNone unit = iota
+	unitYuan
+	unitWanYuan
+)
+
+// splitNumber reads a cell's text as a number: full-width digits, spaces,
+// thousands separators and a trailing unit (元, 万元, 件, 条, 个, 项) are
+// accepted. It returns the plain decimal text and the unit; ok=false when
+// the text is no number.
+func splitNumber(s string) (num string, u unit, ok bool) {
+	s = cleanText(s)
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		if r == '。' {
+			return '.'
+		}
+		return r
+	}, s)
+	switch {
+	case strings.HasSuffix(s, "万元"):
+		u, s = unitWanYuan, strings.TrimSuffix(s, "万元")
+	case strings.HasSuffix(s, "元"):
+		u, s = unitYuan, strings.TrimSuffix(s, "元")
+	default:
+		for _, suf := range []string{"件", "条", "个", "项", "次", "篇"} {
+			s = strings.TrimSuffix(s, suf)
+		}
+	}
+	if thousandsRE.MatchString(s) {
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	if !numberRE.MatchString(s) {
+		return "", unitNone, false
+	}
+	s = strings.TrimPrefix(s, "+")
+	return s, u, true
+}
+
+// classify says whether a cell holds a label, a blank or a number.
+func classify(text string) cellKind {
+	c := cleanText(text)
+	if placeholders[strings.ReplaceAll(c, " ", "")] {
+		return kindBlank
+	}
+	if _, _, ok := splitNumber(c); ok {
+		return kindNumber
+	}
+	return kindText
+}
+
+// cellValue turns a value cell's text into a Num for a cell of the given
+// kind. target says the unit the cell is kept in (unitYuan for 2019
+// procurement amounts, unitWanYuan for 2021 fees, unitNone for counts).
+// A blank or placeholder is Null with no problem; text that is no clean
+// number is Null with a problem that the caller turns into a READ finding.
+func cellValue(text string, target unit) (gongkai.Num, string) {
+	c := cleanText(text)
+	if placeholders[strings.ReplaceAll(c, " ", "")] {
+		return gongkai.Null, ""
+	}
+	s, u, ok := splitNumber(c)
+	if !ok {
+		return gongkai.Null, fmt.Sprintf("not a number: %q", strings.TrimSpace(text))
+	}
+	v, err := gongkai.ParseNum(s)
+	if err != nil {
+		return gongkai.Null, fmt.Sprintf("not a number: %q (%v)", strings.TrimSpace(text), err)
+	}
+	switch {
+	case u == unitNone || u == target:
+		return v, ""
+	case u == unitWanYuan && target == unitYuan:
+		return scale(v, 10000, text)
+	case u == unitYuan && target == unitWanYuan:
+		m := v.Micros()
+		if m%10000 != 0 {
+			return gongkai.Null, fmt.Sprintf("%q in 万元 needs more than 6 decimals", strings.TrimSpace(text))
+		}
+		return gongkai.FromMicros(m / 10000), ""
+	case target == unitNone:
+		return gongkai.Null, fmt.Sprintf("unexpected money unit in a count: %q", strings.TrimSpace(text))
+	}
+	return v, ""
+}
+
+// scale multiplies v by f exactly, or fails when it would overflow.
+func scale(v gongkai.Num, f int64, text string) (gongkai.Num, string) {
+	m := v.Micros()
+	if m > (1<<62)/f || m < -(1<<62)/f {
+		return gongkai.Null, fmt.Sprintf("amount too large: %q", strings.TrimSpace(text))
+	}
+	return gongkai.FromMicros(m * f), ""
+}

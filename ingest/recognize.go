@@ -1,0 +1,451 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gongkai"
+)
+
+// hit is a table row whose label named a cell row: its value cells, not
+// yet placed, because the layout is only known once every label is seen.
+type hit struct {
+	section string // gongkai.SecActive or SecApplications
+	key     string
+	label   string // the label text as written
+	loc     string // where the label is
+	values  []Cell // the cells after the last label, in order
+}
+
+// scan is what the first pass over a document's tables finds.
+type scan struct {
+	hits []hit
+	// review holds the value cells of section 四's data row(s).
+	review    []Cell
+	reviewLoc string
+	// sections records which tables were seen at all (2, 3, 4).
+	sections map[int]bool
+	v2019    int
+	v2021    int
+	// procurementWan: the 2019 procurement header says 万元.
+	procurementWan bool
+}
+
+// Missing names the tables a document lacks; the recognizer returns it
+// (wrapped in an error) together with the partial report.
+type missingError struct{ what []string }
+
+func (e *missingError) Error() string {
+	return "missing " + strings.Join(e.what, ", ")
+}
+
+// recognize maps a Document's tables to a report: rows are found by their
+// labels, the layout (2021/2019) is decided from the labels seen, values
+// are placed by column, and everything the recognizer is not sure of is
+// null with a READ finding naming the cell. Metadata (organization, year,
+// date, narrative counts) comes from the prose.
+//
+// When none of the three tables is found it returns a nil report and an
+// error wrapping gongkai.ErrUnreadable. When some but not all are found it
+// returns the report read so far and such an error naming what is missing.
+func recognize(ctx context.Context, doc *Document) (*gongkai.Report, error) {
+	sc := scanTables(ctx, doc)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	meta := readMeta(doc)
+	v := decideVersion(sc, meta.year)
+	r := gongkai.NewReport(v)
+	r.Organization = meta.organization
+	r.ReportYear = meta.year
+	r.PublishedOn = meta.published
+	for k, n := range meta.narrative {
+		r.Narrative[k] = n
+	}
+	r.Findings = append(r.Findings, doc.Findings...)
+	place(r, sc)
+
+	var missing []string
+	if !sc.sections[2] {
+		missing = append(missing, "table 二 (主动公开政府信息情况)")
+	}
+	if !sc.sections[3] {
+		missing = append(missing, "table 三 (收到和处理政府信息公开申请情况)")
+	}
+	if !sc.sections[4] {
+		missing = append(missing, "table 四 (行政复议、行政诉讼情况)")
+	}
+	if len(missing) == 3 {
+		return nil, fmt.Errorf("%w: no table of the report found (no row label of 主动公开/依申请公开/行政复议 tables)", gongkai.ErrUnreadable)
+	}
+	if len(missing) > 0 {
+		addMissingFindings(r, sc)
+		return r, fmt.Errorf("%w: %w", gongkai.ErrUnreadable, &missingError{missing})
+	}
+	addMissingFindings(r, sc)
+	return r, nil
+}
+
+// scanTables walks every row of every table in order, tracking which table
+// it is in, and collects the rows whose labels name cell rows.
+func scanTables(ctx context.Context, doc *Document) *scan {
+	sc := &scan{sections: map[int]bool{}}
+	section := 0
+	reviewDone := false
+	for ti, t := range doc.Tables {
+		if ctx.Err() != nil {
+			return sc
+		}
+		for ri, row := range t.Rows {
+			last := -1
+			for i, c := range row {
+				if c.Unsure == "" && classify(c.Text) == kindText {
+					last = i
+				}
+			}
+			var labels []Cell
+			for _, c := range row[:last+1] {
+				if c.Unsure == "" && classify(c.Text) == kindText {
+					labels = append(labels, c)
+				}
+			}
+			values := row[last+1:]
+			for _, l := range labels {
+				n := normLabel(l.Text)
+				if m := sectionMarker(n); m != 0 {
+					section = m
+					sc.sections[m] = true
+				}
+				a, b := versionHints(n)
+				sc.v2019 += a
+				sc.v2021 += b
+				if strings.Contains(n, "采购总金额") && strings.Contains(n, "万元") {
+					sc.procurementWan = true
+				}
+			}
+			if len(labels) == 0 {
+				if section == 4 && !reviewDone && hasContent(values) {
+					if sc.reviewLoc == "" {
+						sc.reviewLoc = rowLoc(t, ti, ri, values)
+					}
+					sc.review = append(sc.review, values...)
+					if len(sc.review) >= 15 {
+						reviewDone = true
+					}
+				}
+				continue
+			}
+			lastLabel := labels[len(labels)-1]
+			sec, key, ok := matchRowLabel(lastLabel.Text)
+			if !ok && len(labels) > 1 {
+				var b strings.Builder
+				for _, l := range labels {
+					b.WriteString(l.Text)
+				}
+				sec, key, ok = matchRowLabel(b.String())
+			}
+			if !ok {
+				n := normLabel(lastLabel.Text)
+				switch {
+				case section == 3 && n == "总计" && hasContent(values):
+					sec, key, ok = gongkai.SecApplications, gongkai.RowTotal, true
+				case section == 3 && n == "其他" && hasContent(values) && prevKeyIs(sc, "3_6_2"):
+					sec, key, ok = gongkai.SecApplications, "3_6_3", true
+				}
+			}
+			if !ok {
+				if section == 4 && !reviewDone && hasContent(values) && len(values) >= 15 {
+					// Header labels and the data on one line (stream renderings).
+					sc.reviewLoc = rowLoc(t, ti, ri, values)
+					sc.review = append(sc.review[:0], values...)
+					reviewDone = true
+				}
+				continue
+			}
+			switch sec {
+			case gongkai.SecReview:
+				section = 4
+				sc.sections[4] = true
+				if !reviewDone && hasContent(values) && len(values) >= 15 {
+					sc.reviewLoc = rowLoc(t, ti, ri, values)
+					sc.review = append(sc.review[:0], values...)
+					reviewDone = true
+				}
+				continue
+			case gongkai.SecActive:
+				section = 2
+				sc.sections[2] = true
+			case gongkai.SecApplications:
+				section = 3
+				sc.sections[3] = true
+				switch {
+				case key == "3_6" && hasContent(values):
+					sc.v2019 += 2
+				case strings.HasPrefix(key, "3_6_"):
+					sc.v2021 += 2
+				}
+			}
+			loc := lastLabel.Loc
+			if loc == "" {
+				loc = fmt.Sprintf("table %d row %d", ti+1, ri+1)
+			}
+			sc.hits = append(sc.hits, hit{section: sec, key: key, label: lastLabel.Text, loc: loc, values: values})
+		}
+	}
+	return sc
+}
+
+func prevKeyIs(sc *scan, key string) bool {
+	return len(sc.hits) > 0 && sc.hits[len(sc.hits)-1].key == key
+}
+
+func rowLoc(t Table, ti, ri int, values []Cell) string {
+	if len(values) > 0 && values[0].Loc != "" {
+		return values[0].Loc
+	}
+	return fmt.Sprintf("table %d row %d", ti+1, ri+1)
+}
+
+// hasContent reports whether any cell holds a number or an unsure value
+// (not only blanks).
+func hasContent(cells []Cell) bool {
+	for _, c := range cells {
+		if c.Unsure != "" || classify(c.Text) == kindNumber {
+			return true
+		}
+	}
+	return false
+}
+
+// decideVersion picks the layout from the labels seen; the report year
+// only breaks a tie (a 2020 report usually uses the 2019 layout).
+func decideVersion(sc *scan, year int) gongkai.Version {
+	switch {
+	case sc.v2019 > sc.v2021:
+		return gongkai.V2019
+	case sc.v2021 > sc.v2019:
+		return gongkai.V2021
+	case year > 0 && year <= 2020:
+		return gongkai.V2019
+	}
+	return gongkai.V2021
+}
+
+// fit makes a row's value cells exactly n long. Blank padding at the ends
+// (colspan padding, a trailing cell) is dropped first. ok=false means the
+// cells cannot be placed by position: fewer values than columns because
+// empty cells were dropped, or more values than columns.
+func fit(values []Cell, n int) ([]Cell, string) {
+	v := values
+	for len(v) > n && v[len(v)-1].Unsure == "" && classify(v[len(v)-1].Text) == kindBlank {
+		v = v[:len(v)-1]
+	}
+	for len(v) > n && v[0].Unsure == "" && classify(v[0].Text) == kindBlank {
+		v = v[1:]
+	}
+	switch {
+	case len(v) == n:
+		return v, ""
+	case len(v) > n:
+		return nil, fmt.Sprintf("%d values for %d columns; cannot tell which belong here", len(v), n)
+	case !hasContent(v):
+		// Nothing but blanks, fewer than the columns: every cell is blank.
+		return nil, ""
+	}
+	return nil, fmt.Sprintf("%d values for %d columns (empty cells dropped?); cannot tell which column each belongs to", len(v), n)
+}
+
+func readFinding(where gongkai.Paths, msg string) gongkai.Finding {
+	return gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning, Status: gongkai.Uncertain, Where: where, Message: msg}
+}
+
+// place puts the scanned values into r's cells, by the layout of r.
+func place(r *gongkai.Report, sc *scan) {
+	l := r.Layout()
+	seen := map[string]bool{}
+	for _, h := range sc.hits {
+		var paths []string
+		var targets []unit
+		switch h.section {
+		case gongkai.SecActive:
+			item, ok := l.ActiveItem(h.key)
+			if !ok {
+				r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecActive + "." + h.key},
+					fmt.Sprintf("%s: row %q is not part of the %s layout; ignored", h.loc, cleanText(h.label), r.FormatVersion)))
+				continue
+			}
+			for _, m := range item.Metrics {
+				paths = append(paths, gongkai.CellPath(gongkai.SecActive, h.key, m.Key))
+				t := unitNone
+				switch m.Key {
+				case "amount_yuan":
+					t = unitYuan
+				case "amount_10k_yuan":
+					t = unitWanYuan
+				}
+				targets = append(targets, t)
+			}
+		case gongkai.SecApplications:
+			if _, ok := l.Row(h.key); !ok {
+				if h.key == "3_6" && !hasContent(h.values) {
+					continue // the 2021 group heading （六）其他处理
+				}
+				r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecApplications + "." + h.key},
+					fmt.Sprintf("%s: row %q is not part of the %s layout; ignored", h.loc, cleanText(h.label), r.FormatVersion)))
+				continue
+			}
+			for _, c := range l.Columns {
+				paths = append(paths, gongkai.CellPath(gongkai.SecApplications, h.key, c.Key))
+				targets = append(targets, unitNone)
+			}
+		}
+		rowPath := h.section + "." + h.key
+		if seen[rowPath] {
+			if hasContent(h.values) {
+				checkRepeat(r, h, paths, targets)
+			}
+			continue
+		}
+		seen[rowPath] = true
+		cells, problem := fit(h.values, len(paths))
+		if problem != "" {
+			r.Findings = append(r.Findings, readFinding(gongkai.Paths{rowPath},
+				fmt.Sprintf("%s: row %q: %s", h.loc, cleanText(h.label), problem)))
+			for _, p := range paths {
+				r.Provenance[p] = gongkai.Source{Loc: h.loc, Raw: joinRaw(h.values)}
+			}
+			continue
+		}
+		if cells == nil {
+			for _, p := range paths {
+				r.Provenance[p] = gongkai.Source{Loc: h.loc, Raw: ""}
+			}
+			continue
+		}
+		for i, p := range paths {
+			setCell(r, p, cells[i], targets[i], sc)
+		}
+	}
+	placeReview(r, sc)
+}
+
+// checkRepeat handles a row given twice (a table continued over a page
+// break may repeat it): equal values are fine; different ones make the
+// row's cells null with a finding.
+func checkRepeat(r *gongkai.Report, h hit, paths []string, targets []unit) {
+	cells, problem := fit(h.values, len(paths))
+	if problem != "" || cells == nil {
+		return
+	}
+	for i, p := range paths {
+		v, _ := cellValue(cells[i].Text, targets[i])
+		old, _ := r.Get(p)
+		if v != old {
+			_ = r.Set(p, gongkai.Null)
+			r.Findings = append(r.Findings, readFinding(gongkai.Paths{p},
+				fmt.Sprintf("%s: row %q given twice with different values (%s, then %q)", h.loc, cleanText(h.label), old, cells[i].Text)))
+		}
+	}
+}
+
+func joinRaw(cells []Cell) string {
+	parts := make([]string, len(cells))
+	for i, c := range cells {
+		parts[i] = strings.TrimSpace(c.Text)
+	}
+	return strings.Join(parts, " | ")
+}
+
+// setCell parses one value cell into the report, with provenance, or makes
+// it null with a READ finding when it is not a clean number.
+func setCell(r *gongkai.Report, path string, c Cell, target unit, sc *scan) {
+	r.Provenance[path] = gongkai.Source{Loc: c.Loc, Raw: c.Text}
+	if c.Unsure != "" {
+		r.Findings = append(r.Findings, readFinding(gongkai.Paths{path}, fmt.Sprintf("%s: %s", c.Loc, c.Unsure)))
+		return
+	}
+	text := c.Text
+	if target == unitYuan && sc.procurementWan {
+		if _, u, ok := splitNumber(text); ok && u == unitNone {
+			text += "万元"
+		}
+	}
+	v, problem := cellValue(text, target)
+	if problem != "" {
+		r.Findings = append(r.Findings, readFinding(gongkai.Paths{path}, fmt.Sprintf("%s: %s", c.Loc, problem)))
+		return
+	}
+	_ = r.Set(path, v)
+}
+
+// placeReview maps section 四's 15 values: 行政复议 (5), then 未经复议直接起诉
+// (5), then 复议后起诉 (5), each upheld, corrected, other, pending, total.
+func placeReview(r *gongkai.Report, sc *scan) {
+	if !sc.sections[4] {
+		return
+	}
+	l := r.Layout()
+	var paths []string
+	for _, b := range l.ReviewBlocks {
+		for _, c := range l.ReviewColumns {
+			paths = append(paths, gongkai.CellPath(gongkai.SecReview, b.Key, c.Key))
+		}
+	}
+	if len(sc.review) == 0 {
+		r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecReview},
+			"table 四 found but no row of values in it"))
+		return
+	}
+	cells, problem := fit(sc.review, len(paths))
+	if problem != "" {
+		r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecReview},
+			fmt.Sprintf("%s: table 四: %s", sc.reviewLoc, problem)))
+		return
+	}
+	if cells == nil {
+		return
+	}
+	for i, p := range paths {
+		setCell(r, p, cells[i], unitNone, sc)
+	}
+}
+
+// addMissingFindings names the rows of the tables that were found but lack
+// some of their rows (the cells stay null), and whole tables not found.
+func addMissingFindings(r *gongkai.Report, sc *scan) {
+	l := r.Layout()
+	found := map[string]bool{}
+	for _, h := range sc.hits {
+		found[h.section+"."+h.key] = true
+	}
+	if sc.sections[2] {
+		var miss []string
+		for _, a := range l.Active {
+			if !found[gongkai.SecActive+"."+a.Key] {
+				miss = append(miss, gongkai.SecActive+"."+a.Key)
+			}
+		}
+		if len(miss) > 0 {
+			r.Findings = append(r.Findings, readFinding(miss, "row not found in table 二; its cells are null"))
+		}
+	} else {
+		r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecActive}, "table 二 not found; its cells are null"))
+	}
+	if sc.sections[3] {
+		var miss []string
+		for _, row := range l.Rows {
+			if !found[gongkai.SecApplications+"."+row.Key] {
+				miss = append(miss, gongkai.SecApplications+"."+row.Key)
+			}
+		}
+		if len(miss) > 0 {
+			r.Findings = append(r.Findings, readFinding(miss, "row not found in table 三; its cells are null"))
+		}
+	} else {
+		r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecApplications}, "table 三 not found; its cells are null"))
+	}
+	if !sc.sections[4] {
+		r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecReview}, "table 四 not found; its cells are null"))
+	}
+}
