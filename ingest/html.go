@@ -1,0 +1,542 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+
+	"gongkai"
+)
+
+// The HTML reader covers pages exported from Word and served by government
+// sites: tables with rowspan/colspan, &nbsp; blanks, <br> and several <p>
+// inside one cell, site navigation around the article, GBK/GB18030 as well
+// as UTF-8, and a report hidden in a JavaScript string (document.write,
+// JSON) with every quote escaped.
+
+const (
+	// maxHTMLBytes bounds the input; real report pages are well under 1 MB.
+	maxHTMLBytes = 64 << 20
+	// maxTableCells bounds one table's grid so that colspan="1000" on many
+	// rows cannot blow up memory.
+	maxTableCells = 200_000
+	// maxSpan bounds colspan and rowspan (the HTML spec caps colspan at
+	// 1000 and rowspan at 65534; real reports never exceed a few dozen).
+	maxColSpan = 1000
+	maxRowSpan = 65534
+	// maxEmbedDepth bounds how often markup found inside a script string
+	// is parsed again.
+	maxEmbedDepth = 3
+)
+
+func init() {
+	register(reader{name: "html", priority: 50, sniff: sniffHTML, read: readHTML})
+}
+
+// sniffHTML looks for markup in the first bytes: an HTML page, a fragment
+// with table tags, or a script/JSON string carrying table tags.
+func sniffHTML(name string, head []byte) bool {
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
+	}
+	lower := bytes.ToLower(head)
+	for _, m := range [][]byte{
+		[]byte("<!doctype html"), []byte("<html"), []byte("<table"), []byte("<td"),
+		[]byte("<body"), []byte("<meta"), []byte(`\u003ctable`), []byte(`\u003ctd`),
+		[]byte("&lt;table"), []byte("&lt;td"),
+	} {
+		if bytes.Contains(lower, m) {
+			return true
+		}
+	}
+	ext := strings.ToLower(name)
+	return strings.HasSuffix(ext, ".html") || strings.HasSuffix(ext, ".htm") ||
+		strings.HasSuffix(ext, ".shtml") || strings.HasSuffix(ext, ".xhtml")
+}
+
+// readHTML decodes the page to UTF-8, parses it with x/net/html and walks
+// the tree into prose lines and table grids.
+func readHTML(path string, data []byte) (*Document, error) {
+	if len(data) > maxHTMLBytes {
+		return nil, fmt.Errorf("html: %w: %d bytes is more than the %d-byte limit",
+			gongkai.ErrUnreadable, len(data), maxHTMLBytes)
+	}
+	text, err := decodeHTML(data)
+	if err != nil {
+		return nil, fmt.Errorf("html: %w: %v", gongkai.ErrUnreadable, err)
+	}
+	if looksEscaped(text) {
+		// a .js or JSON file carrying the report as a string literal:
+		// without unescaping, colspan=\"2\" would read as no span.
+		text = unescapeJS(text)
+	}
+	root, err := html.Parse(strings.NewReader(text))
+	if err != nil {
+		return nil, fmt.Errorf("html: %w: %v", gongkai.ErrUnreadable, err)
+	}
+	w := &htmlWalker{doc: &Document{Path: path, Rendering: "html"}}
+	w.walk(root, 0)
+	w.flush()
+	return w.doc, nil
+}
+
+// decodeHTML returns the page as UTF-8. A byte-order mark wins; then valid
+// UTF-8 is taken as UTF-8 even when the meta tag still names GBK (crawlers
+// often transcode a page and keep its old meta); then the declared charset;
+// and a page that is not UTF-8 and declares nothing usable is read as
+// GB18030, the superset of GBK and GB2312 that Chinese sites serve.
+func decodeHTML(data []byte) (string, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xef, 0xbb, 0xbf}):
+		return string(data[3:]), nil
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		return decodeWith(unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), data)
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		return decodeWith(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), data)
+	}
+	if utf8.Valid(data) {
+		return string(data), nil
+	}
+	if enc := declaredCharset(data); enc != nil && enc != encoding.Nop && enc != unicode.UTF8 {
+		return decodeWith(enc, data)
+	}
+	return decodeWith(simplifiedchinese.GB18030, data)
+}
+
+func decodeWith(enc encoding.Encoding, data []byte) (string, error) {
+	out, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		return "", fmt.Errorf("decoding text: %w", err)
+	}
+	return string(out), nil
+}
+
+// declaredCharset finds <meta charset=…> or <meta http-equiv content=
+// "text/html; charset=…"> anywhere before <body>, not only in the first
+// 1024 bytes the HTML spec's prescan looks at (Word pages put long style
+// blocks first). It returns nil when nothing is declared or the label is
+// unknown.
+func declaredCharset(data []byte) encoding.Encoding {
+	z := html.NewTokenizer(bytes.NewReader(data))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return nil
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			switch string(name) {
+			case "body", "table":
+				return nil
+			case "meta":
+				var label string
+				for hasAttr {
+					var k, v []byte
+					k, v, hasAttr = z.TagAttr()
+					switch strings.ToLower(string(k)) {
+					case "charset":
+						label = string(v)
+					case "content":
+						if i := strings.Index(strings.ToLower(string(v)), "charset="); i >= 0 {
+							label = strings.Trim(string(v)[i+len("charset="):], `"' ;`)
+						}
+					}
+				}
+				if label != "" {
+					enc, _ := charset.Lookup(label)
+					return enc
+				}
+			}
+		}
+	}
+}
+
+// htmlWalker accumulates the document while walking the node tree.
+type htmlWalker struct {
+	doc    *Document
+	pieces []string // inline text of the paragraph being read
+	para   int      // paragraphs emitted so far
+}
+
+// blockAtoms end a paragraph: their text is its own line.
+var blockAtoms = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.Ul: true, atom.Ol: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Section: true, atom.Article: true, atom.Header: true, atom.Footer: true,
+	atom.Nav: true, atom.Tr: true, atom.Td: true, atom.Th: true, atom.Table: true,
+	atom.Blockquote: true, atom.Pre: true, atom.Hr: true, atom.Dd: true, atom.Dt: true,
+	atom.Dl: true, atom.Form: true, atom.Center: true, atom.Title: true, atom.Main: true,
+	atom.Aside: true, atom.Figure: true, atom.Figcaption: true, atom.Caption: true,
+}
+
+// skipAtoms hold no report text.
+var skipAtoms = map[atom.Atom]bool{
+	atom.Style: true, atom.Head: false, atom.Noscript: true, atom.Template: true,
+	atom.Svg: true, atom.Math: true, atom.Iframe: true, atom.Object: true,
+	atom.Select: true, atom.Button: true, atom.Input: true, atom.Img: true,
+}
+
+func (w *htmlWalker) flush() {
+	line := joinPieces(w.pieces)
+	w.pieces = w.pieces[:0]
+	if line == "" {
+		return
+	}
+	w.para++
+	w.doc.Lines = append(w.doc.Lines, Line{Text: line, Loc: "paragraph " + strconv.Itoa(w.para)})
+}
+
+func (w *htmlWalker) walk(n *html.Node, depth int) {
+	switch n.Type {
+	case html.TextNode:
+		if hasEmbeddedTable(n.Data) && depth < maxEmbedDepth {
+			w.embedded(n.Data, depth)
+			return
+		}
+		w.pieces = append(w.pieces, n.Data)
+		return
+	case html.ElementNode:
+		switch {
+		case n.DataAtom == atom.Script || n.DataAtom == atom.Textarea:
+			// Script text is raw: only a script that carries a report's
+			// table markup matters.
+			if n.FirstChild != nil && depth < maxEmbedDepth {
+				var raw strings.Builder
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					raw.WriteString(c.Data)
+				}
+				if hasEmbeddedTable(raw.String()) {
+					w.flush()
+					w.embedded(raw.String(), depth)
+				}
+			}
+			return
+		case skipAtoms[n.DataAtom]:
+			return
+		case n.DataAtom == atom.Table:
+			w.flush()
+			w.table(n, depth)
+			return
+		}
+	case html.CommentNode, html.DoctypeNode:
+		return
+	}
+	block := n.Type == html.ElementNode && blockAtoms[n.DataAtom]
+	if block {
+		w.flush()
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		w.walk(c, depth)
+	}
+	if block {
+		w.flush()
+	}
+}
+
+// looksEscaped reports whether a whole file is markup inside a JavaScript
+// or JSON string (escaped attribute quotes or \u003c tags) rather than a
+// page; markup inside a <script> element of a real page is handled where
+// the script is met.
+func looksEscaped(text string) bool {
+	l := strings.ToLower(text)
+	if strings.Contains(l, "<script") {
+		return false
+	}
+	return strings.Contains(l, `=\"`) || strings.Contains(l, `=\'`) ||
+		strings.Contains(l, `\u003ctd`) || strings.Contains(l, `\u003ctable`)
+}
+
+// hasEmbeddedTable reports whether raw text (a script body, a text node
+// holding escaped markup) contains table markup worth parsing.
+func hasEmbeddedTable(s string) bool {
+	if len(s) < 4 {
+		return false
+	}
+	l := strings.ToLower(s)
+	return strings.Contains(l, "<table") || strings.Contains(l, "<td") ||
+		strings.Contains(l, `\u003ctable`) || strings.Contains(l, `\u003ctd`) ||
+		strings.Contains(l, `\x3ctable`) || strings.Contains(l, `\x3ctd`)
+}
+
+// embedded parses markup found inside a script or a text node: the
+// JavaScript/JSON string escapes are undone first, then the result is
+// parsed as a fragment of a <body> and walked in place.
+func (w *htmlWalker) embedded(raw string, depth int) {
+	text := unescapeJS(raw)
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(strings.NewReader(text), body)
+	if err != nil {
+		w.pieces = append(w.pieces, raw)
+		return
+	}
+	for _, c := range nodes {
+		w.walk(c, depth+1)
+	}
+	w.flush()
+}
+
+// unescapeJS undoes the backslash escapes of a JavaScript or JSON string
+// literal (\" \' \\ \/ \n \t \r \uXXXX \xXX) over the whole text. Text
+// outside string literals passes through; unknown escapes keep the escaped
+// character.
+func unescapeJS(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch e := s[i]; e {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case 'b', 'f', 'v':
+			b.WriteByte(' ')
+		case 'u':
+			if i+4 < len(s) {
+				if v, err := strconv.ParseUint(s[i+1:i+5], 16, 32); err == nil {
+					r := rune(v)
+					i += 4
+					// a surrogate pair \uD83D\uDE00
+					if r >= 0xd800 && r < 0xdc00 && i+6 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
+						if lo, err := strconv.ParseUint(s[i+3:i+7], 16, 32); err == nil && lo >= 0xdc00 && lo < 0xe000 {
+							r = (r-0xd800)<<10 + (rune(lo) - 0xdc00) + 0x10000
+							i += 6
+						}
+					}
+					b.WriteRune(r)
+					continue
+				}
+			}
+			b.WriteByte('u')
+		case 'x':
+			if i+2 < len(s) {
+				if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+					b.WriteRune(rune(v))
+					i += 2
+					continue
+				}
+			}
+			b.WriteByte('x')
+		default:
+			b.WriteByte(e) // \" \' \\ \/ and line continuations
+		}
+	}
+	return b.String()
+}
+
+// errTableTooLarge stops a table whose grid would exceed maxTableCells.
+var errTableTooLarge = errors.New("table too large")
+
+// table turns a <table> into a grid. Cells covered by a rowspan/colspan get
+// a copy of the spanning cell's text marked Spanned, so every row has a
+// slot for every column. Nested tables are read as tables of their own,
+// after this one, and do not add their text to the enclosing cell.
+func (w *htmlWalker) table(t *html.Node, depth int) {
+	var rows []*html.Node
+	var nested []*html.Node
+	collectRows(t, t, &rows, &nested)
+
+	tableNo := len(w.doc.Tables) + 1
+	g := newSpanGrid(len(rows))
+	for r, tr := range rows {
+		for c := tr.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) {
+				continue
+			}
+			text := cellText(c, &nested)
+			colspan := spanAttr(c, "colspan", maxColSpan)
+			rowspan := spanAttr(c, "rowspan", maxRowSpan)
+			if err := g.place(r, text, rowspan, colspan); err != nil {
+				break
+			}
+		}
+	}
+	// Reserve the table number before nested tables take theirs.
+	w.doc.Tables = append(w.doc.Tables, Table{})
+	w.doc.Tables[tableNo-1] = g.table(tableNo)
+	for _, n := range nested {
+		w.table(n, depth)
+	}
+}
+
+// collectRows finds the <tr> elements of table t (through thead, tbody,
+// tfoot), not those of tables nested in its cells, which go to nested.
+func collectRows(t, n *html.Node, rows, nested *[]*html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		switch c.DataAtom {
+		case atom.Tr:
+			*rows = append(*rows, c)
+		case atom.Table:
+			*nested = append(*nested, c)
+		case atom.Td, atom.Th:
+			// a cell outside any row: the parser normally wraps it.
+		default:
+			collectRows(t, c, rows, nested)
+		}
+	}
+}
+
+// cellText returns a cell's text: its paragraphs, <br> lines and spans
+// joined the way joinPieces does. Tables nested in the cell are skipped
+// and handed back through nested.
+func cellText(td *html.Node, nested *[]*html.Node) string {
+	var pieces []string
+	var cur strings.Builder
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			cur.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			if n.DataAtom == atom.Table {
+				*nested = append(*nested, n)
+				return
+			}
+			if n.DataAtom == atom.Script || skipAtoms[n.DataAtom] {
+				return
+			}
+		default:
+			return
+		}
+		block := blockAtoms[n.DataAtom]
+		if block {
+			pieces = append(pieces, cur.String())
+			cur.Reset()
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+		if block {
+			pieces = append(pieces, cur.String())
+			cur.Reset()
+		}
+	}
+	for c := td.FirstChild; c != nil; c = c.NextSibling {
+		visit(c)
+	}
+	pieces = append(pieces, cur.String())
+	return joinPieces(pieces)
+}
+
+// spanAttr reads a colspan/rowspan attribute: missing, zero or garbage is
+// 1; values are capped at max.
+func spanAttr(n *html.Node, key string, max int) int {
+	for _, a := range n.Attr {
+		if !strings.EqualFold(a.Key, key) {
+			continue
+		}
+		// escaped quotes left in the value (colspan=\"2\") are not part
+		// of the number.
+		v := strings.Trim(a.Val, " \t\n\\\"'")
+		// browsers read the leading digits: "2;" or "3px" still span.
+		end := 0
+		for end < len(v) && v[end] >= '0' && v[end] <= '9' {
+			end++
+		}
+		n, err := strconv.Atoi(v[:end])
+		if err != nil || n < 1 {
+			return 1
+		}
+		if n > max {
+			return max
+		}
+		return n
+	}
+	return 1
+}
+
+// spanGrid places cells with row and column spans into a grid of a known
+// number of rows. It is shared by the HTML and DOCX readers' span logic.
+type spanGrid struct {
+	rows   [][]*gridCell
+	nCells int
+	full   bool
+}
+
+type gridCell struct {
+	text    string
+	spanned bool
+}
+
+func newSpanGrid(nRows int) *spanGrid {
+	return &spanGrid{rows: make([][]*gridCell, nRows)}
+}
+
+// place puts a cell in row r at the first free column, filling rowspan ×
+// colspan slots (copies marked spanned). Rowspans are cut at the last row.
+func (g *spanGrid) place(r int, text string, rowspan, colspan int) error {
+	if g.full {
+		return errTableTooLarge
+	}
+	col := 0
+	for col < len(g.rows[r]) && g.rows[r][col] != nil {
+		col++
+	}
+	if r+rowspan > len(g.rows) {
+		rowspan = len(g.rows) - r
+	}
+	if g.nCells+rowspan*colspan > maxTableCells {
+		g.full = true
+		return errTableTooLarge
+	}
+	for dr := 0; dr < rowspan; dr++ {
+		row := g.rows[r+dr]
+		for len(row) < col+colspan {
+			row = append(row, nil)
+		}
+		for dc := 0; dc < colspan; dc++ {
+			if row[col+dc] != nil {
+				// overlapping spans in malformed markup: the first
+				// cell placed keeps the slot.
+				continue
+			}
+			row[col+dc] = &gridCell{text: text, spanned: dr > 0 || dc > 0}
+			g.nCells++
+		}
+		g.rows[r+dr] = row
+	}
+	return nil
+}
+
+// table returns the grid as a Table numbered n. Holes left between placed
+// cells (rows shorter than their neighbours) become empty cells; rows with
+// nothing in them are kept so row numbers match the source.
+func (g *spanGrid) table(n int) Table {
+	t := Table{Loc: "table " + strconv.Itoa(n), Rows: make([][]Cell, 0, len(g.rows))}
+	for r, row := range g.rows {
+		cells := make([]Cell, len(row))
+		for c, gc := range row {
+			loc := fmt.Sprintf("table %d row %d col %d", n, r+1, c+1)
+			if gc == nil {
+				cells[c] = Cell{Loc: loc}
+				continue
+			}
+			cells[c] = Cell{Text: gc.text, Loc: loc, Spanned: gc.spanned}
+		}
+		t.Rows = append(t.Rows, cells)
+	}
+	return t
+}
