@@ -51,9 +51,9 @@ func TestHTMLWordExport(t *testing.T) {
 	}{
 		{1, 1, 1, "第二十条第（一）项", false},
 		{1, 1, 4, "第二十条第（一）项", true}, // colspan=4 copy
-		{1, 2, 2, "本年制发件数", false},      // two <p> in one cell
-		{1, 2, 3, "本年废止件数", false},      // <br> inside a header
-		{1, 3, 2, "", false},            // &nbsp; is blank
+		{1, 2, 2, "本年制发件数", false},   // two <p> in one cell
+		{1, 2, 3, "本年废止件数", false},   // <br> inside a header
+		{1, 3, 2, "", false},         // &nbsp; is blank
 		{1, 3, 3, "/", false},
 		{1, 4, 1, "行政规范性文件", false}, // text split over spans
 		{1, 4, 4, "25", false},      // digits split over spans
