@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"gongkai"
+	"gongkai/render"
+	"gongkai/rollup"
+	store "gongkai/sql"
+)
+
+var checkCmd = &command{
+	name:    "check",
+	summary: "list the stored findings (rule failures, unreadable cells) by rule, body and year",
+	usage: `Usage: gongkai check [--rule R] [--year Y] [--division D] [--summary] [--format table|csv|json|jsonl] [--db PATH]
+
+Prints a count of the stored findings by rule and status (failed,
+not_checkable, uncertain), then every finding with its organization, year,
+the cells concerned and the message. Rules are listed in README.md (R1-R9,
+READ for what a reader could not settle).
+
+With --format csv or jsonl only the list is printed (or only the summary
+with --summary); --format json prints {"summary": [...], "findings": [...]}.
+
+Examples:
+  gongkai check
+  gongkai check --rule R1 --year 2023
+  gongkai check --format csv > findings.csv
+`,
+}
+
+func init() {
+	checkCmd.run = runCheck
+	register(checkCmd)
+}
+
+func runCheck(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(checkCmd, env)
+	rule := fs.String("rule", "", "only this rule (R1, R2, ... READ)")
+	year := fs.Int("year", 0, "only reports of this year")
+	division := fs.String("division", "", "only this district (name, code prefix or part of the organization)")
+	summaryOnly := fs.Bool("summary", false, "print only the count by rule and status")
+	format := fs.String("format", "table", "output: table, csv, json or jsonl")
+	db := dbFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	f, err := render.ParseFormat(*format)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("check takes no arguments, got %q", fs.Arg(0))
+	}
+	p := rollup.Params{Year: *year, Division: *division, Rule: *rule}
+	st, err := store.OpenReadOnly(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	summary, err := rollup.Run(ctx, st, "findings_summary", p)
+	if err != nil {
+		return err
+	}
+	if *summaryOnly {
+		return render.Write(env.Stdout, summary, f)
+	}
+	list, err := rollup.Run(ctx, st, "findings", p)
+	if err != nil {
+		return err
+	}
+	return writeFindings(env, summary, list, f)
+}
+
+// writeFindings prints the summary and the list: two tables for people,
+// one object holding both for JSON, the list alone for CSV and JSON lines.
+func writeFindings(env *Env, summary, list *gongkai.Result, f render.Format) error {
+	switch f {
+	case render.Table:
+		fmt.Fprintln(env.Stdout, "Findings by rule and status:")
+		if err := render.WriteTable(env.Stdout, summary); err != nil {
+			return err
+		}
+		if len(list.Rows) == 0 {
+			fmt.Fprintln(env.Stdout, "\nNo findings.")
+			return nil
+		}
+		fmt.Fprintf(env.Stdout, "\nFindings (%d), by rule, organization and year:\n", len(list.Rows))
+		return render.WriteTable(env.Stdout, list)
+	case render.JSON:
+		fmt.Fprint(env.Stdout, "{\"summary\": ")
+		if err := render.WriteJSON(env.Stdout, summary); err != nil {
+			return err
+		}
+		fmt.Fprint(env.Stdout, ", \"findings\": ")
+		if err := render.WriteJSON(env.Stdout, list); err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, "}")
+		return nil
+	}
+	return render.Write(env.Stdout, list, f)
+}

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"gongkai/query"
+	"gongkai/render"
+	store "gongkai/sql"
+)
+
+var queryCmd = &command{
+	name:    "query",
+	summary: "run your own read-only SQL over the store",
+	usage: `Usage: gongkai query "SQL" [--format table|csv|json|jsonl] [--max-rows N] [--db PATH]
+       gongkai query - < file.sql
+
+Runs one SQL statement on a read-only connection to the store and prints
+the answer. The public tables and views are reports, applications,
+active_disclosure, review_litigation, narrative and findings (see README).
+At most --max-rows rows are printed; a note says when the result was cut.
+
+Examples:
+  gongkai query "SELECT organization, report_year FROM reports ORDER BY 1, 2"
+  gongkai query "SELECT row_label, sum(value) FROM applications WHERE col_key = 'total' AND report_year = 2023 GROUP BY ALL ORDER BY any_value(row_order)"
+  gongkai query --format csv "SELECT * FROM findings" > findings.csv
+`,
+}
+
+func init() {
+	queryCmd.run = runQuery
+	register(queryCmd)
+}
+
+func runQuery(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(queryCmd, env)
+	format := fs.String("format", "table", "output: table, csv, json or jsonl")
+	maxRows := fs.Int("max-rows", query.DefaultMaxRows, "keep at most this many rows (0: no limit)")
+	db := dbFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	f, err := render.ParseFormat(*format)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("want one SQL statement in quotes, got %d arguments", fs.NArg())
+	}
+	text := fs.Arg(0)
+	if text == "-" {
+		b, err := io.ReadAll(env.Stdin)
+		if err != nil {
+			return fmt.Errorf("query: reading SQL from stdin: %w", err)
+		}
+		text = string(b)
+	}
+	max := *maxRows
+	if max == 0 {
+		max = -1
+	} else if max < 0 {
+		return usageError("--max-rows must be 0 or more")
+	}
+	st, err := store.OpenReadOnly(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := query.Run(ctx, st, text, query.Options{MaxRows: max})
+	if err != nil {
+		return err
+	}
+	if err := render.Write(env.Stdout, res, f); err != nil {
+		return err
+	}
+	if res.Truncated && f != render.Table {
+		fmt.Fprintf(env.Stderr, "note: result cut at %d rows (--max-rows)\n", len(res.Rows))
+	}
+	return nil
+}

@@ -1,0 +1,372 @@
+package rollup
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gongkai"
+	store "gongkai/sql"
+)
+
+// appMeasures are district_year's measures, each defined on the record as
+// the rows of section 三 (column 总计) it adds up.
+var appMeasures = []struct {
+	name   string
+	prefix string // rows whose key starts with prefix, or exactly key
+	key    string
+}{
+	{"requests_new", "", "1_new"},
+	{"carried_over", "", "2_carried_over"},
+	{"outcome_1", "", "3_1_disclosed"},
+	{"outcome_2", "", "3_2_partially"},
+	{"outcome_3", "3_3_", ""},
+	{"outcome_4", "3_4_", ""},
+	{"outcome_5", "3_5_", ""},
+	{"outcome_6", "3_6", ""}, // 3_6 (2019) or 3_6_1..3 (2021)
+	{"outcome_7", "", "3_7_total"},
+	{"carried_forward", "", "4_carried_forward"},
+}
+
+// measure sums the 总计 cells of the rows a measure covers; ok is false
+// when any of them is null (the measure is unknown for this report).
+func measure(r *gongkai.Report, prefix, key string) (sum int64, ok bool) {
+	total := gongkai.ColumnIndex(gongkai.ColTotal)
+	n := 0
+	for _, row := range r.Layout().Rows {
+		if (key != "" && row.Key == key) || (prefix != "" && strings.HasPrefix(row.Key, prefix)) {
+			v, isInt := r.Applications[row.Key][total].Int64()
+			if !isInt {
+				return 0, false
+			}
+			sum += v
+			n++
+		}
+	}
+	return sum, n > 0
+}
+
+type body struct {
+	org, township, typ string
+	aggregate          bool
+	resolved           bool
+}
+
+var bodies = []body{
+	{"威海市文登区泽库镇人民政府", "泽库镇", "township_government", false, true},
+	{"威海市文登区龙山街道办事处", "龙山街道", "street_office", false, true},
+	{"威海市文登区葛家镇人民政府", "", "", false, false}, // unresolved: kind and district from the name
+	{"文登区教育和体育局", "", "county_department", false, true},
+	{"威海市文登区人民政府办公室", "", "county_government", false, true},
+	{"威海市文登区人民政府", "", "county_government", true, true}, // whole-district report
+}
+
+// fill gives every cell a value; a few cells stay null when withNulls.
+func fill(rng *rand.Rand, r *gongkai.Report, withNulls bool) {
+	for _, c := range r.Cells() {
+		v := gongkai.Int(int64(rng.IntN(40)))
+		if c.Kind == gongkai.Money {
+			v = gongkai.FromMicros(int64(rng.IntN(10_000_000)))
+		}
+		if withNulls && rng.IntN(12) == 0 {
+			v = gongkai.Null
+		}
+		if err := r.Set(c.Path(), v); err != nil {
+			panic(err)
+		}
+	}
+}
+
+func storeReports(t *testing.T) (*store.Store, []*gongkai.Report) {
+	t.Helper()
+	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "r.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	rng := rand.New(rand.NewPCG(7, 11))
+	var reports []*gongkai.Report
+	var batch []gongkai.Parsed
+	for _, year := range []int{2020, 2023} {
+		v := gongkai.V2021
+		if year < 2021 {
+			v = gongkai.V2019
+		}
+		for i, b := range bodies {
+			r := gongkai.NewReport(v)
+			r.Organization = b.org
+			r.ReportYear = year
+			fill(rng, r, i%2 == 0)
+			if b.resolved {
+				r.Body = gongkai.Body{County: "文登区", City: "威海市", Province: "山东省", Township: b.township, Type: b.typ, Aggregate: b.aggregate}
+			}
+			reports = append(reports, r)
+			batch = append(batch, gongkai.Parsed{Report: r, Path: fmt.Sprintf("%d-%d.txt", year, i), Hash: fmt.Sprintf("h%d-%d", year, i), Rendering: "test"})
+		}
+	}
+	if _, err := st.Put(t.Context(), batch); err != nil {
+		t.Fatal(err)
+	}
+	return st, reports
+}
+
+// rowsBy indexes a result's rows as maps from column name to value.
+func rowsOf(res *gongkai.Result) []map[string]any {
+	var out []map[string]any
+	for _, r := range res.Rows {
+		m := map[string]any{}
+		for i, c := range res.Columns {
+			m[c] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func TestDistrictYearBodyRowsEqualRecords(t *testing.T) {
+	st, reports := storeReports(t)
+	res, err := Run(t.Context(), st, "district_year", Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := rowsOf(res)
+	byBody := map[string]map[string]any{}
+	for _, r := range rows {
+		if r["level"] == "body" {
+			byBody[fmt.Sprintf("%v|%v", r["organization"], r["year"])] = r
+		}
+	}
+	for _, rep := range reports {
+		k := fmt.Sprintf("%s|%d", rep.Organization, rep.ReportYear)
+		got, ok := byBody[k]
+		if rep.Body.Aggregate {
+			if ok {
+				t.Errorf("aggregate report %s summed as a body", k)
+			}
+			continue
+		}
+		if !ok {
+			t.Errorf("no body row for %s", k)
+			continue
+		}
+		if got["district"] != "文登区" {
+			t.Errorf("%s: district %v, want 文登区", k, got["district"])
+		}
+		wantKind := "county"
+		if strings.HasSuffix(rep.Organization, "镇人民政府") || strings.HasSuffix(rep.Organization, "街道办事处") {
+			wantKind = "township"
+		}
+		if got["body_kind"] != wantKind {
+			t.Errorf("%s: body_kind %v, want %s", k, got["body_kind"], wantKind)
+		}
+		for _, m := range appMeasures {
+			sum, known := measure(rep, m.prefix, m.key)
+			var want any
+			if known {
+				want = sum
+			}
+			if got[m.name] != want {
+				t.Errorf("%s %s = %v, want %v", k, m.name, got[m.name], want)
+			}
+		}
+	}
+}
+
+func TestDistrictYearTotalsEqualSumsOfRecords(t *testing.T) {
+	st, reports := storeReports(t)
+	res, err := Run(t.Context(), st, "district_year", Params{Year: 2023})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total map[string]any
+	for _, r := range rowsOf(res) {
+		if r["year"] != nil && r["year"] != int64(2023) {
+			t.Errorf("--year 2023 returned a row of %v", r["year"])
+		}
+		if r["level"] == "total" {
+			total = r
+		}
+	}
+	if total == nil {
+		t.Fatal("no total row")
+	}
+	var n int64
+	for _, m := range appMeasures {
+		var sum, nulls int64
+		n = 0
+		for _, rep := range reports {
+			if rep.ReportYear != 2023 || rep.Body.Aggregate {
+				continue
+			}
+			n++
+			v, ok := measure(rep, m.prefix, m.key)
+			if ok {
+				sum += v
+			} else {
+				nulls++
+			}
+		}
+		if total[m.name] != sum {
+			t.Errorf("total %s = %v, want %d", m.name, total[m.name], sum)
+		}
+		nc, _ := total["null_counts"].(string)
+		if nulls > 0 && !strings.Contains(" "+nc+" ", fmt.Sprintf(" %s=%d ", m.name, nulls)) {
+			t.Errorf("null_counts %q lacks %s=%d", nc, m.name, nulls)
+		}
+		if nulls == 0 && strings.Contains(" "+nc, " "+m.name+"=") {
+			t.Errorf("null_counts %q names %s, which has no nulls", nc, m.name)
+		}
+	}
+	if total["reports"] != n {
+		t.Errorf("total reports = %v, want %d", total["reports"], n)
+	}
+}
+
+// TestSubtotalsEqualDetailRows checks every GROUPING SETS level of the
+// rollups against the rows one level below, for each numeric column.
+func TestSubtotalsEqualDetailRows(t *testing.T) {
+	st, _ := storeReports(t)
+	cases := []struct {
+		rollup string
+		// parent level → child level, and the dimensions the child must
+		// share with its parent.
+		levels [][2]string
+		dims   map[string][]string
+	}{
+		{"district_year", [][2]string{{"body_kind", "body"}, {"district", "body_kind"}, {"year", "district"}, {"total", "year"}},
+			map[string][]string{"body_kind": {"year", "district", "body_kind"}, "district": {"year", "district"}, "year": {"year"}, "total": {}}},
+		{"district_year_review", [][2]string{{"body_kind", "body"}, {"district", "body_kind"}, {"year", "district"}, {"total", "year"}},
+			map[string][]string{"body_kind": {"year", "district", "body_kind"}, "district": {"year", "district"}, "year": {"year"}, "total": {}}},
+		{"township_year", [][2]string{{"township", "township_year"}, {"district_year", "township_year"}, {"total", "district_year"}},
+			map[string][]string{"township": {"district", "township"}, "district_year": {"district", "year"}, "total": {}}},
+	}
+	for _, c := range cases {
+		t.Run(c.rollup, func(t *testing.T) {
+			res, err := Run(t.Context(), st, c.rollup, Params{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := rowsOf(res)
+			var numeric []string
+			for i, col := range res.Columns {
+				if res.Types[i] == "BIGINT" {
+					numeric = append(numeric, col)
+				}
+			}
+			checked := 0
+			for _, lv := range c.levels {
+				parentLevel, childLevel := lv[0], lv[1]
+				for _, p := range rows {
+					if p["level"] != parentLevel {
+						continue
+					}
+					sums := map[string]int64{}
+					children := 0
+					for _, ch := range rows {
+						if ch["level"] != childLevel {
+							continue
+						}
+						same := true
+						for _, d := range c.dims[parentLevel] {
+							if ch[d] != p[d] {
+								same = false
+							}
+						}
+						if !same {
+							continue
+						}
+						children++
+						for _, col := range numeric {
+							if v, ok := ch[col].(int64); ok {
+								sums[col] += v
+							}
+						}
+					}
+					if children == 0 {
+						t.Errorf("%s row %v has no %s rows", parentLevel, p, childLevel)
+					}
+					for _, col := range numeric {
+						got, _ := p[col].(int64) // NULL only when every child is NULL
+						if got != sums[col] {
+							t.Errorf("%s row (%v %v %v) %s = %v, sum of its %d %s rows = %d",
+								parentLevel, p["year"], p["district"], p["township"], col, p[col], children, childLevel, sums[col])
+						}
+					}
+					checked++
+				}
+			}
+			if checked < 3 {
+				t.Errorf("only %d subtotal rows checked", checked)
+			}
+		})
+	}
+}
+
+func TestActiveRollupSums(t *testing.T) {
+	st, reports := storeReports(t)
+	res, err := Run(t.Context(), st, "district_year_active", Params{Year: 2023, Division: "文登区"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want gongkai.Num = gongkai.Int(0)
+	var nulls int64
+	for _, r := range reports {
+		if r.ReportYear != 2023 || r.Body.Aggregate {
+			continue
+		}
+		v := r.Active["fees"]["amount_10k_yuan"]
+		if v.Valid() {
+			want = want.Add(v)
+		} else {
+			nulls++
+		}
+	}
+	found := false
+	for _, r := range rowsOf(res) {
+		if r["level"] == "year" && r["item_key"] == "fees" && r["metric_key"] == "amount_10k_yuan" {
+			found = true
+			if got, ok := r["value"].(gongkai.Num); !ok || !got.Equal(want) {
+				t.Errorf("fees 2023 = %v, want %v", r["value"], want)
+			}
+			if r["null_reports"] != nulls {
+				t.Errorf("fees null_reports = %v, want %d", r["null_reports"], nulls)
+			}
+			if r["item_label"] != "行政事业性收费" {
+				t.Errorf("item_label = %v", r["item_label"])
+			}
+		}
+	}
+	if !found {
+		t.Error("no year row for fees")
+	}
+}
+
+func TestListAndParams(t *testing.T) {
+	names := Names()
+	for _, want := range []string{"district_year", "township_year", "district_year_review", "district_year_active", "findings", "findings_summary"} {
+		if !strings.Contains(" "+strings.Join(names, " ")+" ", " "+want+" ") {
+			t.Errorf("rollup %s missing from %v", want, names)
+		}
+	}
+	for _, r := range List() {
+		if r.Description == "" {
+			t.Errorf("%s has no description", r.Name)
+		}
+		f, _ := Lookup(r.Name)
+		if _, err := Args(f, Params{}); err != nil {
+			t.Errorf("%s: %v", r.Name, err)
+		}
+	}
+	if _, err := Lookup("nope"); err == nil || gongkai.HintOf(err) == "" {
+		t.Errorf("unknown rollup: err %v, hint %q", err, gongkai.HintOf(err))
+	}
+	f, _ := Lookup("district_year")
+	if _, err := Args(f, Params{Rule: "R1"}); err == nil {
+		t.Error("district_year accepted a rule parameter")
+	}
+	if _, err := Args(f, Params{Year: 1999}); err == nil {
+		t.Error("year 1999 accepted")
+	}
+}

@@ -1,0 +1,23 @@
+-- name: findings_summary
+-- description: Stored findings counted by rule, severity and status (failed,
+--   not_checkable, uncertain), with a subtotal per rule and a grand total from
+--   one GROUPING SETS query; reports = distinct reports concerned.
+-- params: year, rule, division
+SELECT CASE WHEN GROUPING(f.rule) = 1 THEN 'total'
+            WHEN GROUPING(f.status) = 1 THEN 'rule'
+            ELSE 'status' END              AS level,
+       f.rule,
+       CASE WHEN GROUPING(f.rule) = 0 THEN any_value(f.severity) END AS severity,
+       f.status,
+       count(*)                            AS findings,
+       count(DISTINCT f.report_id)         AS reports
+FROM findings f
+JOIN reports r USING (report_id)
+WHERE (CAST($year AS INTEGER) IS NULL OR r.report_year = CAST($year AS INTEGER))
+  AND (CAST($rule AS VARCHAR) IS NULL OR f.rule = CAST($rule AS VARCHAR))
+  AND (CAST($division AS VARCHAR) IS NULL
+       OR r.county = CAST($division AS VARCHAR)
+       OR starts_with(r.division_code, CAST($division AS VARCHAR))
+       OR contains(r.organization, CAST($division AS VARCHAR)))
+GROUP BY GROUPING SETS ((f.rule, f.status), (f.rule), ())
+ORDER BY GROUPING(f.rule), f.rule, GROUPING(f.status), f.status;
