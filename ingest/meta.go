@@ -62,7 +62,7 @@ var narrativePatterns = []narrativePattern{
 	{key: "new_media_reports", re: regexp.MustCompile(`新媒体[^，。；,;]{0,20}?(?:发表|发布|刊发)?(?:报道|信息|稿件|文章)?(?:共)?(\d[\d,]*)\s*篇`)},
 	{key: "website_posts", re: regexp.MustCompile(`网站[^，。；,;]{0,30}?(?:发布|公开|更新)[^，。；,;]{0,12}?(\d[\d,]*)\s*(?:篇|条)`)},
 	{key: "requests_received", re: regexp.MustCompile(`未(?:收到|受理)[^，。；,;]{0,16}?申请`), zero: true},
-	{key: "requests_received", re: regexp.MustCompile(`(?:收到|受理|新收)[^，。；,;]{0,20}?申请(?:数量)?(?:共)?(\d[\d,]*)\s*(?:件|条)`)},
+	{key: "requests_received", re: regexp.MustCompile(`(?:收到|受理|新收)[^，。；,;]{0,20}?申请[^，。；,;\d]{0,10}?(\d[\d,]*)\s*(?:件|条)`)},
 }
 
 // readMeta reads the organization, report year, publication date and the
@@ -77,29 +77,31 @@ func readMeta(doc *Document) meta {
 			lines = append(lines, t)
 		}
 	}
-	titleAt := -1
+	// The title gives the year, and the body: before the year on the same
+	// line, or on a line just above. A page may repeat the title (a
+	// crawler's copy, then the document's own); the first that names a
+	// body wins.
 	for i, l := range lines {
-		if i > 60 {
+		if i > 60 || m.organization != "" {
 			break
 		}
 		loc := titleRE.FindStringSubmatchIndex(l)
 		if loc == nil {
 			continue
 		}
-		m.year, _ = strconv.Atoi(l[loc[2]:loc[3]])
-		titleAt = i
+		if m.year == 0 {
+			m.year, _ = strconv.Atoi(l[loc[2]:loc[3]])
+		}
 		prefix := l[:loc[0]]
-		if j := strings.LastIndexAny(prefix, "。，,；;:："); j >= 0 {
+		if j := strings.LastIndexAny(prefix, "。，,；;:： "); j >= 0 {
 			prefix = prefix[j+1:]
 		}
 		prefix = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(prefix), "关于"))
 		if looksLikeOrg(prefix) {
 			m.organization = prefix
+			break
 		}
-		break
-	}
-	if m.organization == "" && titleAt > 0 {
-		for j := titleAt - 1; j >= 0 && j >= titleAt-3; j-- {
+		for j := i - 1; j >= 0 && j >= i-3; j-- {
 			if looksLikeOrg(lines[j]) {
 				m.organization = lines[j]
 				break
@@ -234,7 +236,20 @@ func readNarrative(lines []string) map[string]gongkai.Num {
 		if _, done := out[p.key]; done {
 			continue
 		}
-		s := p.re.FindStringSubmatch(text)
+		var s []string
+		for _, loc := range p.re.FindAllStringSubmatchIndex(text, -1) {
+			// "依申请公开信息3条" counts requests, not disclosed items.
+			if p.key == "disclosed_items" && strings.HasSuffix(text[:loc[0]], "申请") {
+				continue
+			}
+			s = make([]string, len(loc)/2)
+			for k := range s {
+				if loc[2*k] >= 0 {
+					s[k] = text[loc[2*k]:loc[2*k+1]]
+				}
+			}
+			break
+		}
 		if s == nil {
 			continue
 		}

@@ -264,7 +264,21 @@ func readFinding(where gongkai.Paths, msg string) gongkai.Finding {
 func place(r *gongkai.Report, sc *scan) {
 	l := r.Layout()
 	seen := map[string]bool{}
-	for _, h := range sc.hits {
+	// A row named twice (a prose-like cell repeating a label, a heading
+	// repeated at a page break) is read from its first naming that has
+	// values; later ones with values must agree with it.
+	primary := map[string]int{}
+	for i, h := range sc.hits {
+		k := h.section + "." + h.key
+		j, ok := primary[k]
+		if !ok || (!hasContent(sc.hits[j].values) && hasContent(h.values)) {
+			primary[k] = i
+		}
+	}
+	for i, h := range sc.hits {
+		if j := primary[h.section+"."+h.key]; j != i && !seen[h.section+"."+h.key] {
+			continue // placed when its primary comes, or never if blank
+		}
 		var paths []string
 		var targets []unit
 		switch h.section {

@@ -1,0 +1,137 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// cell_lines is a web table copied one cell per line, each cell closed by
+// "|", with empty cells dropped and the row's end written as a line of bars
+// ("||||"). Position no longer gives the column: the recognizer counts the
+// values under each label and places them only when there are exactly as
+// many as columns; otherwise the row is null with a READ finding.
+//
+// paragraphs is a report whose table cells became one paragraph (or line)
+// each, without bars: "信息内容", "本年制发件数", …, "规章", "0", "0", "0".
+// Headers may break over two paragraphs ("商业" / "企业"); they carry no
+// values, so that does not matter. Prose paragraphs before the first table
+// title are the report's text.
+
+func init() {
+	register(reader{name: "cell_lines", priority: 34, sniff: sniffCellLines, read: readCellLines})
+	register(reader{name: "paragraphs", priority: 20, sniff: sniffParagraphs, read: readParagraphs})
+}
+
+// cellLineRE is one cell closed by a bar; barsRE a row end.
+var (
+	cellLineRE = regexp.MustCompile(`^[^|]*[^|\s][^|]*\|\s*$`)
+	barsRE     = regexp.MustCompile(`^\s*\|[\s|]*$`)
+)
+
+func sniffCellLines(name string, head []byte) bool {
+	if looksBinary(head) || isHTMLish(head) {
+		return false
+	}
+	lines := headLines(head)
+	return countLines(lines, cellLineRE.MatchString) >= 10 && countLines(lines, barsRE.MatchString) >= 2 &&
+		countLines(lines, pipeRow) < countLines(lines, cellLineRE.MatchString)/4
+}
+
+func readCellLines(path string, data []byte) (*Document, error) {
+	doc := &Document{Path: path, Rendering: "cell_lines"}
+	table := Table{}
+	var seg []Cell
+	flush := func() {
+		table.Rows = append(table.Rows, streamRows(seg)...)
+		seg = nil
+	}
+	for i, l := range textLines(data) {
+		switch {
+		case barsRE.MatchString(l):
+			flush()
+		case cellLineRE.MatchString(l):
+			if table.Loc == "" {
+				table.Loc = lineLoc(i)
+			}
+			text := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(l), "|"))
+			seg = append(seg, Cell{Text: text, Loc: lineLoc(i)})
+		case strings.TrimSpace(l) == "":
+		default:
+			flush()
+			if keep, noise := noiseLine(l); !noise && strings.TrimSpace(keep) != "" {
+				doc.Lines = append(doc.Lines, Line{Text: strings.TrimSpace(keep), Loc: lineLoc(i)})
+			}
+		}
+	}
+	flush()
+	if len(table.Rows) > 0 {
+		doc.Tables = append(doc.Tables, table)
+	}
+	return doc, nil
+}
+
+// numberLine: a line that is one number (or placeholder) and nothing else.
+func numberLine(l string) bool {
+	t := strings.TrimSpace(l)
+	return t != "" && utf8.RuneCountInString(t) <= 20 && classify(t) == kindNumber
+}
+
+func sniffParagraphs(name string, head []byte) bool {
+	if looksBinary(head) || isHTMLish(head) {
+		return false
+	}
+	lines := headLines(head)
+	if countLines(lines, numberLine) < 12 {
+		return false
+	}
+	labels := countLines(lines, func(l string) bool {
+		t := strings.TrimSpace(l)
+		return utf8.RuneCountInString(t) <= maxLabelRunes && t != "" && tableStart(t)
+	})
+	return labels >= 5
+}
+
+func readParagraphs(path string, data []byte) (*Document, error) {
+	doc := &Document{Path: path, Rendering: "paragraphs"}
+	table := Table{}
+	var cells []Cell
+	started, stopped := false, false
+	for i, l := range textLines(data) {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
+		}
+		keep, noise := noiseLine(t)
+		if noise {
+			continue
+		}
+		t = strings.TrimSpace(keep)
+		short := utf8.RuneCountInString(t) <= maxLabelRunes
+		if isHeading(t) {
+			if c := []rune(cleanText(t))[0]; c == '五' || c == '六' {
+				stopped = true // the tables are over: the signature and date are prose
+			}
+		}
+		if !started && !stopped && short && tableStart(t) && !isHeading(t) {
+			started = true
+			table.Loc = lineLoc(i)
+		}
+		if started && !stopped && short && !isHeading(t) {
+			cells = append(cells, Cell{Text: t, Loc: lineLoc(i)})
+			continue
+		}
+		doc.Lines = append(doc.Lines, Line{Text: t, Loc: lineLoc(i)})
+	}
+	table.Rows = streamRows(cells)
+	if len(table.Rows) > 0 {
+		doc.Tables = append(doc.Tables, table)
+	}
+	return doc, nil
+}
+
+// headingRE matches the six section headings (一、总体情况 … 六、其他需要报告的事项),
+// which are prose, not table cells.
+var headingRE = regexp.MustCompile(`^[一二三四五六]\s*[、.．]\s*(总体情况|主动公开政府信息|收到和处理政府信息公开申请|政府信息公开行政复议|因政府信息公开申请|存在的主要问题|其他需要报告|政府信息公开工作存在)`)
+
+func isHeading(t string) bool { return headingRE.MatchString(cleanText(t)) }

@@ -1,0 +1,126 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+)
+
+// pipe_text is a table copied from a web page with "|" between cells, one
+// row per line: "规章 | 0 | 0 | 0 |". Colspan padding shows as empty cells
+// ("第二十条第(一)项 | |||") and rowspan placeholders as leading empty
+// cells that shift a row's labels right; the recognizer takes a row's
+// values after its last label, so neither moves a column. Lines without
+// "|" are prose.
+//
+// markdown is the same with Markdown syntax: a leading "|", a separator
+// row "|---|---|", "<br>" inside cells and "\|" for a literal bar.
+
+func init() {
+	register(reader{name: "markdown", priority: 36, sniff: sniffMarkdown, read: readMarkdown})
+	register(reader{name: "pipe_text", priority: 35, sniff: sniffPipeText, read: readPipeText})
+}
+
+var mdSepRE = regexp.MustCompile(`^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$`)
+
+func sniffMarkdown(name string, head []byte) bool {
+	if looksBinary(head) || isHTMLish(head) {
+		return false
+	}
+	lines := headLines(head)
+	return countLines(lines, mdSepRE.MatchString) >= 1 && countLines(lines, func(l string) bool {
+		return strings.HasPrefix(strings.TrimSpace(l), "|") && strings.Count(l, "|") >= 3
+	}) >= 5
+}
+
+// pipeRow reports whether a line is a row with at least two filled cells.
+func pipeRow(l string) bool {
+	if !strings.Contains(l, "|") {
+		return false
+	}
+	n := 0
+	for _, c := range strings.Split(l, "|") {
+		if strings.TrimSpace(c) != "" {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+func sniffPipeText(name string, head []byte) bool {
+	if looksBinary(head) || isHTMLish(head) {
+		return false
+	}
+	return countLines(headLines(head), pipeRow) >= 3
+}
+
+func readPipeText(path string, data []byte) (*Document, error) {
+	return readPipes(path, data, "pipe_text", false)
+}
+
+func readMarkdown(path string, data []byte) (*Document, error) {
+	return readPipes(path, data, "markdown", true)
+}
+
+// splitPipes splits a row line into cells. A bar at the very end closes
+// the row rather than opening an empty cell; in Markdown a bar at the start
+// opens it.
+func splitPipes(l string, md bool) []string {
+	l = strings.TrimSpace(l)
+	if md {
+		l = strings.ReplaceAll(l, `\|`, "\x00")
+		l = strings.TrimPrefix(l, "|")
+	}
+	l = strings.TrimSuffix(l, "|")
+	parts := strings.Split(l, "|")
+	for i, p := range parts {
+		p = strings.ReplaceAll(p, "\x00", "|")
+		if md {
+			p = strings.NewReplacer("<br>", "\n", "<br/>", "\n", "<br />", "\n", "**", "").Replace(p)
+		}
+		parts[i] = strings.TrimSpace(p)
+	}
+	return parts
+}
+
+func readPipes(path string, data []byte, rendering string, md bool) (*Document, error) {
+	doc := &Document{Path: path, Rendering: rendering}
+	var table *Table
+	endTable := func() {
+		if table != nil && len(table.Rows) > 0 {
+			doc.Tables = append(doc.Tables, *table)
+		}
+		table = nil
+	}
+	for i, l := range textLines(data) {
+		if md && mdSepRE.MatchString(l) {
+			continue
+		}
+		if strings.Contains(l, "|") {
+			if table == nil {
+				table = &Table{Loc: lineLoc(i)}
+			}
+			var row []Cell
+			for j, c := range splitPipes(l, md) {
+				row = append(row, Cell{Text: c, Loc: lineLoc(i) + " cell " + itoa(j+1)})
+			}
+			table.Rows = append(table.Rows, row)
+			continue
+		}
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		endTable()
+		if keep, noise := noiseLine(l); !noise && strings.TrimSpace(keep) != "" {
+			doc.Lines = append(doc.Lines, Line{Text: strings.TrimSpace(keep), Loc: lineLoc(i)})
+		}
+	}
+	endTable()
+	return doc, nil
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
