@@ -47,9 +47,9 @@ func loadTruth(t *testing.T, name string) truthFile {
 	return tr
 }
 
-// normLabel makes labels comparable across renderings: no blanks,
+// htmlTestLabel makes labels comparable across renderings: no blanks,
 // half-width brackets, "1、" numbering as "1.".
-func normLabel(s string) string {
+func htmlTestLabel(s string) string {
 	s = strings.NewReplacer("(", "（", ")", "）").Replace(cleanSpace(s))
 	s = strings.ReplaceAll(s, " ", "")
 	var b strings.Builder
@@ -66,11 +66,11 @@ func normLabel(s string) string {
 // findRow returns the first table row that has a cell whose text is label
 // (normalised), searching tables in order.
 func findRow(doc *Document, label string) []Cell {
-	want := normLabel(label)
+	want := htmlTestLabel(label)
 	for _, tb := range doc.Tables {
 		for _, row := range tb.Rows {
 			for _, c := range row {
-				if normLabel(c.Text) == want {
+				if htmlTestLabel(c.Text) == want {
 					return row
 				}
 			}
@@ -128,7 +128,7 @@ func checkGridAgainstTruth(t *testing.T, doc *Document, tr truthFile) int {
 		}
 		var vals []Cell
 		for _, c := range row {
-			if !c.Spanned && normLabel(c.Text) != normLabel(item.Label) {
+			if !c.Spanned && htmlTestLabel(c.Text) != htmlTestLabel(item.Label) {
 				vals = append(vals, c)
 			}
 		}
