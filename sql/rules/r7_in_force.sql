@@ -1,0 +1,57 @@
+-- name: r7_in_force
+-- description: R7 — 2021 layout: 现行有效件数 (t) = 现行有效件数 (t−1) + 本年制发件数 (t)
+--   − 本年废止件数 (t), for 规章 and 行政规范性文件, same body. No report for t−1,
+--   a t−1 report in the 2019 layout, or a null operand is not checkable.
+-- Output: report_id, rule, severity, status, where (VARCHAR[]), message.
+WITH body AS (
+    SELECT report_id, report_year, format_version,
+           CASE WHEN division_code IS NOT NULL
+                 AND (body_type IN ('township_government', 'street_office', 'county_government',
+                                    'city_government', 'province_government')
+                      OR is_aggregate)
+                THEN division_code || '|' || coalesce(body_type, '') || '|' || coalesce(township, '')
+                     || '|' || CAST(is_aggregate AS VARCHAR)
+                ELSE 'org|' || organization END AS body_key
+    FROM reports
+),
+items AS (
+    SELECT report_id, item_key,
+           max(value) FILTER (WHERE metric_key = 'issued')   AS issued,
+           max(value) FILTER (WHERE metric_key = 'repealed') AS repealed,
+           max(value) FILTER (WHERE metric_key = 'in_force') AS in_force
+    FROM active_cells
+    WHERE item_key IN ('regulations', 'normative_documents')
+    GROUP BY report_id, item_key
+),
+pairs AS (
+    SELECT cur.report_id, cur.report_year, i.item_key, i.issued, i.repealed, i.in_force,
+           prev.report_id AS prev_id, prev.format_version AS prev_version, pi.in_force AS prev_in_force
+    FROM body cur
+    JOIN items i ON i.report_id = cur.report_id
+    LEFT JOIN body prev ON prev.body_key = cur.body_key AND prev.report_year = cur.report_year - 1
+    LEFT JOIN items pi ON pi.report_id = prev.report_id AND pi.item_key = i.item_key
+    WHERE cur.format_version = '2021'
+)
+SELECT report_id, 'R7' AS rule,
+       CASE WHEN prev_id IS NOT NULL AND prev_version = '2021' AND issued IS NOT NULL AND repealed IS NOT NULL
+                 AND in_force IS NOT NULL AND prev_in_force IS NOT NULL THEN 'warning' ELSE 'info' END AS severity,
+       CASE WHEN prev_id IS NOT NULL AND prev_version = '2021' AND issued IS NOT NULL AND repealed IS NOT NULL
+                 AND in_force IS NOT NULL AND prev_in_force IS NOT NULL THEN 'failed' ELSE 'not_checkable' END AS status,
+       ['active.' || item_key || '.in_force', 'active.' || item_key || '.issued',
+        'active.' || item_key || '.repealed'] AS "where",
+       CASE WHEN prev_id IS NULL
+                 THEN format('not checkable: no report of this body for {} in the store', report_year - 1)
+            WHEN prev_version <> '2021'
+                 THEN format('not checkable: the {} report uses the 2019 layout, which has no 现行有效件数', report_year - 1)
+            WHEN issued IS NULL OR repealed IS NULL OR in_force IS NULL OR prev_in_force IS NULL
+                 THEN format('not checkable: {} has a null operand (现行有效 {}, {} 现行有效 {}, 制发 {}, 废止 {})',
+                             item_key, in_force, report_year - 1, prev_in_force, issued, repealed)
+            ELSE format('{}: 现行有效件数 {} but {} 现行有效 {} + 本年制发 {} − 本年废止 {} = {}',
+                        item_key, CAST(in_force AS BIGINT), report_year - 1, CAST(prev_in_force AS BIGINT),
+                        CAST(issued AS BIGINT), CAST(repealed AS BIGINT),
+                        CAST(prev_in_force + issued - repealed AS BIGINT))
+       END AS message
+FROM pairs
+WHERE prev_id IS NULL OR prev_version <> '2021'
+   OR issued IS NULL OR repealed IS NULL OR in_force IS NULL OR prev_in_force IS NULL
+   OR in_force <> prev_in_force + issued - repealed

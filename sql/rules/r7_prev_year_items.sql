@@ -1,0 +1,58 @@
+-- name: r7_prev_year_items
+-- description: 2019 layout continuity (reported under R7): 上一年项目数量 (t) =
+--   上一年项目数量 (t−1) + 本年增/减 (t−1), for 行政许可, 其他对外管理服务事项, 行政处罚,
+--   行政强制 and 行政事业性收费, same body, both reports in the 2019 layout. No report
+--   for t−1, or a null operand, is not checkable.
+-- Output: report_id, rule, severity, status, where (VARCHAR[]), message.
+WITH body AS (
+    SELECT report_id, report_year, format_version,
+           CASE WHEN division_code IS NOT NULL
+                 AND (body_type IN ('township_government', 'street_office', 'county_government',
+                                    'city_government', 'province_government')
+                      OR is_aggregate)
+                THEN division_code || '|' || coalesce(body_type, '') || '|' || coalesce(township, '')
+                     || '|' || CAST(is_aggregate AS VARCHAR)
+                ELSE 'org|' || organization END AS body_key
+    FROM reports
+),
+items AS (
+    SELECT report_id, item_key,
+           max(value) FILTER (WHERE metric_key = 'prev_year_items') AS prev_items,
+           max(value) FILTER (WHERE metric_key = 'change')          AS change
+    FROM active_cells
+    WHERE item_key IN ('licensing', 'other_services', 'punishment', 'enforcement', 'fees')
+    GROUP BY report_id, item_key
+),
+pairs AS (
+    SELECT cur.report_id, cur.report_year, i.item_key, i.prev_items,
+           prev.report_id AS prev_id, prev.format_version AS prev_version,
+           pi.prev_items AS last_prev_items, pi.change AS last_change
+    FROM body cur
+    JOIN items i ON i.report_id = cur.report_id
+    LEFT JOIN body prev ON prev.body_key = cur.body_key AND prev.report_year = cur.report_year - 1
+    LEFT JOIN items pi ON pi.report_id = prev.report_id AND pi.item_key = i.item_key
+    WHERE cur.format_version = '2019'
+),
+judged AS (
+    SELECT *,
+           prev_id IS NOT NULL AND prev_version = '2019' AND prev_items IS NOT NULL
+           AND last_prev_items IS NOT NULL AND last_change IS NOT NULL AS checkable
+    FROM pairs
+)
+SELECT report_id, 'R7' AS rule,
+       CASE WHEN checkable THEN 'warning' ELSE 'info' END AS severity,
+       CASE WHEN checkable THEN 'failed' ELSE 'not_checkable' END AS status,
+       ['active.' || item_key || '.prev_year_items'] AS "where",
+       CASE WHEN prev_id IS NULL
+                 THEN format('not checkable: no report of this body for {} in the store', report_year - 1)
+            WHEN prev_version <> '2019'
+                 THEN format('not checkable: the {} report is not in the 2019 layout', report_year - 1)
+            WHEN NOT checkable
+                 THEN format('not checkable: {} has a null operand (上一年项目数量 {}, {} 上一年项目数量 {}, 本年增/减 {})',
+                             item_key, prev_items, report_year - 1, last_prev_items, last_change)
+            ELSE format('{}: 上一年项目数量 {} but the {} report gives {} + 本年增/减 {} = {}',
+                        item_key, CAST(prev_items AS BIGINT), report_year - 1, CAST(last_prev_items AS BIGINT),
+                        CAST(last_change AS BIGINT), CAST(last_prev_items + last_change AS BIGINT))
+       END AS message
+FROM judged
+WHERE NOT checkable OR prev_items <> last_prev_items + last_change

@@ -1,0 +1,71 @@
+-- name: r9_aggregate
+-- description: R9 — a whole-area report (is_aggregate: 全区/全市 totals) equals, cell by cell,
+--   the sum of the reports of the same year whose division lies inside its division
+--   (other whole-area reports excluded). A cell with a null on either side, or that some
+--   part's layout lacks, is not checkable; so is a whole-area report with no division
+--   or no parts in the store.
+-- Output: report_id, rule, severity, status, where (VARCHAR[]), message.
+WITH cells AS (
+    SELECT report_id, 'active.' || item_key || '.' || metric_key AS path, value
+    FROM active_cells
+    UNION ALL
+    SELECT report_id, 'applications.' || row_key || '.' || col_key, CAST(value AS DECIMAL(18,6))
+    FROM application_cells
+    UNION ALL
+    SELECT report_id, 'review_litigation.' || block_key || '.' || col_key, CAST(value AS DECIMAL(18,6))
+    FROM review_cells
+),
+agg AS (
+    SELECT report_id, report_year, division_code,
+           CASE WHEN division_code LIKE '__0000' THEN left(division_code, 2)
+                WHEN division_code LIKE '____00' THEN left(division_code, 4)
+                ELSE division_code END AS prefix
+    FROM reports
+    WHERE is_aggregate
+),
+parts AS (
+    SELECT a.report_id AS agg_id, r.report_id AS part_id
+    FROM agg a
+    JOIN reports r ON NOT r.is_aggregate AND r.report_year = a.report_year
+                  AND starts_with(r.division_code, a.prefix)
+    WHERE a.prefix IS NOT NULL
+),
+nparts AS (
+    SELECT agg_id, count(*) AS n FROM parts GROUP BY agg_id
+),
+sums AS (
+    SELECT p.agg_id, c.path, sum(c.value) AS total, count(c.value) AS known
+    FROM parts p
+    JOIN cells c ON c.report_id = p.part_id
+    GROUP BY p.agg_id, c.path
+),
+cmp AS (
+    SELECT a.report_id, ac.path, ac.value AS stated, s.total, coalesce(s.known, 0) AS known, n.n
+    FROM agg a
+    JOIN nparts n ON n.agg_id = a.report_id
+    JOIN cells ac ON ac.report_id = a.report_id
+    LEFT JOIN sums s ON s.agg_id = a.report_id AND s.path = ac.path
+)
+SELECT report_id, 'R9' AS rule, 'warning' AS severity, 'failed' AS status,
+       [path] AS "where",
+       format('{} is {} but its {} parts add up to {}', path,
+              CASE WHEN stated = trunc(stated) THEN CAST(CAST(stated AS BIGINT) AS VARCHAR) ELSE CAST(stated AS VARCHAR) END,
+              n,
+              CASE WHEN total = trunc(total) THEN CAST(CAST(total AS BIGINT) AS VARCHAR) ELSE CAST(total AS VARCHAR) END) AS message
+FROM cmp
+WHERE stated IS NOT NULL AND known = n AND stated <> total
+UNION ALL
+SELECT report_id, 'R9', 'info', 'not_checkable', list(path ORDER BY path),
+       format('not checkable: {} cell(s) have a null in the whole-area report or in one of its {} parts',
+              count(*), any_value(n))
+FROM cmp
+WHERE stated IS NULL OR known < n
+GROUP BY report_id
+UNION ALL
+SELECT a.report_id, 'R9', 'info', 'not_checkable', ['*'],
+       CASE WHEN a.division_code IS NULL
+            THEN 'not checkable: the whole-area report has no division'
+            ELSE format('not checkable: no reports of {} for {} in the store to add up', a.division_code, a.report_year) END
+FROM agg a
+LEFT JOIN nparts n ON n.agg_id = a.report_id
+WHERE n.n IS NULL
