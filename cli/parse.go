@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"gongkai"
+	"gongkai/ingest"
+)
+
+var parseCmd = &command{
+	name:    "parse",
+	summary: "read report files and print their records as JSON",
+	usage: `Usage: gongkai parse FILE... [--explain]
+
+Reads each report (Word text, | tables, one cell per line or paragraph,
+Markdown, glued page text, HTML, DOCX, PDF with a text layer, or a JSON
+record) and prints its record (FORMAT.md §5): one pretty JSON object for one
+file, one JSON object per line for several. The record's findings list the
+rules R1–R5 that fail or cannot be checked and every value the reader could
+not settle (rule READ; such a cell is null, never a guess).
+
+A file whose tables cannot be read is reported on stderr as
+"Error: parse FILE: ..." naming what is missing; the other files still
+print, and the exit status is 1.
+
+--explain prints, instead of JSON, one tab-separated line per cell: its
+path, value, where it was read (line, table/row/column) and the raw text.
+
+Examples:
+  gongkai parse ../shared/seeds/000_f5b8ed62166f75c7.txt
+  gongkai parse reports/*.txt > records.jsonl
+  gongkai parse --explain report.html | grep applications.1_new
+`,
+}
+
+func init() {
+	parseCmd.run = runParse
+	register(parseCmd)
+}
+
+func runParse(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(parseCmd, env)
+	explain := fs.Bool("explain", false, "print each cell's path, value, source location and raw text (tab-separated)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		return usageError("want at least one FILE")
+	}
+	failed := 0
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p, err := ingest.ParseFile(ctx, f)
+		if err != nil {
+			failed++
+			if *explain && p.Report != nil {
+				// Show what was read of a partial report, then the error.
+				writeExplain(env.Stdout, p, len(files) > 1)
+			}
+			fmt.Fprintf(env.Stderr, "Error: %v\n", err)
+			if hint := gongkai.HintOf(err); hint != "" {
+				fmt.Fprintf(env.Stderr, "Try: %s\n", hint)
+			}
+			continue
+		}
+		if *explain {
+			writeExplain(env.Stdout, p, len(files) > 1)
+			continue
+		}
+		b, err := json.Marshal(p.Report)
+		if err != nil {
+			failed++
+			fmt.Fprintf(env.Stderr, "Error: parse %s: %v\n", f, err)
+			continue
+		}
+		if len(files) == 1 {
+			var out bytes.Buffer
+			if err := json.Indent(&out, b, "", "  "); err == nil {
+				b = out.Bytes()
+			}
+		}
+		env.Stdout.Write(b)
+		io.WriteString(env.Stdout, "\n")
+	}
+	if failed > 0 {
+		return errSilent
+	}
+	return nil
+}
+
+// writeExplain prints one line per cell: path, value, location, raw text.
+// Narrative counts and findings follow, so nothing of the record is lost.
+func writeExplain(w io.Writer, p gongkai.Parsed, header bool) {
+	r := p.Report
+	if header {
+		fmt.Fprintf(w, "# %s\n", p.Path)
+	}
+	fmt.Fprintf(w, "# organization=%s report_year=%d format_version=%s published_on=%s rendering=%s\n",
+		r.Organization, r.ReportYear, r.FormatVersion, r.PublishedOn, p.Rendering)
+	fmt.Fprintln(w, "path\tvalue\tloc\traw")
+	for _, c := range r.Cells() {
+		src := r.Provenance[c.Path()]
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", c.Path(), c.Value, oneLine(src.Loc), oneLine(src.Raw))
+	}
+	for _, k := range sortedNarrative(r.Narrative) {
+		fmt.Fprintf(w, "%s.%s\t%s\t\t\n", gongkai.SecNarrative, k, r.Narrative[k])
+	}
+	for _, f := range r.Findings {
+		if f.Status == gongkai.NotCheckable {
+			continue
+		}
+		fmt.Fprintf(w, "# finding %s %s %s at %s: %s\n", f.Rule, f.Severity, f.Status, f.Where, oneLine(f.Message))
+	}
+}
+
+func oneLine(s string) string {
+	return strings.NewReplacer("\t", " ", "\n", "⏎", "\r", "").Replace(s)
+}
+
+func sortedNarrative(m map[string]gongkai.Num) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
