@@ -1,0 +1,408 @@
+package sql
+
+import (
+	"context"
+	stdsql "database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"gongkai"
+)
+
+// Format is an export file format.
+type Format string
+
+// Export formats. Parquet, CSV and JSON lines are written by DuckDB's COPY;
+// Arrow IPC (file and stream) through the driver's Arrow interface; XLSX
+// with excelize.
+const (
+	Parquet     Format = "parquet" // zstd-compressed
+	ArrowFile   Format = "arrow"   // Arrow IPC file (random access, .arrow)
+	ArrowStream Format = "arrows"  // Arrow IPC stream (.arrows)
+	CSV         Format = "csv"     // header line, RFC 4180 quoting, empty field = null
+	JSONLines   Format = "jsonl"   // one JSON object per line, null kept
+	XLSX        Format = "xlsx"    // one sheet, numbers as numbers, null = empty cell
+)
+
+// Formats lists the export formats in the order the CLI documents them.
+var Formats = []Format{Parquet, ArrowFile, ArrowStream, CSV, JSONLines, XLSX}
+
+// ParseFormat returns the Format named s, or an error wrapping
+// gongkai.ErrUsage.
+func ParseFormat(s string) (Format, error) {
+	f := Format(strings.ToLower(strings.TrimSpace(s)))
+	if slices.Contains(Formats, f) {
+		return f, nil
+	}
+	names := make([]string, len(Formats))
+	for i, f := range Formats {
+		names[i] = string(f)
+	}
+	return "", fmt.Errorf("%w: unknown format %q (want one of %s)", gongkai.ErrUsage, s, strings.Join(names, ", "))
+}
+
+// ContentType is the media type of a format, for HTTP responses.
+func (f Format) ContentType() string {
+	switch f {
+	case Parquet:
+		return "application/vnd.apache.parquet"
+	case ArrowFile:
+		return "application/vnd.apache.arrow.file"
+	case ArrowStream:
+		return "application/vnd.apache.arrow.stream"
+	case CSV:
+		return "text/csv; charset=utf-8"
+	case JSONLines:
+		return "application/x-ndjson"
+	case XLSX:
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	return "application/octet-stream"
+}
+
+// Ext is the usual file name extension of a format, with its dot.
+func (f Format) Ext() string {
+	if f == JSONLines {
+		return ".jsonl"
+	}
+	return "." + string(f)
+}
+
+// Source is what an export reads: exactly one of Table, Rollup or Query.
+type Source struct {
+	// Table names a table or view of the store (reports, applications…).
+	Table string
+	// Rollup names an embedded rollup (see Rollups); Params holds its
+	// parameter values by name, a missing one bound as NULL.
+	Rollup string
+	Params map[string]any
+	// Query is ad-hoc SQL from the user: one SELECT, checked by the guard
+	// (no file or network access) before it runs.
+	Query string
+}
+
+// resolve turns a Source into trusted SQL and its arguments.
+func (s *Store) resolve(ctx context.Context, src Source) (string, []any, error) {
+	n := 0
+	for _, v := range []string{src.Table, src.Rollup, src.Query} {
+		if v != "" {
+			n++
+		}
+	}
+	if n != 1 {
+		return "", nil, &gongkai.Error{Op: "export", Err: fmt.Errorf("%w: give exactly one of a table, a rollup or a query", gongkai.ErrUsage)}
+	}
+	switch {
+	case src.Table != "":
+		name, err := s.tableName(ctx, src.Table)
+		if err != nil {
+			return "", nil, err
+		}
+		return "SELECT * FROM " + quoteIdent(name), nil, nil
+	case src.Rollup != "":
+		r, err := FindRollup(src.Rollup)
+		if err != nil {
+			return "", nil, err
+		}
+		for k := range src.Params {
+			if !slices.Contains(r.Params, k) {
+				return "", nil, &gongkai.Error{Op: "export", Path: r.Name,
+					Err:  fmt.Errorf("%w: rollup %s takes no parameter %q", gongkai.ErrUsage, r.Name, k),
+					Hint: "its parameters: " + strings.Join(r.Params, ", ")}
+			}
+		}
+		args := make([]any, len(r.Params))
+		for i, p := range r.Params {
+			args[i] = stdsql.Named(p, src.Params[p])
+		}
+		return bareStatement(r.SQL), args, nil
+	}
+	if err := s.CheckReadOnly(ctx, src.Query); err != nil {
+		return "", nil, err
+	}
+	return bareStatement(src.Query), nil, nil
+}
+
+// FindRollup returns the embedded rollup called name, or an error wrapping
+// gongkai.ErrNotFound that lists the known names.
+func FindRollup(name string) (RollupFile, error) {
+	var names []string
+	for _, r := range Rollups() {
+		if r.Name == name {
+			return r, nil
+		}
+		names = append(names, r.Name)
+	}
+	return RollupFile{}, &gongkai.Error{Op: "rollup", Path: name, Err: fmt.Errorf("%w: no rollup named %q", gongkai.ErrNotFound, name),
+		Hint: "known rollups: " + strings.Join(names, ", ")}
+}
+
+// tableName returns the store's table or view called name (compared
+// without case), or an error wrapping gongkai.ErrNotFound.
+func (s *Store) tableName(ctx context.Context, name string) (string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT table_name FROM information_schema.tables
+		WHERE table_catalog = current_database() AND table_schema = 'main' ORDER BY table_name`)
+	if err != nil {
+		return "", classify("export", s.path, err)
+	}
+	defer rows.Close()
+	var all []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return "", classify("export", s.path, err)
+		}
+		if strings.EqualFold(t, name) {
+			return t, nil
+		}
+		all = append(all, t)
+	}
+	if err := rows.Err(); err != nil {
+		return "", classify("export", s.path, err)
+	}
+	return "", &gongkai.Error{Op: "export", Path: name, Err: fmt.Errorf("%w: no table or view %q", gongkai.ErrNotFound, name),
+		Hint: "tables and views: " + strings.Join(all, ", ")}
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// bareStatement drops trailing blanks and semicolons so a query can sit in
+// COPY (…); a trailing line comment is closed by the newline the caller
+// puts before ")".
+func bareStatement(q string) string {
+	return strings.TrimRight(q, " \t\r\n;")
+}
+
+// Export writes src to the file out in format f, atomically: the rows go
+// to a temporary file in out's folder, which is synced and renamed over out
+// only when complete, so a reader never sees half a file and a failure
+// leaves any previous out untouched. It returns the number of rows written.
+func (s *Store) Export(ctx context.Context, src Source, f Format, out string) (int64, error) {
+	q, args, err := s.resolve(ctx, src)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = writeAtomic(out, func(tmp string) error {
+		var err error
+		n, err = s.writeFile(ctx, q, args, f, tmp)
+		return err
+	})
+	if err != nil {
+		return 0, exportError(out, err)
+	}
+	return n, nil
+}
+
+// ExportTo writes src in format f to w (an HTTP response, stdout). Formats
+// that need a seekable file (Parquet, Arrow file, XLSX, and CSV and JSON
+// lines, which DuckDB writes to files) go through a temporary file in tmpDir
+// ("" = the system's), removed afterwards.
+func (s *Store) ExportTo(ctx context.Context, src Source, f Format, tmpDir string, w io.Writer) (int64, error) {
+	q, args, err := s.resolve(ctx, src)
+	if err != nil {
+		return 0, err
+	}
+	if f == ArrowStream {
+		return s.writeArrow(ctx, q, args, false, w)
+	}
+	dir, err := os.MkdirTemp(tmpDir, "gongkai-export-")
+	if err != nil {
+		return 0, &gongkai.Error{Op: "export", Err: err}
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "out"+f.Ext())
+	n, err := s.writeFile(ctx, q, args, f, tmp)
+	if err != nil {
+		return 0, exportError("", err)
+	}
+	fh, err := os.Open(tmp)
+	if err != nil {
+		return 0, &gongkai.Error{Op: "export", Err: err}
+	}
+	defer fh.Close()
+	if _, err := io.Copy(w, fh); err != nil {
+		return 0, &gongkai.Error{Op: "export", Err: err}
+	}
+	return n, nil
+}
+
+func exportError(out string, err error) error {
+	var ge *gongkai.Error
+	if errors.As(err, &ge) {
+		return err
+	}
+	return classify("export", out, err)
+}
+
+// writeFile writes the rows of trusted query q to path (not atomically).
+func (s *Store) writeFile(ctx context.Context, q string, args []any, f Format, path string) (int64, error) {
+	switch f {
+	case Parquet, CSV, JSONLines:
+		opts := map[Format]string{
+			Parquet:   "FORMAT parquet, COMPRESSION zstd",
+			CSV:       "FORMAT csv, HEADER true",
+			JSONLines: "FORMAT json",
+		}[f]
+		res, err := s.db.ExecContext(ctx, "COPY (\n"+q+"\n) TO "+quoteLiteral(path)+" ("+opts+")", args...)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	case ArrowFile, ArrowStream:
+		fh, err := os.Create(path)
+		if err != nil {
+			return 0, err
+		}
+		n, err := s.writeArrow(ctx, q, args, f == ArrowFile, fh)
+		return n, errors.Join(err, fh.Close())
+	case XLSX:
+		return s.writeXLSX(ctx, q, args, path)
+	}
+	return 0, fmt.Errorf("%w: unknown format %q", gongkai.ErrUsage, f)
+}
+
+// writeXLSX writes one sheet named "data": a header row, then the rows.
+// Integers and decimals become numeric cells (a DECIMAL(18,6) money value
+// keeps its digits: Excel stores doubles, exact to 15 significant digits);
+// a null becomes an empty cell, never 0.
+func (s *Store) writeXLSX(ctx context.Context, q string, args []any, path string) (int64, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	const sheet = "data"
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return 0, err
+	}
+	sw, err := x.NewStreamWriter(sheet)
+	if err != nil {
+		return 0, err
+	}
+	header := make([]any, len(cols))
+	for i, c := range cols {
+		header[i] = c
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return 0, err
+	}
+	var n int64
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return n, err
+		}
+		cells := make([]any, len(cols))
+		for i, v := range vals {
+			cells[i] = xlsxValue(plain(v))
+		}
+		cell, err := excelize.CoordinatesToCellName(1, int(n)+2)
+		if err != nil {
+			return n, err
+		}
+		if err := sw.SetRow(cell, cells); err != nil {
+			return n, err
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	if err := sw.Flush(); err != nil {
+		return n, err
+	}
+	return n, x.SaveAs(path)
+}
+
+// xlsxValue maps a plain value to what excelize writes as the right cell
+// type; nil stays nil (an empty cell).
+func xlsxValue(v any) any {
+	switch x := v.(type) {
+	case gongkai.Num:
+		if !x.Valid() {
+			return nil
+		}
+		if i, ok := x.Int64(); ok {
+			return i
+		}
+		return x.Float64()
+	case time.Time:
+		return x
+	case []any, map[string]any:
+		return fmt.Sprint(x)
+	}
+	return v
+}
+
+// writeAtomic calls write with a temporary path in dest's folder, then
+// syncs the file and renames it to dest. On failure the temporary file is
+// removed and dest is untouched.
+func writeAtomic(dest string, write func(tmp string) error) (err error) {
+	dir := filepath.Dir(dest)
+	fh, err := os.CreateTemp(dir, "."+filepath.Base(dest)+".tmp-*")
+	if err != nil {
+		return &gongkai.Error{Op: "export", Path: dest, Err: err, Hint: "check that the output folder exists and is writable"}
+	}
+	tmp := fh.Name()
+	fh.Close()
+	// DuckDB's COPY and excelize create the file themselves.
+	if err := os.Remove(tmp); err != nil {
+		return &gongkai.Error{Op: "export", Path: dest, Err: err}
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := write(tmp); err != nil {
+		return err
+	}
+	if err := syncPath(tmp); err != nil {
+		return &gongkai.Error{Op: "export", Path: dest, Err: err}
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		return &gongkai.Error{Op: "export", Path: dest, Err: err}
+	}
+	return syncPath(dir)
+}
+
+// syncPath flushes a file or folder to disk.
+func syncPath(p string) error {
+	fh, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	err = fh.Sync()
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	// Some file systems refuse to sync a folder; the data is synced.
+	if err != nil && isDir(p) {
+		return nil
+	}
+	return err
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}

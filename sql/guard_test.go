@@ -1,0 +1,250 @@
+package sql
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+
+	"gongkai"
+)
+
+// exportFixture builds a store of n synthetic reports (2021 layout) over
+// two years and three provinces, one of them unknown (NULL), and returns
+// its path, closed. Cell values follow a formula, some are left null and
+// the active section carries money with six fraction digits, so a test can
+// tell integers, decimals and nulls apart after a round trip.
+func exportFixture(t *testing.T, n int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "store.duckdb")
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	provinces := []string{"浙江省", "广东省", ""}
+	var batch []gongkai.Parsed
+	for i := range n {
+		r := gongkai.NewReport(gongkai.V2021)
+		r.Organization = fmt.Sprintf("测试区第%d街道办事处", i)
+		r.ReportYear = 2022 + i%2
+		r.Body = gongkai.Body{Province: provinces[i%3], County: "测试区", Type: "street_office"}
+		for j, c := range r.Cells() {
+			var v gongkai.Num
+			switch {
+			case (i+j)%7 == 0: // left null: not stated
+			case c.Section == gongkai.SecActive:
+				v = gongkai.FromMicros(int64(i*1_000_000+j*1_234_567) + 123_456)
+			default:
+				v = gongkai.Int(int64(i*100 + j))
+			}
+			if err := r.Set(c.Path(), v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		batch = append(batch, gongkai.Parsed{Report: r, Path: fmt.Sprintf("r%d.txt", i),
+			Hash: fmt.Sprintf("%064x", i+1), Rendering: "word_text"})
+	}
+	if _, err := s.Put(t.Context(), batch); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func openRO(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := OpenReadOnly(t.Context(), path)
+	if err != nil {
+		t.Fatalf("OpenReadOnly: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestGuardAllowsReads(t *testing.T) {
+	s := openRO(t, exportFixture(t, 3))
+	for _, tc := range []struct {
+		q        string
+		wantRows int
+	}{
+		{"SELECT count(*) FROM reports", 1},
+		{"WITH x AS (SELECT report_id FROM reports) SELECT * FROM x", 3},
+		{"FROM reports SELECT organization", 3},
+		{"SELECT organization FROM reports;", 3},
+		{"DESCRIBE reports", -1},
+		{"SHOW TABLES", -1},
+		{"SUMMARIZE reports", -1},
+		{"EXPLAIN SELECT * FROM reports", -1},
+		{"/* why */ EXPLAIN ANALYZE SELECT count(*) FROM applications", -1},
+		{"PRAGMA table_info('reports')", -1}, // DuckDB rewrites it into a SELECT
+		{"SELECT * FROM applications WHERE value IS NULL LIMIT 5", 5},
+	} {
+		res, err := s.Guarded(t.Context(), tc.q, Limits{})
+		if err != nil {
+			t.Errorf("%s: %v", tc.q, err)
+			continue
+		}
+		if tc.wantRows >= 0 && len(res.Rows) != tc.wantRows {
+			t.Errorf("%s: %d rows, want %d", tc.q, len(res.Rows), tc.wantRows)
+		}
+		if tc.wantRows < 0 && len(res.Rows) == 0 {
+			t.Errorf("%s: no rows", tc.q)
+		}
+	}
+	res, err := s.Guarded(t.Context(), "SELECT count(*) AS n, CAST(NULL AS BIGINT) AS z FROM reports", Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows[0][0] != int64(3) || res.Rows[0][1] != nil || res.Columns[0] != "n" || res.Types[0] != "BIGINT" {
+		t.Errorf("result %+v", res)
+	}
+}
+
+func TestGuardRefuses(t *testing.T) {
+	s := openRO(t, exportFixture(t, 1))
+	for _, tc := range []struct {
+		name, q string
+		want    string // in the message
+	}{
+		{"read_csv", "SELECT * FROM read_csv('/etc/passwd')", "reads a file"},
+		{"read_text", "SELECT * FROM read_text('/etc/passwd')", "reads a file"},
+		{"read_text scalar", "SELECT content FROM read_text('/etc/hostname')", "reads a file"},
+		{"glob", "SELECT * FROM glob('/etc/*')", "reads a file"},
+		{"dotdot", "SELECT * FROM read_parquet('../../x.parquet')", "reads a file"},
+		{"dotdot csv", "SELECT * FROM 'data/../../../etc/passwd.csv'", "reads a file"},
+		{"copy to", "COPY reports TO '/tmp/gongkai-guard-test.csv'", "reads a file"},
+		{"copy query to", "COPY (SELECT 1) TO 'out.parquet' (FORMAT parquet)", "reads a file"},
+		{"export db", "EXPORT DATABASE '/tmp/gongkai-guard-export'", "reads a file"},
+		{"attach", "ATTACH '/tmp/other.duckdb' AS o", "ATTACH"},
+		{"detach", "DETACH store", "DETACH"},
+		{"install", "INSTALL httpfs", "INSTALL/LOAD"},
+		{"load", "LOAD httpfs", "INSTALL/LOAD"},
+		{"set", "SET threads = 64", "SET"},
+		{"set memory", "SET memory_limit = '100GB'", "SET"},
+		{"reset", "RESET enable_external_access", "SET"},
+		{"pragma", "PRAGMA enable_profiling", ""},
+		{"pragma set", "PRAGMA threads = 8", ""},
+		{"use", "USE memory", "SET"},
+		{"create", "CREATE TABLE x (a INT)", "CREATE"},
+		{"create in memory", "CREATE TABLE memory.x (a INT)", "CREATE"},
+		{"create view", "CREATE VIEW v AS SELECT 1", "CREATE"},
+		{"insert", "INSERT INTO reports SELECT * FROM reports", "INSERT"},
+		{"update", "UPDATE reports SET organization = 'x'", "UPDATE"},
+		{"delete", "DELETE FROM reports", "DELETE"},
+		{"drop", "DROP TABLE reports", "DROP"},
+		{"call", "CALL pragma_version()", "CALL"},
+		{"checkpoint", "CHECKPOINT", ""},
+		{"transaction", "BEGIN TRANSACTION", "transaction"},
+		{"two statements", "SELECT 1; SELECT 2", "several statements"},
+		{"select then delete", "SELECT 1; DELETE FROM reports", "several statements"},
+		{"explain analyze delete", "EXPLAIN ANALYZE DELETE FROM reports", "EXPLAIN of a DELETE"},
+		{"explain analyze copy", "EXPLAIN ANALYZE COPY (SELECT 1) TO '/tmp/x.csv'", ""},
+		{"explain options", "EXPLAIN (FORMAT json) SELECT 1", "EXPLAIN with options"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.Guarded(t.Context(), tc.q, Limits{})
+			if !errors.Is(err, gongkai.ErrRefused) {
+				t.Fatalf("%s: err = %v, want ErrRefused", tc.q, err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: message %q lacks %q", tc.q, err, tc.want)
+			}
+			if gongkai.HintOf(err) == "" {
+				t.Errorf("%s: no hint", tc.q)
+			}
+		})
+	}
+	// The store is unchanged and no file was written.
+	res, err := s.Guarded(t.Context(), "SELECT count(*) FROM reports", Limits{})
+	if err != nil || res.Rows[0][0] != int64(1) {
+		t.Fatalf("after refusals: %v %v", res, err)
+	}
+	if _, err := s.Guarded(t.Context(), "SELEC 1", Limits{}); !errors.Is(err, ErrBadQuery) || errors.Is(err, gongkai.ErrRefused) {
+		t.Errorf("syntax error: %v, want ErrBadQuery", err)
+	}
+	if _, err := s.Guarded(t.Context(), "SELECT * FROM nosuch", Limits{}); !errors.Is(err, ErrBadQuery) {
+		t.Errorf("unknown table: %v, want ErrBadQuery", err)
+	}
+}
+
+func TestGuardTimeLimitInterrupts(t *testing.T) {
+	s := openRO(t, exportFixture(t, 1))
+	const limit = 500 * time.Millisecond
+	start := time.Now()
+	_, err := s.Guarded(t.Context(),
+		"SELECT count(*) FROM range(1000000000) a, range(1000000) b WHERE a.range + b.range = -1",
+		Limits{Timeout: limit})
+	took := time.Since(start)
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+	// Generous bound: the driver re-interrupts every 500 ms, and the
+	// machine is shared. The query itself would take hours.
+	if took > limit+5*time.Second {
+		t.Errorf("took %v for a %v limit", took, limit)
+	}
+	// A request cannot raise the limit.
+	if l := (Limits{}).Lower(time.Hour, 1_000_000); l.Timeout != DefaultTimeout || l.MaxRows != DefaultMaxRows {
+		t.Errorf("Lower raised the limits: %+v", l)
+	}
+	if l := (Limits{}).Lower(time.Second, 5); l.Timeout != time.Second || l.MaxRows != 5 {
+		t.Errorf("Lower did not lower: %+v", l)
+	}
+}
+
+func TestGuardRowCap(t *testing.T) {
+	s := openRO(t, exportFixture(t, 1))
+	res, err := s.Guarded(t.Context(), "SELECT range AS i FROM range(20000)", Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != DefaultMaxRows || !res.Truncated {
+		t.Fatalf("rows = %d truncated = %v, want %d true", len(res.Rows), res.Truncated, DefaultMaxRows)
+	}
+	if res.Rows[9999][0] != int64(9999) {
+		t.Errorf("last row = %v", res.Rows[9999])
+	}
+	res, err = s.Guarded(t.Context(), "SELECT range AS i FROM range(100)", Limits{MaxRows: 100})
+	if err != nil || len(res.Rows) != 100 || res.Truncated {
+		t.Fatalf("exact cap: %d rows truncated=%v err=%v", len(res.Rows), res.Truncated, err)
+	}
+
+	var buf bytes.Buffer
+	trunc, err := s.GuardedArrow(t.Context(), "SELECT range AS i FROM range(20000)", Limits{}, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ipc.NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	var n int64
+	for r.Next() {
+		n += r.RecordBatch().NumRows()
+	}
+	if n != DefaultMaxRows || !trunc {
+		t.Errorf("arrow rows = %d truncated = %v", n, trunc)
+	}
+	if _, err := s.GuardedArrow(t.Context(), "DELETE FROM reports", Limits{}, &buf); !errors.Is(err, gongkai.ErrRefused) {
+		t.Errorf("arrow delete: %v", err)
+	}
+}
+
+func TestGuardParentCancel(t *testing.T) {
+	s := openRO(t, exportFixture(t, 1))
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	_, err := s.Guarded(ctx, "SELECT count(*) FROM range(1000000000) a, range(1000000) b WHERE a.range = b.range + 7", Limits{Timeout: time.Minute})
+	if err == nil || errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the caller's deadline", err)
+	}
+}
