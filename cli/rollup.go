@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"strings"
 
 	"gongkai"
 	"gongkai/render"
@@ -53,7 +54,7 @@ func runRollup(ctx context.Context, env *Env, args []string) error {
 		if fs.NArg() > 0 {
 			return usageError("--list takes no rollup name")
 		}
-		return render.Write(env.Stdout, rollupList(), f)
+		return render.Write(env.Stdout, rollupList(f == render.Table), f)
 	}
 	if fs.NArg() != 1 {
 		return usageError("want one rollup name (gongkai rollup --list shows them), got %d arguments", fs.NArg())
@@ -80,7 +81,8 @@ func runRollup(ctx context.Context, env *Env, args []string) error {
 }
 
 // rollupList is the catalogue as a result, so every output format works.
-func rollupList() *gongkai.Result {
+// short keeps each description to its first clause, for a terminal.
+func rollupList(short bool) *gongkai.Result {
 	res := &gongkai.Result{
 		Columns: []string{"name", "parameters", "description"},
 		Types:   []string{"VARCHAR", "VARCHAR", "VARCHAR"},
@@ -94,7 +96,20 @@ func rollupList() *gongkai.Result {
 			}
 			params += p
 		}
-		res.Rows = append(res.Rows, []any{r.Name, params, r.Description})
+		desc := r.Description
+		if short {
+			desc = firstClause(desc)
+		}
+		res.Rows = append(res.Rows, []any{r.Name, params, desc})
 	}
 	return res
+}
+
+// firstClause returns s up to its first sentence end (". "), so a listing
+// fits a terminal; the full text is in the CSV and JSON forms.
+func firstClause(s string) string {
+	if i := strings.Index(s, ". "); i > 0 {
+		return s[:i+1]
+	}
+	return s
 }

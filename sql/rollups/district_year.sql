@@ -1,5 +1,6 @@
 -- name: district_year
--- description: Information requests and their outcomes (section 三, column 总计) per
+-- description: Requests and outcomes by body, body kind, district and year. Information
+--   requests and their outcomes (section 三, column 总计) per
 --   reporting body, with subtotals per body kind (township-level bodies, county-level
 --   bodies), per district and year, and a grand total, all from one GROUPING SETS
 --   query. Whole-area (aggregate) reports are never summed with their parts.

@@ -1,5 +1,6 @@
 -- name: district_year_active
--- description: Proactive disclosure (section 二) per district and year in long form:
+-- description: Proactive disclosure by district, body kind and year (long form). Proactive
+--   disclosure (section 二) per district and year in long form:
 --   one row per layout item and metric (规章 本年制发件数...), summed over the
 --   bodies of each body kind, with district and year subtotals from one GROUPING
 --   SETS query. The 2019 and 2021 layouts ask different metrics, so format_version

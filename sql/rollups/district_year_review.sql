@@ -1,5 +1,6 @@
 -- name: district_year_review
--- description: Administrative review and litigation (section 四) by result, per
+-- description: Review and litigation by body, body kind, district and year. Administrative
+--   review and litigation (section 四) by result, per
 --   reporting body, with subtotals per body kind, district and year and a grand
 --   total from one GROUPING SETS query. Aggregate (whole-area) reports are left out.
 -- params: year, division

@@ -1,5 +1,6 @@
 -- name: findings
--- description: Every stored finding with its report's organization and year,
+-- description: Every stored finding by rule, organization and year. Every stored finding
+--   with its report's organization and year,
 --   ordered by rule, organization and year; where lists the cells concerned
 --   as dotted paths (applications.3_7_total.total).
 -- params: year, rule, division

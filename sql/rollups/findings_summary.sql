@@ -1,5 +1,5 @@
 -- name: findings_summary
--- description: Stored findings counted by rule, severity and status (failed,
+-- description: Findings counted by rule and status. Stored findings counted by rule, severity and status (failed,
 --   not_checkable, uncertain), with a subtotal per rule and a grand total from
 --   one GROUPING SETS query; reports = distinct reports concerned.
 -- params: year, rule, division

@@ -1,5 +1,6 @@
 -- name: township_year
--- description: Information requests and their outcomes (section 三, column 总计) per
+-- description: Requests and outcomes by township and year. Information requests and
+--   their outcomes (section 三, column 总计) per
 --   township-level body (镇, 乡, 街道) and year, with each township's all-years
 --   subtotal, each district's per-year subtotal over its townships and a grand
 --   total, from one GROUPING SETS query. County-level bodies and aggregate
