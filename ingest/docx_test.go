@@ -73,7 +73,9 @@ func wtc(props string, paras ...string) string {
 	return `<w:tc><w:tcPr><w:tcW w:w="1000" w:type="dxa"/>` + props + `</w:tcPr>` + strings.Join(paras, "") + `</w:tc>`
 }
 
-func wtr(cells ...string) string { return `<w:tr><w:trPr><w:jc w:val="center"/></w:trPr>` + strings.Join(cells, "") + `</w:tr>` }
+func wtr(cells ...string) string {
+	return `<w:tr><w:trPr><w:jc w:val="center"/></w:trPr>` + strings.Join(cells, "") + `</w:tr>`
+}
 
 func wtbl(rows ...string) string {
 	return `<w:tbl><w:tblPr><w:tblW w:w="9000"/></w:tblPr><w:tblGrid><w:gridCol w:w="1000"/></w:tblGrid>` + strings.Join(rows, "") + `</w:tbl>`
