@@ -1,0 +1,208 @@
+package sql
+
+import (
+	"context"
+	stdsql "database/sql"
+	"embed"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gongkai"
+)
+
+//go:embed compile_*.sql
+var compileFS embed.FS
+
+func compileSQL(name string) string {
+	b, err := compileFS.ReadFile("compile_" + name + ".sql")
+	if err != nil {
+		panic("sql: missing embedded compile_" + name + ".sql")
+	}
+	return string(b)
+}
+
+// CompiledBody is one body in a compilation: a report included, or a body
+// expected but missing.
+type CompiledBody struct {
+	ReportID      int64 // 0 for a missing body
+	Organization  string
+	BodyType      string
+	DivisionCode  string
+	Township      string
+	FormatVersion string
+	SourcePath    string
+	Aggregate     bool
+	// Problems counts the report's failed or uncertain findings.
+	Problems int64
+	// LastYear is the latest year a missing body reported (0 when it is
+	// expected from the divisions data only).
+	LastYear int64
+	// Note says why a missing body is expected.
+	Note string
+}
+
+// BodyFinding is a finding of one included report.
+type BodyFinding struct {
+	Organization string
+	gongkai.Finding
+}
+
+// Compilation is a division's compiled report for a year: every cell the
+// sum of the included bodies' cells.
+type Compilation struct {
+	Year   int
+	Prefix string
+	// Report holds the sums in the layout most included bodies use. A cell
+	// some body did not state (null, or absent from its layout) is null,
+	// and a COMPILE finding gives the known part. Organization and Body
+	// are left for the caller, who knows the division's name.
+	Report *gongkai.Report
+	// Bodies lists the reports summed; Aggregates the division's whole-area
+	// reports of the year (not summed; compare with R9).
+	Bodies     []CompiledBody
+	Aggregates []CompiledBody
+	// Missing lists bodies that reported in an earlier year but not now.
+	Missing []CompiledBody
+	// Findings are the failed or uncertain findings of the included bodies.
+	Findings []BodyFinding
+	// Unresolved lists reports of the year with no division at all.
+	Unresolved []string
+}
+
+// RuleCompile names findings about a compiled total.
+const RuleCompile = "COMPILE"
+
+// DivisionPrefix turns a division code into the prefix its members' codes
+// start with: 370000 → 37, 371000 → 3710, 371003 → 371003; a 9-digit code
+// is its own prefix.
+func DivisionPrefix(code string) string {
+	switch {
+	case len(code) == 6 && strings.HasSuffix(code, "0000"):
+		return code[:2]
+	case len(code) == 6 && strings.HasSuffix(code, "00"):
+		return code[:4]
+	}
+	return code
+}
+
+// Compile sums, cell by cell, every report of year whose division code
+// starts with prefix (DivisionPrefix), whole-area reports excluded. With no
+// report at all it returns an error wrapping gongkai.ErrNotFound.
+func (s *Store) Compile(ctx context.Context, prefix string, year int) (*Compilation, error) {
+	args := []any{stdsql.Named("year", year), stdsql.Named("prefix", prefix)}
+	c := &Compilation{Year: year, Prefix: prefix}
+
+	res, err := s.Query(ctx, compileSQL("bodies"), args...)
+	if err != nil {
+		return nil, err
+	}
+	versions := map[string]int{}
+	for _, row := range res.Rows {
+		b := CompiledBody{
+			ReportID: row[0].(int64), Organization: compileStr(row[1]), BodyType: compileStr(row[2]),
+			DivisionCode: compileStr(row[3]), Township: compileStr(row[4]), FormatVersion: compileStr(row[5]),
+			SourcePath: compileStr(row[6]), Aggregate: row[7] == true, Problems: row[8].(int64),
+		}
+		if b.Aggregate {
+			c.Aggregates = append(c.Aggregates, b)
+			continue
+		}
+		c.Bodies = append(c.Bodies, b)
+		versions[b.FormatVersion]++
+	}
+	if len(c.Bodies) == 0 {
+		return nil, &gongkai.Error{Op: "compile", Path: prefix, Err: fmt.Errorf("%w: no reports for %d inside division %s", gongkai.ErrNotFound, year, prefix),
+			Hint: "check the year, and that the reports were ingested with their division (gongkai ingest --district ...)"}
+	}
+	// The layout most bodies use; on a tie the newer.
+	v := gongkai.V2021
+	if versions[string(gongkai.V2019)] > versions[string(gongkai.V2021)] {
+		v = gongkai.V2019
+	}
+	c.Report = gongkai.NewReport(v)
+	c.Report.ReportYear = year
+
+	res, err = s.Query(ctx, compileSQL("cells"), args...)
+	if err != nil {
+		return nil, err
+	}
+	type sum struct {
+		total        gongkai.Num
+		known, count int64
+	}
+	sums := map[string]sum{}
+	for _, row := range res.Rows {
+		path := gongkai.CellPath(compileStr(row[0]), compileStr(row[1]), compileStr(row[2]))
+		t, _ := row[3].(gongkai.Num)
+		sums[path] = sum{t, row[4].(int64), row[5].(int64)}
+	}
+	for _, cell := range c.Report.Cells() {
+		p := cell.Path()
+		sm, ok := sums[p]
+		if ok && sm.known == sm.count && sm.known > 0 {
+			if err := c.Report.Set(p, sm.total); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		n := int64(len(c.Bodies))
+		msg := fmt.Sprintf("%s: %d of %d bodies did not state it", p, n-sm.known, n)
+		if sm.known > 0 {
+			msg += fmt.Sprintf("; the %d that did add up to %s", sm.known, sm.total)
+		}
+		c.Report.Findings = append(c.Report.Findings, gongkai.Finding{
+			Rule: RuleCompile, Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
+			Where: gongkai.Paths{p}, Message: msg,
+		})
+	}
+
+	res, err = s.Query(ctx, compileSQL("expected"), args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range res.Rows {
+		c.Missing = append(c.Missing, CompiledBody{
+			Organization: compileStr(row[0]), BodyType: compileStr(row[1]), DivisionCode: compileStr(row[2]),
+			Township: compileStr(row[3]), LastYear: row[4].(int64),
+			Note: fmt.Sprintf("reported for %d, not for %d", row[4].(int64), year),
+		})
+	}
+
+	res, err = s.Query(ctx, compileSQL("findings"), args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range res.Rows {
+		f := BodyFinding{Organization: compileStr(row[0]), Finding: gongkai.Finding{
+			Rule: compileStr(row[1]), Severity: gongkai.Severity(compileStr(row[2])), Status: gongkai.Status(compileStr(row[3])),
+			Message: compileStr(row[5]),
+		}}
+		if ws, ok := row[4].([]any); ok {
+			for _, w := range ws {
+				f.Where = append(f.Where, compileStr(w))
+			}
+		}
+		c.Findings = append(c.Findings, f)
+	}
+
+	res, err = s.Query(ctx, compileSQL("unresolved"), stdsql.Named("year", year))
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range res.Rows {
+		c.Unresolved = append(c.Unresolved, fmt.Sprintf("%s (%s)", compileStr(row[0]), compileStr(row[1])))
+	}
+	slices.Sort(c.Unresolved)
+	return c, nil
+}
+
+func compileStr(v any) string {
+	if v == nil {
+		return ""
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
+}
