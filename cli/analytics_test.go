@@ -197,6 +197,9 @@ func TestQueryErrors(t *testing.T) {
 		{[]string{"query", "  ", "--db", db}, 2, "empty SQL"},
 		{[]string{"query", "SELECT nope FROM reports", "--db", db}, 1, "Error:"},
 		{[]string{"query", "DELETE FROM reports", "--db", db}, 1, "Error:"},
+		{[]string{"query", "SELECT * FROM read_csv('/etc/passwd')", "--db", db}, 1, "Error:"},
+		{[]string{"query", "SELECT 1; SELECT 2", "--db", db}, 1, "Error:"},
+		{[]string{"query", "SELECT 1", "--max-rows", "0", "--db", db}, 2, "--max-rows"},
 	}
 	for _, c := range cases {
 		code, _, errs := runCLI(t, c.args...)

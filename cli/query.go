@@ -13,13 +13,16 @@ import (
 var queryCmd = &command{
 	name:    "query",
 	summary: "run your own read-only SQL over the store",
-	usage: `Usage: gongkai query "SQL" [--format table|csv|json|jsonl] [--max-rows N] [--db PATH]
+	usage: `Usage: gongkai query "SQL" [--format table|csv|json|jsonl] [--max-rows N] [--timeout D] [--db PATH]
        gongkai query - < file.sql
 
 Runs one SQL statement on a read-only connection to the store and prints
 the answer. The public tables and views are reports, applications,
 active_disclosure, review_litigation, narrative and findings (see README).
-At most --max-rows rows are printed; a note says when the result was cut.
+Only read statements run (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN...), one at
+a time, without access to files or the network; a statement is stopped
+after --timeout. At most --max-rows rows are printed; a note says when the
+result was cut.
 
 Examples:
   gongkai query "SELECT organization, report_year FROM reports ORDER BY 1, 2"
@@ -36,7 +39,8 @@ func init() {
 func runQuery(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(queryCmd, env)
 	format := fs.String("format", "table", "output: table, csv, json or jsonl")
-	maxRows := fs.Int("max-rows", query.DefaultMaxRows, "keep at most this many rows (0: no limit)")
+	maxRows := fs.Int("max-rows", store.DefaultMaxRows, "keep at most this many rows")
+	timeout := fs.Duration("timeout", store.DefaultTimeout, "stop the statement after this long (at most the default)")
 	db := dbFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -56,18 +60,18 @@ func runQuery(ctx context.Context, env *Env, args []string) error {
 		}
 		text = string(b)
 	}
-	max := *maxRows
-	if max == 0 {
-		max = -1
-	} else if max < 0 {
-		return usageError("--max-rows must be 0 or more")
+	if *maxRows <= 0 {
+		return usageError("--max-rows must be 1 or more")
+	}
+	if *timeout <= 0 {
+		return usageError("--timeout must be positive")
 	}
 	st, err := store.OpenReadOnly(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	res, err := query.Run(ctx, st, text, query.Options{MaxRows: max})
+	res, err := query.Run(ctx, st, text, query.Options{MaxRows: *maxRows, Timeout: *timeout})
 	if err != nil {
 		return err
 	}
