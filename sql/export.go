@@ -330,7 +330,17 @@ func (s *Store) writeXLSX(ctx context.Context, q string, args []any, path string
 	if err := sw.Flush(); err != nil {
 		return n, err
 	}
-	return n, x.SaveAs(path)
+	// Write, not SaveAs: SaveAs insists on an .xlsx name, and the atomic
+	// temporary file has another.
+	fh, err := os.Create(path)
+	if err != nil {
+		return n, err
+	}
+	if err := x.Write(fh); err != nil {
+		fh.Close()
+		return n, err
+	}
+	return n, fh.Close()
 }
 
 // xlsxValue maps a plain value to what excelize writes as the right cell

@@ -112,4 +112,3 @@ func (s *Store) GuardedArrow(ctx context.Context, q string, lim Limits, w io.Wri
 	})
 	return truncated, err
 }
-
