@@ -1,0 +1,867 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"gongkai"
+)
+
+// glued_text is page text saved by a crawler that dropped the table's cell
+// borders: a row is its label immediately followed by its numbers run
+// together ("行政规范性文件77132470", "二、上年结转政府信息公开申请数量0000000"),
+// often with the whole report on one line, crawler header lines on top
+// and site navigation around it.
+//
+// The reader finds each row's label in the order the layout gives them,
+// takes the run of digits after it, and cuts the run into the row's cells
+// with splitGluedRun: by the number of cells the row must have and the
+// rules its numbers obey (R2 per section 三 row, R4 per section 四 block),
+// then by the column rules R1 and R3 across rows. A cell that more than one
+// reading leaves open is handed on empty (null) and the Document carries a
+// READ finding naming it. It never picks one reading of several.
+
+func init() {
+	register(reader{name: "glued_text", priority: 20, sniff: sniffGlued, read: readGlued})
+}
+
+// gluedSniffLabels are row labels that, in glued text, are followed right
+// away by a digit. Other renderings put a cell border, a tab or a line
+// break there.
+var gluedSniffLabels = []string{
+	"本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "予以公开", "属于国家秘密",
+	"其他法律行政法规禁止公开", "保护第三方合法权益", "属于行政执法案卷", "本机关不掌握相关政府信息",
+	"重复申请", "结转下年度继续办理", "规章", "规范性文件", "行政许可", "行政处罚", "行政强制",
+	"行政事业性收费",
+}
+
+// sniffGlued accepts text in which at least four row labels are directly
+// followed by a digit run.
+func sniffGlued(name string, head []byte) bool {
+	if len(head) == 0 || bytes.IndexByte(head, 0) >= 0 {
+		return false
+	}
+	lower := bytes.ToLower(head[:min(len(head), 1024)])
+	if bytes.Contains(lower, []byte("<html")) || bytes.Contains(lower, []byte("<table")) ||
+		bytes.Contains(lower, []byte("<!doctype")) || bytes.HasPrefix(head, []byte("%PDF")) ||
+		bytes.HasPrefix(head, []byte("PK")) {
+		return false
+	}
+	text := decodeGluedText(head)
+	folded := string(gluedFold([]rune(text)))
+	hits := 0
+	for _, l := range gluedSniffLabels {
+		for rest := folded; ; {
+			i := strings.Index(rest, l)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(l):]
+			after := strings.TrimLeft(rest, " ")
+			if after != "" && after[0] >= '0' && after[0] <= '9' {
+				hits++
+				break
+			}
+		}
+	}
+	return hits >= 4
+}
+
+// decodeGluedText returns data as UTF-8: as is when it is valid UTF-8
+// (a byte-order mark dropped), else decoded from GB18030, the superset of
+// the GBK that many Chinese sites still serve. Line ends become "\n".
+func decodeGluedText(data []byte) string {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	s := string(data)
+	if !utf8.Valid(data) {
+		if d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data); err == nil {
+			s = string(d)
+		} else {
+			s = strings.ToValidUTF8(s, "\uFFFD")
+		}
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// gluedFold maps each rune to its half-width form (digits, signs, points,
+// brackets, spaces) one for one, so positions in the folded text are
+// positions in the original.
+func gluedFold(rs []rune) []rune {
+	out := make([]rune, len(rs))
+	for i, r := range rs {
+		switch {
+		case r >= '０' && r <= '９':
+			r = r - '０' + '0'
+		case r == '．':
+			r = '.'
+		case r == '，':
+			// A full-width comma is punctuation, never a thousands separator
+			// inside a run; keep it out of runs.
+		case r == '－' || r == '−' || r == '﹣':
+			r = '-'
+		case r == '＋':
+			r = '+'
+		case r == '（':
+			r = '('
+		case r == '）':
+			r = ')'
+		case r == '\t' || r == '\u3000' || r == '\u00a0' || r == '\u2002' || r == '\u2003' || r == '\u2009':
+			r = ' '
+		case r == '\u200b' || r == '\ufeff':
+			r = ' '
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// gluedText is a document's text with an index for label search: key holds
+// only the letters and digits of the folded text (no spaces, punctuation,
+// brackets, quotes), and keyAt maps each key position back to a position
+// in text, so "3.危及“三安全一稳定”" is found as "3危及三安全一稳定".
+type gluedText struct {
+	text  []rune // folded
+	key   []rune
+	keyAt []int
+	line  []int // line number (1-based) of each text position
+}
+
+func newGluedText(s string) *gluedText {
+	g := &gluedText{text: gluedFold([]rune(s))}
+	g.line = make([]int, len(g.text)+1)
+	ln := 1
+	for i, r := range g.text {
+		g.line[i] = ln
+		if r == '\n' {
+			ln++
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			g.key = append(g.key, r)
+			g.keyAt = append(g.keyAt, i)
+		}
+	}
+	g.line[len(g.text)] = ln
+	return g
+}
+
+// find returns the text positions [start, end) of the first occurrence of
+// the key string k at or after text position from and before text
+// position to; ok=false when there is none.
+func (g *gluedText) find(k string, from, to int) (start, end int, ok bool) {
+	kr := []rune(k)
+	if len(kr) == 0 {
+		return 0, 0, false
+	}
+	// First key position at or after from.
+	lo, hi := 0, len(g.keyAt)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if g.keyAt[m] < from {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	for i := lo; i+len(kr) <= len(g.key); i++ {
+		if g.keyAt[i] >= to {
+			break
+		}
+		match := true
+		for j, r := range kr {
+			if g.key[i+j] != r {
+				match = false
+				break
+			}
+		}
+		if match {
+			e := g.keyAt[i+len(kr)-1] + 1
+			if e > to {
+				return 0, 0, false
+			}
+			return g.keyAt[i], e, true
+		}
+	}
+	return 0, 0, false
+}
+
+// findAny is find for the first of several spellings that occurs (the
+// earliest position wins).
+func (g *gluedText) findAny(keys []string, from, to int) (start, end int, ok bool) {
+	best := -1
+	for _, k := range keys {
+		if s, e, found := g.find(k, from, to); found && (best < 0 || s < best) {
+			best, start, end, ok = s, s, e, true
+		}
+	}
+	return start, end, ok
+}
+
+func (g *gluedText) loc(pos int) string {
+	if pos < 0 {
+		pos = 0
+	}
+	if pos > len(g.text) {
+		pos = len(g.text)
+	}
+	return fmt.Sprintf("line %d", g.line[pos])
+}
+
+// gluedRow is a table row as the layout defines it, with the spellings of
+// its label that locate it in glued text (letters and digits only).
+type gluedRow struct {
+	section string // gongkai.SecActive or SecApplications
+	key     string
+	label   string   // official label, written into the Document
+	find    []string // key-form spellings, the first that occurs wins
+	number  string   // the label's own leading number ("2" for "2.重复申请"), stripped from the run before it
+}
+
+// gluedApplicationFind spells each section 三 row's label as found in
+// glued text: the distinctive part of the label, in key form.
+var gluedApplicationFind = map[string][]string{
+	"1_new":             {"本年新收", "新收政府信息公开申请"},
+	"2_carried_over":    {"上年结转"},
+	"3_1_disclosed":     {"予以公开"},
+	"3_2_partially":     {"部分公开"},
+	"3_3_1":             {"国家秘密"},
+	"3_3_2":             {"禁止公开"},
+	"3_3_3":             {"三安全一稳定"},
+	"3_3_4":             {"第三方合法权益"},
+	"3_3_5":             {"内部事务"},
+	"3_3_6":             {"过程性信息"},
+	"3_3_7":             {"行政执法案卷"},
+	"3_3_8":             {"行政查询事项"},
+	"3_4_1":             {"不掌握相关政府信息"},
+	"3_4_2":             {"没有现成信息"},
+	"3_4_3":             {"补正后申请内容仍不明确", "补正后申请内容"},
+	"3_5_1":             {"信访举报投诉"},
+	"3_5_2":             {"重复申请"},
+	"3_5_3":             {"公开出版物"},
+	"3_5_4":             {"大量反复申请"},
+	"3_5_5":             {"确认或重新出具"},
+	"3_6_1":             {"逾期不补正"},
+	"3_6_2":             {"收费通知", "缴纳费用"},
+	"3_6_3":             {"其他"},
+	"3_6":               {"其他处理"},
+	"3_7_total":         {"总计"},
+	"4_carried_forward": {"结转下年度", "结转下一年度"},
+}
+
+// gluedRows lists the rows of section 二 and 三 of layout v in table order.
+func gluedRows(v gongkai.Version) (active, apps []gluedRow) {
+	l := gongkai.LayoutOf(v)
+	for _, a := range l.Active {
+		active = append(active, gluedRow{section: gongkai.SecActive, key: a.Key, label: a.Label, find: []string{a.Label}})
+	}
+	for _, r := range l.Rows {
+		apps = append(apps, gluedRow{section: gongkai.SecApplications, key: r.Key, label: r.Label,
+			find: gluedApplicationFind[r.Key], number: leadingNumber(r.Label)})
+	}
+	return active, apps
+}
+
+// leadingNumber returns the ASCII digits a label starts with ("2" for
+// "2.其他法律行政法规禁止公开"), or "".
+func leadingNumber(label string) string {
+	i := 0
+	for i < len(label) && label[i] >= '0' && label[i] <= '9' {
+		i++
+	}
+	return label[:i]
+}
+
+// gluedRun is a row's digit run and where it was.
+type gluedRun struct {
+	text string
+	pos  int
+}
+
+// runsIn returns the digit runs in text[from:to]: maximal stretches of
+// digits, signs, points, commas and spaces holding at least one digit,
+// each with a unit 元 or 万元 that directly follows it.
+func (g *gluedText) runsIn(from, to int) []gluedRun {
+	var out []gluedRun
+	for i := from; i < to; {
+		if !isGluedRunByte(g.text[i]) || g.text[i] == ' ' {
+			i++
+			continue
+		}
+		j := i
+		digits := false
+		for j < to && isGluedRunByte(g.text[j]) {
+			if g.text[j] >= '0' && g.text[j] <= '9' {
+				digits = true
+			}
+			j++
+		}
+		if !digits {
+			i = j
+			continue
+		}
+		run := strings.TrimRight(string(g.text[i:j]), " ")
+		rest := string(g.text[j:min(j+2, to)])
+		switch {
+		case strings.HasPrefix(rest, "万元"):
+			run += "万元"
+		case strings.HasPrefix(rest, "元"):
+			run += "元"
+		}
+		out = append(out, gluedRun{text: run, pos: i})
+		i = j
+	}
+	return out
+}
+
+// gluedFound is a row located in the text: where its label is and the run
+// that follows it ("" when none).
+type gluedFound struct {
+	row      gluedRow
+	labelEnd int
+	next     int // where the next row's label (or the region) starts
+	run      gluedRun
+	hasRun   bool
+}
+
+// locate finds rows in order within [from, to): each row's label is
+// searched after the previous one; a row not found is skipped. The run of a
+// row is the first digit run between its label and the next row's label,
+// after removing the next label's own number ("2." of "2.重复申请"), which
+// glued text puts right after the digits.
+func (g *gluedText) locate(rows []gluedRow, from, to int) []gluedFound {
+	type at struct {
+		row        gluedRow
+		start, end int
+	}
+	var hits []at
+	pos := from
+	for _, r := range rows {
+		s, e, ok := g.findAny(r.find, pos, to)
+		if !ok {
+			continue
+		}
+		hits = append(hits, at{r, s, e})
+		pos = e
+	}
+	out := make([]gluedFound, 0, len(hits))
+	for i, h := range hits {
+		next := to
+		var nextNum string
+		if i+1 < len(hits) {
+			next = hits[i+1].start
+			nextNum = hits[i+1].row.number
+		}
+		f := gluedFound{row: h.row, labelEnd: h.end, next: next}
+		if runs := g.runsIn(h.end, next); len(runs) > 0 {
+			f.run, f.hasRun = g.stripNumber(runs[0], nextNum), true
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// stripNumber removes from a run the number of the label that follows it
+// in glued text: "00000002." before "其他法律行政法规禁止公开" is the run
+// "0000000" and the numbering "2.". Only the number the layout gives that
+// label is removed, and only when it ends the run with its point (or is
+// followed by "、").
+func (g *gluedText) stripNumber(r gluedRun, num string) gluedRun {
+	if num == "" {
+		return r
+	}
+	if t, ok := strings.CutSuffix(r.text, num+"."); ok && strings.TrimSpace(t) != "" {
+		r.text = strings.TrimRight(t, " ")
+		return r
+	}
+	end := r.pos + len([]rune(r.text))
+	if end < len(g.text) && g.text[end] == '、' {
+		if t, ok := strings.CutSuffix(r.text, num); ok && strings.TrimSpace(t) != "" {
+			r.text = strings.TrimRight(t, " ")
+		}
+	}
+	return r
+}
+
+// gluedRegions are the text spans of the three tables.
+type gluedRegions struct {
+	sec2, sec3, sec4, sec5 int // starts; -1 when not found
+}
+
+func (g *gluedText) regions() gluedRegions {
+	n := len(g.text)
+	r := gluedRegions{-1, -1, -1, n}
+	if s, _, ok := g.findAny([]string{"二主动公开政府信息情况"}, 0, n); ok {
+		r.sec2 = s
+	} else if s, _, ok := g.find("第二十条第", 0, n); ok {
+		r.sec2 = s
+	}
+	from := max(r.sec2, 0)
+	if s, _, ok := g.findAny([]string{"三收到和处理政府信息公开申请"}, from, n); ok {
+		r.sec3 = s
+	} else if s, _, ok := g.findAny([]string{"申请人情况", "本年新收"}, from, n); ok {
+		r.sec3 = s
+	}
+	from = max(r.sec3, from)
+	if r.sec3 >= 0 {
+		// Section 四's heading names 行政复议; no section 三 label does. Its
+		// numbering "四" also opens 四、结转下年度继续办理, so search the name.
+		if s, _, ok := g.findAny([]string{"行政复议", "行政法复议"}, from, n); ok {
+			r.sec4 = s
+		}
+	}
+	if r.sec4 >= 0 {
+		if s, _, ok := g.findAny([]string{"存在的主要问题", "六其他需要报告"}, r.sec4, n); ok {
+			r.sec5 = s
+		}
+	}
+	return r
+}
+
+// gluedVersion decides the layout from labels only one layout has.
+func (g *gluedText) version(from, to int) gongkai.Version {
+	v19, v21 := 0, 0
+	for _, k := range []string{"本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "其他对外管理服务事项", "政府集中采购", "采购项目数量"} {
+		if _, _, ok := g.find(k, from, to); ok {
+			v19++
+		}
+	}
+	for _, k := range []string{"本年制发件数", "本年废止件数", "现行有效件", "本年收费金额", "行政规范性文件", "逾期不补正", "缴纳费用"} {
+		if _, _, ok := g.find(k, from, to); ok {
+			v21++
+		}
+	}
+	if v19 > v21 {
+		return gongkai.V2019
+	}
+	return gongkai.V2021
+}
+
+// gluedCells is one row's cells after splitting: texts[i] is "" for a
+// cell left open, open lists those cells and reason says why.
+type gluedCells struct {
+	texts  []string
+	open   []int
+	reason string
+	cands  []gluedSplit // the readings still possible (section 三 rows)
+	run    string
+	loc    string
+}
+
+// splitRow splits one run by spec and settles what it can. what names the
+// rule that ties the cells together, for the finding's message.
+func splitRow(run string, spec gluedSpec, what string) gluedCells {
+	n := len(spec.Kinds)
+	c := gluedCells{texts: make([]string, n), run: run}
+	openAll := func(reason string) {
+		c.open = c.open[:0]
+		for i := range n {
+			c.texts[i] = ""
+			c.open = append(c.open, i)
+		}
+		c.reason = reason
+	}
+	plain, err := plainGluedSplits(run, spec, 2)
+	if err != nil {
+		openAll(fmt.Sprintf("digit run %q %v; its cells are left null", run, err))
+		return c
+	}
+	if len(plain) == 1 {
+		// The run's shape alone fixes every cell; rules are checked later,
+		// on the numbers as printed.
+		c.cands = plain
+		copy(c.texts, plain[0].Texts)
+		return c
+	}
+	if len(plain) == 0 {
+		openAll(fmt.Sprintf("digit run %q cannot be cut into %d numbers; its cells are left null", run, n))
+		return c
+	}
+	splits, err := splitGluedRun(run, spec)
+	if err != nil {
+		openAll(fmt.Sprintf("digit run %q %v; its cells are left null", run, err))
+		return c
+	}
+	c.cands = splits
+	c.settle(what)
+	return c
+}
+
+// settle fills texts, open and reason from the readings in c.cands.
+func (c *gluedCells) settle(what string) {
+	n := len(c.texts)
+	c.open = nil
+	if len(c.cands) == 0 {
+		for i := range n {
+			c.texts[i] = ""
+			c.open = append(c.open, i)
+		}
+		c.reason = fmt.Sprintf("digit run %q has no reading into %d cells%s; its cells are left null", c.run, n, what)
+		return
+	}
+	_, texts, amb := settleGluedCells(c.cands, n)
+	copy(c.texts, texts)
+	c.open = amb
+	c.reason = fmt.Sprintf("digit run %q splits %d ways%s: %s; the cells that differ between them are left null",
+		c.run, len(c.cands), what, describeGluedSplits(c.cands, 6))
+}
+
+// readGlued reads glued page text into a Document: one table per section
+// (二, 三, 四) with the official labels and split cells, and the prose
+// around them as Lines.
+func readGlued(path string, data []byte) (*Document, error) {
+	s := decodeGluedText(data)
+	g := newGluedText(s)
+	doc := &Document{Path: path, Rendering: "glued_text"}
+	reg := g.regions()
+	if reg.sec2 < 0 && reg.sec3 < 0 {
+		return nil, fmt.Errorf("%w: no 主动公开 or 依申请公开 table found in the glued text", gongkai.ErrUnreadable)
+	}
+	tableStart, tableEnd := reg.sec2, reg.sec5
+	if tableStart < 0 {
+		tableStart = reg.sec3
+	}
+	v := g.version(tableStart, tableEnd)
+	activeRows, appRows := gluedRows(v)
+	l := gongkai.LayoutOf(v)
+
+	// Section 二.
+	if reg.sec2 >= 0 {
+		end := reg.sec3
+		if end < 0 {
+			end = tableEnd
+		}
+		doc.Tables = append(doc.Tables, g.activeTable(activeRows, l, reg.sec2, end, &doc.Findings))
+	}
+	// Section 三.
+	if reg.sec3 >= 0 {
+		end := reg.sec4
+		if end < 0 {
+			end = tableEnd
+		}
+		doc.Tables = append(doc.Tables, g.applicationTable(appRows, l, reg.sec3, end, &doc.Findings))
+	}
+	// Section 四.
+	if reg.sec4 >= 0 {
+		doc.Tables = append(doc.Tables, g.reviewTable(l, reg.sec4, reg.sec5, &doc.Findings))
+	}
+	doc.Lines = g.prose(tableStart, tableEnd)
+	return doc, nil
+}
+
+// cellsOf turns split cells into Document cells at loc, and adds one READ
+// finding naming the paths of the cells left open.
+func cellsOf(c gluedCells, loc string, paths []string, findings *[]gongkai.Finding) []Cell {
+	out := make([]Cell, len(c.texts))
+	for i := range c.texts {
+		out[i] = Cell{Text: c.texts[i], Loc: loc}
+	}
+	if len(c.open) == 0 {
+		return out
+	}
+	var where gongkai.Paths
+	for _, i := range c.open {
+		if i < len(paths) {
+			where = append(where, paths[i])
+		}
+	}
+	*findings = append(*findings, gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning,
+		Status: gongkai.Uncertain, Where: where, Message: loc + ": " + c.reason})
+	return out
+}
+
+func (g *gluedText) runLoc(r gluedRun) string {
+	return fmt.Sprintf("%s, run %q", g.loc(r.pos), r.text)
+}
+
+func (g *gluedText) activeTable(rows []gluedRow, l *gongkai.Layout, from, to int, findings *[]gongkai.Finding) Table {
+	t := Table{Loc: g.loc(from)}
+	t.Rows = append(t.Rows, []Cell{{Text: "二、主动公开政府信息情况", Loc: g.loc(from)}})
+	block := ""
+	for _, f := range g.locate(rows, from, to) {
+		item, _ := l.ActiveItem(f.row.key)
+		if item.Block != block {
+			block = item.Block
+			hdr := []Cell{{Text: "信息内容", Loc: g.loc(f.labelEnd)}}
+			for _, m := range item.Metrics {
+				label := m.Label
+				if m.Key == "amount_yuan" && g.wanInHeader(from, f.labelEnd) {
+					label += "（万元）"
+				}
+				hdr = append(hdr, Cell{Text: label, Loc: g.loc(f.labelEnd)})
+			}
+			t.Rows = append(t.Rows, []Cell{{Text: block, Loc: g.loc(f.labelEnd)}}, hdr)
+		}
+		row := []Cell{{Text: f.row.label, Loc: g.loc(f.labelEnd)}}
+		if f.hasRun {
+			spec := gluedSpec{}
+			var paths []string
+			for _, m := range item.Metrics {
+				spec.Kinds = append(spec.Kinds, m.Kind)
+				paths = append(paths, gongkai.CellPath(gongkai.SecActive, item.Key, m.Key))
+			}
+			c := splitRow(f.run.text, spec, " (no rule ties these cells together)")
+			row = append(row, cellsOf(c, g.runLoc(f.run), paths, findings)...)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// wanInHeader reports whether the procurement header before the 政府集中采购
+// row gives the amount in 万元.
+func (g *gluedText) wanInHeader(from, to int) bool {
+	s, _, ok := g.find("采购总金额", from, to)
+	return ok && strings.Contains(string(g.text[s:to]), "万元")
+}
+
+// sec3Spec is a section 三 row: seven counts, the last the sum of the six.
+var sec3Spec = gluedSpec{
+	Kinds:     []gongkai.Kind{gongkai.Count, gongkai.Count, gongkai.Count, gongkai.Count, gongkai.Count, gongkai.Count, gongkai.Count},
+	SumGroups: [][2]int{{0, gongkai.NumColumns}},
+}
+
+const r2What = " with 总计 = the sum of the six applicant columns (R2)"
+
+func (g *gluedText) applicationTable(rows []gluedRow, l *gongkai.Layout, from, to int, findings *[]gongkai.Finding) Table {
+	t := Table{Loc: g.loc(from)}
+	hdr := []Cell{{Text: "申请人情况", Loc: g.loc(from)}}
+	for _, c := range l.Columns {
+		hdr = append(hdr, Cell{Text: c.Label, Loc: g.loc(from)})
+	}
+	t.Rows = append(t.Rows, hdr)
+	found := g.locate(rows, from, to)
+	cells := map[string]*gluedCells{}
+	for _, f := range found {
+		if !f.hasRun {
+			continue
+		}
+		c := splitRow(f.run.text, sec3Spec, r2What)
+		c.loc = g.runLoc(f.run)
+		cells[f.row.key] = &c
+	}
+	settleColumns(l, cells)
+	for _, f := range found {
+		row := []Cell{{Text: f.row.label, Loc: g.loc(f.labelEnd)}}
+		if c, ok := cells[f.row.key]; ok {
+			var paths []string
+			for _, col := range l.Columns {
+				paths = append(paths, gongkai.CellPath(gongkai.SecApplications, f.row.key, col.Key))
+			}
+			row = append(row, cellsOf(*c, c.loc, paths, findings)...)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// gluedMaxCombos bounds the joint readings settleColumns tries.
+const gluedMaxCombos = 200_000
+
+// settleColumns narrows the readings of section 三 rows that R2 left open
+// by the column rules: R1 (本年新收 + 上年结转 = （七）总计 + 结转下年度) and
+// R3 ((七)总计 = the sum of the outcome rows), in every column. It tries
+// every joint choice of readings; when some satisfy every rule that can be
+// checked, a cell is settled if it reads the same in all of them. When none
+// does, the report breaks a column rule as printed and nothing is settled
+// (the rule check reports it). Rows without readings make the rules they
+// sit in uncheckable.
+func settleColumns(l *gongkai.Layout, cells map[string]*gluedCells) {
+	var open []string
+	combos := 1
+	for _, r := range l.Rows {
+		c, ok := cells[r.Key]
+		if ok && len(c.cands) > 1 {
+			open = append(open, r.Key)
+			combos *= len(c.cands)
+			if combos > gluedMaxCombos {
+				return
+			}
+		}
+	}
+	if len(open) == 0 {
+		return
+	}
+	has := func(k string) bool { c, ok := cells[k]; return ok && len(c.cands) > 0 }
+	checkR1 := has(gongkai.RowNew) && has(gongkai.RowCarriedOver) && has(gongkai.RowTotal) && has(gongkai.RowCarriedForward)
+	checkR3 := has(gongkai.RowTotal)
+	var outcome []string
+	for _, r := range l.Rows {
+		if r.Outcome {
+			outcome = append(outcome, r.Key)
+			if !has(r.Key) {
+				checkR3 = false
+			}
+		}
+	}
+	if !checkR1 && !checkR3 {
+		return
+	}
+	choice := map[string]int{}
+	val := func(k string, col int) gongkai.Num {
+		c := cells[k]
+		return c.cands[choice[k]].Vals[col]
+	}
+	keep := make(map[string]map[int]bool, len(open))
+	for _, k := range open {
+		keep[k] = map[int]bool{}
+	}
+	idx := make([]int, len(open))
+	fits := false
+	for {
+		for i, k := range open {
+			choice[k] = idx[i]
+		}
+		ok := true
+		for col := 0; col < gongkai.NumColumns && ok; col++ {
+			if checkR1 && val(gongkai.RowNew, col).Add(val(gongkai.RowCarriedOver, col)) !=
+				val(gongkai.RowTotal, col).Add(val(gongkai.RowCarriedForward, col)) {
+				ok = false
+			}
+			if checkR3 && ok {
+				sum := gongkai.Int(0)
+				for _, k := range outcome {
+					sum = sum.Add(val(k, col))
+				}
+				if sum != val(gongkai.RowTotal, col) {
+					ok = false
+				}
+			}
+		}
+		if ok {
+			fits = true
+			for i, k := range open {
+				keep[k][idx[i]] = true
+			}
+		}
+		// Next combination.
+		i := 0
+		for ; i < len(open); i++ {
+			idx[i]++
+			if idx[i] < len(cells[open[i]].cands) {
+				break
+			}
+			idx[i] = 0
+		}
+		if i == len(open) {
+			break
+		}
+	}
+	if !fits {
+		return
+	}
+	for _, k := range open {
+		c := cells[k]
+		var kept []gluedSplit
+		for i, s := range c.cands {
+			if keep[k][i] {
+				kept = append(kept, s)
+			}
+		}
+		if len(kept) < len(c.cands) {
+			c.cands = kept
+			c.settle(r2What + " and the column rules R1/R3")
+		}
+	}
+}
+
+// review15 is section 四 glued whole: three blocks of five, each block's
+// 总计 the sum of its first four (R4).
+var review15 = gluedSpec{
+	Kinds:     []gongkai.Kind{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+	SumGroups: [][2]int{{0, 5}, {5, 10}, {10, 15}},
+}
+
+var review5 = gluedSpec{Kinds: []gongkai.Kind{0, 0, 0, 0, 0}, SumGroups: [][2]int{{0, 5}}}
+
+const r4What = " with each block's 总计 = 维持 + 纠正 + 其他 + 尚未审结 (R4)"
+
+func (g *gluedText) reviewTable(l *gongkai.Layout, from, to int, findings *[]gongkai.Finding) Table {
+	t := Table{Loc: g.loc(from)}
+	hdr := []Cell{{Text: "四、政府信息公开行政复议、行政诉讼情况", Loc: g.loc(from)}}
+	for _, b := range l.ReviewBlocks {
+		hdr = append(hdr, Cell{Text: b.Label, Loc: g.loc(from)})
+	}
+	t.Rows = append(t.Rows, hdr)
+	runs := g.runsIn(from, to)
+	var paths []string
+	for _, b := range l.ReviewBlocks {
+		for _, c := range l.ReviewColumns {
+			paths = append(paths, gongkai.CellPath(gongkai.SecReview, b.Key, c.Key))
+		}
+	}
+	var data []Cell
+	switch {
+	case len(runs) == 0:
+		return t
+	case len(runs) == 3:
+		for i, r := range runs {
+			c := splitRow(r.text, review5, r4What)
+			data = append(data, cellsOf(c, g.runLoc(r), paths[5*i:5*i+5], findings)...)
+		}
+	default:
+		parts := make([]string, len(runs))
+		for i, r := range runs {
+			parts[i] = r.text
+		}
+		r := gluedRun{text: strings.Join(parts, " "), pos: runs[0].pos}
+		c := splitRow(r.text, review15, r4What)
+		data = cellsOf(c, g.runLoc(r), paths, findings)
+	}
+	t.Rows = append(t.Rows, data)
+	return t
+}
+
+// prose returns the text outside the tables as Lines, without the
+// crawler's header lines (标题: is kept without its tag: it is the title).
+func (g *gluedText) prose(tableStart, tableEnd int) []Line {
+	var out []Line
+	add := func(from, to int) {
+		if from >= to {
+			return
+		}
+		start := from
+		for i := from; i <= to; i++ {
+			if i == to || g.text[i] == '\n' {
+				if text := strings.TrimSpace(string(g.text[start:i])); text != "" {
+					if t, ok := gluedProseLine(text); ok {
+						out = append(out, Line{Text: t, Loc: g.loc(start)})
+					}
+				}
+				start = i + 1
+			}
+		}
+	}
+	if tableStart < 0 {
+		add(0, len(g.text))
+		return out
+	}
+	add(0, tableStart)
+	add(tableEnd, len(g.text))
+	return out
+}
+
+// gluedCrawlerTags open the header lines a crawler writes above the page.
+var gluedCrawlerTags = []string{"发布时间:", "文号:", "发布机构:", "栏目:", "原文链接:", "本地目录:", "页面链接", "来源:"}
+
+// gluedProseLine drops crawler header lines and separator rules and
+// returns the title line without its "标题:" tag.
+func gluedProseLine(s string) (string, bool) {
+	tagged := strings.ReplaceAll(s, "：", ":")
+	if t, ok := strings.CutPrefix(tagged, "标题:"); ok {
+		return strings.TrimSpace(t), true
+	}
+	for _, tag := range gluedCrawlerTags {
+		if strings.HasPrefix(tagged, tag) {
+			return "", false
+		}
+	}
+	if strings.Trim(s, "=-—* 正文") == "" {
+		return "", false
+	}
+	return s, true
+}
