@@ -1,0 +1,261 @@
+// Package gen writes realistic 政府信息公开工作年度报告 for a made-up
+// district: its townships, a few departments and the district government's
+// own office, over several years, in any of the renderings readers meet in
+// the wild (FORMAT.md §8). Numbers obey R1–R5, link across years (上年结转 =
+// last year's 结转下年度, 现行有效 carries over, the 2019 项目数量 chain), and
+// an optional share of reports breaks exactly one named rule. Beside every
+// report the generator writes its truth (the record JSON) and a manifest,
+// so tests can compare what a reader makes of a rendering with what was
+// written. Output is a pure function of the options: the same seed gives
+// the same bytes.
+package gen
+
+//go:generate go run -tags duckdb_arrow ../cmd/gongkai gen --out ../testdata/sample --district 威海市文登区 --townships 8 --departments 4 --years 2019-2024 --seed 20240122 --violations 0.05 --rendering word_text
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gongkai"
+)
+
+// Options control a generation run. The zero values of Violations and
+// Noise mean a clean, noise-free district.
+type Options struct {
+	// Out is the folder the files go to (created when missing).
+	Out string
+	// District is "威海市文登区" (city and district) or "文登区".
+	District    string
+	Townships   int
+	Departments int
+	FirstYear   int
+	LastYear    int
+	Seed        uint64
+	// Violations is the share of reports (0–1) that break exactly one
+	// rule, R1–R5 or R6 against the previous year.
+	Violations float64
+	// Noise is the share of reports (0–1) rendered with noise: full-width
+	// digits, half-width brackets, thousands separators.
+	Noise float64
+	// Renderings to write; empty means word_text. "all" is expanded by
+	// the CLI with AllRenderings.
+	Renderings []string
+	// TownshipNames replaces the built-in names; its length must equal
+	// Townships.
+	TownshipNames []string
+}
+
+// SampleOptions are the options testdata/sample was made with (the
+// go:generate line above spells the same as flags).
+func SampleOptions(out string) Options {
+	return Options{
+		Out: out, District: "威海市文登区", Townships: 8, Departments: 4,
+		FirstYear: 2019, LastYear: 2024, Seed: 20240122, Violations: 0.05,
+		Renderings: []string{WordText},
+	}
+}
+
+// Summary says what a run wrote.
+type Summary struct {
+	Bodies     int
+	Reports    int
+	Files      int      // rendered report files (not counting truth files)
+	Violations int      // reports that break a rule on purpose
+	Renderings []string // renderings written
+	Notes      []string // renderings skipped and why
+}
+
+// Item is one generated report: its truth and how to render it.
+type Item struct {
+	// Base is the file name without extension: "2023_威海市文登区泽库镇人民政府".
+	Base     string
+	Record   *gongkai.Report
+	BodyType string
+	// Violation is the rule broken on purpose, or "".
+	Violation string
+	// Noise is applied by Render; callers may change it.
+	Noise Noise
+
+	seed   uint64
+	wechat string
+	we     string
+}
+
+// Validate checks the options and fills defaults.
+func (o *Options) validate() error {
+	switch {
+	case o.Townships < 0 || o.Departments < 0:
+		return errors.New("--townships and --departments must not be negative")
+	case o.FirstYear < 2019 || o.LastYear < o.FirstYear || o.LastYear > 2100:
+		return fmt.Errorf("years %d-%d: want a range within 2019-2100 (earlier reports have no fixed layout)", o.FirstYear, o.LastYear)
+	case o.Violations < 0 || o.Violations > 1 || math.IsNaN(o.Violations):
+		return fmt.Errorf("--violations %v: want a share between 0 and 1", o.Violations)
+	case o.Noise < 0 || o.Noise > 1 || math.IsNaN(o.Noise):
+		return fmt.Errorf("--noise %v: want a share between 0 and 1", o.Noise)
+	}
+	if len(o.Renderings) == 0 {
+		o.Renderings = []string{WordText}
+	}
+	for _, r := range o.Renderings {
+		if _, ok := renderers[r]; !ok {
+			return fmt.Errorf("unknown rendering %q (known: %s, all)", r, strings.Join(AllRenderings(), ", "))
+		}
+	}
+	return nil
+}
+
+// rngFor derives an independent, deterministic stream from the seed and a
+// name, so adding a body or a rendering does not shift the others.
+func rngFor(seed uint64, parts ...string) *rand.Rand {
+	h := fnv.New64a()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return rand.New(rand.NewPCG(seed, h.Sum64()))
+}
+
+// Build makes the reports in memory, in body then year order, without
+// writing anything.
+func Build(opts Options) ([]*Item, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	bodies, err := makeBodies(opts)
+	if err != nil {
+		return nil, err
+	}
+	var items []*Item
+	for _, b := range bodies {
+		r := rngFor(opts.Seed, "body", b.org)
+		st := newState()
+		for y := opts.FirstYear; y <= opts.LastYear; y++ {
+			rep := genReport(r, b, y, st)
+			items = append(items, &Item{
+				Base: fmt.Sprintf("%d_%s", y, b.org), Record: rep, BodyType: b.typ,
+				seed: opts.Seed, wechat: b.short, we: b.we,
+			})
+		}
+	}
+	// Violations: an exact share of reports, chosen by the seed.
+	vr := rngFor(opts.Seed, "violations")
+	k := int(math.Round(opts.Violations * float64(len(items))))
+	for _, i := range vr.Perm(len(items))[:k] {
+		it := items[i]
+		rules := violationRules
+		if it.Record.ReportYear == opts.FirstYear {
+			rules = rules[:len(rules)-1] // R6 needs last year's report
+		}
+		it.Violation = rules[vr.IntN(len(rules))]
+		if err := inject(vr, it.Record, it.Violation); err != nil {
+			return nil, err
+		}
+	}
+	nr := rngFor(opts.Seed, "noise")
+	for _, it := range items {
+		if nr.Float64() < opts.Noise {
+			for it.Noise == (Noise{}) {
+				it.Noise = Noise{nr.IntN(2) == 0, nr.IntN(2) == 0, nr.IntN(2) == 0}
+			}
+		}
+		injected := it.Record.Findings
+		it.Record.Findings = append(gongkai.Check(it.Record), injected...)
+	}
+	return items, nil
+}
+
+// Generate builds the reports and writes every requested rendering of each
+// to opts.Out, with <base>.truth.json beside them and truth.csv listing
+// every file. With several renderings, file names carry the rendering:
+// <base>.<rendering>.<ext>.
+func Generate(ctx context.Context, opts Options) (Summary, error) {
+	var sum Summary
+	if opts.Out == "" {
+		return sum, errors.New("no output folder (--out)")
+	}
+	items, err := Build(opts)
+	if err != nil {
+		return sum, err
+	}
+	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+		return sum, fmt.Errorf("create %s: %w", opts.Out, err)
+	}
+	renderings := opts.Renderings
+	if len(renderings) == 0 {
+		renderings = []string{WordText}
+	}
+	if len(renderings) > 1 && slices.Contains(renderings, PDF) && !PDFAvailable() {
+		renderings = slices.DeleteFunc(slices.Clone(renderings), func(s string) bool { return s == PDF })
+		sum.Notes = append(sum.Notes, "pdf skipped: "+errNoConverter.Error())
+	}
+	sum.Renderings = renderings
+	bodies := map[string]bool{}
+	var manifest [][]string
+	for _, it := range items {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		bodies[it.Record.Organization] = true
+		for _, rn := range renderings {
+			data, err := Render(ctx, rn, it)
+			if err != nil {
+				return sum, fmt.Errorf("render %s as %s: %w", it.Base, rn, err)
+			}
+			name := it.Base + Ext(rn)
+			if len(renderings) > 1 {
+				name = it.Base + "." + rn + Ext(rn)
+			}
+			if err := os.WriteFile(filepath.Join(opts.Out, name), data, 0o644); err != nil {
+				return sum, err
+			}
+			sum.Files++
+			manifest = append(manifest, []string{name, it.Record.Organization, strconv.Itoa(it.Record.ReportYear),
+				string(it.Record.FormatVersion), rn, it.Violation, it.BodyType, it.Base + TruthExt})
+		}
+		js, err := json.Marshal(it.Record)
+		if err != nil {
+			return sum, fmt.Errorf("truth of %s: %w", it.Base, err)
+		}
+		if err := os.WriteFile(filepath.Join(opts.Out, it.Base+TruthExt), append(js, '\n'), 0o644); err != nil {
+			return sum, err
+		}
+		sum.Reports++
+		if it.Violation != "" {
+			sum.Violations++
+		}
+	}
+	sum.Bodies = len(bodies)
+	f, err := os.Create(filepath.Join(opts.Out, ManifestName))
+	if err != nil {
+		return sum, err
+	}
+	w := csv.NewWriter(f)
+	w.Write(ManifestHeader)
+	w.WriteAll(manifest)
+	if err := w.Error(); err != nil {
+		f.Close()
+		return sum, fmt.Errorf("write %s: %w", ManifestName, err)
+	}
+	return sum, f.Close()
+}
+
+// Truth and manifest names. Readers walking a generated folder should skip
+// both (they are not reports).
+const (
+	TruthExt     = ".truth.json"
+	ManifestName = "truth.csv"
+)
+
+// ManifestHeader is truth.csv's first row.
+var ManifestHeader = []string{"file", "organization", "year", "version", "rendering", "violated_rule", "body_type", "truth"}
