@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"gongkai"
 )
@@ -23,7 +24,14 @@ const (
 	kindText   cellKind = iota // a label or other prose
 	kindBlank                  // empty or a placeholder: null
 	kindNumber                 // a number, with or without a unit
+	// kindOdd is a short cell with digits that is no clean number ("约4",
+	// "3.5%"): it stands where a value stands, and is read as null with a
+	// READ finding rather than taken for a label.
+	kindOdd
 )
+
+// numberedLabelRE is a numbered label: "1.属于国家秘密", "3、其他".
+var numberedLabelRE = regexp.MustCompile(`^\d{1,2}\s*[.、．,，)）]\s*\D`)
 
 // thousandsRE matches a number written with thousands separators.
 var thousandsRE = regexp.MustCompile(`^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$`)
@@ -83,6 +91,9 @@ func classify(text string) cellKind {
 	}
 	if _, _, ok := splitNumber(c); ok {
 		return kindNumber
+	}
+	if utf8.RuneCountInString(c) <= 8 && strings.ContainsAny(c, "0123456789") && !numberedLabelRE.MatchString(c) {
+		return kindOdd
 	}
 	return kindText
 }

@@ -211,7 +211,7 @@ func rowLoc(t Table, ti, ri int, values []Cell) string {
 // (not only blanks).
 func hasContent(cells []Cell) bool {
 	for _, c := range cells {
-		if c.Unsure != "" || classify(c.Text) == kindNumber {
+		if k := classify(c.Text); c.Unsure != "" || k == kindNumber || k == kindOdd {
 			return true
 		}
 	}
