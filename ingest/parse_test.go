@@ -355,21 +355,21 @@ func TestRecognizeCells(t *testing.T) {
 	r := p.Report
 	get := func(path string) string { v, _ := r.Get(path); return v.String() }
 	want := map[string]string{
-		"applications.1_new.natural_person":         "1",
-		"applications.1_new.commercial":             "null",
-		"applications.1_new.research":               "null",
-		"applications.1_new.social_welfare":         "null",
-		"applications.1_new.legal_services":         "null",
-		"applications.1_new.other":                  "null",
-		"applications.1_new.total":                  "null",
-		"applications.2_carried_over.natural_person": "2",
-		"applications.2_carried_over.total":         "2",
-		"applications.3_3_1.natural_person":         "3",
-		"applications.3_3_1.total":                  "3",
-		"applications.3_7_total.natural_person":     "4",
-		"applications.3_7_total.total":              "null",
+		"applications.1_new.natural_person":             "1",
+		"applications.1_new.commercial":                 "null",
+		"applications.1_new.research":                   "null",
+		"applications.1_new.social_welfare":             "null",
+		"applications.1_new.legal_services":             "null",
+		"applications.1_new.other":                      "null",
+		"applications.1_new.total":                      "null",
+		"applications.2_carried_over.natural_person":    "2",
+		"applications.2_carried_over.total":             "2",
+		"applications.3_3_1.natural_person":             "3",
+		"applications.3_3_1.total":                      "3",
+		"applications.3_7_total.natural_person":         "4",
+		"applications.3_7_total.total":                  "null",
 		"applications.4_carried_forward.natural_person": "null",
-		"applications.3_1_disclosed.total":          "null",
+		"applications.3_1_disclosed.total":              "null",
 	}
 	for path, w := range want {
 		if g := get(path); g != w {
