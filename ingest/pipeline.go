@@ -1,11 +1,9 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -460,25 +458,4 @@ func (r *runner) progress(final bool) {
 }
 
 // defaultParse is the reader Run uses when Options.Parse is nil.
-//
-// TODO(H1): replace by ParseBytes once ingest.ParseBytes is committed. Until
-// then only JSON records (FORMAT.md §5) are read.
-var defaultParse = parseRecord
-
-// parseRecord reads a JSON record (FORMAT.md §5), the shape 'gongkai
-// parse' prints. The rules run on it unless it brings its own findings.
-func parseRecord(ctx context.Context, name string, data []byte) (gongkai.Parsed, error) {
-	trim := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
-	if len(trim) == 0 || trim[0] != '{' {
-		return gongkai.Parsed{}, &gongkai.Error{Op: "parse", Path: name, Err: gongkai.ErrUnsupported}
-	}
-	var r gongkai.Report
-	if err := json.Unmarshal(trim, &r); err != nil {
-		return gongkai.Parsed{}, &gongkai.Error{Op: "parse", Path: name, Err: fmt.Errorf("%w: JSON record: %v", gongkai.ErrUnreadable, err)}
-	}
-	if r.Findings == nil {
-		r.Findings = gongkai.Check(&r)
-	}
-	sum := sha256.Sum256(data)
-	return gongkai.Parsed{Report: &r, Path: name, Hash: hex.EncodeToString(sum[:]), Rendering: "record_json"}, nil
-}
+var defaultParse = ParseBytes
