@@ -46,7 +46,7 @@ func readCellLines(path string, data []byte) (*Document, error) {
 		table.Rows = append(table.Rows, streamRows(seg)...)
 		seg = nil
 	}
-	for i, l := range textLines(data) {
+	for i, l := range splitTextLines(data) {
 		switch {
 		case barsRE.MatchString(l):
 			flush()
@@ -97,7 +97,7 @@ func readParagraphs(path string, data []byte) (*Document, error) {
 	table := Table{}
 	var cells []Cell
 	started, stopped := false, false
-	for i, l := range textLines(data) {
+	for i, l := range splitTextLines(data) {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue

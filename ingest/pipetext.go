@@ -91,7 +91,7 @@ func readPipes(path string, data []byte, rendering string, md bool) (*Document, 
 		}
 		table = nil
 	}
-	for i, l := range textLines(data) {
+	for i, l := range splitTextLines(data) {
 		if md && mdSepRE.MatchString(l) {
 			continue
 		}

@@ -30,8 +30,8 @@ func decodeText(data []byte) string {
 	return strings.ReplaceAll(s, "\r", "\n")
 }
 
-// textLines splits decoded text into lines (without their "\n").
-func textLines(data []byte) []string {
+// splitTextLines splits decoded text into lines (without their "\n").
+func splitTextLines(data []byte) []string {
 	return strings.Split(decodeText(data), "\n")
 }
 
@@ -132,7 +132,7 @@ func countLines(lines []string, f func(string) bool) int {
 // headLines decodes a sniffed head into lines, dropping a last line that
 // may be cut in the middle.
 func headLines(head []byte) []string {
-	lines := textLines(head)
+	lines := splitTextLines(head)
 	if len(lines) > 1 {
 		lines = lines[:len(lines)-1]
 	}

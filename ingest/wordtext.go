@@ -23,7 +23,7 @@ func sniffWordText(name string, head []byte) bool {
 }
 
 func readWordText(path string, data []byte) (*Document, error) {
-	lines := textLines(data)
+	lines := splitTextLines(data)
 	doc := &Document{Path: path, Rendering: "word_text"}
 	var table *Table
 	var row []Cell
