@@ -169,6 +169,8 @@ func Build(opts Options) ([]*Item, error) {
 				it.Noise = Noise{nr.IntN(2) == 0, nr.IntN(2) == 0, nr.IntN(2) == 0}
 			}
 		}
+		// The narrative restates the printed table (R8 holds).
+		it.Record.Narrative[NarrRequests] = it.Record.Applications[gongkai.RowNew][gongkai.NumColumns-1]
 		injected := it.Record.Findings
 		it.Record.Findings = append(gongkai.Check(it.Record), injected...)
 	}

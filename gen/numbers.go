@@ -115,11 +115,12 @@ func genReport(r *rand.Rand, b body, year int, st *state) *gongkai.Report {
 	return rep
 }
 
-// Narrative keys the generator writes (the seed's 政府信息532条 and
-// 微信公众号发布消息357条).
+// Narrative keys the generator writes: the seed's 政府信息532条 and
+// 微信公众号发布消息357条, and 共收到政府信息公开申请N件 (= 1_new.total, R8).
 const (
 	NarrDisclosed = "disclosed_items"
 	NarrWechat    = "wechat_posts"
+	NarrRequests  = "requests_received"
 )
 
 func genApplications(r *rand.Rand, p profile, rep *gongkai.Report, st *state, mult float64) {
