@@ -97,7 +97,17 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 		if ctx.Err() != nil {
 			return sc
 		}
-		for ri, row := range t.Rows {
+		for ri, full := range t.Rows {
+			// A spanned copy of a value or blank is no cell of its own
+			// (the HTML and DOCX readers repeat merged cells so columns
+			// line up); copies of labels stay, they are labels.
+			row := make([]Cell, 0, len(full))
+			for _, c := range full {
+				if c.Spanned && (c.Unsure != "" || classify(c.Text) != kindText) {
+					continue
+				}
+				row = append(row, c)
+			}
 			last := -1
 			for i, c := range row {
 				if c.Unsure == "" && classify(c.Text) == kindText {
