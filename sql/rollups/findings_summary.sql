@@ -7,7 +7,7 @@ SELECT CASE WHEN GROUPING(f.rule) = 1 THEN 'total'
             WHEN GROUPING(f.status) = 1 THEN 'rule'
             ELSE 'status' END              AS level,
        f.rule,
-       CASE WHEN GROUPING(f.rule) = 0 THEN any_value(f.severity) END AS severity,
+       f.severity,
        f.status,
        count(*)                            AS findings,
        count(DISTINCT f.report_id)         AS reports
@@ -19,5 +19,5 @@ WHERE (CAST($year AS INTEGER) IS NULL OR r.report_year = CAST($year AS INTEGER))
        OR r.county = CAST($division AS VARCHAR)
        OR starts_with(r.division_code, CAST($division AS VARCHAR))
        OR contains(r.organization, CAST($division AS VARCHAR)))
-GROUP BY GROUPING SETS ((f.rule, f.status), (f.rule), ())
-ORDER BY GROUPING(f.rule), f.rule, GROUPING(f.status), f.status;
+GROUP BY GROUPING SETS ((f.rule, f.severity, f.status), (f.rule), ())
+ORDER BY GROUPING(f.rule), f.rule, GROUPING(f.status), f.severity, f.status;

@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gongkai"
+	"gongkai/division"
+	"gongkai/gen"
+	"gongkai/ingest"
+	"gongkai/render"
+	"gongkai/rollup"
+	store "gongkai/sql"
+)
+
+var demoCmd = &command{
+	name:    "demo",
+	summary: "ingest a sample district into a temporary database and show its findings and rollup",
+	usage: `Usage: gongkai demo
+
+Shows gongkai's whole path in one command, without touching any file of
+yours: it reads the sample district in testdata/sample (or, outside a
+clone, generates the same sample with 'gongkai gen'), ingests every report
+into a temporary DuckDB database, runs the cross-year rules, prints the
+findings by rule and the district rollup of the latest year (township rows,
+their subtotal, the county-level bodies, the district total), and removes
+the temporary files.
+
+Examples:
+  gongkai demo
+  go run -tags duckdb_arrow ./cmd/gongkai demo
+`,
+}
+
+func init() {
+	demoCmd.run = runDemo
+	register(demoCmd)
+}
+
+// sampleDir is where a clone keeps the committed sample, relative to the
+// repository root (the working directory of 'go run ./cmd/gongkai').
+const sampleDir = "testdata/sample"
+
+func runDemo(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(demoCmd, env)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("demo takes no arguments")
+	}
+	tmp, err := os.MkdirTemp("", "gongkai-demo-")
+	if err != nil {
+		return &gongkai.Error{Op: "demo", Err: err, Hint: "check that the temporary folder (TMPDIR) is writable"}
+	}
+	defer os.RemoveAll(tmp)
+	out := env.Stdout
+
+	opts := gen.SampleOptions(filepath.Join(tmp, "sample"))
+	src := sampleDir
+	inputs, err := reportFiles(src)
+	if err != nil || len(inputs) == 0 {
+		fmt.Fprintf(out, "No %s here; generating the sample district (%s, %d townships, %d departments, %d–%d) into a temporary folder.\n",
+			sampleDir, opts.District, opts.Townships, opts.Departments, opts.FirstYear, opts.LastYear)
+		if _, err := gen.Generate(ctx, opts); err != nil {
+			return fmt.Errorf("demo: generating the sample: %w", err)
+		}
+		src = opts.Out
+		if inputs, err = reportFiles(src); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+
+	st, err := store.Open(ctx, filepath.Join(tmp, "demo.duckdb"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	resolver := division.Default()
+	hint := division.Hint{District: opts.District}
+	sum, err := ingest.Run(ctx, ingest.Options{
+		Inputs: inputs,
+		Parse:  ingest.ParseBytes,
+		Resolve: func(_ string, r *gongkai.Report) {
+			b, findings := resolver.Resolve(r.Organization, hint)
+			r.Body = b
+			r.Findings = append(r.Findings, findings...)
+		},
+	}, st)
+	if err != nil {
+		return fmt.Errorf("demo: ingest: %w", err)
+	}
+	fmt.Fprintf(out, "Ingested %d reports from %s into a temporary database: %d added, %d failed.\n",
+		sum.Parsed, src, sum.Added+sum.Replaced, sum.Failed)
+	for _, f := range sum.Failures {
+		fmt.Fprintf(out, "  failed: %s: %v\n", f.Name, f.Err)
+	}
+	if err := st.RunCrossRules(ctx); err != nil {
+		return fmt.Errorf("demo: cross-year rules: %w", err)
+	}
+
+	summary, err := rollup.Run(ctx, st, "findings_summary", rollup.Params{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "\nFindings by rule and status (gongkai check):")
+	if err := render.WriteTable(out, summary); err != nil {
+		return err
+	}
+
+	yr, err := st.Query(ctx, "SELECT max(report_year) FROM reports WHERE NOT is_aggregate")
+	if err != nil {
+		return err
+	}
+	year, _ := yr.Rows[0][0].(int64)
+	if year == 0 {
+		return &gongkai.Error{Op: "demo", Err: fmt.Errorf("no report was stored"), Hint: "run 'gongkai ingest' on the sample to see why"}
+	}
+	res, err := rollup.Run(ctx, st, "district_year", rollup.Params{Year: int(year)})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nDistrict rollup %d: every body, the township and county-level subtotals, the district total\n(gongkai rollup district_year --year %d; outcome_1 予以公开, outcome_2 部分公开, outcome_7 办理总计):\n", year, year)
+	if err := render.WriteTable(out, project(res, "level", "district", "body_kind", "organization", "reports",
+		"requests_new", "carried_over", "outcome_1", "outcome_2", "outcome_7", "carried_forward", "incomplete_reports")); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, `
+To keep a database: gongkai gen --out sample --district %s --townships %d --departments %d --years %d-%d --seed %d --violations %g
+                    gongkai ingest --district %s sample && gongkai rollup district_year
+`, opts.District, opts.Townships, opts.Departments, opts.FirstYear, opts.LastYear, opts.Seed, opts.Violations, opts.District)
+	return nil
+}
+
+// reportFiles lists the documents under dir, leaving out the generator's
+// truth files and manifest (they describe the reports; they are not ones).
+func reportFiles(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != dir && strings.HasPrefix(name, ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasPrefix(name, ".") || strings.HasSuffix(name, gen.TruthExt) || name == gen.ManifestName {
+			return nil
+		}
+		out = append(out, p)
+		return nil
+	})
+	slices.Sort(out)
+	return out, err
+}
+
+// project keeps the named columns of res, in that order.
+func project(res *gongkai.Result, cols ...string) *gongkai.Result {
+	var idx []int
+	out := &gongkai.Result{Truncated: res.Truncated}
+	for _, c := range cols {
+		if i := slices.Index(res.Columns, c); i >= 0 {
+			idx = append(idx, i)
+			out.Columns = append(out.Columns, c)
+			if i < len(res.Types) {
+				out.Types = append(out.Types, res.Types[i])
+			}
+		}
+	}
+	for _, r := range res.Rows {
+		row := make([]any, len(idx))
+		for j, i := range idx {
+			row[j] = r[i]
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out
+}
