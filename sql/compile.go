@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"gongkai"
+	"gongkai/division"
 )
 
 //go:embed compile_*.sql
@@ -22,56 +23,6 @@ func compileSQL(name string) string {
 	return string(b)
 }
 
-// CompiledBody is one body in a compilation: a report included, or a body
-// expected but missing.
-type CompiledBody struct {
-	ReportID      int64 // 0 for a missing body
-	Organization  string
-	BodyType      string
-	DivisionCode  string
-	Township      string
-	FormatVersion string
-	SourcePath    string
-	Aggregate     bool
-	// Problems counts the report's failed or uncertain findings.
-	Problems int64
-	// LastYear is the latest year a missing body reported (0 when it is
-	// expected from the divisions data only).
-	LastYear int64
-	// Note says why a missing body is expected.
-	Note string
-}
-
-// BodyFinding is a finding of one included report.
-type BodyFinding struct {
-	Organization string
-	gongkai.Finding
-}
-
-// Compilation is a division's compiled report for a year: every cell the
-// sum of the included bodies' cells.
-type Compilation struct {
-	Year   int
-	Prefix string
-	// Report holds the sums in the layout most included bodies use. A cell
-	// some body did not state (null, or absent from its layout) is null,
-	// and a COMPILE finding gives the known part. Organization and Body
-	// are left for the caller, who knows the division's name.
-	Report *gongkai.Report
-	// Bodies lists the reports summed; Aggregates the division's whole-area
-	// reports of the year (not summed; compare with R9).
-	Bodies     []CompiledBody
-	Aggregates []CompiledBody
-	// Missing lists bodies that reported in an earlier year but not now.
-	Missing []CompiledBody
-	// Findings are the failed or uncertain findings of the included bodies.
-	Findings []BodyFinding
-	// Unresolved lists reports of the year with no division at all.
-	Unresolved []string
-}
-
-// RuleCompile names findings about a compiled total.
-const RuleCompile = "COMPILE"
 
 // DivisionPrefix turns a division code into the prefix its members' codes
 // start with: 370000 → 37, 371000 → 3710, 371003 → 371003; a 9-digit code
@@ -89,9 +40,9 @@ func DivisionPrefix(code string) string {
 // Compile sums, cell by cell, every report of year whose division code
 // starts with prefix (DivisionPrefix), whole-area reports excluded. With no
 // report at all it returns an error wrapping gongkai.ErrNotFound.
-func (s *Store) Compile(ctx context.Context, prefix string, year int) (*Compilation, error) {
+func (s *Store) Compile(ctx context.Context, prefix string, year int) (*division.Compilation, error) {
 	args := []any{stdsql.Named("year", year), stdsql.Named("prefix", prefix)}
-	c := &Compilation{Year: year, Prefix: prefix}
+	c := &division.Compilation{Year: year, Prefix: prefix}
 
 	res, err := s.Query(ctx, compileSQL("bodies"), args...)
 	if err != nil {
@@ -99,7 +50,7 @@ func (s *Store) Compile(ctx context.Context, prefix string, year int) (*Compilat
 	}
 	versions := map[string]int{}
 	for _, row := range res.Rows {
-		b := CompiledBody{
+		b := division.CompiledBody{
 			ReportID: row[0].(int64), Organization: compileStr(row[1]), BodyType: compileStr(row[2]),
 			DivisionCode: compileStr(row[3]), Township: compileStr(row[4]), FormatVersion: compileStr(row[5]),
 			SourcePath: compileStr(row[6]), Aggregate: row[7] == true, Problems: row[8].(int64),
@@ -152,7 +103,7 @@ func (s *Store) Compile(ctx context.Context, prefix string, year int) (*Compilat
 			msg += fmt.Sprintf("; the %d that did add up to %s", sm.known, sm.total)
 		}
 		c.Report.Findings = append(c.Report.Findings, gongkai.Finding{
-			Rule: RuleCompile, Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
+			Rule: division.RuleCompile, Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
 			Where: gongkai.Paths{p}, Message: msg,
 		})
 	}
@@ -162,7 +113,7 @@ func (s *Store) Compile(ctx context.Context, prefix string, year int) (*Compilat
 		return nil, err
 	}
 	for _, row := range res.Rows {
-		c.Missing = append(c.Missing, CompiledBody{
+		c.Missing = append(c.Missing, division.CompiledBody{
 			Organization: compileStr(row[0]), BodyType: compileStr(row[1]), DivisionCode: compileStr(row[2]),
 			Township: compileStr(row[3]), LastYear: row[4].(int64),
 			Note: fmt.Sprintf("reported for %d, not for %d", row[4].(int64), year),
@@ -174,7 +125,7 @@ func (s *Store) Compile(ctx context.Context, prefix string, year int) (*Compilat
 		return nil, err
 	}
 	for _, row := range res.Rows {
-		f := BodyFinding{Organization: compileStr(row[0]), Finding: gongkai.Finding{
+		f := division.BodyFinding{Organization: compileStr(row[0]), Finding: gongkai.Finding{
 			Rule: compileStr(row[1]), Severity: gongkai.Severity(compileStr(row[2])), Status: gongkai.Status(compileStr(row[3])),
 			Message: compileStr(row[5]),
 		}}

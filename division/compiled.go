@@ -1,0 +1,568 @@
+package division
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"strings"
+
+	"golang.org/x/text/width"
+
+	"gongkai"
+)
+
+// RuleCompile names findings about a compiled total: a cell that some
+// body did not state, so the district's sum is unknown.
+const RuleCompile = "COMPILE"
+
+// CompiledBody is one body in a compilation: a report included, or a body
+// expected but missing.
+type CompiledBody struct {
+	ReportID      int64  `json:"-"`
+	Organization  string `json:"organization"`
+	BodyType      string `json:"body_type,omitempty"`
+	DivisionCode  string `json:"division_code,omitempty"`
+	Township      string `json:"township,omitempty"`
+	FormatVersion string `json:"format_version,omitempty"`
+	SourcePath    string `json:"source_path,omitempty"`
+	Aggregate     bool   `json:"aggregate,omitempty"`
+	// Problems counts the report's failed or uncertain findings.
+	Problems int64 `json:"problems,omitempty"`
+	// LastYear is the latest year a missing body reported (0 when it is
+	// expected from the divisions data only).
+	LastYear int64 `json:"last_year,omitempty"`
+	// Note says why a missing body is expected.
+	Note string `json:"note,omitempty"`
+}
+
+// BodyFinding is a finding of one included report.
+type BodyFinding struct {
+	Organization string `json:"organization"`
+	gongkai.Finding
+}
+
+// Compilation is a division's compiled report for a year: every cell the
+// sum of the included bodies' cells (what a district office compiles each
+// January from its townships, streets and departments).
+type Compilation struct {
+	Year int
+	// Prefix is what the included bodies' division codes start with.
+	Prefix string
+	// Division is the compiled division (set by the caller).
+	Division Division
+	// Report holds the sums in the layout most included bodies use; its
+	// Organization is the division's full name. A cell some body did not
+	// state is null, and a COMPILE finding gives the known part.
+	Report *gongkai.Report
+	// Bodies lists the reports summed; Aggregates the division's whole-area
+	// reports of the year (never summed; R9 compares them).
+	Bodies     []CompiledBody
+	Aggregates []CompiledBody
+	// Missing lists bodies expected but without a report this year: those
+	// that reported in an earlier year, and townships of the divisions data
+	// with no report.
+	Missing []CompiledBody
+	// Findings are the failed or uncertain findings of the included bodies.
+	Findings []BodyFinding
+	// Unresolved lists reports of the year with no division at all.
+	Unresolved []string
+}
+
+// AddExpectedTownships adds to Missing the township-level divisions below
+// the compiled division (from the divisions data) of which no included body
+// is part. A body counts for a township by code, or by name when its
+// township was kept by name only (龙山街道 for the data's 龙山路街道 is not
+// matched: it is listed, which a reader of the list can judge).
+func (c *Compilation) AddExpectedTownships(r *Resolver) {
+	if c.Division.Level != County {
+		return
+	}
+	have := map[string]bool{}
+	for _, b := range c.Bodies {
+		have[b.DivisionCode] = true
+		if b.Township != "" {
+			have[b.Township] = true
+		}
+	}
+	for _, m := range c.Missing {
+		have[m.DivisionCode] = true
+		if m.Township != "" {
+			have[m.Township] = true
+		}
+	}
+	for _, t := range r.Children(c.Division.Code) {
+		if have[t.Code] || have[t.Name] {
+			continue
+		}
+		typ := TownshipGovernment
+		if strings.HasSuffix(t.Name, "街道") || strings.HasSuffix(t.Name, "办事处") {
+			typ = StreetOffice
+		}
+		c.Missing = append(c.Missing, CompiledBody{
+			Organization: t.Name, BodyType: typ, DivisionCode: t.Code, Township: t.Name,
+			Note: "township in the divisions data; no report stored for it",
+		})
+	}
+}
+
+// Section headings of the official form.
+const (
+	headActive = "二、主动公开政府信息情况"
+	headApps   = "三、收到和处理政府信息公开申请情况"
+	headReview = "四、政府信息公开行政复议、行政诉讼情况"
+	r1Note     = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+)
+
+// Title is the heading of the compiled report.
+func (c *Compilation) Title() string {
+	return fmt.Sprintf("%s %d年政府信息公开工作年度报告 汇总（%d个机关）", c.Report.Organization, c.Year, len(c.Bodies))
+}
+
+// cellText renders a value as the form shows it; null as —.
+func cellText(n gongkai.Num) string {
+	if !n.Valid() {
+		return "—"
+	}
+	return n.String()
+}
+
+// grid is a plain table: a header row and body rows.
+type grid struct {
+	title  string
+	header []string
+	rows   [][]string
+}
+
+// activeGrids returns section 二 as one grid per 第二十条 block, as the
+// official form lays it out.
+func activeGrids(r *gongkai.Report) []grid {
+	l := r.Layout()
+	var out []grid
+	for _, it := range l.Active {
+		if len(out) == 0 || out[len(out)-1].title != it.Block {
+			h := []string{"信息内容"}
+			for _, m := range it.Metrics {
+				h = append(h, m.Label)
+			}
+			out = append(out, grid{title: it.Block, header: h})
+		}
+		row := []string{it.Label}
+		for _, m := range it.Metrics {
+			row = append(row, cellText(r.Active[it.Key][m.Key]))
+		}
+		g := &out[len(out)-1]
+		// 2019's 行政事业性收费 has fewer metrics than its block's header.
+		for len(row) < len(g.header) {
+			row = append(row, "")
+		}
+		g.rows = append(g.rows, row)
+	}
+	return out
+}
+
+// appRows returns section 三's rows as label + seven values, with a
+// heading row (no values) before each group, as the form reads.
+func appRows(r *gongkai.Report) [][]string {
+	l := r.Layout()
+	var out [][]string
+	group := ""
+	for _, row := range l.Rows {
+		if strings.HasPrefix(row.Key, gongkai.OutcomeGroupPrefix) {
+			if group == "" {
+				out = append(out, []string{"三、本年度办理结果"})
+				group = "三、本年度办理结果"
+			}
+			if row.Group != "三、本年度办理结果" && row.Group != group {
+				out = append(out, []string{row.Group})
+				group = row.Group
+			}
+		}
+		label := row.Label
+		if row.Group != "" && row.Group != "三、本年度办理结果" {
+			label = "  " + label
+		}
+		vals := []string{label}
+		for i := range l.Columns {
+			vals = append(vals, cellText(r.Applications[row.Key][i]))
+		}
+		out = append(out, vals)
+	}
+	return out
+}
+
+func appHeader(l *gongkai.Layout) []string {
+	h := []string{"项目"}
+	for _, c := range l.Columns {
+		h = append(h, c.Label)
+	}
+	return h
+}
+
+func reviewGrid(r *gongkai.Report) grid {
+	l := r.Layout()
+	g := grid{header: []string{"类别"}}
+	for _, c := range l.ReviewColumns {
+		g.header = append(g.header, c.Label)
+	}
+	for _, b := range l.ReviewBlocks {
+		row := []string{b.Label}
+		for _, c := range l.ReviewColumns {
+			row = append(row, cellText(r.ReviewLitigation[b.Key][c.Key]))
+		}
+		g.rows = append(g.rows, row)
+	}
+	return g
+}
+
+func bodiesGrid(c *Compilation) grid {
+	g := grid{title: fmt.Sprintf("汇总机关 bodies included (%d)", len(c.Bodies)),
+		header: []string{"机关 organization", "body_type", "division_code", "township", "layout", "problems"}}
+	for _, b := range c.Bodies {
+		g.rows = append(g.rows, []string{b.Organization, b.BodyType, b.DivisionCode, b.Township, b.FormatVersion, fmt.Sprint(b.Problems)})
+	}
+	return g
+}
+
+func aggregatesGrid(c *Compilation) grid {
+	g := grid{title: fmt.Sprintf("全区/全市汇总报告 whole-area reports, not summed (%d)", len(c.Aggregates)),
+		header: []string{"机关 organization", "body_type", "division_code", "layout", "problems"}}
+	for _, b := range c.Aggregates {
+		g.rows = append(g.rows, []string{b.Organization, b.BodyType, b.DivisionCode, b.FormatVersion, fmt.Sprint(b.Problems)})
+	}
+	return g
+}
+
+func missingGrid(c *Compilation) grid {
+	g := grid{title: fmt.Sprintf("应报未报 expected but missing (%d)", len(c.Missing)),
+		header: []string{"机关 organization", "body_type", "division_code", "why expected"}}
+	for _, b := range c.Missing {
+		g.rows = append(g.rows, []string{b.Organization, b.BodyType, b.DivisionCode, b.Note})
+	}
+	return g
+}
+
+func findingsGrid(c *Compilation) grid {
+	g := grid{title: fmt.Sprintf("影响汇总数的问题 findings affecting the totals (%d)", len(c.Findings)+len(c.Report.Findings)),
+		header: []string{"机关 organization", "rule", "status", "where", "message"}}
+	for _, f := range c.Report.Findings {
+		g.rows = append(g.rows, []string{"(汇总)", f.Rule, string(f.Status), f.Where.String(), f.Message})
+	}
+	for _, f := range c.Findings {
+		g.rows = append(g.rows, []string{f.Organization, f.Rule, string(f.Status), f.Where.String(), f.Message})
+	}
+	return g
+}
+
+func unresolvedGrid(c *Compilation) grid {
+	g := grid{title: fmt.Sprintf("未定位机关 reports of %d with no division, not included (%d)", c.Year, len(c.Unresolved)),
+		header: []string{"organization (file)"}}
+	for _, u := range c.Unresolved {
+		g.rows = append(g.rows, []string{u})
+	}
+	return g
+}
+
+// listGrids are the grids after the three official tables.
+func listGrids(c *Compilation) []grid {
+	gs := []grid{bodiesGrid(c)}
+	if len(c.Aggregates) > 0 {
+		gs = append(gs, aggregatesGrid(c))
+	}
+	gs = append(gs, missingGrid(c), findingsGrid(c))
+	if len(c.Unresolved) > 0 {
+		gs = append(gs, unresolvedGrid(c))
+	}
+	return gs
+}
+
+// displayWidth counts East Asian wide characters as two columns.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+func writeText(w *bytes.Buffer, g grid) {
+	if g.title != "" {
+		fmt.Fprintln(w, g.title)
+	}
+	widths := make([]int, len(g.header))
+	all := append([][]string{g.header}, g.rows...)
+	for _, row := range all {
+		for i, s := range row {
+			if i < len(widths) {
+				widths[i] = max(widths[i], displayWidth(s))
+			}
+		}
+	}
+	line := func(row []string) {
+		for i := range widths {
+			s := ""
+			if i < len(row) {
+				s = row[i]
+			}
+			pad := strings.Repeat(" ", widths[i]-displayWidth(s))
+			if i == 0 {
+				w.WriteString(s + pad)
+			} else {
+				w.WriteString("  " + pad + s) // numbers right-aligned
+			}
+		}
+		w.WriteString("\n")
+	}
+	line(g.header)
+	total := 0
+	for _, x := range widths {
+		total += x + 2
+	}
+	w.WriteString(strings.Repeat("-", max(total-2, 1)) + "\n")
+	for _, row := range g.rows {
+		line(row)
+	}
+	w.WriteString("\n")
+}
+
+// WriteText writes the compiled report as aligned plain-text tables.
+func (c *Compilation) WriteText(out io.Writer) error {
+	var w bytes.Buffer
+	fmt.Fprintf(&w, "%s\n", c.Title())
+	fmt.Fprintf(&w, "division %s (%s), layout %s\n\n", c.Report.Body.DivisionCode, c.Division.Level, c.Report.FormatVersion)
+	fmt.Fprintf(&w, "%s\n\n", headActive)
+	for _, g := range activeGrids(c.Report) {
+		writeText(&w, g)
+	}
+	fmt.Fprintf(&w, "%s\n", headApps)
+	writeText(&w, grid{title: r1Note, header: appHeader(c.Report.Layout()), rows: appRows(c.Report)})
+	fmt.Fprintf(&w, "%s\n", headReview)
+	writeText(&w, reviewGrid(c.Report))
+	for _, g := range listGrids(c) {
+		writeText(&w, g)
+	}
+	_, err := out.Write(w.Bytes())
+	return err
+}
+
+func mdEscape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
+}
+
+func writeMarkdown(w *bytes.Buffer, g grid, level string) {
+	if g.title != "" {
+		fmt.Fprintf(w, "%s %s\n\n", level, mdEscape(g.title))
+	}
+	w.WriteString("|")
+	for _, h := range g.header {
+		w.WriteString(" " + mdEscape(h) + " |")
+	}
+	w.WriteString("\n|")
+	for i := range g.header {
+		if i == 0 {
+			w.WriteString(" --- |")
+		} else {
+			w.WriteString(" ---: |")
+		}
+	}
+	w.WriteString("\n")
+	for _, row := range g.rows {
+		w.WriteString("|")
+		for i := range g.header {
+			s := ""
+			if i < len(row) {
+				s = row[i]
+			}
+			w.WriteString(" " + mdEscape(strings.TrimSpace(s)) + " |")
+		}
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+}
+
+// WriteMarkdown writes the compiled report as Markdown tables.
+func (c *Compilation) WriteMarkdown(out io.Writer) error {
+	var w bytes.Buffer
+	fmt.Fprintf(&w, "# %s\n\n", mdEscape(c.Title()))
+	fmt.Fprintf(&w, "Division %s, layout %s.\n\n", c.Report.Body.DivisionCode, c.Report.FormatVersion)
+	fmt.Fprintf(&w, "## %s\n\n", headActive)
+	for _, g := range activeGrids(c.Report) {
+		writeMarkdown(&w, g, "###")
+	}
+	fmt.Fprintf(&w, "## %s\n\n%s\n\n", headApps, r1Note)
+	writeMarkdown(&w, grid{header: appHeader(c.Report.Layout()), rows: appRows(c.Report)}, "###")
+	fmt.Fprintf(&w, "## %s\n\n", headReview)
+	writeMarkdown(&w, reviewGrid(c.Report), "###")
+	for _, g := range listGrids(c) {
+		writeMarkdown(&w, g, "##")
+	}
+	_, err := out.Write(w.Bytes())
+	return err
+}
+
+// WriteHTML writes a standalone HTML page with the three tables laid out
+// like the official form (merged header cells) and the lists.
+func (c *Compilation) WriteHTML(out io.Writer) error {
+	var w bytes.Buffer
+	e := html.EscapeString
+	l := c.Report.Layout()
+	fmt.Fprintf(&w, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>%s</title>\n", e(c.Title()))
+	w.WriteString("<style>body{font-family:sans-serif}table{border-collapse:collapse;margin:0 0 1.5em}" +
+		"td,th{border:1px solid #444;padding:2px 6px}td.n{text-align:right}</style></head><body>\n")
+	fmt.Fprintf(&w, "<h1>%s</h1>\n<p>Division %s, layout %s.</p>\n", e(c.Title()), e(c.Report.Body.DivisionCode), e(string(c.Report.FormatVersion)))
+
+	fmt.Fprintf(&w, "<h2>%s</h2>\n<table>\n", headActive)
+	for _, g := range activeGrids(c.Report) {
+		fmt.Fprintf(&w, "<tr><th colspan=\"%d\">%s</th></tr>\n<tr>", len(g.header), e(g.title))
+		for _, h := range g.header {
+			fmt.Fprintf(&w, "<th>%s</th>", e(h))
+		}
+		w.WriteString("</tr>\n")
+		for _, row := range g.rows {
+			w.WriteString("<tr>")
+			for i, s := range row {
+				if i == 0 {
+					fmt.Fprintf(&w, "<td>%s</td>", e(s))
+				} else {
+					fmt.Fprintf(&w, "<td class=\"n\">%s</td>", e(s))
+				}
+			}
+			w.WriteString("</tr>\n")
+		}
+	}
+	w.WriteString("</table>\n")
+
+	fmt.Fprintf(&w, "<h2>%s</h2>\n<table>\n", headApps)
+	fmt.Fprintf(&w, "<tr><th colspan=\"3\" rowspan=\"3\">%s</th><th colspan=\"7\">申请人情况</th></tr>\n", e(r1Note))
+	fmt.Fprintf(&w, "<tr><th rowspan=\"2\">%s</th><th colspan=\"5\">%s</th><th rowspan=\"2\">%s</th></tr>\n<tr>",
+		e(l.Columns[0].Label), gongkai.ApplicantGroupLabel, e(l.Columns[6].Label))
+	for _, col := range l.Columns[1:6] {
+		fmt.Fprintf(&w, "<th>%s</th>", e(col.Label))
+	}
+	w.WriteString("</tr>\n")
+	outcomeRows := 0
+	groupSpan := map[string]int{}
+	for _, row := range l.Rows {
+		if strings.HasPrefix(row.Key, gongkai.OutcomeGroupPrefix) {
+			outcomeRows++
+			groupSpan[row.Group]++
+		}
+	}
+	firstOutcome, seenGroup := true, map[string]bool{}
+	for _, row := range l.Rows {
+		w.WriteString("<tr>")
+		switch {
+		case !strings.HasPrefix(row.Key, gongkai.OutcomeGroupPrefix):
+			fmt.Fprintf(&w, "<td colspan=\"3\">%s</td>", e(row.Label))
+		default:
+			if firstOutcome {
+				fmt.Fprintf(&w, "<td rowspan=\"%d\">三、本年度办理结果</td>", outcomeRows)
+				firstOutcome = false
+			}
+			if row.Group == "三、本年度办理结果" {
+				fmt.Fprintf(&w, "<td colspan=\"2\">%s</td>", e(row.Label))
+			} else {
+				if !seenGroup[row.Group] {
+					fmt.Fprintf(&w, "<td rowspan=\"%d\">%s</td>", groupSpan[row.Group], e(row.Group))
+					seenGroup[row.Group] = true
+				}
+				fmt.Fprintf(&w, "<td>%s</td>", e(row.Label))
+			}
+		}
+		for i := range l.Columns {
+			fmt.Fprintf(&w, "<td class=\"n\">%s</td>", e(cellText(c.Report.Applications[row.Key][i])))
+		}
+		w.WriteString("</tr>\n")
+	}
+	w.WriteString("</table>\n")
+
+	fmt.Fprintf(&w, "<h2>%s</h2>\n<table>\n<tr>", headReview)
+	fmt.Fprintf(&w, "<th colspan=\"%d\" rowspan=\"2\">行政复议</th><th colspan=\"%d\">行政诉讼</th></tr>\n<tr>",
+		len(l.ReviewColumns), 2*len(l.ReviewColumns))
+	for _, b := range l.ReviewBlocks[1:] {
+		_, sub, _ := strings.Cut(b.Label, "·")
+		fmt.Fprintf(&w, "<th colspan=\"%d\">%s</th>", len(l.ReviewColumns), e(sub))
+	}
+	w.WriteString("</tr>\n<tr>")
+	for range l.ReviewBlocks {
+		for _, col := range l.ReviewColumns {
+			fmt.Fprintf(&w, "<th>%s</th>", e(col.Label))
+		}
+	}
+	w.WriteString("</tr>\n<tr>")
+	for _, b := range l.ReviewBlocks {
+		for _, col := range l.ReviewColumns {
+			fmt.Fprintf(&w, "<td class=\"n\">%s</td>", e(cellText(c.Report.ReviewLitigation[b.Key][col.Key])))
+		}
+	}
+	w.WriteString("</tr>\n</table>\n")
+
+	for _, g := range listGrids(c) {
+		fmt.Fprintf(&w, "<h2>%s</h2>\n<table>\n<tr>", e(g.title))
+		for _, h := range g.header {
+			fmt.Fprintf(&w, "<th>%s</th>", e(h))
+		}
+		w.WriteString("</tr>\n")
+		for _, row := range g.rows {
+			w.WriteString("<tr>")
+			for _, s := range row {
+				fmt.Fprintf(&w, "<td>%s</td>", e(s))
+			}
+			w.WriteString("</tr>\n")
+		}
+		w.WriteString("</table>\n")
+	}
+	w.WriteString("</body></html>\n")
+	_, err := out.Write(w.Bytes())
+	return err
+}
+
+// WriteJSON writes the compiled report as a report record (FORMAT.md §5)
+// whose organization is the division, with one more top-level field,
+// "compiled", listing the bodies included, the whole-area reports, the
+// bodies missing, the findings affecting the totals and the unresolved
+// reports. Readers of records ignore the extra field, so the output can be
+// ingested like any record.
+func (c *Compilation) WriteJSON(out io.Writer) error {
+	rec, err := c.Report.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	extra := struct {
+		Prefix     string         `json:"division_prefix"`
+		Bodies     []CompiledBody `json:"bodies"`
+		Aggregates []CompiledBody `json:"aggregates"`
+		Missing    []CompiledBody `json:"missing"`
+		Findings   []BodyFinding  `json:"findings"`
+		Unresolved []string       `json:"unresolved"`
+	}{c.Prefix, nonNil(c.Bodies), nonNil(c.Aggregates), nonNil(c.Missing), nonNil(c.Findings), nonNil(c.Unresolved)}
+	ex, err := json.Marshal(extra)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	b.Write(bytes.TrimSuffix(bytes.TrimSpace(rec), []byte("}")))
+	b.WriteString(`,"compiled":`)
+	b.Write(ex)
+	b.WriteString("}")
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, b.Bytes(), "", "  "); err != nil {
+		return err
+	}
+	pretty.WriteByte('\n')
+	_, err = out.Write(pretty.Bytes())
+	return err
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
