@@ -20,7 +20,7 @@ func sampleCompilation(t *testing.T) *Compilation {
 		a.Set(cell.Path(), gongkai.Int(int64(i%7)))
 		b.Set(cell.Path(), gongkai.Int(int64(i%5+1)))
 	}
-	a.Set("active.fees.amount_10k_yuan", gongkai.FromMicros(12_500_000)) // 12.5
+	a.Set("active.fees.amount_10k_yuan", gongkai.FromMicros(12_500_000))  // 12.5
 	b.Set("active.fees.amount_10k_yuan", gongkai.FromMicros(100_250_000)) // 100.25
 	sum := gongkai.NewReport(gongkai.V2021)
 	for _, cell := range a.Cells() {

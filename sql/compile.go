@@ -23,7 +23,6 @@ func compileSQL(name string) string {
 	return string(b)
 }
 
-
 // DivisionPrefix turns a division code into the prefix its members' codes
 // start with: 370000 → 37, 371000 → 3710, 371003 → 371003; a 9-digit code
 // is its own prefix.
