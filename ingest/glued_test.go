@@ -1,0 +1,227 @@
+package ingest
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"gongkai"
+)
+
+// gluedWant is a fixture's expected record (FORMAT.md §5 shape, numbers
+// chosen and written by hand) plus what must be reported.
+type gluedWant struct {
+	// ExpectedRead lists cells that must be null under a READ finding.
+	ExpectedRead []string `json:"expected_read"`
+	// ExpectedFailed lists the rules the printed numbers break.
+	ExpectedFailed []string `json:"expected_failed"`
+}
+
+// TestGluedFixtures parses each testdata/glued/*.txt and compares every
+// cell with the hand-written *.want.json: equal numbers, null where null.
+func TestGluedFixtures(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "glued", "*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".txt")
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wb, err := os.ReadFile(strings.TrimSuffix(file, ".txt") + ".want.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want gongkai.Report
+			if err := json.Unmarshal(wb, &want); err != nil {
+				t.Fatalf("want: %v", err)
+			}
+			var extra gluedWant
+			if err := json.Unmarshal(wb, &extra); err != nil {
+				t.Fatal(err)
+			}
+			p, err := ParseBytes(t.Context(), file, data)
+			if err != nil {
+				t.Fatalf("ParseBytes: %v", err)
+			}
+			if p.Rendering != "glued_text" {
+				t.Errorf("rendering %q, want glued_text", p.Rendering)
+			}
+			r := p.Report
+			if r.FormatVersion != want.FormatVersion {
+				t.Fatalf("version %s, want %s", r.FormatVersion, want.FormatVersion)
+			}
+			if want.ReportYear != 0 && r.ReportYear != want.ReportYear {
+				t.Errorf("year %d, want %d", r.ReportYear, want.ReportYear)
+			}
+			if want.Organization != "" && r.Organization != want.Organization {
+				t.Errorf("organization %q, want %q", r.Organization, want.Organization)
+			}
+			for _, c := range want.Cells() {
+				got, _ := r.Get(c.Path())
+				if got != c.Value {
+					t.Errorf("%s = %s, want %s (provenance %+v)", c.Path(), got, c.Value, r.Provenance[c.Path()])
+				}
+				if !got.Valid() && !readCovered(r, c.Path()) {
+					t.Errorf("%s is null without a READ finding", c.Path())
+				}
+			}
+			for _, path := range extra.ExpectedRead {
+				if got, _ := r.Get(path); got.Valid() || !readCovered(r, path) {
+					t.Errorf("%s = %s, want null with a READ finding", path, got)
+				}
+			}
+			var failed []string
+			for _, f := range r.Findings {
+				if f.Status == gongkai.Failed && !slices.Contains(failed, f.Rule) {
+					failed = append(failed, f.Rule)
+				}
+			}
+			slices.Sort(failed)
+			wantFailed := slices.Clone(extra.ExpectedFailed)
+			slices.Sort(wantFailed)
+			if !slices.Equal(failed, wantFailed) {
+				t.Errorf("failed rules %v, want %v; findings:\n%v", failed, wantFailed, r.Findings)
+			}
+		})
+	}
+}
+
+// TestGluedOneFindingPerRun: an ambiguous run gives one READ finding that
+// names every open cell, with the run and the readings in its message.
+func TestGluedOneFindingPerRun(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "glued", "2021_ambiguous.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := readGlued("2021_ambiguous.txt", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []gongkai.Finding
+	for _, f := range doc.Findings {
+		if strings.Contains(f.Message, `"452310"`) {
+			got = append(got, f)
+		}
+	}
+	if len(got) != 1 {
+		t.Fatalf("findings for run 452310: %v", got)
+	}
+	f := got[0]
+	want := gongkai.Paths{"active.normative_documents.issued", "active.normative_documents.repealed", "active.normative_documents.in_force"}
+	if !slices.Equal(f.Where, want) || f.Rule != gongkai.RuleRead || f.Status != gongkai.Uncertain || f.Severity != gongkai.SevWarning {
+		t.Errorf("finding %v, want READ warning uncertain at %v", f, want)
+	}
+	// 452310 into three counts: 4|5|2310 … 4523|1|0: every cut of the
+	// five gaps choosing two, except those leaving "0x" (none here: the
+	// only 0 is last and "0" alone is a count): C(5,2) = 10.
+	if !strings.Contains(f.Message, "splits 10 ways") || !strings.Contains(f.Message, "45|2|310") || !strings.Contains(f.Message, "line 4") {
+		t.Errorf("message %q should give the line, the count of readings and the readings", f.Message)
+	}
+}
+
+// TestGluedSniff: the glued reader claims glued text and nothing that
+// another text rendering writes.
+func TestGluedSniff(t *testing.T) {
+	yes := []string{
+		"规章000行政规范性文件77132470行政许可2629行政处罚1330行政强制54行政事业性收费5949.088667",
+		"一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000（一）予以公开270020130重复申请0000000",
+	}
+	no := []string{
+		"规章 | 0 | 0 | 0 |\n行政规范性文件 | 1 | 2 | 3 |\n行政许可 | 5 |\n行政处罚 | 6 |\n",
+		"\t规章\n\t0\n\t0\n\t0\n\n\t行政规范性文件\n\t1\n\t2\n\t3\n\n\t行政许可\n\t5\n",
+		"<html><body><table><tr><td>规章</td><td>0</td></tr></table></body></html>",
+		"行政许可2629",
+		"",
+	}
+	for _, s := range yes {
+		if !sniffGlued("x.txt", []byte(s)) {
+			t.Errorf("sniffGlued refused glued text %q", s)
+		}
+	}
+	for _, s := range no {
+		if sniffGlued("x.txt", []byte(s)) {
+			t.Errorf("sniffGlued claimed %q", s)
+		}
+	}
+}
+
+// TestGluedGBK: a page saved in GB18030 reads like its UTF-8 twin.
+func TestGluedGBK(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "glued", "2021_unique.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gbk, err := gluedEncodeGB18030(string(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := readGlued("u.txt", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := readGlued("g.txt", gbk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Tables) != 3 || len(b.Tables) != 3 {
+		t.Fatalf("tables: %d and %d, want 3", len(a.Tables), len(b.Tables))
+	}
+	for i := range a.Tables {
+		if len(a.Tables[i].Rows) != len(b.Tables[i].Rows) {
+			t.Fatalf("table %d: %d rows vs %d", i, len(a.Tables[i].Rows), len(b.Tables[i].Rows))
+		}
+		for j := range a.Tables[i].Rows {
+			for k := range a.Tables[i].Rows[j] {
+				if a.Tables[i].Rows[j][k].Text != b.Tables[i].Rows[j][k].Text {
+					t.Errorf("table %d row %d cell %d: %q vs %q", i, j, k, a.Tables[i].Rows[j][k].Text, b.Tables[i].Rows[j][k].Text)
+				}
+			}
+		}
+	}
+}
+
+func gluedEncodeGB18030(s string) ([]byte, error) {
+	out, err := simplifiedchinese.GB18030.NewEncoder().String(s)
+	return []byte(out), err
+}
+
+// FuzzGlued: any text: readGlued returns, without panic or hang, and
+// every cell it writes is a number or empty.
+func FuzzGlued(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "glued", "*.txt"))
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("二、主动公开政府信息情况规章0000三、收到和处理政府信息公开申请数量" + strings.Repeat("9", 300)))
+	f.Add([]byte("三、收到和处理政府信息公开申请本年新收1-2.3元行政复议" + strings.Repeat("1 ", 80)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := readGlued("fuzz.txt", data)
+		if err != nil {
+			return
+		}
+		for _, tb := range doc.Tables {
+			for _, row := range tb.Rows {
+				for _, c := range row {
+					if c.Text == "" || !strings.Contains(c.Loc, ", run ") {
+						continue
+					}
+					if classify(c.Text) != kindNumber {
+						t.Fatalf("value cell %q is neither a number nor empty", c.Text)
+					}
+				}
+			}
+		}
+		_, _ = ParseBytes(t.Context(), "fuzz.txt", data)
+	})
+}
