@@ -144,6 +144,23 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
+// The blank national template (DOCX, merged cells) has every cell empty:
+// it must read as all null, never 0.
+func TestCorpusTemplate(t *testing.T) {
+	p, err := ParseFile(t.Context(), sharedPath(t, "corpus", "raw", "013-template.docx"))
+	if errors.Is(err, gongkai.ErrUnsupported) {
+		t.Fatalf("no reader is registered for DOCX (H3): %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Report.Cells() {
+		if c.Value.Valid() {
+			t.Errorf("%s = %s in a blank template", c.Path(), c.Value)
+		}
+	}
+}
+
 // The partial files are cut off inside a table: what they hold must be
 // read right (numbers read by eye from the files, line numbers below), and
 // the parse must fail naming the missing tables.

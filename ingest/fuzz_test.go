@@ -1,0 +1,77 @@
+package ingest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fixtureInputs are the documents of the golden cases and the seed, the
+// seeds of the fuzz targets.
+func fixtureInputs(f *testing.F) [][]byte {
+	var out [][]byte
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "parse", "*", "report.*"))
+	files = append(files, filepath.Join("..", "..", "shared", "seeds", "000_f5b8ed62166f75c7.txt"))
+	for _, p := range files {
+		if data, err := os.ReadFile(p); err == nil {
+			out = append(out, data)
+		}
+	}
+	if len(out) == 0 {
+		f.Fatal("no fuzz seeds found")
+	}
+	return out
+}
+
+// FuzzParseBytes: no input may panic or hang; a report returned without
+// error has a known layout and every value under its layout's cells.
+func FuzzParseBytes(f *testing.F) {
+	for _, d := range fixtureInputs(f) {
+		f.Add(d)
+	}
+	f.Add([]byte("{}"))
+	f.Add([]byte(`{"format_version":"2019","applications":{"3_6":[1,null,0,0,0,0,1]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseBytes(t.Context(), "fuzz.txt", data)
+		if err == nil && (p.Report == nil || p.Report.Layout() == nil) {
+			t.Fatalf("no report and no error")
+		}
+	})
+}
+
+// FuzzRecognize feeds the recognizer arbitrary grids: lines are rows,
+// "|" separates cells, a leading "~" marks a spanned copy.
+func FuzzRecognize(f *testing.F) {
+	for _, d := range fixtureInputs(f) {
+		f.Add(string(d))
+	}
+	f.Add("规章|1|2|3\n行政许可|１,234\n一、本年新收政府信息公开申请数量|1|/|—|0|0|0|1\n行政复议\n0|0|0|0|0|0|0|0|0|0|0|0|0|0|0")
+	f.Fuzz(func(t *testing.T, s string) {
+		doc := &Document{Path: "fuzz"}
+		var tb Table
+		for i, line := range strings.Split(s, "\n") {
+			var row []Cell
+			for _, c := range strings.Split(line, "|") {
+				cell := Cell{Text: strings.TrimPrefix(c, "~"), Loc: lineLoc(i), Spanned: strings.HasPrefix(c, "~")}
+				row = append(row, cell)
+			}
+			tb.Rows = append(tb.Rows, row)
+			doc.Lines = append(doc.Lines, Line{Text: line, Loc: lineLoc(i)})
+		}
+		doc.Tables = []Table{tb}
+		r, err := recognize(t.Context(), doc)
+		if err == nil && r == nil {
+			t.Fatal("no report and no error")
+		}
+		if r != nil {
+			for _, c := range r.Cells() {
+				if c.Value.Valid() {
+					if _, ok := r.Provenance[c.Path()]; !ok {
+						t.Fatalf("%s has a value but no provenance", c.Path())
+					}
+				}
+			}
+		}
+	})
+}
