@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gongkai/gen"
+)
+
+func runGenCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(t.Context(), append([]string{"gen"}, args...), &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestGenWritesReportsTruthAndManifest(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := runGenCLI(t, "--out", dir, "--district", "威海市文登区", "--townships", "2", "--departments", "1",
+		"--years", "2020-2021", "--seed", "5", "--violations", "0.5", "--rendering", "word_text,html")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "wrote 8 reports of 4 bodies (16 files, renderings word_text,html)") ||
+		!strings.Contains(out, "4 break a rule on purpose") {
+		t.Errorf("summary: %s", out)
+	}
+	f, err := os.Open(filepath.Join(dir, gen.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 17 {
+		t.Fatalf("manifest has %d rows, want header + 16", len(rows))
+	}
+	for _, r := range rows[1:] {
+		for _, name := range []string{r[0], r[7]} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+				t.Errorf("manifest names %s: %v", name, err)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "2021_威海市文登区泽库镇人民政府.html.html")); err != nil {
+		t.Errorf("html rendering of 泽库镇 2021: %v", err)
+	}
+}
+
+func TestGenUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},                                   // no --out
+		{"--out", "x", "--years", "20x"},     // bad years
+		{"--out", "x", "extra"},              // stray argument
+		{"--out", "x", "--rendering", "rtf"}, // unknown rendering (not a usage error, but an error)
+	} {
+		code, _, errs := runGenCLI(t, args...)
+		if code == 0 || !strings.HasPrefix(errs, "Error: ") {
+			t.Errorf("gen %v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+}
+
+func TestParseYears(t *testing.T) {
+	for in, want := range map[string][2]int{"2019-2024": {2019, 2024}, "2023": {2023, 2023}, " 2020 - 2021": {2020, 2021}} {
+		a, b, err := parseYears(in)
+		if err != nil || a != want[0] || b != want[1] {
+			t.Errorf("parseYears(%q) = %d, %d, %v", in, a, b, err)
+		}
+	}
+}
