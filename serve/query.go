@@ -1,0 +1,133 @@
+package serve
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"gongkai"
+)
+
+// queryRequest is the body of POST /v1/query.
+type queryRequest struct {
+	SQL       string `json:"sql"`
+	TimeoutMS int64  `json:"timeout_ms"`
+	MaxRows   int    `json:"max_rows"`
+	Format    string `json:"format"` // json (default) | csv | arrow
+}
+
+// POST /v1/query runs one ad-hoc read statement through the store's guard.
+func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
+	var req queryRequest
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		writeError(w, http.StatusUnsupportedMediaType, "the body must be JSON",
+			`send Content-Type: application/json and {"sql": "SELECT ..."}`)
+		return
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", mbe.Limit), "send shorter SQL")
+			return
+		}
+		writeError(w, http.StatusBadRequest, "reading the JSON body: "+err.Error(),
+			`{"sql": "SELECT ...", "timeout_ms": 2000, "max_rows": 1000, "format": "json|csv|arrow"}`)
+		return
+	}
+	if dec.More() {
+		writeError(w, http.StatusBadRequest, "the body holds more than one JSON value", "send one object")
+		return
+	}
+	if strings.TrimSpace(req.SQL) == "" {
+		writeError(w, http.StatusBadRequest, `no "sql" given`, `{"sql": "SELECT count(*) FROM reports"}`)
+		return
+	}
+	if req.TimeoutMS < 0 || req.MaxRows < 0 {
+		writeError(w, http.StatusBadRequest, "timeout_ms and max_rows must be positive", "")
+		return
+	}
+	switch req.Format {
+	case "", "json", "csv", "arrow":
+	default:
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown format %q", req.Format), "format is json, csv or arrow")
+		return
+	}
+	lim := s.cfg.Limits.Lower(time.Duration(req.TimeoutMS)*time.Millisecond, req.MaxRows)
+
+	select {
+	case s.queries <- struct{}{}:
+		defer func() { <-s.queries }()
+	default:
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("%d ad-hoc queries are already running", cap(s.queries)), "retry in a moment")
+		return
+	}
+	st, err := s.open(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer st.Close()
+
+	if req.Format == "arrow" {
+		// At most MaxRows rows: buffered, so a failure is still a JSON error.
+		var buf bytes.Buffer
+		truncated, err := st.GuardedArrow(r.Context(), req.SQL, lim, &buf)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.apache.arrow.stream")
+		w.Header().Set("X-Gongkai-Truncated", strconv.FormatBool(truncated))
+		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+		w.Write(buf.Bytes())
+		return
+	}
+	res, err := st.Guarded(r.Context(), req.SQL, lim)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.Format == "csv" {
+		var buf bytes.Buffer
+		writeCSV(&buf, res)
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("X-Gongkai-Truncated", strconv.FormatBool(res.Truncated))
+		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+		w.Write(buf.Bytes())
+		return
+	}
+	w.Header().Set("X-Gongkai-Truncated", strconv.FormatBool(res.Truncated))
+	writeJSON(w, http.StatusOK, toJSON(res))
+}
+
+// writeCSV writes a header line and the rows; null is an empty field.
+func writeCSV(buf *bytes.Buffer, res *gongkai.Result) {
+	cw := csv.NewWriter(buf)
+	cw.Write(res.Columns)
+	rec := make([]string, len(res.Columns))
+	for _, row := range res.Rows {
+		for i, v := range row {
+			switch x := v.(type) {
+			case nil:
+				rec[i] = ""
+			case time.Time:
+				rec[i] = x.Format(time.RFC3339Nano)
+			case []byte:
+				rec[i] = string(x)
+			default:
+				rec[i] = fmt.Sprint(x)
+			}
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+}

@@ -1,0 +1,194 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gongkai"
+	store "gongkai/sql"
+)
+
+type rollupInfo struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Parameters  []string `json:"parameters"`
+}
+
+func (s *Server) listRollups(w http.ResponseWriter, r *http.Request) {
+	out := []rollupInfo{}
+	for _, ro := range store.Rollups() {
+		p := ro.Params
+		if p == nil {
+			p = []string{}
+		}
+		out = append(out, rollupInfo{ro.Name, ro.Description, p})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rollups": out})
+}
+
+// resultJSON is a tabular answer: columns, their DuckDB types, rows as
+// arrays in column order (numbers as JSON numbers, null as null).
+type resultJSON struct {
+	Columns   []string `json:"columns"`
+	Types     []string `json:"types"`
+	Rows      [][]any  `json:"rows"`
+	Truncated bool     `json:"truncated"`
+}
+
+func toJSON(res *gongkai.Result) resultJSON {
+	return resultJSON{Columns: res.Columns, Types: res.Types, Rows: res.Rows, Truncated: res.Truncated}
+}
+
+// rollupFormats maps the format query parameter to an export format.
+var rollupFormats = map[string]store.Format{
+	"csv":     store.CSV,
+	"parquet": store.Parquet,
+	"arrow":   store.ArrowStream,
+	"arrows":  store.ArrowStream,
+	"jsonl":   store.JSONLines,
+}
+
+// rollupParams are the query parameters a rollup may take.
+var rollupParams = []string{"year", "division", "level"}
+
+func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	ro, err := store.FindRollup(name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	params := map[string]any{}
+	for k, v := range q {
+		if k == "format" {
+			continue
+		}
+		if !slices.Contains(rollupParams, k) {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown parameter %q", k),
+				"parameters: year, division, level, format")
+			return
+		}
+		if !slices.Contains(ro.Params, k) {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("rollup %s takes no parameter %q", ro.Name, k),
+				"its parameters: "+strings.Join(ro.Params, ", "))
+			return
+		}
+		if len(v) != 1 || v[0] == "" {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("parameter %q needs one value", k), "")
+			return
+		}
+		params[k] = v[0]
+		if k == "year" {
+			y, err := strconv.Atoi(v[0])
+			if err != nil || y < 1990 || y > 2200 {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("year %q is not a year", v[0]), "for example year=2023")
+				return
+			}
+			params[k] = int64(y)
+		}
+	}
+	format := q.Get("format")
+	if format == "" {
+		format = "json"
+	}
+	f, ok := rollupFormats[format]
+	if format != "json" && !ok {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown format %q", format), "format is json, csv, parquet or arrow")
+		return
+	}
+
+	st, err := s.open(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer st.Close()
+	etag, err := storeETag(r.Context(), st)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-cache")
+	if matchETag(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if format == "json" {
+		args := make([]any, 0, len(ro.Params))
+		for _, p := range ro.Params {
+			args = append(args, namedArg(p, params[p]))
+		}
+		res, err := st.Query(r.Context(), ro.SQL, args...)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"rollup": ro.Name, "parameters": params, "result": toJSON(res)})
+		return
+	}
+	// Rollups are aggregates: small enough to build whole before the
+	// status line, so a failure is still a proper error response.
+	var buf bytes.Buffer
+	if _, err := st.ExportTo(r.Context(), store.Source{Rollup: ro.Name, Params: params}, f, s.cfg.TempDir, &buf); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", f.ContentType())
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": fileName(ro.Name, params, f)}))
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	w.Write(buf.Bytes())
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+// fileName is the download name of a rollup: name, the year when given,
+// and the format's extension, in ASCII.
+func fileName(name string, params map[string]any, f store.Format) string {
+	n := name
+	if y, ok := params["year"]; ok {
+		n += fmt.Sprintf("-%v", y)
+	}
+	if d, ok := params["division"].(string); ok {
+		if d = unsafeName.ReplaceAllString(d, ""); d != "" {
+			n += "-" + d
+		}
+	}
+	ext := f.Ext()
+	if f == store.ArrowStream {
+		ext = ".arrows"
+	}
+	return n + ext
+}
+
+// storeETag names the store's state: the number of reports and the time
+// of the last ingest (a replaced report gets a new ingested_at), with the
+// schema version (a new build may compute rollups differently).
+func storeETag(ctx context.Context, st *store.Store) (string, error) {
+	res, err := st.Query(ctx, `SELECT count(*), coalesce(CAST(epoch_us(max(ingested_at)) AS BIGINT), 0) FROM reports`)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf(`"s%d-n%v-t%v"`, store.SchemaVersion(), res.Rows[0][0], res.Rows[0][1]), nil
+}
+
+// matchETag reports whether an If-None-Match header names etag (or *).
+func matchETag(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		t = strings.TrimPrefix(t, "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,253 @@
+// Package serve is gongkai's read-only HTTP API for dashboard backends and
+// analysts: rollups as JSON, CSV, Parquet or Arrow; reports with their
+// findings and provenance; ad-hoc SQL through the store's guard.
+//
+// # One writer, many readers
+//
+// DuckDB lets one process write a database file, and while it holds the
+// file no other process can open it, not even read-only. serve therefore
+// holds the store only while it answers: every request opens the file
+// read-only, reads, and closes it (requests in flight at the same time
+// share one DuckDB instance). Between requests the file is free, so
+// `gongkai ingest` can take the write lock; while it holds it, serve
+// answers 503 with a Retry-After header and the holder's PID, and resumes
+// by itself once the ingest ends. serve never shows a half-ingested report:
+// it cannot open the file while a writer holds it, and what it reads after
+// is only committed batches (one transaction per batch). A second writer
+// gets gongkai.ErrDatabaseBusy naming the holder at once, from the store's
+// open.
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"gongkai"
+	store "gongkai/sql"
+)
+
+// Config configures a Server. Zero fields take the defaults.
+type Config struct {
+	// DB is the store's database file.
+	DB string
+	// Logger receives one line per request; nil discards.
+	Logger *slog.Logger
+	// Limits bound ad-hoc SQL (POST /v1/query); a request may lower the
+	// time limit and the row cap, never raise them.
+	Limits store.Limits
+	// MaxQueries is how many ad-hoc statements run at once (default 4);
+	// more are answered 503.
+	MaxQueries int
+	// RequestTimeout bounds any request's work (default 60 s).
+	RequestTimeout time.Duration
+	// TempDir holds Parquet files while they are sent ("" = system's).
+	TempDir string
+}
+
+// maxBody is the largest request body accepted (POST /v1/query).
+const maxBody = 64 << 10
+
+// Server answers the API. It is safe for concurrent use.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	queries chan struct{}
+	handler http.Handler
+}
+
+// New returns a Server for cfg. It does not open the store: every request
+// does (see the package comment).
+func New(cfg Config) (*Server, error) {
+	if cfg.DB == "" {
+		return nil, fmt.Errorf("%w: no database file", gongkai.ErrUsage)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxQueries <= 0 {
+		cfg.MaxQueries = 4
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 60 * time.Second
+	}
+	cfg.Limits = cfg.Limits.WithDefaults()
+	s := &Server{cfg: cfg, log: cfg.Logger, queries: make(chan struct{}, cfg.MaxQueries)}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /v1/rollups", s.listRollups)
+	mux.HandleFunc("GET /v1/rollups/{name}", s.getRollup)
+	mux.HandleFunc("GET /v1/reports", s.listReports)
+	mux.HandleFunc("GET /v1/reports/{id}", s.getReport)
+	mux.HandleFunc("POST /v1/query", s.postQuery)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path,
+			"endpoints: GET /v1/rollups, GET /v1/rollups/{name}, GET /v1/reports, GET /v1/reports/{id}, POST /v1/query, GET /healthz")
+	})
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusForbidden, "cross-origin request refused",
+			"call the API from a server or from the same origin; browsers on other sites may not POST to it")
+	}))
+	s.handler = s.logged(s.bounded(cop.Handler(mux)))
+	return s, nil
+}
+
+// Handler returns the API's handler, with request logs, limits and
+// cross-origin protection.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// ListenAndServe serves on addr until ctx ends (SIGINT/SIGTERM in the
+// CLI), then shuts down gracefully, letting requests in flight finish for
+// up to 10 seconds. ready, if not nil, receives the bound address.
+func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return &gongkai.Error{Op: "serve", Path: addr, Err: err, Hint: "choose another --addr, or stop the process using it"}
+	}
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      s.cfg.RequestTimeout + 15*time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return &gongkai.Error{Op: "serve", Path: addr, Err: err}
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return &gongkai.Error{Op: "serve", Path: addr, Err: fmt.Errorf("shutdown: %w", err)}
+	}
+	return nil
+}
+
+// bounded caps request bodies and the time a request may work.
+func (s *Server) bounded(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logged writes one log line per request.
+func (s *Server) logged(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("query", r.URL.RawQuery), slog.Int("status", sw.status),
+			slog.Int64("bytes", sw.bytes), slog.Duration("took", time.Since(start)),
+			slog.String("remote", r.RemoteAddr))
+	})
+}
+
+// open opens the store read-only for one request.
+func (s *Server) open(ctx context.Context) (*store.Store, error) {
+	return store.OpenReadOnly(ctx, s.cfg.DB)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// apiError is the body of every error response.
+type apiError struct {
+	Error string `json:"error"`
+	Hint  string `json:"hint,omitempty"`
+}
+
+func writeError(w http.ResponseWriter, status int, msg, hint string) {
+	writeJSON(w, status, apiError{Error: msg, Hint: hint})
+}
+
+// fail answers err with the status its kind calls for.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	switch {
+	case errors.Is(err, gongkai.ErrRefused):
+		status = http.StatusForbidden
+	case errors.Is(err, store.ErrBadQuery), errors.Is(err, gongkai.ErrUsage):
+		status = http.StatusBadRequest
+	case errors.Is(err, store.ErrTimeout):
+		status = http.StatusUnprocessableEntity
+	case errors.Is(err, gongkai.ErrNotFound):
+		status = http.StatusNotFound
+	case errors.Is(err, gongkai.ErrDatabaseBusy):
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "5")
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		status = http.StatusServiceUnavailable
+	}
+	if status == http.StatusInternalServerError {
+		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+	}
+	hint := gongkai.HintOf(err)
+	if status == http.StatusServiceUnavailable && hint == "" {
+		hint = "retry in a few seconds"
+	}
+	writeError(w, status, err.Error(), hint)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"error":"encoding the answer failed"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}

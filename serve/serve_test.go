@@ -1,0 +1,567 @@
+package serve
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+
+	"gongkai"
+	store "gongkai/sql"
+)
+
+// putReports adds n synthetic 2021-layout reports (years 2022/2023,
+// district 测试区) to the store at path, numbering organizations from
+// first. Values follow a formula; every seventh cell is left null.
+func putReports(t testing.TB, path string, first, n int) {
+	t.Helper()
+	s, err := store.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	var batch []gongkai.Parsed
+	for i := first; i < first+n; i++ {
+		r := gongkai.NewReport(gongkai.V2021)
+		r.Organization = fmt.Sprintf("测试区第%d街道办事处", i)
+		r.ReportYear = 2022 + i%2
+		r.Body = gongkai.Body{Province: "浙江省", City: "测试市", County: "测试区", DivisionCode: "330199", Type: "street_office"}
+		for j, c := range r.Cells() {
+			var v gongkai.Num
+			switch {
+			case (i+j)%7 == 0:
+			case c.Section == gongkai.SecActive:
+				v = gongkai.FromMicros(int64(i*1_000_000 + j*1_234_567))
+			default:
+				v = gongkai.Int(int64(i*10 + j%5))
+			}
+			if err := r.Set(c.Path(), v); err != nil {
+				t.Fatal(err)
+			}
+			if j == 30 {
+				r.Provenance[c.Path()] = gongkai.Source{Loc: "line 12", Raw: "17"}
+			}
+		}
+		r.Findings = gongkai.Check(r)
+		batch = append(batch, gongkai.Parsed{Report: r, Path: fmt.Sprintf("r%d.txt", i),
+			Hash: fmt.Sprintf("%064x", i+1), Rendering: "word_text"})
+	}
+	if _, err := s.Put(t.Context(), batch); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+}
+
+func newServer(t *testing.T, n int) (*httptest.Server, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "store.duckdb")
+	putReports(t, path, 0, n)
+	s, err := New(Config{DB: path, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	return ts, path
+}
+
+func get(t *testing.T, url string, hdr ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), "GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
+}
+
+func postQuery(t *testing.T, url string, body any, hdr ...string) (*http.Response, []byte) {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequestWithContext(t.Context(), "POST", url+"/v1/query", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp, out
+}
+
+func TestHealthAndRollupList(t *testing.T) {
+	ts, _ := newServer(t, 2)
+	resp, body := get(t, ts.URL+"/healthz")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"ok"`) {
+		t.Fatalf("healthz %d %s", resp.StatusCode, body)
+	}
+	resp, body = get(t, ts.URL+"/v1/rollups")
+	var list struct {
+		Rollups []struct {
+			Name, Description string
+			Parameters        []string
+		}
+	}
+	if err := json.Unmarshal(body, &list); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("rollups %d %s %v", resp.StatusCode, body, err)
+	}
+	if len(list.Rollups) != len(store.Rollups()) || len(list.Rollups) == 0 {
+		t.Fatalf("rollups %+v", list)
+	}
+	for _, r := range list.Rollups {
+		if r.Name == "" || r.Description == "" || r.Parameters == nil {
+			t.Errorf("incomplete rollup %+v", r)
+		}
+	}
+	resp, body = get(t, ts.URL+"/v1/rollups/nosuch")
+	if resp.StatusCode != 404 || !strings.Contains(string(body), `"hint"`) {
+		t.Errorf("unknown rollup: %d %s", resp.StatusCode, body)
+	}
+	resp, _ = get(t, ts.URL+"/v1/nothing")
+	if resp.StatusCode != 404 {
+		t.Errorf("unknown path: %d", resp.StatusCode)
+	}
+}
+
+func TestRollupFormatsAndETag(t *testing.T) {
+	ts, path := newServer(t, 4)
+	name := "district_year"
+	if _, err := store.FindRollup(name); err != nil {
+		name = store.Rollups()[0].Name
+	}
+	ro, _ := store.FindRollup(name)
+	qs := ""
+	if len(ro.Params) > 0 && ro.Params[0] == "year" {
+		qs = "year=2022&"
+	}
+	base := ts.URL + "/v1/rollups/" + name + "?" + qs
+
+	resp, body := get(t, base+"format=json")
+	if resp.StatusCode != 200 {
+		t.Fatalf("json: %d %s", resp.StatusCode, body)
+	}
+	var js struct{ Result resultJSON }
+	if err := json.Unmarshal(body, &js); err != nil {
+		t.Fatal(err)
+	}
+	if len(js.Result.Rows) == 0 {
+		t.Fatalf("rollup %s has no rows: %s", name, body)
+	}
+	etag := resp.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+
+	// Parquet: the right headers, and DuckDB reads the same rows back.
+	resp, body = get(t, base+"format=parquet")
+	if resp.StatusCode != 200 {
+		t.Fatalf("parquet: %d %s", resp.StatusCode, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "application/vnd.apache.parquet" {
+		t.Errorf("content type %q", ct)
+	}
+	if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, name) || !strings.HasSuffix(cd, `.parquet"`) && !strings.HasSuffix(cd, ".parquet") {
+		t.Errorf("content disposition %q", cd)
+	}
+	pq := filepath.Join(t.TempDir(), "r.parquet")
+	if err := os.WriteFile(pq, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenReadOnly(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := st.Query(t.Context(), "SELECT * FROM read_parquet(?)", pq)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(back.Rows) != fmt.Sprint(js.Result.Rows) || fmt.Sprint(back.Columns) != fmt.Sprint(js.Result.Columns) {
+		t.Errorf("parquet rows differ from json rows:\n%v\n%v", back.Rows, js.Result.Rows)
+	}
+
+	// Arrow stream and CSV.
+	resp, body = get(t, base+"format=arrow")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/vnd.apache.arrow.stream" {
+		t.Fatalf("arrow: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	rd, err := ipc.NewReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for rd.Next() {
+		n += rd.RecordBatch().NumRows()
+	}
+	rd.Release()
+	if n != int64(len(js.Result.Rows)) {
+		t.Errorf("arrow rows %d, json rows %d", n, len(js.Result.Rows))
+	}
+	resp, body = get(t, base+"format=csv")
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") ||
+		strings.Count(string(body), "\n") < len(js.Result.Rows)+1 {
+		t.Errorf("csv: %d %q", resp.StatusCode, body)
+	}
+
+	// ETag: unchanged store → 304; after an ingest → a new ETag.
+	resp, body = get(t, base+"format=json", "If-None-Match", etag)
+	if resp.StatusCode != http.StatusNotModified || len(body) != 0 {
+		t.Errorf("If-None-Match: %d %s", resp.StatusCode, body)
+	}
+	putReports(t, path, 100, 1)
+	resp, _ = get(t, base+"format=json", "If-None-Match", etag)
+	if resp.StatusCode != 200 || resp.Header.Get("ETag") == etag {
+		t.Errorf("after ingest: %d etag %s (was %s)", resp.StatusCode, resp.Header.Get("ETag"), etag)
+	}
+
+	for _, bad := range []string{"format=xml", "year=abc", "colour=red"} {
+		resp, body := get(t, ts.URL+"/v1/rollups/"+name+"?"+bad)
+		if resp.StatusCode != 400 || !strings.Contains(string(body), `"error"`) {
+			t.Errorf("%s: %d %s", bad, resp.StatusCode, body)
+		}
+	}
+}
+
+func TestReports(t *testing.T) {
+	ts, _ := newServer(t, 4)
+	resp, body := get(t, ts.URL+"/v1/reports?year=2022&division=330199")
+	var list struct {
+		Reports []map[string]any
+	}
+	if err := json.Unmarshal(body, &list); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%d %s %v", resp.StatusCode, body, err)
+	}
+	if len(list.Reports) != 2 { // organizations 0 and 2 are 2022
+		t.Fatalf("got %d reports: %s", len(list.Reports), body)
+	}
+	resp, body = get(t, ts.URL+"/v1/reports?division=测试区")
+	if json.Unmarshal(body, &list); len(list.Reports) != 4 {
+		t.Errorf("by county name: %d reports", len(list.Reports))
+	}
+	resp, body = get(t, ts.URL+"/v1/reports?division=110000")
+	if json.Unmarshal(body, &list); resp.StatusCode != 200 || len(list.Reports) != 0 {
+		t.Errorf("other division: %d %s", resp.StatusCode, body)
+	}
+
+	id := fmt.Sprint(int64(0))
+	resp, body = get(t, ts.URL+"/v1/reports")
+	json.Unmarshal(body, &list)
+	for _, r := range list.Reports {
+		if r["organization"] == "测试区第1街道办事处" {
+			id = fmt.Sprint(r["report_id"])
+		}
+	}
+	resp, body = get(t, ts.URL+"/v1/reports/"+id)
+	if resp.StatusCode != 200 {
+		t.Fatalf("report %s: %d %s", id, resp.StatusCode, body)
+	}
+	var d struct {
+		Record     json.RawMessage
+		Findings   []map[string]any
+		Provenance map[string]gongkai.Source
+		Source     map[string]any
+	}
+	if err := json.Unmarshal(body, &d); err != nil {
+		t.Fatal(err)
+	}
+	var rec gongkai.Report
+	if err := json.Unmarshal(d.Record, &rec); err != nil {
+		t.Fatalf("record does not read back: %v", err)
+	}
+	// The record equals what was stored: organization 1, cell formula.
+	want := gongkai.NewReport(gongkai.V2021)
+	for j, c := range want.Cells() {
+		var v gongkai.Num
+		switch {
+		case (1+j)%7 == 0:
+		case c.Section == gongkai.SecActive:
+			v = gongkai.FromMicros(int64(1_000_000 + j*1_234_567))
+		default:
+			v = gongkai.Int(int64(10 + j%5))
+		}
+		got, _ := rec.Get(c.Path())
+		if !got.Equal(v) {
+			t.Errorf("%s = %v, want %v", c.Path(), got, v)
+		}
+	}
+	if rec.Organization != "测试区第1街道办事处" || rec.ReportYear != 2023 {
+		t.Errorf("record head %q %d", rec.Organization, rec.ReportYear)
+	}
+	if len(d.Provenance) != 1 || d.Source["path"] != "r1.txt" {
+		t.Errorf("provenance %v source %v", d.Provenance, d.Source)
+	}
+	if d.Findings == nil {
+		t.Error("no findings array")
+	}
+	for _, p := range []string{"/v1/reports/999999", "/v1/reports/abc"} {
+		resp, body := get(t, ts.URL+p)
+		if resp.StatusCode/100 != 4 || !strings.Contains(string(body), `"error"`) {
+			t.Errorf("%s: %d %s", p, resp.StatusCode, body)
+		}
+	}
+}
+
+func TestQueryEndpoint(t *testing.T) {
+	ts, _ := newServer(t, 2)
+	resp, body := postQuery(t, ts.URL, map[string]any{"sql": "SELECT count(*) AS n FROM reports"})
+	var res resultJSON
+	if err := json.Unmarshal(body, &res); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	if fmt.Sprint(res.Rows) != "[[2]]" || res.Columns[0] != "n" {
+		t.Errorf("result %+v", res)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		body   any
+		status int
+	}{
+		{"read_csv", map[string]any{"sql": "SELECT * FROM read_csv('/etc/passwd')"}, 403},
+		{"delete", map[string]any{"sql": "DELETE FROM reports"}, 403},
+		{"two", map[string]any{"sql": "SELECT 1; SELECT 2"}, 403},
+		{"attach", map[string]any{"sql": "ATTACH '/tmp/x.duckdb'"}, 403},
+		{"syntax", map[string]any{"sql": "SELEKT 1"}, 400},
+		{"empty", map[string]any{"sql": ""}, 400},
+		{"unknown field", map[string]any{"sql": "SELECT 1", "sq1": "x"}, 400},
+		{"format", map[string]any{"sql": "SELECT 1", "format": "xml"}, 400},
+		{"too big", map[string]any{"sql": "SELECT '" + strings.Repeat("x", maxBody) + "'"}, 413},
+		{"timeout", map[string]any{"sql": "SELECT count(*) FROM range(1000000000) a, range(1000000) b WHERE a.range = b.range + 3", "timeout_ms": 300}, 422},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := postQuery(t, ts.URL, tc.body)
+			var e apiError
+			json.Unmarshal(body, &e)
+			if resp.StatusCode != tc.status || e.Error == "" {
+				t.Errorf("%d %s, want %d with an error", resp.StatusCode, body, tc.status)
+			}
+			if resp.StatusCode == 403 && e.Hint == "" {
+				t.Errorf("refusal without hint: %s", body)
+			}
+		})
+	}
+
+	// 20,000 rows asked, capped at the default 10,000 and flagged.
+	resp, body = postQuery(t, ts.URL, map[string]any{"sql": "SELECT range FROM range(20000)"})
+	res = resultJSON{}
+	json.Unmarshal(body, &res)
+	if resp.StatusCode != 200 || len(res.Rows) != store.DefaultMaxRows || !res.Truncated || resp.Header.Get("X-Gongkai-Truncated") != "true" {
+		t.Errorf("cap: %d rows=%d truncated=%v", resp.StatusCode, len(res.Rows), res.Truncated)
+	}
+	// A request may lower the cap, not raise it.
+	resp, body = postQuery(t, ts.URL, map[string]any{"sql": "SELECT range FROM range(20000)", "max_rows": 50000, "format": "csv"})
+	if lines := strings.Count(string(body), "\n"); resp.StatusCode != 200 || lines != store.DefaultMaxRows+1 {
+		t.Errorf("csv cap: %d, %d lines", resp.StatusCode, lines)
+	}
+	resp, body = postQuery(t, ts.URL, map[string]any{"sql": "SELECT range FROM range(20000)", "max_rows": 7, "format": "arrow"})
+	if resp.StatusCode != 200 {
+		t.Fatalf("arrow: %d %s", resp.StatusCode, body)
+	}
+	rd, err := ipc.NewReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for rd.Next() {
+		n += rd.RecordBatch().NumRows()
+	}
+	rd.Release()
+	if n != 7 || resp.Header.Get("X-Gongkai-Truncated") != "true" {
+		t.Errorf("arrow rows %d truncated %s", n, resp.Header.Get("X-Gongkai-Truncated"))
+	}
+}
+
+func TestCrossOriginPostRefused(t *testing.T) {
+	ts, _ := newServer(t, 1)
+	for _, hdr := range [][]string{
+		{"Sec-Fetch-Site", "cross-site"},
+		{"Origin", "https://evil.example"},
+	} {
+		resp, body := postQuery(t, ts.URL, map[string]any{"sql": "SELECT 1"}, hdr...)
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "cross-origin") {
+			t.Errorf("%v: %d %s", hdr, resp.StatusCode, body)
+		}
+	}
+	// Same origin and non-browser clients pass.
+	resp, _ := postQuery(t, ts.URL, map[string]any{"sql": "SELECT 1"}, "Sec-Fetch-Site", "same-origin")
+	if resp.StatusCode != 200 {
+		t.Errorf("same-origin: %d", resp.StatusCode)
+	}
+	// Cross-origin GETs are safe and allowed (dashboards fetch rollups).
+	resp, _ = get(t, ts.URL+"/v1/rollups", "Sec-Fetch-Site", "cross-site")
+	if resp.StatusCode != 200 {
+		t.Errorf("cross-origin GET: %d", resp.StatusCode)
+	}
+}
+
+func TestConcurrentRollupClients(t *testing.T) {
+	ts, _ := newServer(t, 3)
+	name := store.Rollups()[0].Name
+	const clients = 100
+	var wg sync.WaitGroup
+	errs := make(chan string, clients)
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			format := []string{"json", "csv", "parquet", "arrow"}[i%4]
+			resp, err := http.Get(ts.URL + "/v1/rollups/" + name + "?format=" + format)
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || len(b) == 0 {
+				errs <- fmt.Sprintf("%s: %d %s", format, resp.StatusCode, b)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// TestHoldWriter is not a test: TestServeWhileIngesting runs the test
+// binary again with GONGKAI_SERVE_HOLD set; this function then opens the
+// store for writing, adds one report, and holds the write lock until its
+// stdin closes, like a long `gongkai ingest`.
+func TestHoldWriter(t *testing.T) {
+	path := os.Getenv("GONGKAI_SERVE_HOLD")
+	if path == "" {
+		t.Skip("helper process for TestServeWhileIngesting")
+	}
+	putReports(t, path, 50, 1)
+	s, err := store.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("child Open: %v", err)
+	}
+	defer s.Close()
+	os.Stdout.WriteString("ready\n")
+	bufio.NewReader(os.Stdin).ReadString('\n')
+}
+
+func TestServeWhileIngesting(t *testing.T) {
+	ts, path := newServer(t, 2)
+	count := func() (int, string) {
+		resp, body := get(t, ts.URL+"/v1/reports")
+		var list struct{ Reports []any }
+		json.Unmarshal(body, &list)
+		return resp.StatusCode, string(body) + " retry-after=" + resp.Header.Get("Retry-After")
+	}
+	if st, body := count(); st != 200 {
+		t.Fatalf("before: %s", body)
+	}
+	// Between requests serve holds nothing: a writer in this process can
+	// open the file (DuckDB would refuse a differently configured handle
+	// still open).
+	putReports(t, path, 10, 1)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHoldWriter$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "GONGKAI_SERVE_HOLD="+path)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "ready\n" {
+		stdin.Close()
+		cmd.Wait()
+		t.Fatalf("child not ready: %q %v", line, err)
+	}
+	pid := strconv.Itoa(cmd.Process.Pid)
+
+	// While the writer holds the store: 503 naming the holder, never a
+	// partial answer.
+	st, body := count()
+	if st != http.StatusServiceUnavailable || !strings.Contains(body, "PID "+pid) || !strings.Contains(body, "retry-after=5") {
+		t.Errorf("during ingest: %d %s", st, body)
+	}
+	resp, qb := postQuery(t, ts.URL, map[string]any{"sql": "SELECT 1"})
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("query during ingest: %d %s", resp.StatusCode, qb)
+	}
+	// A second writer is told at once who holds the store.
+	start := time.Now()
+	_, err = store.Open(t.Context(), path)
+	if err == nil || !strings.Contains(err.Error(), "PID "+pid) || time.Since(start) > 5*time.Second {
+		t.Errorf("second writer: %v after %v", err, time.Since(start))
+	}
+
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("child: %v", err)
+	}
+	// The writer is gone: serve answers again, with its whole batch.
+	resp, body2 := get(t, ts.URL+"/v1/reports")
+	var list struct{ Reports []map[string]any }
+	json.Unmarshal(body2, &list)
+	if resp.StatusCode != 200 || len(list.Reports) != 4 {
+		t.Errorf("after ingest: %d, %d reports", resp.StatusCode, len(list.Reports))
+	}
+}
+
+func TestShutdownOnCancel(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "store.duckdb")
+	putReports(t, path, 0, 1)
+	s, err := New(Config{DB: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, stop := context.WithCancel(t.Context())
+	defer stop()
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- s.ListenAndServe(cctx, "127.0.0.1:0", func(a net.Addr) { addrc <- a.String() })
+	}()
+	addr := <-addrc
+	resp, _ := get(t, "http://"+addr+"/healthz")
+	if resp.StatusCode != 200 {
+		t.Fatalf("healthz %d", resp.StatusCode)
+	}
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("server did not stop")
+	}
+}
