@@ -96,9 +96,18 @@ func walk(ctx context.Context, inputs []string, limit int64, visit func(doc) err
 	return nil
 }
 
+// hidden says whether a name found while walking is left out: hidden
+// files and folders, system litter, Office lock files, and the truth files
+// (*.truth.json) that the generator and the corpus keep beside reports —
+// records of what a report says, not reports (named on the command line,
+// they are read).
 func hidden(name string) bool {
-	return strings.HasPrefix(name, ".") || name == "__MACOSX" || name == "Thumbs.db" || strings.HasPrefix(name, "~$")
+	return strings.HasPrefix(name, ".") || name == "__MACOSX" || name == "Thumbs.db" ||
+		strings.HasPrefix(name, "~$") || strings.HasSuffix(name, TruthSuffix)
 }
+
+// TruthSuffix ends the names of truth files, which walks leave out.
+const TruthSuffix = ".truth.json"
 
 func isZip(name string) bool { return strings.EqualFold(filepath.Ext(name), ".zip") }
 

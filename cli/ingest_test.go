@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gongkai"
+	store "gongkai/sql"
+)
+
+// seedPath finds the seed report beside the repository (../shared).
+func seedPath(t *testing.T) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "..", "shared", "seeds", "000_f5b8ed62166f75c7.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("seed report not found: %v", err)
+	}
+	return p
+}
+
+func recordFile(t *testing.T, dir, name, org string, year int, newReq int64) string {
+	t.Helper()
+	r := gongkai.NewReport(gongkai.V2021)
+	r.Organization, r.ReportYear = org, year
+	for _, c := range r.Cells() {
+		r.Set(c.Path(), gongkai.Int(0))
+	}
+	r.Set("applications.1_new.total", gongkai.Int(newReq))
+	b, err := r.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// snapshot renders the stored reports and cells, to compare before/after.
+func snapshot(t *testing.T, db string) string {
+	t.Helper()
+	st, err := store.OpenReadOnly(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var b strings.Builder
+	for _, q := range []string{
+		`SELECT * FROM reports ORDER BY report_id`,
+		`SELECT * FROM applications ORDER BY ALL`,
+		`SELECT * FROM active_disclosure ORDER BY ALL`,
+		`SELECT * FROM review_litigation ORDER BY ALL`,
+		`SELECT * FROM narrative ORDER BY ALL`,
+		`SELECT * FROM findings ORDER BY ALL`,
+	} {
+		res, err := st.Query(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintln(&b, res.Columns)
+		for _, r := range res.Rows {
+			fmt.Fprintln(&b, r...)
+		}
+	}
+	return b.String()
+}
+
+func TestIngestCommand(t *testing.T) {
+	seed := seedPath(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	recordFile(t, in, "a.json", "威海市文登区侯家镇人民政府", 2023, 5)
+	recordFile(t, in, "b.json", "文登区教育和体育局", 2023, 9)
+	db := filepath.Join(dir, "g.duckdb")
+
+	code, out, errOut := runCLI(t, "ingest", "--db", db, "--district", "文登区", seed, in)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "parsed 3, added 3, unchanged 0, replaced 0, failed 0") {
+		t.Errorf("summary:\n%s", out)
+	}
+	first := snapshot(t, db)
+	// The seed is 泽库镇's 2023 report (FORMAT.md §5) with 532 items disclosed.
+	st, err := store.OpenReadOnly(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.Query(t.Context(), `SELECT r.organization, r.report_year, r.county, r.township, n.value
+		FROM reports r JOIN narrative n USING (report_id) WHERE n.key = 'disclosed_items'`)
+	st.Close()
+	if err != nil || len(res.Rows) != 1 || fmt.Sprint(res.Rows[0]) != "[威海市文登区泽库镇人民政府 2023 文登区 泽库镇 532]" {
+		t.Errorf("seed row = %v %v", res, err)
+	}
+
+	// The same files again: nothing written, each one said.
+	code, out, errOut = runCLI(t, "ingest", "--db", db, "--district", "文登区", seed, in)
+	if code != 0 {
+		t.Fatalf("second run exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "parsed 3, added 0, unchanged 3, replaced 0, failed 0") ||
+		!strings.Contains(out, "unchanged: "+seed+" (already stored)") {
+		t.Errorf("second run:\n%s", out)
+	}
+	if snapshot(t, db) != first {
+		t.Error("a second ingest of the same files changed the store")
+	}
+
+	// A malformed file fails, named with its reason; nothing stored changes.
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, []byte("这不是年度报告。\n"), 0o644)
+	code, out, errOut = runCLI(t, "ingest", "--db", db, bad, in)
+	if code != 1 {
+		t.Errorf("exit %d with a bad file, want 1", code)
+	}
+	if !strings.Contains(errOut, "failed: "+bad+": ") || !strings.Contains(out, "failed 1") {
+		t.Errorf("bad file not reported:\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+	if snapshot(t, db) != first {
+		t.Error("a failed file changed the store")
+	}
+
+	// Another file for the same body and year replaces the stored report.
+	repl := recordFile(t, dir, "a2.json", "威海市文登区侯家镇人民政府", 2023, 6)
+	code, out, errOut = runCLI(t, "ingest", "--db", db, repl)
+	if code != 0 {
+		t.Fatalf("replace exit %d\n%s\n%s", code, out, errOut)
+	}
+	if want := "replaced: 威海市文登区侯家镇人民政府 2023 (was " + filepath.Join(in, "a.json") + ")"; !strings.Contains(out, want) {
+		t.Errorf("replace message missing %q:\n%s", want, out)
+	}
+	st, err = store.OpenReadOnly(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	res, err = st.Query(t.Context(), `SELECT count(*), sum(value) FROM applications WHERE organization = '威海市文登区侯家镇人民政府' AND row_key = '1_new' AND col_key = 'total'`)
+	if err != nil || fmt.Sprint(res.Rows) != "[[1 6]]" {
+		t.Errorf("after replace = %v %v", res, err)
+	}
+}
+
+func TestIngestUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"ingest"},
+		{"ingest", "--district", "没有这个区", "x"},
+	} {
+		if code, _, _ := runCLI(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
