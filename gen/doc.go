@@ -86,7 +86,11 @@ type Noise struct {
 	FullWidthDigits     bool // ０１２ instead of 012 in table numbers
 	HalfWidthBrackets   bool // (一) instead of （一） in table labels
 	ThousandsSeparators bool // 1,234 in table numbers
+	LabelTypos          bool // 行政法复议, 现行有效件: typos seen in published tables
 }
+
+// labelTypos are misspellings found in real reports' tables.
+var labelTypos = map[string]string{"行政复议": "行政法复议", "现行有效件数": "现行有效件"}
 
 // style is how one rendering wants the document built.
 type style struct {
@@ -122,6 +126,9 @@ type builder struct {
 func (b *builder) label(s string) string {
 	if b.st.noise.HalfWidthBrackets {
 		s = strings.NewReplacer("（", "(", "）", ")").Replace(s)
+	}
+	if t, ok := labelTypos[s]; ok && b.st.noise.LabelTypos {
+		s = t
 	}
 	return s
 }
@@ -362,7 +369,7 @@ func (b *builder) reviewTable() *table {
 	// before "·" heads the litigation blocks together.
 	first, _, _ := strings.Cut(l.ReviewBlocks[0].Label, "·")
 	lit, _, _ := strings.Cut(l.ReviewBlocks[1].Label, "·")
-	add(span(first, 1, nc), span(lit, 1, nc*(len(l.ReviewBlocks)-1)))
+	add(span(b.label(first), 1, nc), span(lit, 1, nc*(len(l.ReviewBlocks)-1)))
 	var row []*tcell
 	for _, c := range l.ReviewColumns {
 		row = append(row, span(b.breakReview(c.Label), 2, 1))

@@ -509,13 +509,13 @@ func render2019(t *testing.T) string {
 func TestNoise(t *testing.T) {
 	it := oneItem(t, 2023)
 	it.Record.Active["licensing"]["decisions"] = gongkai.Int(12345)
-	it.Noise = Noise{FullWidthDigits: true, HalfWidthBrackets: true, ThousandsSeparators: true}
+	it.Noise = Noise{FullWidthDigits: true, HalfWidthBrackets: true, ThousandsSeparators: true, LabelTypos: true}
 	data, err := Render(t.Context(), PipeText, it)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := string(data)
-	for _, w := range []string{"１２,３４５", "第二十条第(一)项", "(七)总计"} {
+	for _, w := range []string{"１２,３４５", "第二十条第(一)项", "(七)总计", "| 现行有效件 |", "行政法复议 |"} {
 		if !strings.Contains(s, w) {
 			t.Errorf("noise: no %q", w)
 		}
