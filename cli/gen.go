@@ -52,7 +52,7 @@ func runGen(ctx context.Context, env *Env, args []string) error {
 	years := fs.String("years", "2019-2024", "report years: 2019-2024 or 2023")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same files")
 	violations := fs.Float64("violations", 0, "share of reports (0-1) that break exactly one rule (R1-R6)")
-	noise := fs.Float64("noise", 0, "share of reports (0-1) with noise: full-width digits, half-width brackets, thousands separators, label typos")
+	noise := fs.Float64("noise", 0, "share of reports (0-1) with noise: full-width digits, half-width brackets, thousands separators, label typos, repeated heading")
 	rendering := fs.String("rendering", gen.WordText, "rendering name, a comma-separated list, or all")
 	names := fs.String("township-names", "", "comma-separated township names (泽库镇,龙山街道,...) instead of the built-in ones")
 	if err := parseFlags(fs, args); err != nil {

@@ -87,6 +87,9 @@ type Noise struct {
 	HalfWidthBrackets   bool // (一) instead of （一） in table labels
 	ThousandsSeparators bool // 1,234 in table numbers
 	LabelTypos          bool // 行政法复议, 现行有效件: typos seen in published tables
+	// RepeatedHeading splits the merged 三、本年度办理结果 cell at （四）, as a
+	// page break does, so the heading appears twice.
+	RepeatedHeading bool
 }
 
 // labelTypos are misspellings found in real reports' tables.
@@ -317,18 +320,38 @@ func (b *builder) requestTable() *table {
 			groupSize[row.Group]++
 		}
 	}
-	firstResultRow := -1
-	for _, row := range l.Rows {
+	// With RepeatedHeading the results cell restarts at the first row of
+	// （四）无法提供 (the group of row 3_4_1).
+	split := -1
+	if r41, ok := l.Row("3_4_1"); ok && b.st.noise.RepeatedHeading {
+		for i, row := range l.Rows {
+			if row.Group == r41.Group {
+				split = i
+				break
+			}
+		}
+	}
+	firstResultRow, resultIdx := -1, 0
+	for i, row := range l.Rows {
 		vals := rep(b, row.Key)
 		var cells []*tcell
+		if row.Group != "" {
+			switch {
+			case firstResultRow < 0 && split > 0:
+				firstResultRow = len(t.rows)
+				cells = append(cells, span(b.label(results), split-i, 1))
+			case firstResultRow < 0:
+				firstResultRow = len(t.rows)
+				cells = append(cells, span(b.label(results), nResults, 1))
+			case i == split:
+				cells = append(cells, span(b.label(results), nResults-resultIdx, 1))
+			}
+			resultIdx++
+		}
 		switch {
 		case row.Group == "":
 			cells = append(cells, span(b.label(row.Label), 1, 3))
 		case row.Group == results:
-			if firstResultRow < 0 {
-				firstResultRow = len(t.rows)
-				cells = append(cells, span(b.label(results), nResults, 1))
-			}
 			cells = append(cells, span(b.label(row.Label), 1, 2))
 		default:
 			if groupSize[row.Group] > 0 {

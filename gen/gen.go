@@ -46,7 +46,8 @@ type Options struct {
 	// rule, R1–R5 or R6 against the previous year.
 	Violations float64
 	// Noise is the share of reports (0–1) rendered with noise: full-width
-	// digits, half-width brackets, thousands separators, label typos.
+	// digits, half-width brackets, thousands separators, label typos, a
+	// heading repeated at a page break.
 	Noise float64
 	// Renderings to write; empty means word_text. "all" is expanded by
 	// the CLI with AllRenderings.
@@ -166,7 +167,7 @@ func Build(opts Options) ([]*Item, error) {
 	for _, it := range items {
 		if nr.Float64() < opts.Noise {
 			for it.Noise == (Noise{}) {
-				it.Noise = Noise{nr.IntN(2) == 0, nr.IntN(2) == 0, nr.IntN(2) == 0, nr.IntN(2) == 0}
+				it.Noise = Noise{nr.IntN(2) == 0, nr.IntN(2) == 0, nr.IntN(2) == 0, nr.IntN(2) == 0, nr.IntN(2) == 0}
 			}
 		}
 		// The narrative restates the printed table (R8 holds).

@@ -509,7 +509,7 @@ func render2019(t *testing.T) string {
 func TestNoise(t *testing.T) {
 	it := oneItem(t, 2023)
 	it.Record.Active["licensing"]["decisions"] = gongkai.Int(12345)
-	it.Noise = Noise{FullWidthDigits: true, HalfWidthBrackets: true, ThousandsSeparators: true, LabelTypos: true}
+	it.Noise = Noise{FullWidthDigits: true, HalfWidthBrackets: true, ThousandsSeparators: true, LabelTypos: true, RepeatedHeading: true}
 	data, err := Render(t.Context(), PipeText, it)
 	if err != nil {
 		t.Fatal(err)
@@ -519,6 +519,16 @@ func TestNoise(t *testing.T) {
 		if !strings.Contains(s, w) {
 			t.Errorf("noise: no %q", w)
 		}
+	}
+	if n := strings.Count(s, "三、本年度办理结果 |"); n != 2 {
+		t.Errorf("RepeatedHeading: 三、本年度办理结果 appears %d times", n)
+	}
+	html, err := Render(t.Context(), HTML, it)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), `rowspan="10"`) || !strings.Contains(string(html), `rowspan="12"`) {
+		t.Error("RepeatedHeading: the 22-row span is not split 10 + 12")
 	}
 	if got := thousands("-1234567.5"); got != "-1,234,567.5" {
 		t.Errorf("thousands: %s", got)
