@@ -1,0 +1,525 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ledongthuc/pdf"
+
+	"gongkai"
+)
+
+// The PDF reader takes positioned glyphs from the text layer (the pure-Go
+// github.com/ledongthuc/pdf, which decodes CJK text through the fonts'
+// ToUnicode maps) and the ruling lines and cell boxes drawn on each page,
+// and rebuilds the tables from the rulings: the drawn grid says where rows
+// and columns are and which cells are merged, so a label printed one
+// character per line or broken mid-word (商业企/业) still lands in one
+// cell. Text outside tables becomes Lines, page by page. A table cut by a
+// page break is joined with its continuation when the columns line up.
+// Pages without rulings give only Lines.
+
+const (
+	maxPDFBytes = 256 << 20
+	maxPDFPages = 2000
+	// maxPDFGlyphs and maxPDFSegments bound the work on one page.
+	maxPDFGlyphs   = 500_000
+	maxPDFSegments = 50_000
+	// pdfTimeout stops a malformed file that sends the parser in circles.
+	pdfTimeout = 2 * time.Minute
+)
+
+func init() {
+	register(reader{name: "pdf", priority: 100, sniff: sniffPDF, read: readPDF})
+}
+
+// sniffPDF accepts "%PDF-" at the start or, as readers tolerate, within
+// the first kilobyte.
+func sniffPDF(name string, head []byte) bool {
+	if len(head) > 1024 {
+		head = head[:1024]
+	}
+	return bytes.Contains(head, []byte("%PDF-"))
+}
+
+func readPDF(path string, data []byte) (*Document, error) {
+	if len(data) > maxPDFBytes {
+		return nil, pdfError(path, "", fmt.Errorf("%w: %d bytes is more than the %d-byte limit",
+			gongkai.ErrUnreadable, len(data), maxPDFBytes))
+	}
+	type result struct {
+		doc *Document
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var res result
+		defer func() {
+			if x := recover(); x != nil {
+				res = result{err: pdfError(path, "", fmt.Errorf("%w: malformed PDF: %v", gongkai.ErrUnreadable, x))}
+			}
+			done <- res
+		}()
+		res.doc, res.err = extractPDF(path, data)
+	}()
+	timer := time.NewTimer(pdfTimeout)
+	defer timer.Stop()
+	select {
+	case res := <-done:
+		return res.doc, res.err
+	case <-timer.C:
+		return nil, pdfError(path, "", fmt.Errorf("%w: reading the PDF took longer than %v; the file is probably malformed",
+			gongkai.ErrUnreadable, pdfTimeout))
+	}
+}
+
+func pdfError(path, where string, err error) error {
+	w := "pdf"
+	if where != "" {
+		w += " " + where
+	}
+	return &gongkai.Error{Op: "parse", Path: path, Where: w, Err: err}
+}
+
+// pdfGlyph is one shown character in page space (y grows upwards).
+type pdfGlyph struct {
+	x, y, size float64
+	s          string
+}
+
+func extractPDF(path string, data []byte) (*Document, error) {
+	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		hint := "the file may be damaged; open it in a PDF viewer and print it to a new PDF"
+		if strings.Contains(strings.ToLower(err.Error()), "password") || strings.Contains(strings.ToLower(err.Error()), "encrypt") {
+			hint = "the PDF is encrypted; save an unprotected copy first"
+		}
+		return nil, &gongkai.Error{Op: "parse", Path: path, Where: "pdf",
+			Err: fmt.Errorf("%w: %v", gongkai.ErrUnreadable, err), Hint: hint}
+	}
+	pages, err := pdfPages(r)
+	if err != nil {
+		return nil, pdfError(path, "", err)
+	}
+	doc := &Document{Path: path, Rendering: "pdf"}
+	var tables []*pdfTable
+	glyphs := 0
+	for i, pg := range pages {
+		pageNo := i + 1
+		gs, segs, err := pdfPageContent(pg)
+		if err != nil {
+			return nil, pdfError(path, "page "+strconv.Itoa(pageNo), err)
+		}
+		glyphs += len(gs)
+		pageTables := findTables(segs, pageNo)
+		var loose []pdfGlyph
+		for _, g := range gs {
+			if !placeGlyph(pageTables, g) {
+				loose = append(loose, g)
+			}
+		}
+		for _, l := range textLines(loose) {
+			doc.Lines = append(doc.Lines, Line{Text: l, Loc: fmt.Sprintf("page %d line %d", pageNo, len(doc.Lines)+1)})
+		}
+		for _, t := range pageTables {
+			t.finishPage(loose)
+		}
+		for _, t := range pageTables {
+			if n := len(tables); n > 0 && continues(tables[n-1], t) {
+				tables[n-1].appendRows(t)
+				continue
+			}
+			tables = append(tables, t)
+		}
+	}
+	if glyphs == 0 {
+		return nil, &gongkai.Error{Op: "parse", Path: path, Where: "pdf",
+			Err:  fmt.Errorf("%w: %d pages and not one character of text", gongkai.ErrScanned, len(pages)),
+			Hint: "the PDF holds page images only; run OCR on it (e.g. ocrmypdf -l chi_sim in.pdf out.pdf) and parse the result"}
+	}
+	for i, t := range tables {
+		doc.Tables = append(doc.Tables, t.grid(i+1))
+	}
+	renumberLines(doc)
+	return doc, nil
+}
+
+// renumberLines makes each Line's Loc "page P line N" with N counted
+// within its page.
+func renumberLines(doc *Document) {
+	page, n := "", 0
+	for i, l := range doc.Lines {
+		p := l.Loc[:strings.Index(l.Loc, " line ")]
+		if p != page {
+			page, n = p, 0
+		}
+		n++
+		doc.Lines[i].Loc = p + " line " + strconv.Itoa(n)
+	}
+}
+
+// pdfPages walks the page tree itself, with a visited set and a depth
+// limit, so that a page tree with cycles cannot loop forever.
+func pdfPages(r *pdf.Reader) ([]pdf.Page, error) {
+	root := r.Trailer().Key("Root").Key("Pages")
+	if root.IsNull() {
+		return nil, fmt.Errorf("%w: no page tree", gongkai.ErrUnreadable)
+	}
+	var pages []pdf.Page
+	seen := map[string]bool{}
+	visits := 0
+	var walk func(v pdf.Value, depth int) error
+	walk = func(v pdf.Value, depth int) error {
+		visits++
+		if depth > 64 || visits > 4*maxPDFPages {
+			return fmt.Errorf("%w: page tree too deep or too large", gongkai.ErrUnreadable)
+		}
+		kids := v.Key("Kids")
+		if v.Key("Type").Name() == "Page" || (kids.IsNull() && !v.Key("Contents").IsNull()) {
+			if len(pages) >= maxPDFPages {
+				return fmt.Errorf("%w: more than %d pages", gongkai.ErrUnreadable, maxPDFPages)
+			}
+			if !parentChainEnds(v) {
+				return fmt.Errorf("%w: page %d has a Parent chain that never ends", gongkai.ErrUnreadable, len(pages)+1)
+			}
+			pages = append(pages, pdf.Page{V: v})
+			return nil
+		}
+		for i := 0; i < kids.Len(); i++ {
+			kid := kids.Index(i)
+			// A node's printed form names its entries (references stay
+			// "N 0 R"), so a node met twice prints the same: skip it.
+			id := kid.String()
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			if err := walk(kid, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk(root, 0); err != nil {
+		return nil, err
+	}
+	return pages, nil
+}
+
+// pdfPageContent returns the page's glyphs (blank ones dropped) and the
+// axis-aligned segments it draws or clips by (table rulings, cell boxes).
+func pdfPageContent(pg pdf.Page) (glyphs []pdfGlyph, segs []segment, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("%w: malformed page content: %v", gongkai.ErrUnreadable, x)
+		}
+	}()
+	if pg.V.Key("Contents").IsNull() {
+		return nil, nil, nil
+	}
+	content := pg.Content()
+	if len(content.Text) > maxPDFGlyphs {
+		return nil, nil, fmt.Errorf("%w: more than %d characters on one page", gongkai.ErrUnreadable, maxPDFGlyphs)
+	}
+	for _, t := range content.Text {
+		s := cleanSpace(t.S)
+		if s == "" || math.IsNaN(t.X) || math.IsNaN(t.Y) || math.IsInf(t.X, 0) || math.IsInf(t.Y, 0) {
+			continue
+		}
+		size := math.Abs(t.FontSize)
+		if size < 1 || size > 200 || math.IsNaN(size) {
+			size = 10
+		}
+		glyphs = append(glyphs, pdfGlyph{x: t.X, y: t.Y, size: size, s: s})
+	}
+	segs = pageSegments(pg)
+	return glyphs, segs, nil
+}
+
+// affine is a PDF transformation matrix [a b c d e f].
+type affine [6]float64
+
+var identity = affine{1, 0, 0, 1, 0, 0}
+
+// then returns m followed by n (PDF's "m × n").
+func (m affine) then(n affine) affine {
+	return affine{
+		m[0]*n[0] + m[1]*n[2], m[0]*n[1] + m[1]*n[3],
+		m[2]*n[0] + m[3]*n[2], m[2]*n[1] + m[3]*n[3],
+		m[4]*n[0] + m[5]*n[2] + n[4], m[4]*n[1] + m[5]*n[3] + n[5],
+	}
+}
+
+func (m affine) apply(x, y float64) (float64, float64) {
+	return m[0]*x + m[2]*y + m[4], m[1]*x + m[3]*y + m[5]
+}
+
+// segment is an axis-aligned line: horizontal when y0 == y1.
+type segment struct {
+	x0, y0, x1, y1 float64
+}
+
+func (s segment) horizontal() bool { return math.Abs(s.y1-s.y0) < 0.01 }
+
+// pageSegments interprets the page's graphics operators (path building,
+// painting, clipping and the transformation matrix, nothing else) and
+// returns the axis-aligned edges of rectangles and the straight
+// horizontal/vertical lines drawn. Word and WPS draw cell borders as thin
+// filled rectangles, stroked lines or per-cell clip boxes; all count.
+func pageSegments(pg pdf.Page) []segment {
+	var (
+		ctm    = identity
+		stack  []affine
+		path   []segment // current path, already in page space
+		segs   []segment
+		cx, cy float64 // current point, user space
+		sx, sy float64 // start of the subpath
+	)
+	pageW, pageH := pageSize(pg)
+	addRect := func(x, y, w, h float64) {
+		x0, y0 := ctm.apply(x, y)
+		x1, y1 := ctm.apply(x+w, y+h)
+		if x0 > x1 {
+			x0, x1 = x1, x0
+		}
+		if y0 > y1 {
+			y0, y1 = y1, y0
+		}
+		if x1-x0 >= 0.9*pageW && y1-y0 >= 0.9*pageH {
+			return // a page-sized clip or background says nothing
+		}
+		switch {
+		case x1-x0 < 2.5 && y1-y0 < 2.5:
+			return
+		case y1-y0 < 2.5: // a thin bar is a horizontal rule
+			ym := (y0 + y1) / 2
+			path = append(path, segment{x0, ym, x1, ym})
+		case x1-x0 < 2.5:
+			xm := (x0 + x1) / 2
+			path = append(path, segment{xm, y0, xm, y1})
+		default:
+			path = append(path,
+				segment{x0, y0, x1, y0}, segment{x0, y1, x1, y1},
+				segment{x0, y0, x0, y1}, segment{x1, y0, x1, y1})
+		}
+	}
+	lineTo := func(x, y float64) {
+		x0, y0 := ctm.apply(cx, cy)
+		x1, y1 := ctm.apply(x, y)
+		switch {
+		case math.Abs(y1-y0) < 0.5 && math.Abs(x1-x0) >= 1:
+			if x0 > x1 {
+				x0, x1 = x1, x0
+			}
+			path = append(path, segment{x0, y0, x1, y0})
+		case math.Abs(x1-x0) < 0.5 && math.Abs(y1-y0) >= 1:
+			if y0 > y1 {
+				y0, y1 = y1, y0
+			}
+			path = append(path, segment{x0, y0, x0, y1})
+		}
+		cx, cy = x, y
+	}
+	nums := func(stk *pdf.Stack, n int) ([]float64, bool) {
+		if stk.Len() < n {
+			for stk.Len() > 0 {
+				stk.Pop()
+			}
+			return nil, false
+		}
+		out := make([]float64, n)
+		ok := true
+		for i := n - 1; i >= 0; i-- {
+			v := stk.Pop()
+			if v.Kind() != pdf.Integer && v.Kind() != pdf.Real {
+				ok = false
+			}
+			out[i] = v.Float64()
+		}
+		for stk.Len() > 0 {
+			stk.Pop()
+		}
+		return out, ok
+	}
+	pdf.Interpret(pg.V.Key("Contents"), func(stk *pdf.Stack, op string) {
+		if len(segs) > maxPDFSegments {
+			for stk.Len() > 0 {
+				stk.Pop()
+			}
+			return
+		}
+		switch op {
+		case "q":
+			if len(stack) < 1000 {
+				stack = append(stack, ctm)
+			}
+		case "Q":
+			if n := len(stack); n > 0 {
+				ctm = stack[n-1]
+				stack = stack[:n-1]
+			}
+		case "cm":
+			if a, ok := nums(stk, 6); ok {
+				ctm = affine{a[0], a[1], a[2], a[3], a[4], a[5]}.then(ctm)
+			}
+		case "m":
+			if a, ok := nums(stk, 2); ok {
+				cx, cy, sx, sy = a[0], a[1], a[0], a[1]
+			}
+		case "l":
+			if a, ok := nums(stk, 2); ok {
+				lineTo(a[0], a[1])
+			}
+		case "c":
+			if a, ok := nums(stk, 6); ok {
+				cx, cy = a[4], a[5]
+			}
+		case "v", "y":
+			if a, ok := nums(stk, 4); ok {
+				cx, cy = a[2], a[3]
+			}
+		case "h":
+			lineTo(sx, sy)
+		case "re":
+			if a, ok := nums(stk, 4); ok {
+				addRect(a[0], a[1], a[2], a[3])
+				cx, cy, sx, sy = a[0], a[1], a[0], a[1]
+			}
+		case "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n":
+			// Painted or clipping paths alike: WPS marks each cell with a
+			// clip box ("re W n") and draws borders separately.
+			segs = append(segs, path...)
+			path = path[:0]
+		default:
+			for stk.Len() > 0 {
+				stk.Pop()
+			}
+		}
+	})
+	return segs
+}
+
+// inherited looks key up on a page and its ancestors, at most 64 levels.
+func inherited(v pdf.Value, key string) pdf.Value {
+	for i := 0; i < 64 && !v.IsNull(); i++ {
+		if r := v.Key(key); !r.IsNull() {
+			return r
+		}
+		v = v.Key("Parent")
+	}
+	return pdf.Value{}
+}
+
+// parentChainEnds reports whether following Parent from a page ends
+// within 64 steps; the library follows it without a limit.
+func parentChainEnds(v pdf.Value) bool {
+	for i := 0; i < 64; i++ {
+		v = v.Key("Parent")
+		if v.IsNull() {
+			return true
+		}
+	}
+	return false
+}
+
+func pageSize(pg pdf.Page) (float64, float64) {
+	box := inherited(pg.V, "MediaBox")
+	if box.Len() == 4 {
+		w := math.Abs(box.Index(2).Float64() - box.Index(0).Float64())
+		h := math.Abs(box.Index(3).Float64() - box.Index(1).Float64())
+		if w > 0 && h > 0 {
+			return w, h
+		}
+	}
+	return 595, 842
+}
+
+// glyphWidth estimates a glyph's advance: the library gives no widths for
+// CID fonts, and CJK characters are square while Latin digits are about
+// half as wide.
+func glyphWidth(g pdfGlyph) float64 {
+	r, _ := utf8.DecodeRuneInString(g.s)
+	if isWide(r) {
+		return g.size * float64(utf8.RuneCountInString(g.s))
+	}
+	return 0.5 * g.size * float64(utf8.RuneCountInString(g.s))
+}
+
+// textLines groups glyphs into lines of text, top to bottom: glyphs whose
+// baselines are within a third of the font size share a line; within a
+// line a gap wider than half the font size becomes a space, except
+// between two CJK characters.
+func textLines(gs []pdfGlyph) []string {
+	if len(gs) == 0 {
+		return nil
+	}
+	var out []string
+	for _, line := range groupLines(gs) {
+		if s := lineText(line); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// groupLines clusters glyphs by baseline; it returns lines top to bottom,
+// each sorted left to right (stable, so glyphs the library put at one x,
+// such as the characters of one string in a font without widths, keep
+// their order).
+func groupLines(gs []pdfGlyph) [][]pdfGlyph {
+	sorted := append([]pdfGlyph(nil), gs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].y > sorted[j].y })
+	var lines [][]pdfGlyph
+	var cur []pdfGlyph
+	var curY, curSize float64
+	for _, g := range sorted {
+		if len(cur) > 0 && math.Abs(curY-g.y) <= 0.35*math.Max(curSize, g.size) {
+			cur = append(cur, g)
+			continue
+		}
+		if len(cur) > 0 {
+			lines = append(lines, cur)
+		}
+		cur, curY, curSize = []pdfGlyph{g}, g.y, g.size
+	}
+	lines = append(lines, cur)
+	for _, l := range lines {
+		sort.SliceStable(l, func(i, j int) bool { return l[i].x < l[j].x-0.01 })
+	}
+	return lines
+}
+
+// lineText writes one line's glyphs left to right, with a space where the
+// gap to the previous glyph is wider than half the font size. Glyphs the
+// library placed at one x (a string in a font without widths) form a run
+// whose end is estimated from its characters.
+func lineText(line []pdfGlyph) string {
+	var b strings.Builder
+	var end float64
+	for i, g := range line {
+		w := glyphWidth(g)
+		switch {
+		case i == 0:
+			end = g.x + w
+		case math.Abs(g.x-line[i-1].x) < 0.01:
+			end += w // same run
+		default:
+			// Chinese text needs no spaces: a gap between two CJK
+			// characters is justification (第二十条　第（一）项).
+			prev, _ := utf8.DecodeLastRuneInString(line[i-1].s)
+			next, _ := utf8.DecodeRuneInString(g.s)
+			if g.x-end > 0.5*g.size && !(isWide(prev) && isWide(next)) {
+				b.WriteByte(' ')
+			}
+			end = math.Max(end, g.x+w)
+		}
+		b.WriteString(g.s)
+	}
+	return cleanSpace(b.String())
+}
