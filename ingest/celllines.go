@@ -107,13 +107,15 @@ func readParagraphs(path string, data []byte) (*Document, error) {
 			continue
 		}
 		t = strings.TrimSpace(keep)
-		short := utf8.RuneCountInString(t) <= maxLabelRunes
+		// A cell is short and no sentence; prose such as "共新收政府信息公开
+		// 申请78件。" names a row label but is no cell.
+		short := utf8.RuneCountInString(t) <= maxLabelRunes && !strings.ContainsAny(t, "。；;")
 		if isHeading(t) {
 			if c := []rune(cleanText(t))[0]; c == '五' || c == '六' {
 				stopped = true // the tables are over: the signature and date are prose
 			}
 		}
-		if !started && !stopped && short && tableStart(t) && !isHeading(t) {
+		if !started && !stopped && short && sectionMarker(normLabel(t)) != 0 && !isHeading(t) {
 			started = true
 			table.Loc = lineLoc(i)
 		}
