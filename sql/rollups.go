@@ -24,8 +24,8 @@ type RollupFile struct {
 var rollupFS embed.FS
 
 // Rollups lists the embedded rollups sorted by name. It panics only when an
-// embedded file lacks its header, which TestRollupHeaders catches at build
-// time of the test suite; user input never reaches it.
+// embedded file lacks its header, which TestRollupHeaders catches in the
+// test suite; user input never reaches it.
 func Rollups() []RollupFile {
 	out, err := parseRollups(rollupFS)
 	if err != nil {
