@@ -53,6 +53,37 @@ var defaultTownships = []string{
 	"青石镇", "柳河镇", "东湖街道", "石门乡", "白沙镇", "南岭乡", "西河街道", "桃园镇", "凤凰街道",
 }
 
+// Syllables of invented township names beyond the built-in list.
+var (
+	namePrefix = []rune("东西南北新大小高石青白金红黄柳桃杨马龙凤双三五七古")
+	nameMiddle = []rune("山河湖岭桥庄集店坡峪口沟泉林湾营")
+	nameKind   = []string{"镇", "乡", "街道"}
+)
+
+// townshipNames returns n distinct names: the built-in ones first, then
+// invented ones (东山镇, 西河乡...). It returns fewer when n exceeds what
+// the syllables allow.
+func townshipNames(n int) []string {
+	out := make([]string, 0, n)
+	seen := map[string]bool{}
+	for _, s := range defaultTownships {
+		if len(out) == n {
+			return out
+		}
+		out, seen[s] = append(out, s), true
+	}
+	total := len(namePrefix) * len(nameMiddle) * len(nameKind)
+	for i := 0; i < total && len(out) < n; i++ {
+		p := namePrefix[i%len(namePrefix)]
+		m := nameMiddle[(i/len(namePrefix))%len(nameMiddle)]
+		k := nameKind[i/(len(namePrefix)*len(nameMiddle))]
+		if s := string([]rune{p, m}) + k; !seen[s] {
+			out, seen[s] = append(out, s), true
+		}
+	}
+	return out
+}
+
 type deptDef struct {
 	name, short string
 	p           profile
@@ -90,6 +121,22 @@ var defaultDepartments = []deptDef{
 	{"水务局", "水务", profSmall},
 	{"医疗保障局", "医保", profSmall},
 	{"行政审批服务局", "审批", profLarge},
+	{"发展和改革局", "发改", profSmall},
+	{"工业和信息化局", "工信", profSmall},
+	{"科学技术局", "科技", profSmall},
+	{"审计局", "审计", profSmall},
+	{"退役军人事务局", "退役军人", profSmall},
+	{"综合行政执法局", "综合执法", profMedium},
+	{"城市管理局", "城管", profMedium},
+	{"统计局", "统计", profSmall},
+	{"商务局", "商务", profSmall},
+	{"信访局", "信访", profSmall},
+	{"大数据局", "大数据", profSmall},
+	{"林业局", "林业", profSmall},
+	{"体育局", "体育", profSmall},
+	{"粮食和物资储备局", "粮储", profSmall},
+	{"档案馆", "档案", profSmall},
+	{"地方金融监督管理局", "金融", profSmall},
 }
 
 // splitDistrict turns "威海市文登区" into ("威海市", "文登区"); a name
@@ -120,10 +167,10 @@ func makeBodies(opts Options) ([]body, error) {
 	short := districtShort(district)
 	names := opts.TownshipNames
 	if len(names) == 0 {
-		if opts.Townships > len(defaultTownships) {
-			return nil, fmt.Errorf("at most %d townships without --township-names, got %d", len(defaultTownships), opts.Townships)
+		names = townshipNames(opts.Townships)
+		if len(names) < opts.Townships {
+			return nil, fmt.Errorf("at most %d townships without --township-names, got %d", len(names), opts.Townships)
 		}
-		names = defaultTownships[:opts.Townships]
 	} else if len(names) != opts.Townships {
 		return nil, fmt.Errorf("%d township names given for %d townships", len(names), opts.Townships)
 	}

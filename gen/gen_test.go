@@ -562,11 +562,12 @@ func TestPDF(t *testing.T) {
 
 func TestOptionErrors(t *testing.T) {
 	for name, mut := range map[string]func(*Options){
-		"years":      func(o *Options) { o.FirstYear = 2015 },
-		"violations": func(o *Options) { o.Violations = 2 },
-		"rendering":  func(o *Options) { o.Renderings = []string{"rtf"} },
-		"names":      func(o *Options) { o.TownshipNames = []string{"泽库镇"} },
-		"too many":   func(o *Options) { o.Departments = 99 },
+		"years":        func(o *Options) { o.FirstYear = 2015 },
+		"violations":   func(o *Options) { o.Violations = 2 },
+		"rendering":    func(o *Options) { o.Renderings = []string{"rtf"} },
+		"names":        func(o *Options) { o.TownshipNames = []string{"泽库镇"} },
+		"too many":     func(o *Options) { o.Departments = 99 },
+		"way too many": func(o *Options) { o.Townships = 5000 },
 	} {
 		o := testOptions()
 		mut(&o)
@@ -595,6 +596,10 @@ func TestBodies(t *testing.T) {
 		if got[org] != typ {
 			t.Errorf("%s: type %q, want %q", org, got[org], typ)
 		}
+	}
+	names := townshipNames(400)
+	if len(names) != 400 || len(slices.Compact(slices.Sorted(slices.Values(names)))) != 400 {
+		t.Errorf("townshipNames(400): %d names, not all distinct", len(names))
 	}
 	if c, d := splitDistrict("文登区"); c != "" || d != "文登区" {
 		t.Errorf("splitDistrict(文登区) = %q %q", c, d)

@@ -1,7 +1,11 @@
 package gen_test
 
 import (
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -147,4 +151,37 @@ func covered(path string, where []string) bool {
 		}
 	}
 	return false
+}
+
+// TestSampleParsesToItsTruth reads every report of testdata/sample (what
+// `gongkai demo` loads) and compares it with the truth file beside it.
+func TestSampleParsesToItsTruth(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "sample")
+	f, err := os.Open(filepath.Join(dir, gen.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows[1:] {
+		data, err := os.ReadFile(filepath.Join(dir, row[7]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		truth := new(gongkai.Report)
+		if err := json.Unmarshal(data, truth); err != nil {
+			t.Fatalf("%s: %v", row[7], err)
+		}
+		got, err := ingest.ParseFile(t.Context(), filepath.Join(dir, row[0]))
+		if err != nil {
+			t.Errorf("%s: %v", row[0], err)
+			continue
+		}
+		if _, _, _, problems := compare(&gen.Item{Record: truth}, got, false); len(problems) > 0 {
+			t.Errorf("%s:\n  %s", row[0], strings.Join(problems, "\n  "))
+		}
+	}
 }
