@@ -3,6 +3,7 @@ package serve
 import (
 	"bytes"
 	"context"
+	stdsql "database/sql"
 	"fmt"
 	"mime"
 	"net/http"
@@ -12,25 +13,18 @@ import (
 	"strings"
 
 	"gongkai"
+	"gongkai/rollup"
 	store "gongkai/sql"
 )
 
-type rollupInfo struct {
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Parameters  []string `json:"parameters"`
-}
-
 func (s *Server) listRollups(w http.ResponseWriter, r *http.Request) {
-	out := []rollupInfo{}
-	for _, ro := range store.Rollups() {
-		p := ro.Params
-		if p == nil {
-			p = []string{}
+	list := rollup.List()
+	for i := range list {
+		if list[i].Params == nil {
+			list[i].Params = []string{} // [] in JSON, not null
 		}
-		out = append(out, rollupInfo{ro.Name, ro.Description, p})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"rollups": out})
+	writeJSON(w, http.StatusOK, map[string]any{"rollups": list})
 }
 
 // resultJSON is a tabular answer: columns, their DuckDB types, rows as
@@ -56,43 +50,54 @@ var rollupFormats = map[string]store.Format{
 }
 
 // rollupParams are the query parameters a rollup may take.
-var rollupParams = []string{"year", "division", "level"}
+var rollupParams = []string{"year", "division", "level", "rule"}
 
 func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
-	ro, err := store.FindRollup(name)
+	ro, err := rollup.Lookup(r.PathValue("name"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	q := r.URL.Query()
-	params := map[string]any{}
+	var p rollup.Params
 	for k, v := range q {
 		if k == "format" {
 			continue
 		}
 		if !slices.Contains(rollupParams, k) {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown parameter %q", k),
-				"parameters: year, division, level, format")
-			return
-		}
-		if !slices.Contains(ro.Params, k) {
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("rollup %s takes no parameter %q", ro.Name, k),
-				"its parameters: "+strings.Join(ro.Params, ", "))
+				"parameters: year, division, level, rule, format")
 			return
 		}
 		if len(v) != 1 || v[0] == "" {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("parameter %q needs one value", k), "")
 			return
 		}
-		params[k] = v[0]
-		if k == "year" {
+		switch k {
+		case "year":
 			y, err := strconv.Atoi(v[0])
-			if err != nil || y < 1990 || y > 2200 {
+			if err != nil {
 				writeError(w, http.StatusBadRequest, fmt.Sprintf("year %q is not a year", v[0]), "for example year=2023")
 				return
 			}
-			params[k] = int64(y)
+			p.Year = y
+		case "division":
+			p.Division = v[0]
+		case "level":
+			p.Level = v[0]
+		case "rule":
+			p.Rule = v[0]
+		}
+	}
+	args, err := rollup.Args(ro, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	params := map[string]any{}
+	for _, a := range args {
+		if na, ok := a.(stdsql.NamedArg); ok && na.Value != nil {
+			params[na.Name] = na.Value
 		}
 	}
 	format := q.Get("format")
@@ -123,10 +128,6 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if format == "json" {
-		args := make([]any, 0, len(ro.Params))
-		for _, p := range ro.Params {
-			args = append(args, namedArg(p, params[p]))
-		}
 		res, err := st.Query(r.Context(), ro.SQL, args...)
 		if err != nil {
 			s.fail(w, r, err)

@@ -5,6 +5,7 @@ import (
 	stdsql "database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -152,6 +153,10 @@ func (s *Store) withGuard(ctx context.Context, q string, lim Limits, f func(ctx 
 // costs about 10 ms and keeps one statement's memory and settings away from
 // the next.
 func (s *Store) openGuard(ctx context.Context, lim Limits) (*stdsql.DB, *stdsql.Conn, error) {
+	if !memorySize.MatchString(lim.MemoryLimit) {
+		return nil, nil, &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: memory limit %q is not a size", gongkai.ErrUsage, lim.MemoryLimit),
+			Hint: "give a DuckDB size such as 512MB or 2GB"}
+	}
 	dsn := fmt.Sprintf("?autoinstall_known_extensions=false&autoload_known_extensions=false"+
 		"&memory_limit=%s&threads=%d&temp_directory=", lim.MemoryLimit, lim.Threads)
 	c, err := duckdb.NewConnector(dsn, nil)
@@ -180,6 +185,10 @@ func (s *Store) openGuard(ctx context.Context, lim Limits) (*stdsql.DB, *stdsql.
 	}
 	return db, conn, nil
 }
+
+// memorySize is a DuckDB size (512MB, 1.5GiB); it goes into the DSN, so
+// nothing else may.
+var memorySize = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*[A-Za-z]{0,3}$`)
 
 // quoteLiteral quotes a trusted string (the store's path) as an SQL
 // literal. ATTACH takes no bind parameters.

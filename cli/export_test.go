@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	stdsql "database/sql"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"gongkai"
+	store "gongkai/sql"
+)
+
+// exportStore writes n synthetic reports to a new store and returns its
+// path, closed.
+func exportStore(t *testing.T, n int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "g.duckdb")
+	s, err := store.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []gongkai.Parsed
+	for i := range n {
+		r := gongkai.NewReport(gongkai.V2021)
+		r.Organization = fmt.Sprintf("文登区第%d镇人民政府", i)
+		r.ReportYear = 2023
+		r.Body = gongkai.Body{Province: "山东省", City: "威海市", County: "文登区", DivisionCode: "371003", Type: "township_government"}
+		for j, c := range r.Cells() {
+			if j%5 != 0 {
+				r.Set(c.Path(), gongkai.Int(int64(i+j)))
+			}
+		}
+		batch = append(batch, gongkai.Parsed{Report: r, Path: fmt.Sprintf("%d.txt", i), Hash: fmt.Sprintf("%064x", i+1), Rendering: "word_text"})
+	}
+	if _, err := s.Put(t.Context(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func runExportCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(t.Context(), args, &Env{Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestExportCommand(t *testing.T) {
+	db := exportStore(t, 3)
+	dir := t.TempDir()
+
+	pq := filepath.Join(dir, "apps.parquet")
+	code, _, stderr := runExportCLI(t, "export", "--db", db, "--table", "applications", "--out", pq)
+	if code != 0 {
+		t.Fatalf("table export: %d %s", code, stderr)
+	}
+	st, err := store.OpenReadOnly(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	res, err := st.Query(t.Context(), `SELECT (SELECT count(*) FROM read_parquet($p)), (SELECT count(*) FROM applications),
+		(SELECT count(*) FROM read_parquet($p) WHERE value IS NULL), (SELECT count(*) FROM applications WHERE value IS NULL)`,
+		namedArg("p", pq))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Rows[0]; r[0] != r[1] || r[2] != r[3] || r[0] == int64(0) || r[2] == int64(0) {
+		t.Errorf("parquet rows/nulls %v, want equal pairs", r)
+	}
+
+	xl := filepath.Join(dir, "r.xlsx")
+	name := store.Rollups()[0].Name
+	code, _, stderr = runExportCLI(t, "export", "--db", db, "--rollup", name, "--out", xl)
+	if code != 0 {
+		t.Fatalf("rollup export: %d %s", code, stderr)
+	}
+	x, err := excelize.OpenFile(xl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("data")
+	x.Close()
+	want, err := st.Query(t.Context(), store.Rollups()[0].SQL, rollupNulls(store.Rollups()[0].Params)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(want.Rows)+1 || strings.Join(rows[0], ",") != strings.Join(want.Columns, ",") {
+		t.Errorf("xlsx has %d rows (header %v), rollup %d rows (%v)", len(rows), rows[0], len(want.Rows), want.Columns)
+	}
+
+	ds := filepath.Join(dir, "lake")
+	code, _, stderr = runExportCLI(t, "export", "--db", db, "--dataset", ds)
+	if code != 0 || !strings.Contains(stderr, "hive_partitioning") {
+		t.Fatalf("dataset: %d %s", code, stderr)
+	}
+	res, err = st.Query(t.Context(), `SELECT count(*), min(year), min(province) FROM read_parquet(?, hive_partitioning = true)`,
+		filepath.Join(ds, "**", "*.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Rows[0]; r[0] != int64(3*(10+25*7+15)) || r[1] != int64(2023) || r[2] != "山东省" {
+		t.Errorf("dataset read back %v", r)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--query", "SELECT * FROM read_csv('/etc/passwd')", "--out", filepath.Join(dir, "x.csv")}, 1, "statement refused"},
+		{[]string{"--query", "DELETE FROM reports", "--out", filepath.Join(dir, "x.csv")}, 1, "Try:"},
+		{[]string{"--table", "reports", "--out", filepath.Join(dir, "x.weird")}, 2, "pass --format"},
+		{[]string{"--table", "reports", "--query", "SELECT 1", "--out", "x.csv"}, 2, "exactly one"},
+		{[]string{"--table", "nosuch", "--out", filepath.Join(dir, "x.csv")}, 1, "not found"},
+		{[]string{"--table", "reports"}, 2, "--out"},
+	} {
+		code, _, stderr := runExportCLI(t, append([]string{"export", "--db", db}, tc.args...)...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: %d %q, want %d with %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+}
+
+func rollupNulls(params []string) []any {
+	var out []any
+	for _, p := range params {
+		out = append(out, namedArg(p, nil))
+	}
+	return out
+}
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestServeCommand(t *testing.T) {
+	db := exportStore(t, 2)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, &Env{Stdout: io.Discard, Stderr: &stderr})
+	}()
+	re := regexp.MustCompile(`listening on (http://[0-9.:]+)`)
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
+			break
+		}
+	}
+	if base == "" {
+		cancel()
+		t.Fatalf("serve did not start: %s", stderr.String())
+	}
+	resp, err := http.Get(base + "/v1/rollups/" + store.Rollups()[0].Name + "?format=parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.HasPrefix(body, []byte("PAR1")) {
+		t.Errorf("parquet rollup: %d %q", resp.StatusCode, body[:min(len(body), 80)])
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop on cancel")
+	}
+	if !strings.Contains(stderr.String(), "status=200") {
+		t.Errorf("no request log: %s", stderr.String())
+	}
+
+	code, _, errs := runExportCLI(t, "serve", "--db", filepath.Join(t.TempDir(), "none.duckdb"))
+	if code != 2 || !strings.Contains(errs, "no database") {
+		t.Errorf("missing db: %d %s", code, errs)
+	}
+}
+
+func namedArg(name string, v any) any { return stdsql.Named(name, v) }

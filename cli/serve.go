@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"gongkai/serve"
+	store "gongkai/sql"
+)
+
+var serveCmd = &command{
+	name:    "serve",
+	summary: "read-only HTTP API: rollups as JSON/CSV/Parquet/Arrow, reports, guarded ad-hoc SQL",
+	usage: `Usage: gongkai serve [--db PATH] [--addr 127.0.0.1:8080]
+
+Serves the store read-only over HTTP for dashboard backends and analysts:
+
+  GET  /healthz
+  GET  /v1/rollups                                   the rollups and their parameters
+  GET  /v1/rollups/{name}?year=&division=&level=&format=json|csv|parquet|arrow
+                                                     ETag per ingest; If-None-Match → 304
+  GET  /v1/reports?division=&year=&limit=&offset=    reports, newest ingest included
+  GET  /v1/reports/{id}                              the record, its findings, provenance
+  POST /v1/query  {"sql": "...", "timeout_ms": 2000, "max_rows": 1000, "format": "json|csv|arrow"}
+
+Ad-hoc SQL passes the same guard as 'gongkai query': one read statement, no
+file or network access, at most --max-rows rows and --timeout (a request may
+lower both). Errors are JSON {"error": "...", "hint": "..."} with a 4xx
+status; 503 with Retry-After while an ingest holds the store. Cross-origin
+POSTs from browsers are refused.
+
+serve opens the store only while it answers a request, so 'gongkai ingest'
+can write between requests; during an ingest, requests get 503 naming the
+ingest's PID, and serve resumes by itself when it ends. SIGINT or SIGTERM
+stops serve gracefully. Bind to 127.0.0.1 (the default) unless a proxy in
+front of serve handles authentication: the API has none.
+
+Examples:
+  gongkai serve --db gongkai.duckdb
+  curl -s localhost:8080/v1/rollups
+  curl -sO -J 'localhost:8080/v1/rollups/district_year?year=2023&format=parquet'
+  duckdb -c "SELECT * FROM 'district_year-2023.parquet'"
+  curl -s localhost:8080/v1/query -H 'Content-Type: application/json' \
+       -d '{"sql": "SELECT report_year, count(*) FROM reports GROUP BY ALL"}'
+`,
+}
+
+func init() {
+	serveCmd.run = runServe
+	register(serveCmd)
+}
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(serveCmd, env)
+	db := dbFlag(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	timeout := fs.Duration("timeout", store.DefaultTimeout, "time limit of an ad-hoc query")
+	maxRows := fs.Int("max-rows", store.DefaultMaxRows, "row cap of an ad-hoc query")
+	memory := fs.String("memory-limit", store.DefaultMemoryLimit, "DuckDB memory limit of an ad-hoc query")
+	maxQueries := fs.Int("max-queries", 4, "ad-hoc queries run at once; more get 503")
+	jsonLog := fs.Bool("log-json", false, "write request logs as JSON lines")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	if *timeout <= 0 || *maxRows <= 0 || *maxQueries <= 0 {
+		return usageError("--timeout, --max-rows and --max-queries must be positive")
+	}
+	if _, err := os.Stat(*db); err != nil {
+		return usageError("no database at %s (create it with 'gongkai ingest --db %s FILES')", *db, *db)
+	}
+	// Fail now, not at the first request, if the file is no gongkai store.
+	if st, err := store.OpenReadOnly(ctx, *db); err != nil {
+		return err
+	} else if err := st.Close(); err != nil {
+		return err
+	}
+	var h slog.Handler = slog.NewTextHandler(env.Stderr, nil)
+	if *jsonLog {
+		h = slog.NewJSONHandler(env.Stderr, nil)
+	}
+	srv, err := serve.New(serve.Config{
+		DB:         *db,
+		Logger:     slog.New(h),
+		Limits:     store.Limits{Timeout: *timeout, MaxRows: *maxRows, MemoryLimit: *memory},
+		MaxQueries: *maxQueries,
+		// Long enough for an ad-hoc query at its limit plus the export.
+		RequestTimeout: *timeout + 55*time.Second,
+	})
+	if err != nil {
+		return err
+	}
+	return srv.ListenAndServe(ctx, *addr, func(a net.Addr) {
+		fmt.Fprintf(env.Stderr, "gongkai serve: listening on http://%s (database %s); Ctrl-C stops\n", a, *db)
+	})
+}
