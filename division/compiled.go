@@ -311,10 +311,15 @@ func writeText(w *bytes.Buffer, g grid) {
 				s = row[i]
 			}
 			pad := strings.Repeat(" ", widths[i]-displayWidth(s))
-			if i == 0 {
+			switch {
+			case i == 0:
 				w.WriteString(s + pad)
-			} else {
-				w.WriteString("  " + pad + s) // numbers right-aligned
+			case numeric(s):
+				w.WriteString("  " + pad + s)
+			case i == len(widths)-1:
+				w.WriteString("  " + s)
+			default:
+				w.WriteString("  " + s + pad)
 			}
 		}
 		w.WriteString("\n")
@@ -329,6 +334,20 @@ func writeText(w *bytes.Buffer, g grid) {
 		line(row)
 	}
 	w.WriteString("\n")
+}
+
+// numeric reports whether a cell is a number (or the null mark), which
+// text tables align right.
+func numeric(s string) bool {
+	if s == "" || s == "—" {
+		return s != ""
+	}
+	for _, r := range s {
+		if (r < '0' || r > '9') && r != '.' && r != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // WriteText writes the compiled report as aligned plain-text tables.
