@@ -67,6 +67,21 @@ func TestGenUsageErrors(t *testing.T) {
 	}
 }
 
+func TestGenPDFWithoutConverter(t *testing.T) {
+	if gen.PDFAvailable() {
+		t.Log("a PDF converter is installed; the error path does not apply")
+		return
+	}
+	code, _, errs := runGenCLI(t, "--out", t.TempDir(), "--rendering", "pdf", "--townships", "1", "--departments", "0")
+	if code != 1 || !strings.Contains(errs, "no PDF converter installed") || !strings.Contains(errs, "Try: install LibreOffice") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	code, out, errs := runGenCLI(t, "--out", t.TempDir(), "--rendering", "all", "--townships", "1", "--departments", "0", "--years", "2023")
+	if code != 0 || !strings.Contains(errs, "Note: pdf skipped") || !strings.Contains(out, "(20 files,") {
+		t.Errorf("all without a converter: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
 func TestParseYears(t *testing.T) {
 	for in, want := range map[string][2]int{"2019-2024": {2019, 2024}, "2023": {2023, 2023}, " 2020 - 2021": {2020, 2021}} {
 		a, b, err := parseYears(in)

@@ -93,7 +93,7 @@ type Item struct {
 	we     string
 }
 
-// Validate checks the options and fills defaults.
+// validate checks the options and fills defaults.
 func (o *Options) validate() error {
 	switch {
 	case o.Townships < 0 || o.Departments < 0:
@@ -191,18 +191,22 @@ func Generate(ctx context.Context, opts Options) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-		return sum, fmt.Errorf("create %s: %w", opts.Out, err)
-	}
 	renderings := opts.Renderings
 	if len(renderings) == 0 {
 		renderings = []string{WordText}
 	}
-	if len(renderings) > 1 && slices.Contains(renderings, PDF) && !PDFAvailable() {
+	if slices.Contains(renderings, PDF) && !PDFAvailable() {
+		if len(renderings) == 1 {
+			return sum, &gongkai.Error{Op: "gen", Path: opts.Out, Err: errNoConverter,
+				Hint: "install LibreOffice, or choose another --rendering ('all' skips pdf when no converter is installed)"}
+		}
 		renderings = slices.DeleteFunc(slices.Clone(renderings), func(s string) bool { return s == PDF })
 		sum.Notes = append(sum.Notes, "pdf skipped: "+errNoConverter.Error())
 	}
 	sum.Renderings = renderings
+	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+		return sum, fmt.Errorf("create %s: %w", opts.Out, err)
+	}
 	bodies := map[string]bool{}
 	var manifest [][]string
 	for _, it := range items {
