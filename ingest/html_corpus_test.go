@@ -186,3 +186,46 @@ func checkGridAgainstTruth(t *testing.T, doc *Document, tr truthFile) int {
 	}
 	return matched
 }
+
+// checkReportAgainstTruth compares a parsed report with every non-null
+// cell of a truth file; a truth cell the report leaves null or gets wrong
+// is an error. It returns how many cells matched.
+func checkReportAgainstTruth(t *testing.T, rep *gongkai.Report, tr truthFile) int {
+	t.Helper()
+	matched := 0
+	check := func(path string, want *float64) {
+		if want == nil {
+			return
+		}
+		got, ok := rep.Get(path)
+		switch {
+		case !ok:
+			t.Errorf("%s: no such cell", path)
+		case !got.Valid():
+			t.Errorf("%s: null, truth %v", path, *want)
+		case got.Float64() != *want:
+			t.Errorf("%s: %v, truth %v", path, got, *want)
+		default:
+			matched++
+		}
+	}
+	layout := rep.Layout()
+	for key, vals := range tr.Applications {
+		for i, c := range layout.Columns {
+			if i < len(vals) {
+				check(gongkai.CellPath(gongkai.SecApplications, key, c.Key), vals[i])
+			}
+		}
+	}
+	for item, ms := range tr.Active {
+		for m, v := range ms {
+			check(gongkai.CellPath(gongkai.SecActive, item, m), v)
+		}
+	}
+	for block, cs := range tr.ReviewLitigation {
+		for c, v := range cs {
+			check(gongkai.CellPath(gongkai.SecReview, block, c), v)
+		}
+	}
+	return matched
+}

@@ -356,3 +356,34 @@ func FuzzHTML(f *testing.F) {
 		}
 	})
 }
+
+// TestHTMLParseBytes010 runs the real page through detection, this reader
+// and the recognizer: every hand-read cell must come out right.
+func TestHTMLParseBytes010(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(corpusDir(t), "raw", "010.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParseBytes(t.Context(), "010.html", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Rendering != "html" {
+		t.Errorf("rendering %q, want html", p.Rendering)
+	}
+	if n := checkReportAgainstTruth(t, p.Report, loadTruth(t, "010.json")); n != 25*7+10+15 {
+		t.Errorf("%d cells matched, want %d", n, 25*7+10+15)
+	}
+}
+
+// TestHTMLParseBytesFixtures: the fixtures are detected as HTML by content
+// whatever their name (they are report fragments, so only detection is
+// tested here).
+func TestHTMLParseBytesFixtures(t *testing.T) {
+	for _, name := range []string{"word_export.html", "embedded_script.html"} {
+		p, err := ParseBytes(t.Context(), "download.bin", readHTMLFixture(t, name))
+		if p.Rendering != "html" {
+			t.Errorf("%s: rendering %q (err %v), want html", name, p.Rendering, err)
+		}
+	}
+}
