@@ -21,8 +21,8 @@ import (
 func roundTripItems(t *testing.T) []*gen.Item {
 	t.Helper()
 	items, err := gen.Build(gen.Options{
-		District: "威海市文登区", Townships: 2, Departments: 2, FirstYear: 2019, LastYear: 2024,
-		Seed: 7, Violations: 0.25, Noise: 0.3,
+		District: "威海市文登区", Townships: 3, Departments: 3, FirstYear: 2019, LastYear: 2024,
+		Seed: 7, Violations: 0.25, Noise: 0.5,
 	})
 	if err != nil {
 		t.Fatal(err)
