@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runParseCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(t.Context(), append([]string{"parse"}, args...), &Env{Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+func parseFixture(name string) string {
+	return filepath.Join("..", "testdata", "parse", name, "report.txt")
+}
+
+// One file: one JSON object, the record of FORMAT.md §5.
+func TestParseCommandOneFile(t *testing.T) {
+	code, out, errs := runParseCLI(t, parseFixture("pipe_text_2019"))
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(out), &rec); err != nil {
+		t.Fatalf("output is not one JSON object: %v\n%s", err, out)
+	}
+	if rec["organization"] != "示例县丙丁局" || rec["format_version"] != "2019" {
+		t.Errorf("record %v %v", rec["organization"], rec["format_version"])
+	}
+}
+
+// Several files: JSON lines; a file whose tables cannot be read is an
+// error naming it and what is missing, the others still print, exit 1.
+func TestParseCommandSeveralFiles(t *testing.T) {
+	partial := filepath.Join("..", "..", "shared", "corpus", "raw", "101.partial.txt")
+	code, out, errs := runParseCLI(t, parseFixture("word_text_2021"), partial, parseFixture("cell_lines_2021"))
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errs, "Error: parse "+partial) || !strings.Contains(errs, "table 三") {
+		t.Errorf("stderr %q does not name the file and the missing table", errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 JSON lines, got %d:\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		if !json.Valid([]byte(l)) {
+			t.Errorf("not a JSON line: %s", l)
+		}
+	}
+}
+
+func TestParseCommandExplain(t *testing.T) {
+	code, out, errs := runParseCLI(t, "--explain", parseFixture("word_text_2021"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	// 行政许可 is written "1,234" on line 33 of the fixture.
+	if !strings.Contains(out, "active.licensing.decisions\t1234\tline 33\t1,234\n") {
+		t.Errorf("explain output lacks the licensing cell:\n%s", out)
+	}
+	if code, _, _ := runParseCLI(t); code != 2 {
+		t.Errorf("no file: exit %d, want 2", code)
+	}
+}
