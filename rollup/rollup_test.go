@@ -370,3 +370,35 @@ func TestListAndParams(t *testing.T) {
 		t.Error("year 1999 accepted")
 	}
 }
+
+func TestDivisionFilter(t *testing.T) {
+	st, _ := storeReports(t)
+	orgs := func(p Params) map[string]bool {
+		t.Helper()
+		res, err := Run(t.Context(), st, "district_year", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, r := range rowsOf(res) {
+			if r["level"] == "body" {
+				out[r["organization"].(string)] = true
+			}
+		}
+		return out
+	}
+	// Resolved bodies match by county, city+county or city; the unresolved
+	// one by its name.
+	for _, d := range []string{"文登区", "威海市文登区", "威海市", "山东省威海市文登区"} {
+		got := orgs(Params{Division: d})
+		if !got["文登区教育和体育局"] || !got["威海市文登区泽库镇人民政府"] {
+			t.Errorf("--division %s: bodies %v", d, got)
+		}
+	}
+	if got := orgs(Params{Division: "葛家镇"}); len(got) != 1 || !got["威海市文登区葛家镇人民政府"] {
+		t.Errorf("--division 葛家镇: %v", got)
+	}
+	if got := orgs(Params{Division: "荣成市"}); len(got) != 0 {
+		t.Errorf("--division 荣成市: %v", got)
+	}
+}

@@ -18,7 +18,8 @@ JOIN reports r USING (report_id)
 WHERE (CAST($year AS INTEGER) IS NULL OR r.report_year = CAST($year AS INTEGER))
   AND (CAST($rule AS VARCHAR) IS NULL OR f.rule = CAST($rule AS VARCHAR))
   AND (CAST($division AS VARCHAR) IS NULL
-       OR r.county = CAST($division AS VARCHAR)
+       OR CAST($division AS VARCHAR) IN (r.county, r.city, r.province,
+                                    concat(r.city, r.county), concat(r.province, r.city, r.county))
        OR starts_with(r.division_code, CAST($division AS VARCHAR))
        OR contains(r.organization, CAST($division AS VARCHAR)))
 ORDER BY f.rule, r.organization, r.report_year, f.status, f."where", f.message;

@@ -26,7 +26,8 @@ WITH body AS (
            OR regexp_matches(r.organization, '(镇|乡|街道)(人民政府|办事处|党委)'))
       AND (CAST($year AS INTEGER) IS NULL OR r.report_year = CAST($year AS INTEGER))
       AND (CAST($division AS VARCHAR) IS NULL
-           OR r.county = CAST($division AS VARCHAR)
+           OR CAST($division AS VARCHAR) IN (r.county, r.city, r.province,
+                                    concat(r.city, r.county), concat(r.province, r.city, r.county))
            OR starts_with(r.division_code, CAST($division AS VARCHAR))
            OR contains(r.organization, CAST($division AS VARCHAR)))
 ),
