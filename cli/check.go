@@ -39,7 +39,7 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(checkCmd, env)
 	rule := fs.String("rule", "", "only this rule (R1, R2, ... READ)")
 	year := fs.Int("year", 0, "only reports of this year")
-	division := fs.String("division", "", "only this district (name, code prefix or part of the organization)")
+	division := fs.String("division", "", "only this division (文登区, 威海市文登区, 威海市; a division-code prefix; or part of the organization)")
 	summaryOnly := fs.Bool("summary", false, "print only the count by rule and status")
 	format := fs.String("format", "table", "output: table, csv, json or jsonl")
 	db := dbFlag(fs)

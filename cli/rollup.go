@@ -40,7 +40,7 @@ func runRollup(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(rollupCmd, env)
 	list := fs.Bool("list", false, "list the rollups with their parameters")
 	year := fs.Int("year", 0, "only this report year")
-	division := fs.String("division", "", "only this district (name such as 文登区, division-code prefix, or part of the organization)")
+	division := fs.String("division", "", "only this division (文登区, 威海市文登区, 威海市; a division-code prefix; or part of the organization)")
 	format := fs.String("format", "table", "output: table, csv, json or jsonl")
 	db := dbFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
