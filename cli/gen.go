@@ -37,6 +37,7 @@ Examples:
   gongkai gen --out /tmp/district --district 威海市文登区 --townships 8 --departments 4 --years 2019-2024 --seed 7
   gongkai gen --out /tmp/mixed --rendering all --violations 0.1 --noise 0.3
   gongkai gen --out /tmp/one --townships 2 --departments 0 --years 2023 --rendering html_gbk
+  gongkai gen --out /tmp/big --townships 300 --departments 32 --rendering all --mixed --noise 0.3   # ~2,000 mixed reports
 `,
 		run: runGen,
 	})
@@ -54,6 +55,7 @@ func runGen(ctx context.Context, env *Env, args []string) error {
 	violations := fs.Float64("violations", 0, "share of reports (0-1) that break exactly one rule (R1-R6)")
 	noise := fs.Float64("noise", 0, "share of reports (0-1) with noise: full-width digits, half-width brackets, thousands separators, label typos, repeated heading")
 	rendering := fs.String("rendering", gen.WordText, "rendering name, a comma-separated list, or all")
+	mixed := fs.Bool("mixed", false, "write each report once, in one rendering picked from --rendering (a mixed folder)")
 	names := fs.String("township-names", "", "comma-separated township names (泽库镇,龙山街道,...) instead of the built-in ones")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -70,7 +72,7 @@ func runGen(ctx context.Context, env *Env, args []string) error {
 	}
 	opts := gen.Options{
 		Out: *out, District: *district, Townships: *townships, Departments: *departments,
-		FirstYear: first, LastYear: last, Seed: *seed, Violations: *violations, Noise: *noise,
+		FirstYear: first, LastYear: last, Seed: *seed, Violations: *violations, Noise: *noise, Mixed: *mixed,
 	}
 	if *rendering == "all" {
 		opts.Renderings = gen.AllRenderings()

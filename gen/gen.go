@@ -52,6 +52,10 @@ type Options struct {
 	// Renderings to write; empty means word_text. "all" is expanded by
 	// the CLI with AllRenderings.
 	Renderings []string
+	// Mixed writes each report once, in one rendering picked (by the
+	// seed) from Renderings, instead of once per rendering: a folder of
+	// mixed renderings as an office collects them.
+	Mixed bool
 	// TownshipNames replaces the built-in names; its length must equal
 	// Townships.
 	TownshipNames []string
@@ -180,8 +184,8 @@ func Build(opts Options) ([]*Item, error) {
 
 // Generate builds the reports and writes every requested rendering of each
 // to opts.Out, with <base>.truth.json beside them and truth.csv listing
-// every file. With several renderings, file names carry the rendering:
-// <base>.<rendering>.<ext>.
+// every file. With several renderings (and not Mixed), file names carry
+// the rendering: <base>.<rendering>.<ext>.
 func Generate(ctx context.Context, opts Options) (Summary, error) {
 	var sum Summary
 	if opts.Out == "" {
@@ -208,19 +212,24 @@ func Generate(ctx context.Context, opts Options) (Summary, error) {
 		return sum, fmt.Errorf("create %s: %w", opts.Out, err)
 	}
 	bodies := map[string]bool{}
+	mixRNG := rngFor(opts.Seed, "mixed")
 	var manifest [][]string
 	for _, it := range items {
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
 		bodies[it.Record.Organization] = true
-		for _, rn := range renderings {
+		chosen := renderings
+		if opts.Mixed {
+			chosen = []string{renderings[mixRNG.IntN(len(renderings))]}
+		}
+		for _, rn := range chosen {
 			data, err := Render(ctx, rn, it)
 			if err != nil {
 				return sum, fmt.Errorf("render %s as %s: %w", it.Base, rn, err)
 			}
 			name := it.Base + Ext(rn)
-			if len(renderings) > 1 {
+			if len(renderings) > 1 && !opts.Mixed {
 				name = it.Base + "." + rn + Ext(rn)
 			}
 			if err := os.WriteFile(filepath.Join(opts.Out, name), data, 0o644); err != nil {

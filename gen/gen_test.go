@@ -369,6 +369,26 @@ func TestTruthFilesAndManifest(t *testing.T) {
 	}
 }
 
+func TestMixed(t *testing.T) {
+	o := testOptions()
+	o.Renderings = []string{WordText, HTML, DOCX, GluedText}
+	o.Mixed, o.Out = true, t.TempDir()
+	sum, err := Generate(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Files != sum.Reports {
+		t.Errorf("mixed: %d files for %d reports", sum.Files, sum.Reports)
+	}
+	exts := map[string]int{}
+	for name := range readDir(t, o.Out) {
+		exts[filepath.Ext(name)]++
+	}
+	if exts[".html"] == 0 || exts[".docx"] == 0 || exts[".txt"] == 0 || exts[".json"] != sum.Reports {
+		t.Errorf("mixed folder: %v", exts)
+	}
+}
+
 func oneItem(t *testing.T, year int) *Item {
 	t.Helper()
 	o := testOptions()
