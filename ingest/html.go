@@ -222,7 +222,7 @@ func (w *htmlWalker) walk(n *html.Node, depth int) {
 			return
 		case skipAtoms[n.DataAtom]:
 			return
-		case n.DataAtom == atom.Table:
+		case n.DataAtom == atom.Table && !isLayoutTable(n):
 			w.flush()
 			w.table(n, depth)
 			return
@@ -253,6 +253,41 @@ func looksEscaped(text string) bool {
 	}
 	return strings.Contains(l, `=\"`) || strings.Contains(l, `=\'`) ||
 		strings.Contains(l, `\u003ctd`) || strings.Contains(l, `\u003ctable`)
+}
+
+// maxDataCellRunes is more text than any cell of the report's tables
+// holds (the longest label has about 50 characters); a cell with more is
+// page layout, not data.
+const maxDataCellRunes = 300
+
+// isLayoutTable reports whether a <table> lays out the page rather than
+// holding data, as older government sites do: it contains another table,
+// or no row has two cells, or a cell holds a whole article. Such a table
+// is read as running text, and the tables inside it as tables.
+func isLayoutTable(t *html.Node) bool {
+	var rows, nested []*html.Node
+	collectRows(t, t, &rows, &nested)
+	if len(nested) > 0 {
+		return true
+	}
+	wide := false
+	for _, tr := range rows {
+		cells := 0
+		for c := tr.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) {
+				continue
+			}
+			cells++
+			var inner []*html.Node
+			if utf8.RuneCountInString(cellText(c, &inner)) > maxDataCellRunes || len(inner) > 0 {
+				return true
+			}
+		}
+		if cells >= 2 {
+			wide = true
+		}
+	}
+	return !wide
 }
 
 // hasEmbeddedTable reports whether raw text (a script body, a text node

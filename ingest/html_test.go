@@ -241,9 +241,9 @@ func TestHTMLSpans(t *testing.T) {
 		{"th and thead",
 			`<table><thead><tr><th>h1</th><th>h2</th></tr></thead><tbody><tr><td>x</td><td>&nbsp;</td></tr></tbody></table>`,
 			[][]string{{"h1", "h2"}, {"x", ""}}},
-		{"nested table read on its own",
-			`<table><tr><td>outer<table><tr><td>inner</td></tr></table></td></tr></table>`,
-			[][]string{{"outer"}}},
+		{"a table holding a table is layout: the inner one is the table",
+			`<table><tr><td>outer<table><tr><td>in</td><td>ner</td></tr></table></td></tr></table>`,
+			[][]string{{"in", "ner"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -261,16 +261,57 @@ func TestHTMLSpans(t *testing.T) {
 	}
 }
 
+// TestHTMLLayoutTables: older sites lay the page out with tables; the
+// prose in them stays running text and only data tables become tables.
+func TestHTMLLayoutTables(t *testing.T) {
+	article := strings.Repeat("2023年，本机关认真贯彻落实《条例》，", 20)
+	page := `<table width="100%"><tr><td><a href="/">首页</a><br><a href="/x">政务公开</a></td><td>` +
+		`<p>一、总体情况</p><p>` + article + `</p><p>三、收到和处理政府信息公开申请情况</p>` +
+		`<table border="1"><tr><td colspan="2">一、本年新收政府信息公开申请数量</td><td>5</td></tr>` +
+		`<tr><td>三、本年度办理结果</td><td>（一）予以公开</td><td>5</td></tr></table>` +
+		`<p>四、政府信息公开行政复议、行政诉讼情况</p></td></tr></table>` +
+		`<table><tr><td>版权所有：某某镇人民政府</td></tr></table>`
+	doc, err := readHTML("layout.html", []byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"一、本年新收政府信息公开申请数量", "^一、本年新收政府信息公开申请数量", "5"},
+		{"三、本年度办理结果", "（一）予以公开", "5"},
+	}
+	if len(doc.Tables) != 1 {
+		t.Fatalf("%d tables, want 1", len(doc.Tables))
+	}
+	if diff := cmp.Diff(want, gridText(doc.Tables[0])); diff != "" {
+		t.Errorf("grid (-want +got):\n%s", diff)
+	}
+	if doc.Tables[0].Loc != "table 1" {
+		t.Errorf("Loc %q", doc.Tables[0].Loc)
+	}
+	var lines []string
+	for _, l := range doc.Lines {
+		lines = append(lines, l.Text)
+	}
+	wantLines := []string{"首页", "政务公开", "一、总体情况", strings.TrimSuffix(article, ""),
+		"三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "版权所有：某某镇人民政府"}
+	if diff := cmp.Diff(wantLines, lines); diff != "" {
+		t.Errorf("lines (-want +got):\n%s", diff)
+	}
+}
+
 func TestHTMLColspanBombIsBounded(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("<table>")
 	for i := 0; i < 2000; i++ {
-		b.WriteString(`<tr><td colspan="1000" rowspan="65534">x</td></tr>`)
+		b.WriteString(`<tr><td colspan="1000" rowspan="65534">x</td><td>y</td></tr>`)
 	}
 	b.WriteString("</table>")
 	doc, err := readHTML("bomb.html", []byte(b.String()))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(doc.Tables) != 1 {
+		t.Fatalf("%d tables, want 1", len(doc.Tables))
 	}
 	n := 0
 	for _, row := range doc.Tables[0].Rows {
