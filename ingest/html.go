@@ -514,6 +514,7 @@ type spanGrid struct {
 type gridCell struct {
 	text    string
 	spanned bool
+	unsure  string // why the reader doubts this cell's text, if it does
 }
 
 func newSpanGrid(nRows int) *spanGrid {
@@ -569,7 +570,7 @@ func (g *spanGrid) table(n int) Table {
 				cells[c] = Cell{Loc: loc}
 				continue
 			}
-			cells[c] = Cell{Text: gc.text, Loc: loc, Spanned: gc.spanned}
+			cells[c] = Cell{Text: gc.text, Loc: loc, Spanned: gc.spanned, Unsure: gc.unsure}
 		}
 		t.Rows = append(t.Rows, cells)
 	}

@@ -91,6 +91,7 @@ func pdfError(path, where string, err error) error {
 type pdfGlyph struct {
 	x, y, size float64
 	s          string
+	cell       *pdfCell // the table cell it was placed in, if any
 }
 
 func extractPDF(path string, data []byte) (*Document, error) {

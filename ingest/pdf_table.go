@@ -35,8 +35,9 @@ type pdfTable struct {
 	top, bottom   float64
 	left, right   float64
 	firstOnPage   bool
-	textBelow     bool // loose text under the table on its page
-	textAbove     bool // loose text over the table on its page
+	placed        []pdfGlyph // glyphs of the last fragment, with their cells
+	textBelow     bool       // loose text under the table on its page
+	textAbove     bool       // loose text over the table on its page
 	fragmentCells []*pdfCell
 }
 
@@ -47,6 +48,9 @@ type pdfCell struct {
 	x0, x1 float64
 	glyphs []pdfGlyph
 	text   string
+	// unsure says why the cell's text may be incomplete (a number that
+	// runs over the cell border); the recognizer then nulls the value.
+	unsure string
 }
 
 // findTables returns the tables ruled on one page, top to bottom.
@@ -290,7 +294,9 @@ func placeGlyph(tables []*pdfTable, g pdfGlyph) bool {
 		r := sort.Search(len(t.ys), func(i int) bool { return t.ys[i] < py }) - 1
 		r = min(max(r, 0), len(t.ys)-2)
 		cell := t.slots[r][c]
+		g.cell = cell
 		cell.glyphs = append(cell.glyphs, g)
+		t.placed = append(t.placed, g)
 		return true
 	}
 	return false
@@ -308,6 +314,7 @@ func (t *pdfTable) finishPage(loose []pdfGlyph) {
 		c.text = joinPieces(pieces)
 		c.glyphs = nil
 	}
+	t.markOverflow()
 	for _, line := range groupLines(loose) {
 		if len(line) == 0 || pageMark.MatchString(lineText(line)) {
 			continue
@@ -319,6 +326,35 @@ func (t *pdfTable) finishPage(loose []pdfGlyph) {
 			t.textBelow = true
 		}
 	}
+}
+
+// markOverflow finds numbers printed across a cell border: two digits on
+// one line, set tight as in one number, that fell into different cells.
+// Reading them as two cells would make two wrong numbers, so both cells
+// are marked unsure.
+func (t *pdfTable) markOverflow() {
+	for _, line := range groupLines(t.placed) {
+		for i := 1; i < len(line); i++ {
+			a, b := line[i-1], line[i]
+			if a.cell == b.cell || !digitLike(a.s) || !digitLike(b.s) {
+				continue
+			}
+			if b.x-(a.x+glyphWidth(a)) < 0.25*b.size {
+				const why = "digits run over the cell border in the PDF; the number may be cut"
+				a.cell.unsure, b.cell.unsure = why, why
+			}
+		}
+	}
+	t.placed = nil
+}
+
+func digitLike(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r == '.' || r == ',' || r >= '０' && r <= '９') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // pageMark matches a line that is only a page number: "-3-", "— 3 —",
@@ -385,6 +421,9 @@ func (t *pdfTable) appendRows(next *pdfTable) {
 		if b.r0 == 0 {
 			if a := match(b); a != nil && (split || a.r1-a.r0 > 1 || b.r1-b.r0 > 1) {
 				a.text = joinPieces([]string{a.text, b.text})
+				if b.unsure != "" {
+					a.unsure = b.unsure
+				}
 				a.r1 = offset + b.r1
 				continue
 			}
@@ -456,7 +495,7 @@ func (t *pdfTable) grid(n int) Table {
 				if g.rows[r][k] != nil {
 					continue
 				}
-				g.rows[r][k] = &gridCell{text: c.text, spanned: r > c.r0 || k > c0}
+				g.rows[r][k] = &gridCell{text: c.text, spanned: r > c.r0 || k > c0, unsure: c.unsure}
 			}
 		}
 	}

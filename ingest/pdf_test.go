@@ -251,6 +251,34 @@ func TestPDFCellBoxes(t *testing.T) {
 	}
 }
 
+// TestPDFNumberOverCellBorder: a number printed across a ruling must not
+// become two numbers; both cells are marked unsure.
+func TestPDFNumberOverCellBorder(t *testing.T) {
+	xs := []float64{50, 150, 200, 260}
+	ys := []float64{700, 680}
+	var texts []pdfText
+	texts = append(texts, pdfText{55, 686, 9, "行政处罚"})
+	// seven digits, 4.5pt apart, starting 20pt before the border at 200.
+	for i, d := range "3985758" {
+		texts = append(texts, pdfText{180 + 4.5*float64(i), 686, 9, string(d)})
+	}
+	texts = append(texts, pdfText{230, 686, 9, "7"})
+	doc, err := readPDF("overflow.pdf", buildPDF(t, []pdfPageSpec{{ops: gridOps(xs, ys, nil), texts: texts}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Tables) != 1 {
+		t.Fatalf("%d tables", len(doc.Tables))
+	}
+	row := doc.Tables[0].Rows[0]
+	if row[1].Unsure == "" || row[2].Unsure == "" {
+		t.Errorf("cells %q and %q not marked unsure", row[1].Text, row[2].Text)
+	}
+	if row[0].Unsure != "" {
+		t.Errorf("label cell marked unsure: %q", row[0].Unsure)
+	}
+}
+
 func TestPDFErrors(t *testing.T) {
 	scanned := buildPDF(t, []pdfPageSpec{{ops: []string{"q 595 0 0 842 0 0 cm Q"}}, {}})
 	cases := []struct {
