@@ -625,3 +625,38 @@ func TestBodies(t *testing.T) {
 		t.Errorf("splitDistrict(文登区) = %q %q", c, d)
 	}
 }
+
+// FuzzBuild checks the generator's promises for any seed and size: every
+// report breaks exactly its named rule (or none), and every rendering
+// writes without error.
+func FuzzBuild(f *testing.F) {
+	f.Add(uint64(1), uint8(2), uint8(1), uint8(30))
+	f.Add(uint64(20240122), uint8(8), uint8(4), uint8(5))
+	f.Add(uint64(0), uint8(0), uint8(0), uint8(100))
+	f.Fuzz(func(t *testing.T, seed uint64, towns, depts, viol uint8) {
+		o := Options{District: "某某市某某区", Townships: int(towns % 6), Departments: int(depts % 5),
+			FirstYear: 2019 + int(seed%3), LastYear: 2022, Seed: seed, Violations: float64(viol%101) / 100, Noise: 0.5}
+		items, err := Build(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			got := failedRules(gongkai.Check(it.Record))
+			want := []string{it.Violation}
+			if it.Violation == "" || it.Violation == gongkai.R6 {
+				want = nil
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: violation %q, Check fails %v", it.Base, it.Violation, got)
+			}
+			for _, r := range AllRenderings() {
+				if r == PDF {
+					continue
+				}
+				if _, err := Render(t.Context(), r, it); err != nil {
+					t.Fatalf("%s as %s: %v", it.Base, r, err)
+				}
+			}
+		}
+	})
+}
