@@ -389,3 +389,86 @@ func TestRecognizeCells(t *testing.T) {
 		}
 	}
 }
+
+// gridOf builds a Document from "|"-separated lines, one table row each;
+// lines starting with "#" are prose.
+func gridOf(lines ...string) *Document {
+	doc := &Document{Path: "grid"}
+	var tb Table
+	for i, l := range lines {
+		if rest, ok := strings.CutPrefix(l, "#"); ok {
+			doc.Lines = append(doc.Lines, Line{Text: rest, Loc: lineLoc(i)})
+			continue
+		}
+		var row []Cell
+		for j, c := range strings.Split(l, "|") {
+			row = append(row, Cell{Text: c, Loc: lineLoc(i) + " cell " + itoa(j+1)})
+		}
+		tb.Rows = append(tb.Rows, row)
+	}
+	doc.Tables = []Table{tb}
+	return doc
+}
+
+func hasRead(r *gongkai.Report, cell string) bool { return coveredByRead(r, cell) }
+
+func TestRecognizeLayoutsAndUnits(t *testing.T) {
+	t.Run("2019 labels decide, not the year", func(t *testing.T) {
+		r, _ := recognize(t.Context(), gridOf("#某局2021年政府信息公开工作年度报告",
+			"信息内容|本年新制作数量|本年新公开数量|对外公开总数量", "规范性文件|1|2|3",
+			"信息内容|采购项目数量|采购总金额（万元）", "政府集中采购|2|1.5",
+			"（六）其他处理|1|0|0|0|0|0|1"))
+		if r.FormatVersion != gongkai.V2019 || r.ReportYear != 2021 {
+			t.Fatalf("got %s %d", r.FormatVersion, r.ReportYear)
+		}
+		for path, want := range map[string]string{
+			"active.normative_documents.total_published": "3",
+			"active.procurement.amount_yuan":             "15000", // 1.5 万元 under a 万元 header
+			"applications.3_6.total":                     "1",
+		} {
+			if v, _ := r.Get(path); v.String() != want {
+				t.Errorf("%s = %s, want %s", path, v, want)
+			}
+		}
+	})
+	t.Run("2021 labels decide, not the year", func(t *testing.T) {
+		r, _ := recognize(t.Context(), gridOf("#某镇2020年政府信息公开工作年度报告",
+			"信息内容|本年制发件数|本年废止件数|现行有效件数", "行政规范性文件|1|0|5",
+			"（六）其他处理|1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请|0|0|0|0|0|0|0"))
+		if r.FormatVersion != gongkai.V2021 {
+			t.Fatalf("got %s", r.FormatVersion)
+		}
+		if v, _ := r.Get("active.normative_documents.in_force"); v != gongkai.Int(5) {
+			t.Errorf("in_force = %s", v)
+		}
+	})
+	t.Run("section 四 one block per row", func(t *testing.T) {
+		r, _ := recognize(t.Context(), gridOf("行政复议|结果维持|结果纠正|其他结果|尚未审结|总计",
+			"行政复议|1|0|0|1|2", "行政诉讼·未经复议直接起诉|0|0|0|0|0", "复议后起诉|0|1|0"))
+		if v, _ := r.Get("review_litigation.review.total"); v != gongkai.Int(2) {
+			t.Errorf("review.total = %s", v)
+		}
+		if v, _ := r.Get("review_litigation.litigation_direct.upheld"); v != gongkai.Int(0) {
+			t.Errorf("litigation_direct.upheld = %s", v)
+		}
+		if v, _ := r.Get("review_litigation.litigation_after_review.corrected"); v.Valid() || !hasRead(r, "review_litigation.litigation_after_review.corrected") {
+			t.Errorf("3 values for 5 columns: got %s without a READ finding", v)
+		}
+	})
+	t.Run("a row repeated at a page break", func(t *testing.T) {
+		r, _ := recognize(t.Context(), gridOf("申请人情况",
+			"一、本年新收政府信息公开申请数量|1|0|0|0|0|0|1",
+			"二、上年结转政府信息公开申请数量|0|0|0|0|0|0|0",
+			"申请人情况", "一、本年新收政府信息公开申请数量|1|0|0|0|0|0|1",
+			"二、上年结转政府信息公开申请数量|0|0|0|0|0|0|2"))
+		if v, _ := r.Get("applications.1_new.total"); v != gongkai.Int(1) {
+			t.Errorf("1_new.total = %s", v)
+		}
+		if v, _ := r.Get("applications.2_carried_over.total"); v.Valid() || !hasRead(r, "applications.2_carried_over.total") {
+			t.Errorf("conflicting repeat: 2_carried_over.total = %s without a READ finding", v)
+		}
+		if v, _ := r.Get("applications.2_carried_over.natural_person"); v != gongkai.Int(0) {
+			t.Errorf("agreeing cell of a repeated row = %s", v)
+		}
+	})
+}

@@ -30,6 +30,11 @@ type scan struct {
 	v2021    int
 	// procurementWan: the 2019 procurement header says 万元.
 	procurementWan bool
+	// reviewBlocks holds section 四 written one block per row
+	// ("行政复议 | 1 | 0 | 0 | 0 | 1"), by block key, when there is no
+	// row of 15.
+	reviewBlocks    map[string][]Cell
+	reviewBlockLocs map[string]string
 }
 
 // Missing names the tables a document lacks; the recognizer returns it
@@ -90,7 +95,7 @@ func recognize(ctx context.Context, doc *Document) (*gongkai.Report, error) {
 // scanTables walks every row of every table in order, tracking which table
 // it is in, and collects the rows whose labels name cell rows.
 func scanTables(ctx context.Context, doc *Document) *scan {
-	sc := &scan{sections: map[int]bool{}}
+	sc := &scan{sections: map[int]bool{}, reviewBlocks: map[string][]Cell{}, reviewBlockLocs: map[string]string{}}
 	section := 0
 	reviewDone := false
 	for ti, t := range doc.Tables {
@@ -177,10 +182,14 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 			case gongkai.SecReview:
 				section = 4
 				sc.sections[4] = true
-				if !reviewDone && hasContent(values) && len(values) >= 15 {
+				switch {
+				case !reviewDone && hasContent(values) && len(values) >= 15:
 					sc.reviewLoc = rowLoc(t, ti, ri, values)
 					sc.review = append(sc.review[:0], values...)
 					reviewDone = true
+				case hasContent(values) && sc.reviewBlocks[key] == nil:
+					sc.reviewBlocks[key] = values
+					sc.reviewBlockLocs[key] = lastLabel.Loc
 				}
 				continue
 			case gongkai.SecActive:
@@ -415,6 +424,32 @@ func placeReview(r *gongkai.Report, sc *scan) {
 		for _, c := range l.ReviewColumns {
 			paths = append(paths, gongkai.CellPath(gongkai.SecReview, b.Key, c.Key))
 		}
+	}
+	if len(sc.review) == 0 && len(sc.reviewBlocks) > 0 {
+		// One row per block, each with its five values.
+		for _, b := range l.ReviewBlocks {
+			vals, ok := sc.reviewBlocks[b.Key]
+			blockPath := gongkai.SecReview + "." + b.Key
+			if !ok {
+				r.Findings = append(r.Findings, readFinding(gongkai.Paths{blockPath}, "block not found in table 四; its cells are null"))
+				continue
+			}
+			cells, problem := fit(vals, len(l.ReviewColumns))
+			if problem != "" {
+				r.Findings = append(r.Findings, readFinding(gongkai.Paths{blockPath},
+					fmt.Sprintf("%s: table 四 block %s: %s", sc.reviewBlockLocs[b.Key], b.Label, problem)))
+				continue
+			}
+			for i, c := range l.ReviewColumns {
+				p := gongkai.CellPath(gongkai.SecReview, b.Key, c.Key)
+				if cells == nil {
+					r.Provenance[p] = gongkai.Source{Loc: sc.reviewBlockLocs[b.Key]}
+					continue
+				}
+				setCell(r, p, cells[i], unitNone, sc)
+			}
+		}
+		return
 	}
 	if len(sc.review) == 0 {
 		r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecReview},
