@@ -70,12 +70,12 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("%d ad-hoc queries are already running", cap(s.queries)), "retry in a moment")
 		return
 	}
-	st, err := s.open(r.Context())
+	st, done, err := s.open(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	defer st.Close()
+	defer done()
 
 	if req.Format == "arrow" {
 		// At most MaxRows rows: buffered, so a failure is still a JSON error.

@@ -56,12 +56,12 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request) {
 			*p.dst = n
 		}
 	}
-	st, err := s.open(r.Context())
+	st, done, err := s.open(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	defer st.Close()
+	defer done()
 	res, err := st.Query(r.Context(), listReportsSQL, namedArg("year", year), namedArg("division", division),
 		namedArg("limit", limit+1), namedArg("offset", offset))
 	if err != nil {
@@ -104,12 +104,12 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("report id %q is not a number", r.PathValue("id")), "ids come from GET /v1/reports")
 		return
 	}
-	st, err := s.open(r.Context())
+	st, done, err := s.open(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	defer st.Close()
+	defer done()
 	ctx := r.Context()
 	head, err := st.Query(ctx, `SELECT organization, report_year, format_version, published_on,
 		province, city, county, township, division_code, body_type, is_aggregate,

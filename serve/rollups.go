@@ -110,12 +110,12 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	st, err := s.open(r.Context())
+	st, done, err := s.open(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	defer st.Close()
+	defer done()
 	etag, err := storeETag(r.Context(), st)
 	if err != nil {
 		s.fail(w, r, err)

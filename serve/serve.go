@@ -6,16 +6,18 @@
 //
 // DuckDB lets one process write a database file, and while it holds the
 // file no other process can open it, not even read-only. serve therefore
-// holds the store only while it answers: every request opens the file
-// read-only, reads, and closes it (requests in flight at the same time
-// share one DuckDB instance). Between requests the file is free, so
-// `gongkai ingest` can take the write lock; while it holds it, serve
-// answers 503 with a Retry-After header and the holder's PID, and resumes
-// by itself once the ingest ends. serve never shows a half-ingested report:
-// it cannot open the file while a writer holds it, and what it reads after
-// is only committed batches (one transaction per batch). A second writer
-// gets gongkai.ErrDatabaseBusy naming the holder at once, from the store's
-// open.
+// never reads the store file while answering: it answers from a
+// checkpointed copy (a snapshot) in a private folder beside the store, and
+// makes a new copy when the store file changed and no writer holds it (see
+// snapshots). So `gongkai ingest` can write while serve answers from the
+// previous state; serve never shows a half-ingested run, because a copy is
+// only taken while no writer holds the store; and a second writer gets
+// gongkai.ErrDatabaseBusy naming the holder at once, from the store's open.
+//
+// With Config.Live (or when no copy could be made), every request opens the
+// store read-only and closes it after; between requests the file is free,
+// and while a writer holds it requests get 503 with Retry-After and the
+// holder's PID.
 package serve
 
 import (
@@ -49,6 +51,12 @@ type Config struct {
 	RequestTimeout time.Duration
 	// TempDir holds Parquet files while they are sent ("" = system's).
 	TempDir string
+	// Live reads the store file itself on every request instead of
+	// snapshots (see the package comment).
+	Live bool
+	// RefreshEvery is how often a request may check the store for a newer
+	// state to snapshot (default 2 s).
+	RefreshEvery time.Duration
 }
 
 // maxBody is the largest request body accepted (POST /v1/query).
@@ -60,6 +68,7 @@ type Server struct {
 	log     *slog.Logger
 	queries chan struct{}
 	handler http.Handler
+	snaps   *snapshots // nil in live mode
 }
 
 // New returns a Server for cfg. It does not open the store: every request
@@ -78,7 +87,21 @@ func New(cfg Config) (*Server, error) {
 		cfg.RequestTimeout = 60 * time.Second
 	}
 	cfg.Limits = cfg.Limits.WithDefaults()
+	if cfg.RefreshEvery <= 0 {
+		cfg.RefreshEvery = 2 * time.Second
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger, queries: make(chan struct{}, cfg.MaxQueries)}
+	if !cfg.Live {
+		sn, err := newSnapshots(cfg.DB, cfg.RefreshEvery, cfg.Logger)
+		if err != nil {
+			s.log.Warn("cannot keep snapshots; reading the store file on every request", "err", err)
+		} else {
+			s.snaps = sn
+			if err := sn.refreshNow(context.Background()); err != nil {
+				s.log.Warn("no snapshot yet; reading the store file until one can be made", "err", err)
+			}
+		}
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -101,6 +124,15 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// Close waits for a snapshot being made and deletes serve's snapshots.
+// ListenAndServe calls it when it returns.
+func (s *Server) Close() error {
+	if s.snaps == nil {
+		return nil
+	}
+	return s.snaps.close()
+}
+
 // Handler returns the API's handler, with request logs, limits and
 // cross-origin protection.
 func (s *Server) Handler() http.Handler { return s.handler }
@@ -109,6 +141,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // CLI), then shuts down gracefully, letting requests in flight finish for
 // up to 10 seconds. ready, if not nil, receives the bound address.
 func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net.Addr)) error {
+	defer s.Close()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return &gongkai.Error{Op: "serve", Path: addr, Err: err, Hint: "choose another --addr, or stop the process using it"}
@@ -193,9 +226,24 @@ func (s *Server) logged(h http.Handler) http.Handler {
 	})
 }
 
-// open opens the store read-only for one request.
-func (s *Server) open(ctx context.Context) (*store.Store, error) {
-	return store.OpenReadOnly(ctx, s.cfg.DB)
+// open opens, read-only, the current snapshot (or the store itself in live
+// mode) for one request; done closes it.
+func (s *Server) open(ctx context.Context) (st *store.Store, done func(), err error) {
+	path, release := s.cfg.DB, func() {}
+	if s.snaps != nil {
+		path, release = s.snaps.acquire()
+	}
+	st, err = store.OpenReadOnly(ctx, path)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return st, func() {
+		if err := st.Close(); err != nil {
+			s.log.Warn("closing the store", "err", err)
+		}
+		release()
+	}, nil
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -67,16 +67,38 @@ func putReports(t testing.TB, path string, first, n int) {
 }
 
 func newServer(t *testing.T, n int) (*httptest.Server, string) {
+	return newServerMode(t, n, false)
+}
+
+// newServerMode starts a server over a new store of n reports, reading
+// snapshots (refreshed every 10 ms) or, live, the store file itself.
+func newServerMode(t *testing.T, n int, live bool) (*httptest.Server, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "store.duckdb")
 	putReports(t, path, 0, n)
-	s, err := New(Config{DB: path, TempDir: t.TempDir()})
+	s, err := New(Config{DB: path, TempDir: t.TempDir(), Live: live, RefreshEvery: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
+	t.Cleanup(func() {
+		ts.Close()
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 	return ts, path
+}
+
+// waitFor polls f until it returns true or 20 seconds pass.
+func waitFor(t *testing.T, what string, f func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if f() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
 }
 
 func get(t *testing.T, url string, hdr ...string) (*http.Response, []byte) {
@@ -240,10 +262,11 @@ func TestRollupFormatsAndETag(t *testing.T) {
 		t.Errorf("If-None-Match: %d %s", resp.StatusCode, body)
 	}
 	putReports(t, path, 100, 1)
-	resp, _ = get(t, base+"format=json", "If-None-Match", etag)
-	if resp.StatusCode != 200 || resp.Header.Get("ETag") == etag {
-		t.Errorf("after ingest: %d etag %s (was %s)", resp.StatusCode, resp.Header.Get("ETag"), etag)
-	}
+	// serve notices the change and snapshots the store again.
+	waitFor(t, "a new ETag after an ingest", func() bool {
+		resp, _ := get(t, base+"format=json", "If-None-Match", etag)
+		return resp.StatusCode == 200 && resp.Header.Get("ETag") != etag && resp.Header.Get("ETag") != ""
+	})
 
 	for _, bad := range []string{"format=xml", "year=abc", "colour=red"} {
 		resp, body := get(t, ts.URL+"/v1/rollups/"+name+"?"+bad)
@@ -474,22 +497,10 @@ func TestHoldWriter(t *testing.T) {
 	bufio.NewReader(os.Stdin).ReadString('\n')
 }
 
-func TestServeWhileIngesting(t *testing.T) {
-	ts, path := newServer(t, 2)
-	count := func() (int, string) {
-		resp, body := get(t, ts.URL+"/v1/reports")
-		var list struct{ Reports []any }
-		json.Unmarshal(body, &list)
-		return resp.StatusCode, string(body) + " retry-after=" + resp.Header.Get("Retry-After")
-	}
-	if st, body := count(); st != 200 {
-		t.Fatalf("before: %s", body)
-	}
-	// Between requests serve holds nothing: a writer in this process can
-	// open the file (DuckDB would refuse a differently configured handle
-	// still open).
-	putReports(t, path, 10, 1)
-
+// holdWriter starts a child process that adds one report to the store at
+// path and then holds its write lock until the returned func is called.
+func holdWriter(t *testing.T, path string) (pid string, release func()) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHoldWriter$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "GONGKAI_SERVE_HOLD="+path)
 	stdin, _ := cmd.StdinPipe()
@@ -504,35 +515,75 @@ func TestServeWhileIngesting(t *testing.T) {
 		cmd.Wait()
 		t.Fatalf("child not ready: %q %v", line, err)
 	}
-	pid := strconv.Itoa(cmd.Process.Pid)
-
-	// While the writer holds the store: 503 naming the holder, never a
-	// partial answer.
-	st, body := count()
-	if st != http.StatusServiceUnavailable || !strings.Contains(body, "PID "+pid) || !strings.Contains(body, "retry-after=5") {
-		t.Errorf("during ingest: %d %s", st, body)
+	return strconv.Itoa(cmd.Process.Pid), func() {
+		stdin.Close()
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("child: %v", err)
+		}
 	}
-	resp, qb := postQuery(t, ts.URL, map[string]any{"sql": "SELECT 1"})
-	if resp.StatusCode != http.StatusServiceUnavailable {
-		t.Errorf("query during ingest: %d %s", resp.StatusCode, qb)
+}
+
+func reportCount(t *testing.T, url string) (int, int, string) {
+	t.Helper()
+	resp, body := get(t, url+"/v1/reports")
+	var list struct{ Reports []any }
+	json.Unmarshal(body, &list)
+	return resp.StatusCode, len(list.Reports), string(body) + " retry-after=" + resp.Header.Get("Retry-After")
+}
+
+// Snapshot mode: serve keeps answering from its last copy while a writer
+// holds the store, and shows the writer's whole batch after it ends.
+func TestServeWhileIngesting(t *testing.T) {
+	ts, path := newServer(t, 2)
+	if st, n, body := reportCount(t, ts.URL); st != 200 || n != 2 {
+		t.Fatalf("before: %s", body)
+	}
+	// serve holds the store only while copying it: a writer in this
+	// process can open it (DuckDB would refuse a differently configured
+	// handle still open).
+	putReports(t, path, 10, 1)
+	waitFor(t, "the snapshot with 3 reports", func() bool { _, n, _ := reportCount(t, ts.URL); return n == 3 })
+
+	pid, release := holdWriter(t, path)
+	// The writer holds the store and has committed a fourth report: serve
+	// answers from its copy, without it and without waiting.
+	for range 5 {
+		if st, n, body := reportCount(t, ts.URL); st != 200 || n != 3 {
+			t.Errorf("during ingest: %d reports: %s", n, body)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	if resp, body := postQuery(t, ts.URL, map[string]any{"sql": "SELECT count(*) FROM reports"}); resp.StatusCode != 200 || !strings.Contains(string(body), "[[3]]") {
+		t.Errorf("query during ingest: %d %s", resp.StatusCode, body)
 	}
 	// A second writer is told at once who holds the store.
 	start := time.Now()
-	_, err = store.Open(t.Context(), path)
-	if err == nil || !strings.Contains(err.Error(), "PID "+pid) || time.Since(start) > 5*time.Second {
+	if _, err := store.Open(t.Context(), path); err == nil || !strings.Contains(err.Error(), "PID "+pid) || time.Since(start) > 5*time.Second {
 		t.Errorf("second writer: %v after %v", err, time.Since(start))
 	}
+	release()
+	waitFor(t, "the snapshot with the writer's report", func() bool { _, n, _ := reportCount(t, ts.URL); return n == 4 })
+}
 
-	stdin.Close()
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("child: %v", err)
+// Live mode: serve reads the store file; while a writer holds it, requests
+// get 503 naming the holder, never a partial answer.
+func TestServeLiveWhileIngesting(t *testing.T) {
+	ts, path := newServerMode(t, 2, true)
+	if st, n, body := reportCount(t, ts.URL); st != 200 || n != 2 {
+		t.Fatalf("before: %s", body)
 	}
-	// The writer is gone: serve answers again, with its whole batch.
-	resp, body2 := get(t, ts.URL+"/v1/reports")
-	var list struct{ Reports []map[string]any }
-	json.Unmarshal(body2, &list)
-	if resp.StatusCode != 200 || len(list.Reports) != 4 {
-		t.Errorf("after ingest: %d, %d reports", resp.StatusCode, len(list.Reports))
+	putReports(t, path, 10, 1) // serve holds nothing between requests
+	pid, release := holdWriter(t, path)
+	st, _, body := reportCount(t, ts.URL)
+	if st != http.StatusServiceUnavailable || !strings.Contains(body, "PID "+pid) || !strings.Contains(body, "retry-after=5") {
+		t.Errorf("during ingest: %d %s", st, body)
+	}
+	if resp, qb := postQuery(t, ts.URL, map[string]any{"sql": "SELECT 1"}); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("query during ingest: %d %s", resp.StatusCode, qb)
+	}
+	release()
+	if st, n, body := reportCount(t, ts.URL); st != 200 || n != 4 {
+		t.Errorf("after ingest: %d reports: %s", n, body)
 	}
 }
 

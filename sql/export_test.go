@@ -424,3 +424,39 @@ func TestExportDataset(t *testing.T) {
 		}
 	}
 }
+
+func TestSnapshot(t *testing.T) {
+	path := exportFixture(t, 3)
+	s := openRO(t, path)
+	dest := filepath.Join(t.TempDir(), "snap.duckdb")
+	if err := s.Snapshot(t.Context(), dest); err != nil {
+		t.Fatal(err)
+	}
+	snap := openRO(t, dest)
+	for _, q := range []string{
+		"SELECT count(*) FROM reports",
+		"SELECT count(*), count(value), sum(value) FROM applications",
+		"SELECT count(*), sum(value) FROM active_disclosure",
+		"SELECT max(version) FROM schema_migrations",
+		"SELECT count(*) FROM cell_labels",
+	} {
+		a, err := s.Query(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := snap.Query(t.Context(), q)
+		if err != nil {
+			t.Fatalf("snapshot: %s: %v", q, err)
+		}
+		if fmt.Sprint(a.Rows) != fmt.Sprint(b.Rows) {
+			t.Errorf("%s: store %v, snapshot %v", q, a.Rows, b.Rows)
+		}
+	}
+	if _, err := snap.Guarded(t.Context(), "SELECT count(*) FROM review_litigation", Limits{}); err != nil {
+		t.Errorf("guard on snapshot: %v", err)
+	}
+	ents, _ := os.ReadDir(filepath.Dir(dest))
+	if len(ents) != 1 {
+		t.Errorf("left over files: %v", ents)
+	}
+}
