@@ -61,8 +61,9 @@ var narrativePatterns = []narrativePattern{
 	{key: "wechat_posts", re: regexp.MustCompile(`微信(?:公众号|公众平台|平台)?[^，。；,;]{0,20}?(?:发布|推送|公开)(?:消息|信息|推文|文章)?(?:共)?(\d[\d,]*)\s*条`)},
 	{key: "new_media_reports", re: regexp.MustCompile(`新媒体[^，。；,;]{0,20}?(?:发表|发布|刊发)?(?:报道|信息|稿件|文章)?(?:共)?(\d[\d,]*)\s*篇`)},
 	{key: "website_posts", re: regexp.MustCompile(`网站[^，。；,;]{0,30}?(?:发布|公开|更新)[^，。；,;]{0,12}?(\d[\d,]*)\s*(?:篇|条)`)},
-	{key: "requests_received", re: regexp.MustCompile(`未(?:收到|受理)[^，。；,;]{0,16}?申请`), zero: true},
+	{key: "requests_received", re: regexp.MustCompile(`未(?:收到|受理)(?:任何)?(?:政府信息公开|依申请公开|信息公开)[^，。；,;]{0,6}?申请`), zero: true},
 	{key: "requests_received", re: regexp.MustCompile(`(?:收到|受理|新收)[^，。；,;]{0,20}?申请[^，。；,;\d]{0,10}?(\d[\d,]*)\s*(?:件|条)`)},
+	{key: "requests_received", re: regexp.MustCompile(`(?:收到|受理|新收)(?:各类|政府信息公开|依申请公开)?(\d[\d,]*)\s*件(?:政府信息公开|依申请公开)?申请`)},
 }
 
 // readMeta reads the organization, report year, publication date and the
@@ -240,6 +241,12 @@ func readNarrative(lines []string) map[string]gongkai.Num {
 		for _, loc := range p.re.FindAllStringSubmatchIndex(text, -1) {
 			// "依申请公开信息3条" counts requests, not disclosed items.
 			if p.key == "disclosed_items" && strings.HasSuffix(text[:loc[0]], "申请") {
+				continue
+			}
+			// Requests for review, litigation, deputies' proposals are not
+			// information-disclosure requests.
+			if m := text[loc[0]:loc[1]]; strings.Contains(m, "复议") || strings.Contains(m, "诉讼") ||
+				strings.Contains(m, "建议") || strings.Contains(m, "提案") {
 				continue
 			}
 			s = make([]string, len(loc)/2)

@@ -472,3 +472,42 @@ func TestRecognizeLayoutsAndUnits(t *testing.T) {
 		}
 	})
 }
+
+func TestReadNarrative(t *testing.T) {
+	cases := []struct {
+		text string
+		want map[string]int64
+	}{
+		{"一、总体情况\n2023年度通过各类媒体渠道公开政府信息532条，其中通过“扬帆泽库”微信公众号发布消息357条，在学习强国等新媒体发表报道101篇，通过某区人民政府网站发布动态政务信息75篇。我镇未收到政府信息公开申请。\n二、主动公开政府信息情况\n公开政府信息9条",
+			map[string]int64{"disclosed_items": 532, "wechat_posts": 357, "new_media_reports": 101, "website_posts": 75, "requests_received": 0}},
+		{"本年度全区共收到70件申请，及时依法依规办结69件。", map[string]int64{"requests_received": 70}},
+		{"全年收到依申请公开信息3条,主动公开信息25条。", map[string]int64{"requests_received": 3, "disclosed_items": 25}},
+		{"全年共受理政府信息公开申请１,２０５件。", map[string]int64{"requests_received": 1205}},
+		{"本年度未收到行政复议申请，收到行政复议申请2件。", map[string]int64{}},
+	}
+	for _, c := range cases {
+		got := readNarrative(strings.Split(cleanText(c.text), "\n"))
+		want := map[string]gongkai.Num{}
+		for k, v := range c.want {
+			want[k] = gongkai.Int(v)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: (-want +got)\n%s", c.text, diff)
+		}
+	}
+}
+
+func TestFootDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"2024年1月22日":     "2024-01-22",
+		"二〇二一年一月二十日":     "2021-01-20",
+		"二〇二三年十二月三十一日":   "2023-12-31",
+		"2024年13月1日":     "",
+		"统计期限为2023年1月1日": "2023-01-01",
+	} {
+		got, _ := footDate(in)
+		if got != want {
+			t.Errorf("footDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
