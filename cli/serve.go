@@ -33,9 +33,14 @@ lower both). Errors are JSON {"error": "...", "hint": "..."} with a 4xx
 status; 503 with Retry-After while an ingest holds the store. Cross-origin
 POSTs from browsers are refused.
 
-serve opens the store only while it answers a request, so 'gongkai ingest'
-can write between requests; during an ingest, requests get 503 naming the
-ingest's PID, and serve resumes by itself when it ends. SIGINT or SIGTERM
+One writer, many readers: serve answers from a checkpointed copy of the store
+(a snapshot in a hidden folder beside it, deleted when serve stops), so
+'gongkai ingest' can write the store while serve keeps answering from the
+last state. When the store file changes and no writer holds it, serve makes
+a new copy in the background (checked at most every --refresh) and switches
+to it; a copy never holds half an ingest run. With --live, serve instead
+opens the store itself per request: an ingest can start between requests,
+and requests during it get 503 naming the ingest's PID. SIGINT or SIGTERM
 stops serve gracefully. Bind to 127.0.0.1 (the default) unless a proxy in
 front of serve handles authentication: the API has none.
 
@@ -63,6 +68,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	memory := fs.String("memory-limit", store.DefaultMemoryLimit, "DuckDB memory limit of an ad-hoc query")
 	maxQueries := fs.Int("max-queries", 4, "ad-hoc queries run at once; more get 503")
 	jsonLog := fs.Bool("log-json", false, "write request logs as JSON lines")
+	live := fs.Bool("live", false, "read the store file on every request instead of snapshots")
+	refresh := fs.Duration("refresh", 2*time.Second, "how often to check the store for a newer state to snapshot")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -86,10 +93,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		h = slog.NewJSONHandler(env.Stderr, nil)
 	}
 	srv, err := serve.New(serve.Config{
-		DB:         *db,
-		Logger:     slog.New(h),
-		Limits:     store.Limits{Timeout: *timeout, MaxRows: *maxRows, MemoryLimit: *memory},
-		MaxQueries: *maxQueries,
+		DB:           *db,
+		Logger:       slog.New(h),
+		Limits:       store.Limits{Timeout: *timeout, MaxRows: *maxRows, MemoryLimit: *memory},
+		MaxQueries:   *maxQueries,
+		Live:         *live,
+		RefreshEvery: *refresh,
 		// Long enough for an ad-hoc query at its limit plus the export.
 		RequestTimeout: *timeout + 55*time.Second,
 	})
