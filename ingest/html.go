@@ -108,6 +108,11 @@ func decodeHTML(data []byte) (string, error) {
 		return string(data), nil
 	}
 	if enc := declaredCharset(data); enc != nil && enc != encoding.Nop && enc != unicode.UTF8 {
+		if enc == simplifiedchinese.GBK {
+			// as browsers do: pages labelled gbk or gb2312 are decoded
+			// with GB18030, which GBK is a subset of.
+			enc = simplifiedchinese.GB18030
+		}
 		return decodeWith(enc, data)
 	}
 	return decodeWith(simplifiedchinese.GB18030, data)

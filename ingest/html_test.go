@@ -169,6 +169,24 @@ func TestHTMLEncodings(t *testing.T) {
 	}
 }
 
+// TestHTMLGBKLabelGB18030Bytes: a page labelled gbk that holds a
+// character only GB18030 encodes (a CJK Extension A ideograph) is decoded
+// whole, as browsers do.
+func TestHTMLGBKLabelGB18030Bytes(t *testing.T) {
+	page := `<html><head><meta charset="gbk"></head><body><table><tr><td>䶮镇</td><td>1</td></tr></table></body></html>`
+	data, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := readHTML("x.html", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cellAt(t, doc, 1, 1, 1).Text; got != "䶮镇" {
+		t.Errorf("cell = %q, want 䶮镇", got)
+	}
+}
+
 // TestHTMLEmbedded reads a report carried in a JavaScript string with
 // escaped quotes and \u escapes, inside a page's script and as a JSON
 // answer of a site's API.
