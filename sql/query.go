@@ -60,6 +60,12 @@ func (s *Store) query(ctx context.Context, limit int, query string, args ...any)
 			return nil, classify("query", s.path, err)
 		}
 		for i, v := range vals {
+			if b, ok := v.([]byte); ok && len(b) == 16 && res.Types[i] == "UUID" {
+				var u duckdb.UUID
+				copy(u[:], b)
+				vals[i] = u.String()
+				continue
+			}
 			vals[i] = plain(v)
 		}
 		res.Rows = append(res.Rows, vals)

@@ -223,7 +223,7 @@ func (s *Store) checkVersion(ctx context.Context) error {
 	case int(v.Int64) < want:
 		return &gongkai.Error{Op: "open read-only", Path: s.path,
 			Err:  fmt.Errorf("database schema version %d is older than this gongkai (%d)", v.Int64, want),
-			Hint: "run 'gongkai ingest --db " + s.path + "' once (with no files) to migrate it"}
+			Hint: "open it read-write once to migrate it: 'gongkai ingest --db " + s.path + " FILE'"}
 	case int(v.Int64) > want:
 		return &gongkai.Error{Op: "open read-only", Path: s.path,
 			Err:  fmt.Errorf("database schema version %d is newer than this gongkai (%d)", v.Int64, want),

@@ -3,6 +3,7 @@ package sql
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -180,5 +181,29 @@ func TestBusyLock(t *testing.T) {
 				t.Errorf("busy error took %v", took)
 			}
 		})
+	}
+}
+
+func TestQueryPlainValues(t *testing.T) {
+	s, _ := openTemp(t)
+	res, err := s.Query(t.Context(), `SELECT 1::TINYINT, 2::INTEGER, 3::HUGEINT, 170141183460469231731687303715884105727::HUGEINT,
+		1.5::DECIMAL(10,2), 0.1234567::DECIMAL(18,7), 'x', NULL, true, 2.5::DOUBLE,
+		[1, 2]::INTEGER[], {'a': 1::SMALLINT}, '00000000-0000-0000-0000-000000000001'::UUID`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []any{int64(1), int64(2), int64(3), "170141183460469231731687303715884105727",
+		gongkai.FromMicros(1_500_000), "0.1234567", "x", nil, true, 2.5,
+		[]any{int64(1), int64(2)}, map[string]any{"a": int64(1)}, "00000000-0000-0000-0000-000000000001"}
+	got := res.Rows[0]
+	if fmt.Sprintf("%#v", got) != fmt.Sprintf("%#v", want) {
+		t.Errorf("values\n got %#v\nwant %#v", got, want)
+	}
+	if res.Types[0] != "TINYINT" || res.Types[4] != "DECIMAL(10,2)" {
+		t.Errorf("types = %v", res.Types)
+	}
+	limited, err := s.QueryLimit(t.Context(), 3, `SELECT * FROM range(10)`)
+	if err != nil || len(limited.Rows) != 3 || !limited.Truncated {
+		t.Errorf("QueryLimit = %+v, %v", limited, err)
 	}
 }
