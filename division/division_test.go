@@ -73,6 +73,12 @@ func TestResolve(t *testing.T) {
 		{"教育和体育局", Hint{}, gongkai.Body{}, 1},
 		{"泽库镇人民政府", Hint{District: "371003"}, gongkai.Body{DivisionCode: "371003104", Province: "山东省", City: "威海市", County: "文登区", Township: "泽库镇", Type: TownshipGovernment}, 0},
 		{"威海市文登区泽库镇人民政府", Hint{District: "文登区"}, gongkai.Body{DivisionCode: "371003104", Province: "山东省", City: "威海市", County: "文登区", Township: "泽库镇", Type: TownshipGovernment}, 0},
+		// The text names a division the district hint excludes: not placed.
+		{"环翠区人民政府", Hint{District: "文登区"}, gongkai.Body{}, 1},
+		{"威海市教育局", Hint{District: "文登区"}, gongkai.Body{}, 1},
+		// A common township name found elsewhere does not conflict.
+		{"龙山街道办事处", Hint{District: "文登区"}, gongkai.Body{DivisionCode: "371003", Province: "山东省", City: "威海市", County: "文登区", Township: "龙山街道", Type: StreetOffice}, 1},
+		{"文登区政府办", Hint{}, gongkai.Body{DivisionCode: "371003", Province: "山东省", City: "威海市", County: "文登区", Type: CountyGovernment}, 0},
 		{"", Hint{}, gongkai.Body{}, 1},
 		{"平潭综合实验区", Hint{}, gongkai.Body{}, 1},
 		// Manifest entries are taken as given.

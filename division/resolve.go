@@ -148,12 +148,14 @@ var (
 // government's own (its office writes it).
 var governmentRest = map[string]bool{
 	"": true, "人民政府": true, "政府": true, "人民政府办公室": true, "政府办公室": true,
+	"人民政府办": true, "政府办": true,
 	"人民政府办公厅": true, "政府办公厅": true, "行政公署": true, "人民政府办事处": true,
 }
 
 var townshipGovRest = map[string]bool{
 	"": true, "人民政府": true, "政府": true, "办事处": true, "街道办事处": true,
-	"人民政府办公室": true, "党政办公室": true, "党政办": true,
+	"人民政府办公室": true, "党政办公室": true, "党政办": true, "党政综合办公室": true,
+	"镇政府": true, "乡政府": true, "街道办": true,
 }
 
 // Resolve places the author of a report. The organization's name is read
@@ -190,16 +192,22 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 	}
 
 	cands := r.chains(s, nil)
+	// conflict lists divisions of county level or above that the text
+	// names but the hint excludes (or contains: 威海市 with hint 文登区).
+	var conflict []*node
 	if scope != nil {
 		var keep []chain
 		for _, c := range cands {
-			if l := c.last(); l != nil && (l.under(scope) || scope.under(l)) {
-				// The text may stop above the hint (威海市 with hint 文登区):
-				// the hint is deeper, so read on from it.
-				if scope.under(l) && scope != l {
-					continue
-				}
+			l := c.last()
+			if l == nil {
+				continue
+			}
+			if l.under(scope) {
 				keep = append(keep, c)
+				continue
+			}
+			if c.nodes[0].level <= County {
+				conflict = append(conflict, l)
 			}
 		}
 		for _, c := range r.chains(s, scope) {
@@ -222,6 +230,11 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 		case c.end == bestEnd:
 			best = append(best, c)
 		}
+	}
+	if bestEnd == 0 && len(conflict) > 0 {
+		return gongkai.Body{}, append(findings, divFinding(fmt.Sprintf(
+			"organization %q names %s, not inside the district %s; check --district or give a manifest",
+			org, r.describe(dedupe(conflict)), r.FullName(scope.code))))
 	}
 	var lasts []*node
 	for _, c := range best {
