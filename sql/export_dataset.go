@@ -60,6 +60,11 @@ func (s *Store) ExportDataset(ctx context.Context, dir string) (int64, error) {
 	if err != nil {
 		return 0, &gongkai.Error{Op: "export", Path: dir, Err: err, Hint: "check that the parent folder exists and is writable"}
 	}
+	// MkdirTemp makes the folder private; a dataset is for other tools.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return 0, &gongkai.Error{Op: "export", Path: dir, Err: err}
+	}
 	done := false
 	defer func() {
 		if !done {

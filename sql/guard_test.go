@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -148,6 +149,9 @@ func TestGuardRefuses(t *testing.T) {
 		{"explain analyze delete", "EXPLAIN ANALYZE DELETE FROM reports", "EXPLAIN of a DELETE"},
 		{"explain analyze copy", "EXPLAIN ANALYZE COPY (SELECT 1) TO '/tmp/x.csv'", ""},
 		{"explain options", "EXPLAIN (FORMAT json) SELECT 1", "EXPLAIN with options"},
+		{"read_blob", "SELECT * FROM read_blob('/etc/hostname')", "reads a file"},
+		{"http", "SELECT * FROM read_csv('https://example.com/x.csv')", ""},
+		{"sniff", "SELECT * FROM sniff_csv('/etc/passwd')", "Permission"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.Guarded(t.Context(), tc.q, Limits{})
@@ -161,6 +165,21 @@ func TestGuardRefuses(t *testing.T) {
 				t.Errorf("%s: no hint", tc.q)
 			}
 		})
+	}
+	// query() runs a SQL string, but DuckDB takes only a SELECT there.
+	for _, q := range []string{
+		"SELECT * FROM query('DELETE FROM reports')",
+		"SELECT * FROM query('ATTACH ''/tmp/gongkai-q.duckdb''')",
+		"SELECT * FROM query('COPY (SELECT 1) TO ''/tmp/gongkai-q.csv''')",
+	} {
+		if _, err := s.Guarded(t.Context(), q, Limits{}); !errors.Is(err, gongkai.ErrRefused) && !errors.Is(err, ErrBadQuery) {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+	for _, f := range []string{"/tmp/gongkai-q.duckdb", "/tmp/gongkai-q.csv", "/tmp/gongkai-guard-test.csv"} {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("%s was written", f)
+		}
 	}
 	// The store is unchanged and no file was written.
 	res, err := s.Guarded(t.Context(), "SELECT count(*) FROM reports", Limits{})
