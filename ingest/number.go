@@ -36,6 +36,10 @@ var numberedLabelRE = regexp.MustCompile(`^\d{1,2}\s*[.、．,，)）]\s*\D`)
 // thousandsRE matches a number written with thousands separators.
 var thousandsRE = regexp.MustCompile(`^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$`)
 
+// spacedThousandsRE is a number grouped by spaces, with an optional
+// unit after a space: "1 234", "12 345 678.5 元".
+var spacedThousandsRE = regexp.MustCompile(`^[-+]?\d{1,3}( \d{3})+(\.\d+)?( ?(万元|元|件|条|个|项|次|篇))?$|^[-+]?\d+(\.\d+)? (万元|元|件|条|个|项|次|篇)$`)
+
 // numberRE is a plain signed decimal once units and separators are gone.
 var numberRE = regexp.MustCompile(`^[-+]?\d+(\.\d+)?$`)
 
@@ -54,15 +58,14 @@ const (
 // the text is no number.
 func splitNumber(s string) (num string, u unit, ok bool) {
 	s = cleanText(s)
-	s = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
-			return -1
+	// Spaces inside a number are only accepted as thousands separators
+	// ("1 234"): "1 2" may be two cells run together, never 12.
+	if f := strings.Fields(s); len(f) > 1 {
+		if !spacedThousandsRE.MatchString(strings.Join(f, " ")) {
+			return "", unitNone, false
 		}
-		if r == '。' {
-			return '.'
-		}
-		return r
-	}, s)
+		s = strings.Join(f, "")
+	}
 	switch {
 	case strings.HasSuffix(s, "万元"):
 		u, s = unitWanYuan, strings.TrimSuffix(s, "万元")
