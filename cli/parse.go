@@ -9,13 +9,14 @@ import (
 	"strings"
 
 	"gongkai"
+	"gongkai/division"
 	"gongkai/ingest"
 )
 
 var parseCmd = &command{
 	name:    "parse",
 	summary: "read report files and print their records as JSON",
-	usage: `Usage: gongkai parse FILE... [--explain]
+	usage: `Usage: gongkai parse FILE... [--explain] [--district NAME|CODE]
 
 Reads each report (Word text, | tables, one cell per line or paragraph,
 Markdown, glued page text, HTML, DOCX, PDF with a text layer, or a JSON
@@ -27,6 +28,11 @@ not settle (rule READ; such a cell is null, never a guess).
 A file whose tables cannot be read is reported on stderr as
 "Error: parse FILE: ..." naming what is missing; the other files still
 print, and the exit status is 1.
+
+The record's "body" says who wrote the report, placed among China's
+divisions (division code, province … township, body type); a name that
+cannot be placed gets a DIV finding instead. --district narrows names
+that several divisions share, as in 'gongkai ingest'.
 
 --explain prints, instead of JSON, one tab-separated line per cell: its
 path, value, where it was read (line, table/row/column) and the raw text.
@@ -46,8 +52,14 @@ func init() {
 func runParse(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(parseCmd, env)
 	explain := fs.Bool("explain", false, "print each cell's path, value, source location and raw text (tab-separated)")
+	district := fs.String("district", "", "division (name or code) the reports' authors lie in, to place them")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *district != "" {
+		if _, err := division.Default().District(*district); err != nil {
+			return usageError("--district %s: %v", *district, err)
+		}
 	}
 	files := fs.Args()
 	if len(files) == 0 {
@@ -70,6 +82,12 @@ func runParse(ctx context.Context, env *Env, args []string) error {
 				fmt.Fprintf(env.Stderr, "Try: %s\n", hint)
 			}
 			continue
+		}
+		if p.Report.Body.IsZero() {
+			// Show who wrote the report, as ingest would store it.
+			body, fs := division.Default().Resolve(p.Report.Organization, division.Hint{District: *district})
+			p.Report.Body = body
+			p.Report.Findings = append(p.Report.Findings, fs...)
 		}
 		if *explain {
 			writeExplain(env.Stdout, p, len(files) > 1)
