@@ -74,6 +74,20 @@ func (c *Compilation) xlsx(f *excelize.File) error {
 	if err != nil {
 		return err
 	}
+	border := []excelize.Border{
+		{Type: "left", Color: "000000", Style: 1}, {Type: "right", Color: "000000", Style: 1},
+		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 1},
+	}
+	grid, err := f.NewStyle(&excelize.Style{Border: border,
+		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}})
+	if err != nil {
+		return err
+	}
+	box := func(sheet string, c1, r1, c2, r2 int) {
+		if err == nil {
+			err = f.SetCellStyle(sheet, cellName(c1, r1), cellName(c2, r2), grid)
+		}
+	}
 
 	// 二: one block after another, as the form stacks them.
 	s, row := SheetActive, 1
@@ -97,6 +111,7 @@ func (c *Compilation) xlsx(f *excelize.File) error {
 			row++
 		}
 	}
+	box(s, 1, 2, 4, row-1)
 	_ = f.SetColWidth(s, "A", "A", 24)
 	_ = f.SetColWidth(s, "B", "D", 20)
 
@@ -143,6 +158,7 @@ func (c *Compilation) xlsx(f *excelize.File) error {
 	for g, start := range groupStart {
 		merge(s, 2, start, 2, groupEnd[g], g)
 	}
+	box(s, 1, 2, 10, row-1)
 	_ = f.SetColWidth(s, "A", "A", 12)
 	_ = f.SetColWidth(s, "B", "B", 16)
 	_ = f.SetColWidth(s, "C", "C", 40)
@@ -164,6 +180,8 @@ func (c *Compilation) xlsx(f *excelize.File) error {
 			set(s, i*n+j+1, 5, xlsxValue(c.Report.ReviewLitigation[b.Key][col.Key]))
 		}
 	}
+
+	box(s, 1, 2, 3*n, 5)
 
 	// Bodies, missing bodies, findings: one titled list after another.
 	s, row = SheetBodies, 1
