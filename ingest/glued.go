@@ -130,10 +130,18 @@ type gluedText struct {
 	key   []rune
 	keyAt []int
 	line  []int // line number (1-based) of each text position
+	// budget is what is left of the splitting work allowed for the whole
+	// document (steps of the enumeration), so that no input can make the
+	// reader slow: runs beyond it are left null with a finding.
+	budget int
 }
 
+// gluedDocBudget bounds the splitting work for one document: a real report
+// needs a few thousand steps.
+const gluedDocBudget = 2_000_000
+
 func newGluedText(s string) *gluedText {
-	g := &gluedText{text: gluedFold([]rune(s))}
+	g := &gluedText{text: gluedFold([]rune(s)), budget: gluedDocBudget}
 	g.line = make([]int, len(g.text)+1)
 	ln := 1
 	for i, r := range g.text {
@@ -454,7 +462,7 @@ type gluedCells struct {
 
 // splitRow splits one run by spec and settles what it can. what names the
 // rule that ties the cells together, for the finding's message.
-func splitRow(run string, spec gluedSpec, what string) gluedCells {
+func splitRow(run string, spec gluedSpec, what string, budget *int) gluedCells {
 	n := len(spec.Kinds)
 	c := gluedCells{texts: make([]string, n), run: run}
 	openAll := func(reason string) {
@@ -465,7 +473,7 @@ func splitRow(run string, spec gluedSpec, what string) gluedCells {
 		}
 		c.reason = reason
 	}
-	plain, err := plainGluedSplits(run, spec, 2)
+	plain, err := enumerateGluedBudget(run, spec, false, 2, budget)
 	if err != nil {
 		openAll(fmt.Sprintf("digit run %q %v; its cells are left null", run, err))
 		return c
@@ -481,7 +489,7 @@ func splitRow(run string, spec gluedSpec, what string) gluedCells {
 		openAll(fmt.Sprintf("digit run %q cannot be cut into %d numbers; its cells are left null", run, n))
 		return c
 	}
-	splits, err := splitGluedRun(run, spec)
+	splits, err := enumerateGluedBudget(run, spec, true, gluedMaxSplits, budget)
 	if err != nil {
 		openAll(fmt.Sprintf("digit run %q %v; its cells are left null", run, err))
 		return c
@@ -604,7 +612,7 @@ func (g *gluedText) activeTable(rows []gluedRow, l *gongkai.Layout, from, to int
 				spec.Kinds = append(spec.Kinds, m.Kind)
 				paths = append(paths, gongkai.CellPath(gongkai.SecActive, item.Key, m.Key))
 			}
-			c := splitRow(f.run.text, spec, " (no rule ties these cells together)")
+			c := splitRow(f.run.text, spec, " (no rule ties these cells together)", &g.budget)
 			row = append(row, cellsOf(c, g.runLoc(f.run), paths, findings)...)
 		}
 		t.Rows = append(t.Rows, row)
@@ -640,7 +648,7 @@ func (g *gluedText) applicationTable(rows []gluedRow, l *gongkai.Layout, from, t
 		if !f.hasRun {
 			continue
 		}
-		c := splitRow(f.run.text, sec3Spec, r2What)
+		c := splitRow(f.run.text, sec3Spec, r2What, &g.budget)
 		c.loc = g.runLoc(f.run)
 		cells[f.row.key] = &c
 	}
@@ -660,7 +668,7 @@ func (g *gluedText) applicationTable(rows []gluedRow, l *gongkai.Layout, from, t
 }
 
 // gluedMaxCombos bounds the joint readings settleColumns tries.
-const gluedMaxCombos = 200_000
+const gluedMaxCombos = 50_000
 
 // settleColumns narrows the readings of section 三 rows that R2 left open
 // by the column rules: R1 (本年新收 + 上年结转 = （七）总计 + 结转下年度) and
@@ -671,12 +679,27 @@ const gluedMaxCombos = 200_000
 // (the rule check reports it). Rows without readings make the rules they
 // sit in uncheckable.
 func settleColumns(l *gongkai.Layout, cells map[string]*gluedCells) {
-	var open []string
+	const cols = gongkai.NumColumns
+	// vals[k][c] are row k's readings as integers, one array per reading.
+	rowIdx := map[string]int{}
+	vals := make([][][cols]int64, len(l.Rows))
+	var open []int
 	combos := 1
-	for _, r := range l.Rows {
+	for i, r := range l.Rows {
+		rowIdx[r.Key] = i
 		c, ok := cells[r.Key]
-		if ok && len(c.cands) > 1 {
-			open = append(open, r.Key)
+		if !ok || len(c.cands) == 0 {
+			continue
+		}
+		for _, s := range c.cands {
+			var v [cols]int64
+			for j := range cols {
+				v[j] = s.Vals[j].Micros()
+			}
+			vals[i] = append(vals[i], v)
+		}
+		if len(c.cands) > 1 {
+			open = append(open, i)
 			combos *= len(c.cands)
 			if combos > gluedMaxCombos {
 				return
@@ -686,14 +709,14 @@ func settleColumns(l *gongkai.Layout, cells map[string]*gluedCells) {
 	if len(open) == 0 {
 		return
 	}
-	has := func(k string) bool { c, ok := cells[k]; return ok && len(c.cands) > 0 }
+	has := func(k string) bool { return len(vals[rowIdx[k]]) > 0 }
 	checkR1 := has(gongkai.RowNew) && has(gongkai.RowCarriedOver) && has(gongkai.RowTotal) && has(gongkai.RowCarriedForward)
 	checkR3 := has(gongkai.RowTotal)
-	var outcome []string
-	for _, r := range l.Rows {
+	var outcome []int
+	for i, r := range l.Rows {
 		if r.Outcome {
-			outcome = append(outcome, r.Key)
-			if !has(r.Key) {
+			outcome = append(outcome, i)
+			if len(vals[i]) == 0 {
 				checkR3 = false
 			}
 		}
@@ -701,64 +724,59 @@ func settleColumns(l *gongkai.Layout, cells map[string]*gluedCells) {
 	if !checkR1 && !checkR3 {
 		return
 	}
-	choice := map[string]int{}
-	val := func(k string, col int) gongkai.Num {
-		c := cells[k]
-		return c.cands[choice[k]].Vals[col]
+	iNew, iOver, iTot, iFwd := rowIdx[gongkai.RowNew], rowIdx[gongkai.RowCarriedOver], rowIdx[gongkai.RowTotal], rowIdx[gongkai.RowCarriedForward]
+	choice := make([]int, len(l.Rows)) // reading chosen per row (0 for settled rows)
+	keep := make([][]bool, len(l.Rows))
+	for _, i := range open {
+		keep[i] = make([]bool, len(vals[i]))
 	}
-	keep := make(map[string]map[int]bool, len(open))
-	for _, k := range open {
-		keep[k] = map[int]bool{}
-	}
-	idx := make([]int, len(open))
 	fits := false
 	for {
-		for i, k := range open {
-			choice[k] = idx[i]
-		}
 		ok := true
-		for col := 0; col < gongkai.NumColumns && ok; col++ {
-			if checkR1 && val(gongkai.RowNew, col).Add(val(gongkai.RowCarriedOver, col)) !=
-				val(gongkai.RowTotal, col).Add(val(gongkai.RowCarriedForward, col)) {
+		for c := 0; c < cols && ok; c++ {
+			v := func(i int) int64 { return vals[i][choice[i]][c] }
+			if checkR1 && v(iNew)+v(iOver) != v(iTot)+v(iFwd) {
 				ok = false
+				break
 			}
-			if checkR3 && ok {
-				sum := gongkai.Int(0)
-				for _, k := range outcome {
-					sum = sum.Add(val(k, col))
+			if checkR3 {
+				var sum int64
+				for _, i := range outcome {
+					sum += v(i)
 				}
-				if sum != val(gongkai.RowTotal, col) {
+				if sum != v(iTot) {
 					ok = false
 				}
 			}
 		}
 		if ok {
 			fits = true
-			for i, k := range open {
-				keep[k][idx[i]] = true
+			for _, i := range open {
+				keep[i][choice[i]] = true
 			}
 		}
 		// Next combination.
-		i := 0
-		for ; i < len(open); i++ {
-			idx[i]++
-			if idx[i] < len(cells[open[i]].cands) {
+		k := 0
+		for ; k < len(open); k++ {
+			i := open[k]
+			choice[i]++
+			if choice[i] < len(vals[i]) {
 				break
 			}
-			idx[i] = 0
+			choice[i] = 0
 		}
-		if i == len(open) {
+		if k == len(open) {
 			break
 		}
 	}
 	if !fits {
 		return
 	}
-	for _, k := range open {
-		c := cells[k]
+	for _, i := range open {
+		c := cells[l.Rows[i].Key]
 		var kept []gluedSplit
-		for i, s := range c.cands {
-			if keep[k][i] {
+		for j, s := range c.cands {
+			if keep[i][j] {
 				kept = append(kept, s)
 			}
 		}
@@ -800,7 +818,7 @@ func (g *gluedText) reviewTable(l *gongkai.Layout, from, to int, findings *[]gon
 		return t
 	case len(runs) == 3:
 		for i, r := range runs {
-			c := splitRow(r.text, review5, r4What)
+			c := splitRow(r.text, review5, r4What, &g.budget)
 			data = append(data, cellsOf(c, g.runLoc(r), paths[5*i:5*i+5], findings)...)
 		}
 	default:
@@ -809,7 +827,7 @@ func (g *gluedText) reviewTable(l *gongkai.Layout, from, to int, findings *[]gon
 			parts[i] = r.text
 		}
 		r := gluedRun{text: strings.Join(parts, " "), pos: runs[0].pos}
-		c := splitRow(r.text, review15, r4What)
+		c := splitRow(r.text, review15, r4What, &g.budget)
 		data = cellsOf(c, g.runLoc(r), paths, findings)
 	}
 	t.Rows = append(t.Rows, data)

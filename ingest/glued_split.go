@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gongkai"
@@ -54,7 +55,7 @@ const (
 	gluedMaxCell = 20
 	// gluedMaxSteps bounds the work of one enumeration (cells tried), so a
 	// hostile or freak run cannot hang the reader.
-	gluedMaxSteps = 2_000_000
+	gluedMaxSteps = 300_000
 	// gluedMaxSplits bounds the readings returned; more than this many readings
 	// of one run are as good as none.
 	gluedMaxSplits = 10_000
@@ -83,6 +84,15 @@ func plainGluedSplits(run string, spec gluedSpec, limit int) ([]gluedSplit, erro
 }
 
 func enumerateGluedSplits(run string, spec gluedSpec, constrained bool, limit int) ([]gluedSplit, error) {
+	budget := gluedMaxSteps
+	return enumerateGluedBudget(run, spec, constrained, limit, &budget)
+}
+
+// enumerateGluedBudget is enumerateGluedSplits drawing its steps from a
+// shared budget, so one document's runs together stay bounded too. It
+// returns errGluedTooLong when the budget runs out before the readings are
+// all known.
+func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit int, budget *int) ([]gluedSplit, error) {
 	n := len(spec.Kinds)
 	if n == 0 {
 		return nil, fmt.Errorf("no cells to split into")
@@ -103,29 +113,50 @@ func enumerateGluedSplits(run string, spec gluedSpec, constrained bool, limit in
 	if len(segs) == 0 {
 		return nil, nil
 	}
-	e := gluedSplitter{spec: spec, segs: segs, unit: unit, constrained: constrained, limit: limit,
+	// Flatten the segments; a space becomes a cut every reading must make.
+	e := gluedSplitter{spec: spec, unit: unit, constrained: constrained, limit: limit, budget: budget,
 		texts: make([]string, n), vals: make([]gongkai.Num, n)}
-	e.groupOf = make([]int, n)
-	for i := range e.groupOf {
-		e.groupOf[i] = -1
+	var cuts []int
+	for _, sg := range segs {
+		e.s += sg
+		cuts = append(cuts, len(e.s))
+	}
+	e.nextCut = make([]int, len(e.s)+1)
+	ci := 0
+	for i := 0; i <= len(e.s); i++ {
+		for ci < len(cuts) && cuts[ci] <= i {
+			ci++
+		}
+		if ci < len(cuts) {
+			e.nextCut[i] = cuts[ci]
+		} else {
+			e.nextCut[i] = len(e.s)
+		}
+	}
+	e.groupEnd = make([]int, n)
+	for i := range e.groupEnd {
+		e.groupEnd[i] = -1
 	}
 	if constrained {
-		for g, r := range spec.SumGroups {
-			if r[0] < 0 || r[1] > n || r[1]-r[0] < 2 {
+		last := 0
+		groups := slices.Clone(spec.SumGroups)
+		slices.SortFunc(groups, func(x, y [2]int) int { return x[0] - y[0] })
+		for _, r := range groups {
+			if r[0] < last || r[1] > n || r[1]-r[0] < 2 {
 				return nil, fmt.Errorf("bad sum group %v for %d cells", r, n)
 			}
 			for i := r[0]; i < r[1]; i++ {
-				e.groupOf[i] = g
+				if spec.Kinds[i] != gongkai.Count {
+					return nil, fmt.Errorf("sum group %v holds a cell that is no count", r)
+				}
 			}
+			e.groupEnd[r[0]] = r[1]
+			last = r[1]
 		}
 	}
-	// Characters left from each segment on, for pruning.
-	e.charsFrom = make([]int, len(segs)+1)
-	for i := len(segs) - 1; i >= 0; i-- {
-		e.charsFrom[i] = e.charsFrom[i+1] + len(segs[i])
-	}
-	e.walk(0, 0, 0)
-	if e.steps > gluedMaxSteps {
+	e.dead = make(map[[2]int]bool)
+	e.walk(0, 0)
+	if e.exhausted {
 		return nil, errGluedTooLong
 	}
 	return e.out, nil
@@ -133,76 +164,169 @@ func enumerateGluedSplits(run string, spec gluedSpec, constrained bool, limit in
 
 type gluedSplitter struct {
 	spec        gluedSpec
-	segs        []string
+	s           string // the run's characters without its spaces
+	nextCut     []int  // nextCut[i]: the first forced cut after position i
 	unit        string
 	constrained bool
 	limit       int
-	groupOf     []int
-	charsFrom   []int
+	budget      *int
+	exhausted   bool
+	groupEnd    []int // for a sum group's first cell, the group's end; else -1
+	dead        map[[2]int]bool
 	texts       []string
 	vals        []gongkai.Num
 	out         []gluedSplit
-	steps       int
 }
 
-// walk places cell ci starting at offset off of segment si.
-func (e *gluedSplitter) walk(si, off, ci int) {
-	n := len(e.spec.Kinds)
-	if e.steps > gluedMaxSteps || len(e.out) >= e.limit {
-		return
+// step spends one unit of the budget and reports whether to go on.
+func (e *gluedSplitter) step() bool {
+	if *e.budget <= 0 {
+		e.exhausted = true
+		return false
 	}
-	if si == len(e.segs) {
-		if ci == n {
+	*e.budget--
+	return len(e.out) < e.limit
+}
+
+// fits reports whether cells ci.. can cover the characters from pos on,
+// going by lengths alone.
+func (e *gluedSplitter) fits(pos, ci int) bool {
+	rem, left := len(e.spec.Kinds)-ci, len(e.s)-pos
+	return left >= rem && left <= rem*gluedMaxCell
+}
+
+// walk places cell ci at position pos. States that led nowhere are
+// remembered (unconstrained walks only: a sum group's state also depends
+// on the sums) so the search stays polynomial.
+func (e *gluedSplitter) walk(pos, ci int) {
+	n := len(e.spec.Kinds)
+	if ci == n {
+		if pos == len(e.s) {
 			e.emit()
 		}
 		return
 	}
-	if ci == n {
+	if !e.fits(pos, ci) || e.dead[[2]int{pos, ci}] {
 		return
 	}
-	// Every remaining segment needs at least one cell and every cell one
-	// character.
-	if n-ci < len(e.segs)-si {
+	if e.constrained && e.groupEnd[ci] > 0 {
+		e.group(pos, ci, e.groupEnd[ci])
 		return
 	}
-	left := e.charsFrom[si] - off
-	if left < n-ci || left > (n-ci)*gluedMaxCell {
-		return
-	}
-	seg := e.segs[si]
+	before := len(e.out)
 	kind := e.spec.Kinds[ci]
-	for end := off + 1; end <= len(seg) && end-off <= gluedMaxCell; end++ {
-		e.steps++
-		if e.steps > gluedMaxSteps {
+	last := ci == n-1
+	for end := pos + 1; end <= e.nextCut[pos] && end-pos <= gluedMaxCell; end++ {
+		if !e.step() {
 			return
 		}
-		text := seg[off:end]
-		last := ci == n-1
-		if last && e.unit != "" {
-			// The unit is written after the whole run; it can only close the
-			// last cell.
-			if end != len(seg) || si != len(e.segs)-1 {
-				continue
-			}
+		if last && end != len(e.s) {
+			continue
 		}
+		text := e.s[pos:end]
 		v, ok := gluedCellValue(text, kind, gluedUnitFor(last, e.unit))
 		if !ok {
 			continue
 		}
-		if e.constrained && !e.groupOK(ci, v) {
-			continue
-		}
-		e.texts[ci] = text
-		e.vals[ci] = v
+		e.texts[ci], e.vals[ci] = text, v
 		if last && e.unit != "" {
 			e.texts[ci] = text + e.unit
 		}
-		if end == len(seg) {
-			e.walk(si+1, 0, ci+1)
-		} else {
-			e.walk(si, end, ci+1)
+		e.walk(end, ci+1)
+	}
+	if len(e.out) == before && !e.exhausted && len(e.out) < e.limit {
+		e.dead[[2]int{pos, ci}] = true
+	}
+}
+
+// group places a sum group's cells gs..ge-1 from pos on: it picks where the
+// group ends and where its total starts first, then fills the parts before
+// the total with counts that add up to it.
+func (e *gluedSplitter) group(pos, gs, ge int) {
+	n := len(e.spec.Kinds)
+	cells := ge - gs
+	first, maxEnd := pos+cells, min(len(e.s), pos+cells*gluedMaxCell)
+	if ge == n {
+		first = max(first, len(e.s)) // the last group ends the run
+	}
+	for gend := first; gend <= maxEnd; gend++ {
+		if ge < n && !e.fits(gend, ge) {
+			continue
+		}
+		// The total: s[a:gend], inside one space-separated piece.
+		for a := gend - 1; a >= pos+cells-1 && gend-a <= gluedMaxCell; a-- {
+			if !e.step() {
+				return
+			}
+			if e.nextCut[a] < gend {
+				break
+			}
+			t, ok := gluedCount(e.s[a:gend])
+			if !ok {
+				continue
+			}
+			e.texts[ge-1], e.vals[ge-1] = e.s[a:gend], gongkai.Int(t)
+			e.parts(pos, gs, ge, a, gend, 0, t)
+			if e.exhausted {
+				return
+			}
 		}
 	}
+}
+
+// parts fills cells ci..ge-2 over s[pos:lim] with counts that add up to
+// total-sum; the last part is whatever the others leave, and must be
+// exactly that.
+func (e *gluedSplitter) parts(pos, ci, ge, lim, gend int, sum, total int64) {
+	rem := ge - 1 - ci
+	left := lim - pos
+	tl := gend - lim // no part is longer than the total
+	if left < rem || left > rem*tl {
+		return
+	}
+	if ci == ge-2 {
+		if !e.step() {
+			return
+		}
+		if e.nextCut[pos] < lim {
+			return
+		}
+		v, ok := gluedCount(e.s[pos:lim])
+		if !ok || sum+v != total {
+			return
+		}
+		e.texts[ci], e.vals[ci] = e.s[pos:lim], gongkai.Int(v)
+		e.walk(gend, ge)
+		return
+	}
+	for end := pos + 1; end <= e.nextCut[pos] && end-pos <= tl && end <= lim-(rem-1); end++ {
+		if !e.step() {
+			return
+		}
+		v, ok := gluedCount(e.s[pos:end])
+		if !ok {
+			continue
+		}
+		if sum+v > total {
+			break // longer parts from here are larger still
+		}
+		e.texts[ci], e.vals[ci] = e.s[pos:end], gongkai.Int(v)
+		e.parts(end, ci+1, ge, lim, gend, sum+v, total)
+	}
+}
+
+// gluedCount reads a count cell quickly: digits (with thousands
+// separators), no leading zero, at most 12 digits.
+func gluedCount(text string) (int64, bool) {
+	digits, ok := gluedDigits(text)
+	if !ok || len(digits) > 12 || (len(digits) > 1 && digits[0] == '0') {
+		return 0, false
+	}
+	var v int64
+	for i := 0; i < len(digits); i++ {
+		v = v*10 + int64(digits[i]-'0')
+	}
+	return v, true
 }
 
 func gluedUnitFor(last bool, unit string) string {
@@ -210,24 +334,6 @@ func gluedUnitFor(last bool, unit string) string {
 		return unit
 	}
 	return ""
-}
-
-// groupOK checks cell ci's value against its sum group: the group's last
-// cell must equal the sum of the cells before it in the group.
-func (e *gluedSplitter) groupOK(ci int, v gongkai.Num) bool {
-	g := e.groupOf[ci]
-	if g < 0 {
-		return true
-	}
-	r := e.spec.SumGroups[g]
-	if ci != r[1]-1 {
-		return true
-	}
-	sum := gongkai.Int(0)
-	for i := r[0]; i < ci; i++ {
-		sum = sum.Add(e.vals[i])
-	}
-	return sum == v
 }
 
 func (e *gluedSplitter) emit() {

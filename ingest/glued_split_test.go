@@ -128,6 +128,45 @@ func TestGluedSplitValues(t *testing.T) {
 	}
 }
 
+// A row of four-digit counts: the enumeration must finish and find the
+// printed reading among the ones that satisfy R2.
+func TestGluedSplitLongRow(t *testing.T) {
+	got, err := splitGluedRun("1234567890123452247", gluedSpecRow7) // 1234 567 89 0 12 345 | 2247
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range got {
+		if gluedJoin(s) == "1234|567|89|0|12|345|2247" {
+			found = true
+		}
+		sum := gongkai.Int(0)
+		for _, v := range s.Vals[:6] {
+			sum = sum.Add(v)
+		}
+		if sum != s.Vals[6] {
+			t.Errorf("reading %s breaks R2", gluedJoin(s))
+		}
+	}
+	if !found {
+		t.Errorf("printed reading missing from %d readings", len(got))
+	}
+}
+
+// The enumeration is bounded: a run with astronomically many cuts stops
+// with errGluedTooLong instead of running on.
+func TestGluedSplitBudget(t *testing.T) {
+	run := strings.Repeat("1", 150)
+	spec := gluedSpec{Kinds: gluedRepeat(gongkai.Count, 15)}
+	if _, err := splitGluedRun(run, spec); !errors.Is(err, errGluedTooLong) {
+		t.Errorf("150 digits into 15 free counts: error %v, want errGluedTooLong", err)
+	}
+	budget := 10
+	if _, err := enumerateGluedBudget("77132470", gluedSpecThree, false, gluedMaxSplits, &budget); !errors.Is(err, errGluedTooLong) {
+		t.Errorf("a spent document budget must stop the enumeration, got %v", err)
+	}
+}
+
 func TestGluedSplitErrors(t *testing.T) {
 	tests := []struct {
 		name string
