@@ -90,6 +90,7 @@ func pdfError(path, where string, err error) error {
 // pdfGlyph is one shown character in page space (y grows upwards).
 type pdfGlyph struct {
 	x, y, size float64
+	w          float64 // advance, 0 when the font does not say
 	s          string
 	cell       *pdfCell // the table cell it was placed in, if any
 }
@@ -224,24 +225,25 @@ func pdfPageContent(pg pdf.Page) (glyphs []pdfGlyph, segs []segment, err error) 
 	if pg.V.Key("Contents").IsNull() {
 		return nil, nil, nil
 	}
-	content := pg.Content()
-	if len(content.Text) > maxPDFGlyphs {
+	raw, segs := pageContent(pg)
+	if len(raw) > maxPDFGlyphs {
 		return nil, nil, fmt.Errorf("%w: more than %d characters on one page", gongkai.ErrUnreadable, maxPDFGlyphs)
 	}
-	for _, t := range content.Text {
-		s := cleanSpace(t.S)
-		if s == "" || math.IsNaN(t.X) || math.IsNaN(t.Y) || math.IsInf(t.X, 0) || math.IsInf(t.Y, 0) {
+	for _, g := range raw {
+		s := cleanSpace(g.s)
+		if s == "" || bad(g.x) || bad(g.y) || bad(g.w) {
 			continue
 		}
-		size := math.Abs(t.FontSize)
-		if size < 1 || size > 200 || math.IsNaN(size) {
-			size = 10
+		if g.size < 1 || g.size > 200 || bad(g.size) {
+			g.size = 10
 		}
-		glyphs = append(glyphs, pdfGlyph{x: t.X, y: t.Y, size: size, s: s})
+		g.s = s
+		glyphs = append(glyphs, g)
 	}
-	segs = pageSegments(pg)
 	return glyphs, segs, nil
 }
+
+func bad(f float64) bool { return math.IsNaN(f) || math.IsInf(f, 0) }
 
 // affine is a PDF transformation matrix [a b c d e f].
 type affine [6]float64
@@ -267,144 +269,6 @@ type segment struct {
 }
 
 func (s segment) horizontal() bool { return math.Abs(s.y1-s.y0) < 0.01 }
-
-// pageSegments interprets the page's graphics operators (path building,
-// painting, clipping and the transformation matrix, nothing else) and
-// returns the axis-aligned edges of rectangles and the straight
-// horizontal/vertical lines drawn. Word and WPS draw cell borders as thin
-// filled rectangles, stroked lines or per-cell clip boxes; all count.
-func pageSegments(pg pdf.Page) []segment {
-	var (
-		ctm    = identity
-		stack  []affine
-		path   []segment // current path, already in page space
-		segs   []segment
-		cx, cy float64 // current point, user space
-		sx, sy float64 // start of the subpath
-	)
-	pageW, pageH := pageSize(pg)
-	addRect := func(x, y, w, h float64) {
-		x0, y0 := ctm.apply(x, y)
-		x1, y1 := ctm.apply(x+w, y+h)
-		if x0 > x1 {
-			x0, x1 = x1, x0
-		}
-		if y0 > y1 {
-			y0, y1 = y1, y0
-		}
-		if x1-x0 >= 0.9*pageW && y1-y0 >= 0.9*pageH {
-			return // a page-sized clip or background says nothing
-		}
-		switch {
-		case x1-x0 < 2.5 && y1-y0 < 2.5:
-			return
-		case y1-y0 < 2.5: // a thin bar is a horizontal rule
-			ym := (y0 + y1) / 2
-			path = append(path, segment{x0, ym, x1, ym})
-		case x1-x0 < 2.5:
-			xm := (x0 + x1) / 2
-			path = append(path, segment{xm, y0, xm, y1})
-		default:
-			path = append(path,
-				segment{x0, y0, x1, y0}, segment{x0, y1, x1, y1},
-				segment{x0, y0, x0, y1}, segment{x1, y0, x1, y1})
-		}
-	}
-	lineTo := func(x, y float64) {
-		x0, y0 := ctm.apply(cx, cy)
-		x1, y1 := ctm.apply(x, y)
-		switch {
-		case math.Abs(y1-y0) < 0.5 && math.Abs(x1-x0) >= 1:
-			if x0 > x1 {
-				x0, x1 = x1, x0
-			}
-			path = append(path, segment{x0, y0, x1, y0})
-		case math.Abs(x1-x0) < 0.5 && math.Abs(y1-y0) >= 1:
-			if y0 > y1 {
-				y0, y1 = y1, y0
-			}
-			path = append(path, segment{x0, y0, x0, y1})
-		}
-		cx, cy = x, y
-	}
-	nums := func(stk *pdf.Stack, n int) ([]float64, bool) {
-		if stk.Len() < n {
-			for stk.Len() > 0 {
-				stk.Pop()
-			}
-			return nil, false
-		}
-		out := make([]float64, n)
-		ok := true
-		for i := n - 1; i >= 0; i-- {
-			v := stk.Pop()
-			if v.Kind() != pdf.Integer && v.Kind() != pdf.Real {
-				ok = false
-			}
-			out[i] = v.Float64()
-		}
-		for stk.Len() > 0 {
-			stk.Pop()
-		}
-		return out, ok
-	}
-	pdf.Interpret(pg.V.Key("Contents"), func(stk *pdf.Stack, op string) {
-		if len(segs) > maxPDFSegments {
-			for stk.Len() > 0 {
-				stk.Pop()
-			}
-			return
-		}
-		switch op {
-		case "q":
-			if len(stack) < 1000 {
-				stack = append(stack, ctm)
-			}
-		case "Q":
-			if n := len(stack); n > 0 {
-				ctm = stack[n-1]
-				stack = stack[:n-1]
-			}
-		case "cm":
-			if a, ok := nums(stk, 6); ok {
-				ctm = affine{a[0], a[1], a[2], a[3], a[4], a[5]}.then(ctm)
-			}
-		case "m":
-			if a, ok := nums(stk, 2); ok {
-				cx, cy, sx, sy = a[0], a[1], a[0], a[1]
-			}
-		case "l":
-			if a, ok := nums(stk, 2); ok {
-				lineTo(a[0], a[1])
-			}
-		case "c":
-			if a, ok := nums(stk, 6); ok {
-				cx, cy = a[4], a[5]
-			}
-		case "v", "y":
-			if a, ok := nums(stk, 4); ok {
-				cx, cy = a[2], a[3]
-			}
-		case "h":
-			lineTo(sx, sy)
-		case "re":
-			if a, ok := nums(stk, 4); ok {
-				addRect(a[0], a[1], a[2], a[3])
-				cx, cy, sx, sy = a[0], a[1], a[0], a[1]
-			}
-		case "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n":
-			// Painted or clipping paths alike: WPS marks each cell with a
-			// clip box ("re W n") and draws borders separately.
-			segs = append(segs, path...)
-			path = path[:0]
-		default:
-			for stk.Len() > 0 {
-				stk.Pop()
-			}
-		}
-	})
-	return segs
-}
 
 // inherited looks key up on a page and its ancestors, at most 64 levels.
 func inherited(v pdf.Value, key string) pdf.Value {
@@ -445,6 +309,9 @@ func pageSize(pg pdf.Page) (float64, float64) {
 // CID fonts, and CJK characters are square while Latin digits are about
 // half as wide.
 func glyphWidth(g pdfGlyph) float64 {
+	if g.w > 0.1 {
+		return g.w
+	}
 	r, _ := utf8.DecodeRuneInString(g.s)
 	if isWide(r) {
 		return g.size * float64(utf8.RuneCountInString(g.s))
