@@ -515,3 +515,23 @@ func TestFootDate(t *testing.T) {
 		}
 	}
 }
+
+// A heading repeated at a page break right under a value line is prose,
+// not the continuation of the value's cell.
+func TestWordTextHeadingAfterValue(t *testing.T) {
+	doc := smallWordReport(
+		wordRow("一、本年新收政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1"),
+		"\t二、上年结转政府信息公开申请数量\n\t0\n\t0\n\t0\n\t0\n\t0\n\t0\n\t0\n三、收到和处理政府信息公开申请情况（续）\n\n",
+		wordRow("（七）总计", "1", "0", "0", "0", "0", "0", "1"),
+	)
+	p, err := ParseBytes(t.Context(), "pagebreak.txt", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := p.Report.Get("applications.2_carried_over.total"); v != gongkai.Int(0) {
+		t.Errorf("2_carried_over.total = %s, want 0", v)
+	}
+	if v, _ := p.Report.Get("applications.3_7_total.total"); v != gongkai.Int(1) {
+		t.Errorf("3_7_total.total = %s, want 1", v)
+	}
+}

@@ -354,6 +354,10 @@ func place(r *gongkai.Report, sc *scan) {
 			for _, p := range paths {
 				r.Provenance[p] = gongkai.Source{Loc: h.loc, Raw: ""}
 			}
+			if len(h.values) == 0 {
+				r.Findings = append(r.Findings, readFinding(gongkai.Paths{rowPath},
+					fmt.Sprintf("%s: row %q has no value cells; its cells are null", h.loc, cleanText(h.label))))
+			}
 			continue
 		}
 		for i, p := range paths {

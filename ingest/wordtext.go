@@ -55,7 +55,9 @@ func readWordText(path string, data []byte) (*Document, error) {
 		case strings.TrimSpace(l) == "":
 			endRow()
 			inCell = false
-		case inCell && len(row) > 0:
+		case inCell && len(row) > 0 && classify(row[len(row)-1].Text) == kindText:
+			// Only labels break over lines; an unindented line under a
+			// number is prose (a heading repeated at a page break).
 			c := &row[len(row)-1]
 			c.Text += "\n" + strings.TrimSpace(l)
 		default:
