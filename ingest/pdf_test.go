@@ -70,6 +70,11 @@ func buildPDF(t testing.TB, pages []pdfPageSpec) []byte {
 	toUni := add(stream("", cmap.String()))
 	cid := add("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 >>")
 	font := add(fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>", cid, toUni))
+	// F2: a subset TrueType font with one-byte codes, as LibreOffice
+	// writes digits: code 0x0A is "5", 0x07 is "3", 0x0C is "-".
+	f2uni := add(stream("", "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /F2 def 1 begincodespacerange <00> <FF> endcodespacerange\n"+
+		"4 beginbfchar\n<07> <0033>\n<0A> <0035>\n<0C> <002D>\n<01> <0032>\nendbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end"))
+	font2 := add(fmt.Sprintf("<< /Type /Font /Subtype /TrueType /BaseFont /CAAAAA+DejaVuSans /FirstChar 0 /LastChar 13 /Widths [0 636 636 636 636 636 636 636 636 636 636 336 360 317] /ToUnicode %d 0 R >>", f2uni))
 	var kids []string
 	for _, p := range pages {
 		var c strings.Builder
@@ -84,7 +89,7 @@ func buildPDF(t testing.TB, pages []pdfPageSpec) []byte {
 			c.WriteString("> Tj ET\n")
 		}
 		content := add(stream("", c.String()))
-		page := add(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>", font, content))
+		page := add(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> /Contents %d 0 R >>", font, font2, content))
 		kids = append(kids, fmt.Sprintf("%d 0 R", page))
 	}
 	objs[0] = "<< /Type /Catalog /Pages 2 0 R >>"
@@ -276,6 +281,25 @@ func TestPDFNumberOverCellBorder(t *testing.T) {
 	}
 	if row[0].Unsure != "" {
 		t.Errorf("label cell marked unsure: %q", row[0].Unsure)
+	}
+}
+
+// TestPDFKernedDigits: LibreOffice writes "-3" as [<0C>5<07>]TJ in a
+// one-byte subset font whose code 0x0A is "5"; the text must read "-3"
+// (the library's Content() added a phantom "5" after every TJ).
+func TestPDFKernedDigits(t *testing.T) {
+	xs := []float64{50, 150, 250}
+	ys := []float64{700, 680}
+	ops := append(gridOps(xs, ys, nil), "BT /F2 11 Tf 160 686 Td [<0C>5<07>]TJ ET", "BT /F2 11 Tf 0 0 Td ET")
+	doc, err := readPDF("kern.pdf", buildPDF(t, []pdfPageSpec{{ops: ops, texts: []pdfText{{55, 686, 9, "行政许可"}}}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Tables) != 1 {
+		t.Fatalf("%d tables", len(doc.Tables))
+	}
+	if diff := cmp.Diff([][]string{{"行政许可", "-3"}}, gridText(doc.Tables[0])); diff != "" {
+		t.Errorf("grid (-want +got):\n%s", diff)
 	}
 }
 
