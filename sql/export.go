@@ -308,6 +308,10 @@ func (s *Store) writeXLSX(ctx context.Context, q string, args []any, path string
 		ptrs[i] = &vals[i]
 	}
 	for rows.Next() {
+		if n+1 >= xlsxMaxRows {
+			return n, &gongkai.Error{Op: "export", Err: fmt.Errorf("%w: more than %d rows, the most an XLSX sheet holds", gongkai.ErrUsage, xlsxMaxRows-1),
+				Hint: "export as parquet or csv, or narrow the query"}
+		}
 		if err := rows.Scan(ptrs...); err != nil {
 			return n, err
 		}
@@ -342,6 +346,9 @@ func (s *Store) writeXLSX(ctx context.Context, q string, args []any, path string
 	}
 	return n, fh.Close()
 }
+
+// xlsxMaxRows is the row limit of an Excel sheet, header included.
+const xlsxMaxRows = 1_048_576
 
 // xlsxValue maps a plain value to what excelize writes as the right cell
 // type; nil stays nil (an empty cell).

@@ -267,3 +267,24 @@ func TestGuardParentCancel(t *testing.T) {
 		t.Fatalf("err = %v, want the caller's deadline", err)
 	}
 }
+
+// FuzzExplained: the EXPLAIN splitter never panics, and what it returns
+// is a tail of its input that does not start with a blank or "(".
+func FuzzExplained(f *testing.F) {
+	for _, s := range []string{
+		"EXPLAIN SELECT 1", "explain analyze SELECT 1", "/* x */ EXPLAIN -- y\n ANALYSE DELETE FROM t",
+		"EXPLAIN (FORMAT json) SELECT 1", "EXPLAIN", "EXPLAIN /* unterminated", "-- only a comment", "",
+		"SELECT 1", "EXPLAINSELECT 1", "EXPLAIN\tANALYZE\n\nWITH x AS (SELECT 1) SELECT * FROM x",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		inner, ok := explained(q)
+		if !ok {
+			return
+		}
+		if !strings.HasSuffix(q, inner) || inner == "" || inner[0] == '(' || strings.TrimLeft(inner, " \t\r\n\f\v") != inner {
+			t.Fatalf("explained(%q) = %q", q, inner)
+		}
+	})
+}
