@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"gongkai"
 )
@@ -540,4 +541,22 @@ func TestWordTextHeadingAfterValue(t *testing.T) {
 	if v, _ := p.Report.Get("applications.3_7_total.total"); v != gongkai.Int(1) {
 		t.Errorf("3_7_total.total = %s, want 1", v)
 	}
+}
+
+// Text saved as GB18030 (GBK) with CRLF line ends reads like UTF-8.
+func TestParseGB18030Text(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "parse", "pipe_text_2019", "report.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	crlf := strings.ReplaceAll(string(data), "\n", "\r\n")
+	gbk, err := simplifiedchinese.GB18030.NewEncoder().String(crlf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParseBytes(t.Context(), "gbk.txt", []byte(gbk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareRecord(t, p.Report, readExpected(t, filepath.Join("..", "testdata", "parse", "pipe_text_2019", "expected.golden.json")))
 }
