@@ -428,10 +428,41 @@ func TestExportDataset(t *testing.T) {
 func TestSnapshot(t *testing.T) {
 	path := exportFixture(t, 3)
 	s := openRO(t, path)
-	dest := filepath.Join(t.TempDir(), "snap.duckdb")
-	if err := s.Snapshot(t.Context(), dest); err != nil {
-		t.Fatal(err)
-	}
+	t.Run("bytes", func(t *testing.T) {
+		dest := filepath.Join(t.TempDir(), "snap.duckdb")
+		if err := s.Snapshot(t.Context(), dest); err != nil {
+			t.Fatal(err)
+		}
+		compareSnapshot(t, s, dest)
+	})
+	t.Run("copy from database", func(t *testing.T) {
+		dest := filepath.Join(t.TempDir(), "snap.duckdb")
+		if err := s.copyDatabase(t.Context(), dest); err != nil {
+			t.Fatal(err)
+		}
+		compareSnapshot(t, s, dest)
+	})
+	t.Run("read-write store", func(t *testing.T) {
+		p2 := exportFixture(t, 2)
+		rw, err := Open(t.Context(), p2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dest := filepath.Join(t.TempDir(), "snap.duckdb")
+		err = rw.Snapshot(t.Context(), dest)
+		rw.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap := openRO(t, dest)
+		if res, err := snap.Query(t.Context(), "SELECT count(*) FROM reports"); err != nil || res.Rows[0][0] != int64(2) {
+			t.Errorf("snapshot of a read-write store: %v %v", res, err)
+		}
+	})
+}
+
+func compareSnapshot(t *testing.T, s *Store, dest string) {
+	t.Helper()
 	snap := openRO(t, dest)
 	for _, q := range []string{
 		"SELECT count(*) FROM reports",
