@@ -560,3 +560,16 @@ func TestParseGB18030Text(t *testing.T) {
 	}
 	compareRecord(t, p.Report, readExpected(t, filepath.Join("..", "testdata", "parse", "pipe_text_2019", "expected.golden.json")))
 }
+
+// Values wrapped onto the row under their label still belong to it.
+func TestRecognizeWrappedValues(t *testing.T) {
+	r, _ := recognize(t.Context(), gridOf("申请人情况",
+		"一、本年新收政府信息公开申请数量", "3|0|0|0|0|0|3",
+		"二、上年结转政府信息公开申请数量|0|0|0|0|0|0|0", "5|5|5"))
+	if v, _ := r.Get("applications.1_new.total"); v != gongkai.Int(3) {
+		t.Errorf("1_new.total = %s, want 3", v)
+	}
+	if v, _ := r.Get("applications.2_carried_over.total"); v != gongkai.Int(0) {
+		t.Errorf("2_carried_over.total = %s, want 0 (the stray row after a full row is not its)", v)
+	}
+}

@@ -16,6 +16,8 @@ type hit struct {
 	label   string // the label text as written
 	loc     string // where the label is
 	values  []Cell // the cells after the last label, in order
+	// table and row locate the label's row in the Document.
+	table, row int
 }
 
 // scan is what the first pass over a document's tables finds.
@@ -140,6 +142,14 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 				}
 			}
 			if len(labels) == 0 {
+				// A label whose values wrapped onto the next row (PDF text,
+				// a row broken over a page): the row right after a matched
+				// label without values carries them.
+				if n := len(sc.hits); n > 0 && (section == 2 || section == 3) && hasContent(values) &&
+					sc.hits[n-1].table == ti && sc.hits[n-1].row == ri-1 && len(sc.hits[n-1].values) == 0 {
+					sc.hits[n-1].values = values
+					continue
+				}
 				if section == 4 && !reviewDone && hasContent(values) {
 					if sc.reviewLoc == "" {
 						sc.reviewLoc = rowLoc(t, ti, ri, values)
@@ -209,7 +219,7 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 			if loc == "" {
 				loc = fmt.Sprintf("table %d row %d", ti+1, ri+1)
 			}
-			sc.hits = append(sc.hits, hit{section: sec, key: key, label: lastLabel.Text, loc: loc, values: values})
+			sc.hits = append(sc.hits, hit{section: sec, key: key, label: lastLabel.Text, loc: loc, values: values, table: ti, row: ri})
 		}
 	}
 	return sc
