@@ -101,8 +101,13 @@ func gluedFold(rs []rune) []rune {
 		case r == '．':
 			r = '.'
 		case r == '，':
-			// A full-width comma is punctuation, never a thousands separator
-			// inside a run; keep it out of runs.
+			// Between two digits a full-width comma may be a thousands
+			// separator ("1，234"); keep it in the run, where the splitter
+			// accepts it only in a well-formed grouping, rather than cut
+			// the number in two.
+			if i > 0 && i+1 < len(rs) && isDigitRune(rs[i-1]) && isDigitRune(rs[i+1]) {
+				r = ','
+			}
 		case r == '－' || r == '−' || r == '﹣':
 			r = '-'
 		case r == '＋':
@@ -120,6 +125,8 @@ func gluedFold(rs []rune) []rune {
 	}
 	return out
 }
+
+func isDigitRune(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
 
 // gluedText is a document's text with an index for label search: key holds
 // only the letters and digits of the folded text (no spaces, punctuation,
@@ -265,7 +272,11 @@ var gluedApplicationFind = map[string][]string{
 func gluedRows(v gongkai.Version) (active, apps []gluedRow) {
 	l := gongkai.LayoutOf(v)
 	for _, a := range l.Active {
-		active = append(active, gluedRow{section: gongkai.SecActive, key: a.Key, label: a.Label, find: []string{a.Label}})
+		find := []string{a.Label}
+		if a.Key == "normative_documents" {
+			find = append(find, "规范性文件") // 2021 reports often drop 行政
+		}
+		active = append(active, gluedRow{section: gongkai.SecActive, key: a.Key, label: a.Label, find: find})
 	}
 	for _, r := range l.Rows {
 		apps = append(apps, gluedRow{section: gongkai.SecApplications, key: r.Key, label: r.Label,
@@ -805,6 +816,15 @@ func (g *gluedText) reviewTable(l *gongkai.Layout, from, to int, findings *[]gon
 		hdr = append(hdr, Cell{Text: b.Label, Loc: g.loc(from)})
 	}
 	t.Rows = append(t.Rows, hdr)
+	// The table ends where prose starts: its headers have no sentence
+	// punctuation, so digits after a 。 or ， belong to the text below it
+	// (a missing 五、 heading must not feed years and counts into it).
+	for i := from; i < to; i++ {
+		if g.text[i] == '。' || g.text[i] == '，' || g.text[i] == '；' {
+			to = i
+			break
+		}
+	}
 	runs := g.runsIn(from, to)
 	var paths []string
 	for _, b := range l.ReviewBlocks {

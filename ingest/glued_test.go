@@ -229,3 +229,60 @@ func FuzzGlued(f *testing.F) {
 		_, _ = ParseBytes(t.Context(), "fuzz.txt", data)
 	})
 }
+
+// gluedDoc2021 builds a small 2021 glued page: section 二 as given, every
+// section 三 row zero, section 四 and what follows as given.
+func gluedDoc2021(sec2, sec4 string) []byte {
+	var b strings.Builder
+	b.WriteString("示例乡人民政府2022年政府信息公开工作年度报告\n二、主动公开政府信息情况")
+	b.WriteString(sec2)
+	b.WriteString("三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他")
+	for _, r := range gongkai.LayoutOf(gongkai.V2021).Rows {
+		b.WriteString(r.Label)
+		b.WriteString("0000000")
+	}
+	b.WriteString("四、政府信息公开行政复议、行政诉讼情况")
+	b.WriteString(sec4)
+	return []byte(b.String())
+}
+
+// TestGluedVariants: spellings and noise seen in real pages.
+func TestGluedVariants(t *testing.T) {
+	const sec2 = "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000"
+	const zeros4 = "行政复议结果维持结果纠正其他结果尚未审结总计000000000000000"
+	tests := []struct {
+		name string
+		data []byte
+		want map[string]string // path → value, "null" for null
+	}{
+		{"full-width thousands separator", gluedDoc2021(sec2+"行政规范性文件000行政许可1，234行政处罚5行政强制0行政事业性收费0", zeros4+"五、存在的主要问题"),
+			map[string]string{"active.licensing.decisions": "1234", "active.punishment.decisions": "5"}},
+		{"full-width comma as punctuation", gluedDoc2021(sec2+"行政规范性文件000行政许可12，行政处罚5行政强制0行政事业性收费0", zeros4+"五、存在的主要问题"),
+			map[string]string{"active.licensing.decisions": "12"}},
+		{"2021 without 行政", gluedDoc2021(sec2+"规范性文件000行政许可7行政处罚5行政强制0行政事业性收费0", zeros4+"五、存在的主要问题"),
+			map[string]string{"active.normative_documents.in_force": "0", "active.licensing.decisions": "7"}},
+		{"no 五 heading after table 四", gluedDoc2021(sec2+"行政规范性文件000行政许可7行政处罚5行政强制0行政事业性收费0", zeros4+"今年，我乡将在2023年做好10项工作。"),
+			map[string]string{"review_litigation.review.total": "0", "review_litigation.litigation_after_review.total": "0"}},
+		{"table 四 in three runs", gluedDoc2021(sec2+"行政规范性文件000行政许可7行政处罚5行政强制0行政事业性收费0",
+			"行政复议结果维持结果纠正其他结果尚未审结总计21003行政诉讼未经复议直接起诉00000复议后起诉10001五、存在的主要问题"),
+			map[string]string{"review_litigation.review.upheld": "2", "review_litigation.review.corrected": "1", "review_litigation.review.total": "3",
+				"review_litigation.litigation_after_review.upheld": "1", "review_litigation.litigation_after_review.total": "1"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := ParseBytes(t.Context(), "v.txt", tc.data)
+			if err != nil {
+				t.Fatalf("ParseBytes: %v", err)
+			}
+			if p.Rendering != "glued_text" {
+				t.Fatalf("rendering %q", p.Rendering)
+			}
+			for path, want := range tc.want {
+				got, _ := p.Report.Get(path)
+				if got.String() != want {
+					t.Errorf("%s = %s, want %s", path, got, want)
+				}
+			}
+		})
+	}
+}
