@@ -454,6 +454,22 @@ func (g *gluedText) version(from, to int) gongkai.Version {
 			v21++
 		}
 	}
+	// 2019 has a single row （六）其他处理 with numbers; in 2021 it only
+	// heads its three sub-rows.
+	for pos := from; ; {
+		_, e, ok := g.find("其他处理", pos, to)
+		if !ok {
+			break
+		}
+		i := e
+		for i < to && (g.text[i] == ' ' || g.text[i] == ')' || g.text[i] == ':') {
+			i++
+		}
+		if i < to && g.text[i] >= '0' && g.text[i] <= '9' && !(i+1 < to && (g.text[i+1] == '.' || g.text[i+1] == '、') && g.text[i] == '1') {
+			v19++
+		}
+		pos = e
+	}
 	if v19 > v21 {
 		return gongkai.V2019
 	}

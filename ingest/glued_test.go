@@ -286,3 +286,21 @@ func TestGluedVariants(t *testing.T) {
 		})
 	}
 }
+
+// TestGluedVersionWithoutSection2: with no section 二 to tell the layouts
+// apart, a （六）其他处理 row with numbers means 2019, one heading the
+// sub-rows 1. 2. 3. means 2021.
+func TestGluedVersionWithoutSection2(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want gongkai.Version
+	}{
+		{"三、收到和处理政府信息公开申请情况重复申请0000000（六）其他处理1000001（七）总计1000001", gongkai.V2019},
+		{"三、收到和处理政府信息公开申请情况重复申请0000000（六）其他处理1.申请人无正当理由0000000", gongkai.V2021},
+	} {
+		g := newGluedText(tc.text)
+		if got := g.version(0, len(g.text)); got != tc.want {
+			t.Errorf("version of %q = %s, want %s", tc.text, got, tc.want)
+		}
+	}
+}
