@@ -111,10 +111,11 @@ func extractPDF(path string, data []byte) (*Document, error) {
 	}
 	doc := &Document{Path: path, Rendering: "pdf"}
 	var tables []*pdfTable
-	glyphs := 0
+	glyphs, images := 0, 0
 	for i, pg := range pages {
 		pageNo := i + 1
-		gs, segs, err := pdfPageContent(pg)
+		gs, segs, imgs, err := pdfPageContent(pg)
+		images += imgs
 		if err != nil {
 			return nil, pdfError(path, "page "+strconv.Itoa(pageNo), err)
 		}
@@ -142,7 +143,8 @@ func extractPDF(path string, data []byte) (*Document, error) {
 	}
 	if glyphs == 0 {
 		return nil, &gongkai.Error{Op: "parse", Path: path, Where: "pdf",
-			Err:  fmt.Errorf("%w: %d pages and not one character of text", gongkai.ErrScanned, len(pages)),
+			Err: fmt.Errorf("%w: %d pages, %d images and not one character of text",
+				gongkai.ErrScanned, len(pages), images),
 			Hint: "the PDF holds page images only; run OCR on it (e.g. ocrmypdf -l chi_sim in.pdf out.pdf) and parse the result"}
 	}
 	for i, t := range tables {
@@ -216,18 +218,19 @@ func pdfPages(r *pdf.Reader) ([]pdf.Page, error) {
 
 // pdfPageContent returns the page's glyphs (blank ones dropped) and the
 // axis-aligned segments it draws or clips by (table rulings, cell boxes).
-func pdfPageContent(pg pdf.Page) (glyphs []pdfGlyph, segs []segment, err error) {
+func pdfPageContent(pg pdf.Page) (glyphs []pdfGlyph, segs []segment, images int, err error) {
 	defer func() {
 		if x := recover(); x != nil {
-			err = fmt.Errorf("%w: malformed page content: %v", gongkai.ErrUnreadable, x)
+			glyphs, segs, err = nil, nil, fmt.Errorf("%w: malformed page content: %v", gongkai.ErrUnreadable, x)
 		}
 	}()
 	if pg.V.Key("Contents").IsNull() {
-		return nil, nil, nil
+		return nil, nil, 0, nil
 	}
-	raw, segs := pageContent(pg)
+	raw, segs, imgs := pageContent(pg)
+	images = imgs
 	if len(raw) > maxPDFGlyphs {
-		return nil, nil, fmt.Errorf("%w: more than %d characters on one page", gongkai.ErrUnreadable, maxPDFGlyphs)
+		return nil, nil, 0, fmt.Errorf("%w: more than %d characters on one page", gongkai.ErrUnreadable, maxPDFGlyphs)
 	}
 	for _, g := range raw {
 		s := cleanSpace(g.s)
@@ -240,7 +243,7 @@ func pdfPageContent(pg pdf.Page) (glyphs []pdfGlyph, segs []segment, err error) 
 		g.s = s
 		glyphs = append(glyphs, g)
 	}
-	return glyphs, segs, nil
+	return glyphs, segs, images, nil
 }
 
 func bad(f float64) bool { return math.IsNaN(f) || math.IsInf(f, 0) }

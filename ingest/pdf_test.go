@@ -27,6 +27,11 @@ type pdfText struct {
 type pdfPageSpec struct {
 	texts []pdfText
 	ops   []string // raw graphics operators (rulings, clips, cm)
+	// form puts the page's content in a Form XObject shifted by
+	// (formDX, formDY), drawn with Do; image adds a page-filling image.
+	form           bool
+	formDX, formDY float64
+	image          bool
 }
 
 func buildPDF(t testing.TB, pages []pdfPageSpec) []byte {
@@ -88,8 +93,26 @@ func buildPDF(t testing.TB, pages []pdfPageSpec) []byte {
 			}
 			c.WriteString("> Tj ET\n")
 		}
-		content := add(stream("", c.String()))
-		page := add(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> /Contents %d 0 R >>", font, font2, content))
+		fontRes := fmt.Sprintf("/Font << /F1 %d 0 R /F2 %d 0 R >>", font, font2)
+		body := c.String()
+		xobj := ""
+		if p.form {
+			fm := add(stream(fmt.Sprintf("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Matrix [1 0 0 1 %g %g] /Resources << %s >>",
+				p.formDX, p.formDY, fontRes), body))
+			xobj = fmt.Sprintf("/Fm1 %d 0 R", fm)
+			body = "q /Fm1 Do Q"
+		}
+		if p.image {
+			im := add(stream("/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8", "\x80"))
+			xobj += fmt.Sprintf(" /Im1 %d 0 R", im)
+			body += "\nq 595 0 0 842 0 0 cm /Im1 Do Q"
+		}
+		content := add(stream("", body))
+		res := fontRes
+		if xobj != "" {
+			res += " /XObject << " + xobj + " >>"
+		}
+		page := add(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << %s >> /Contents %d 0 R >>", res, content))
 		kids = append(kids, fmt.Sprintf("%d 0 R", page))
 	}
 	objs[0] = "<< /Type /Catalog /Pages 2 0 R >>"
@@ -284,6 +307,30 @@ func TestPDFNumberOverCellBorder(t *testing.T) {
 	}
 }
 
+// TestPDFFormXObject: content drawn through a Form XObject (with its own
+// matrix and resources) is read like page content.
+func TestPDFFormXObject(t *testing.T) {
+	xs := []float64{50, 150, 250}
+	ys := []float64{700, 680, 660}
+	spec := pdfPageSpec{form: true, formDX: 10, formDY: -20, ops: gridOps(xs, ys, nil), texts: []pdfText{
+		{55, 686, 9, "规章"}, {160, 686, 9, "1"}, {55, 666, 9, "行政规范性文件"}, {160, 666, 9, "26"},
+		{55, 760, 12, "二、主动公开政府信息情况"},
+	}}
+	doc, err := readPDF("form.pdf", buildPDF(t, []pdfPageSpec{spec}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Tables) != 1 {
+		t.Fatalf("%d tables", len(doc.Tables))
+	}
+	if diff := cmp.Diff([][]string{{"规章", "1"}, {"行政规范性文件", "26"}}, gridText(doc.Tables[0])); diff != "" {
+		t.Errorf("grid (-want +got):\n%s", diff)
+	}
+	if len(doc.Lines) != 1 || doc.Lines[0].Text != "二、主动公开政府信息情况" {
+		t.Errorf("lines %v", doc.Lines)
+	}
+}
+
 // TestPDFKernedDigits: LibreOffice writes "-3" as [<0C>5<07>]TJ in a
 // one-byte subset font whose code 0x0A is "5"; the text must read "-3"
 // (the library's Content() added a phantom "5" after every TJ).
@@ -304,7 +351,7 @@ func TestPDFKernedDigits(t *testing.T) {
 }
 
 func TestPDFErrors(t *testing.T) {
-	scanned := buildPDF(t, []pdfPageSpec{{ops: []string{"q 595 0 0 842 0 0 cm Q"}}, {}})
+	scanned := buildPDF(t, []pdfPageSpec{{image: true}, {image: true}})
 	cases := []struct {
 		name string
 		data []byte
@@ -312,6 +359,7 @@ func TestPDFErrors(t *testing.T) {
 		msg  string
 	}{
 		{"scanned", scanned, gongkai.ErrScanned, "OCR"},
+		{"empty pages", buildPDF(t, []pdfPageSpec{{ops: []string{"q 1 0 0 1 0 0 cm Q"}}, {}}), gongkai.ErrScanned, "OCR"},
 		{"garbage", []byte("%PDF-1.4\nthis is not a pdf"), gongkai.ErrUnreadable, ""},
 		{"truncated", samplePDF(t)[:300], gongkai.ErrUnreadable, ""},
 	}

@@ -15,7 +15,11 @@ import (
 // that code to a digit: "-3" came out "-35") and it gives no advance for
 // CID fonts. The library still parses the file, the fonts and their
 // ToUnicode maps.
-func pageContent(pg pdf.Page) (glyphs []pdfGlyph, segs []segment) {
+//
+// Form XObjects are followed (nested at most 8 deep) with their own
+// matrix and resources; image XObjects are counted, so that a page of
+// images only can be told apart from an empty one.
+func pageContent(pg pdf.Page) (glyphs []pdfGlyph, segs []segment, images int) {
 	type textState struct {
 		font           *pdfFont
 		size           float64 // Tf operand
@@ -29,7 +33,6 @@ func pageContent(pg pdf.Page) (glyphs []pdfGlyph, segs []segment) {
 	}
 	st := textState{th: 1, ctm: identity, tm: identity, tlm: identity}
 	var stack []textState
-	fonts := map[string]*pdfFont{}
 	pageW, pageH := pageSize(pg)
 
 	addRect := func(x, y, w, h float64) {
@@ -103,159 +106,190 @@ func pageContent(pg pdf.Page) (glyphs []pdfGlyph, segs []segment) {
 		st.tm = st.tlm
 	}
 
-	pdf.Interpret(pg.V.Key("Contents"), func(stk *pdf.Stack, op string) {
-		args := make([]pdf.Value, stk.Len())
-		for i := len(args) - 1; i >= 0; i-- {
-			args[i] = stk.Pop()
-		}
-		num := func(i int) float64 {
-			if i < len(args) {
-				return args[i].Float64()
+	var run func(content, resources pdf.Value, depth int)
+	run = func(content, resources pdf.Value, depth int) {
+		fonts := map[string]*pdfFont{}
+		pdf.Interpret(content, func(stk *pdf.Stack, op string) {
+			args := make([]pdf.Value, stk.Len())
+			for i := len(args) - 1; i >= 0; i-- {
+				args[i] = stk.Pop()
 			}
-			return 0
-		}
-		need := func(n int) bool {
-			if len(args) < n {
-				return false
+			num := func(i int) float64 {
+				if i < len(args) {
+					return args[i].Float64()
+				}
+				return 0
 			}
-			for _, a := range args[len(args)-n:] {
-				if a.Kind() != pdf.Integer && a.Kind() != pdf.Real {
+			need := func(n int) bool {
+				if len(args) < n {
 					return false
 				}
-			}
-			args = args[len(args)-n:]
-			return true
-		}
-		if len(segs) > maxPDFSegments {
-			return
-		}
-		switch op {
-		case "q":
-			if len(stack) < 1000 {
-				saved := st
-				saved.path = nil
-				stack = append(stack, saved)
-			}
-		case "Q":
-			if n := len(stack); n > 0 {
-				path := st.path
-				st = stack[n-1]
-				st.path = path
-				stack = stack[:n-1]
-			}
-		case "cm":
-			if need(6) {
-				st.ctm = affine{num(0), num(1), num(2), num(3), num(4), num(5)}.then(st.ctm)
-			}
-		case "m":
-			if need(2) {
-				st.cx, st.cy, st.sx, st.sy = num(0), num(1), num(0), num(1)
-			}
-		case "l":
-			if need(2) {
-				lineTo(num(0), num(1))
-			}
-		case "c":
-			if need(6) {
-				st.cx, st.cy = num(4), num(5)
-			}
-		case "v", "y":
-			if need(4) {
-				st.cx, st.cy = num(2), num(3)
-			}
-		case "h":
-			lineTo(st.sx, st.sy)
-		case "re":
-			if need(4) {
-				addRect(num(0), num(1), num(2), num(3))
-				st.cx, st.cy, st.sx, st.sy = num(0), num(1), num(0), num(1)
-			}
-		case "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n":
-			// Painted or clipping paths alike: WPS marks each cell with a
-			// clip box ("re W n") and draws borders separately.
-			segs = append(segs, st.path...)
-			st.path = st.path[:0]
-		case "BT":
-			st.tm, st.tlm, st.inText = identity, identity, true
-		case "ET":
-			st.inText = false
-		case "Tf":
-			if len(args) >= 2 {
-				name := args[len(args)-2].Name()
-				f, ok := fonts[name]
-				if !ok {
-					f = loadFont(pg, name)
-					fonts[name] = f
-				}
-				st.font, st.size = f, args[len(args)-1].Float64()
-			}
-		case "Tc":
-			if need(1) {
-				st.tc = num(0)
-			}
-		case "Tw":
-			if need(1) {
-				st.tw = num(0)
-			}
-		case "Tz":
-			if need(1) {
-				st.th = num(0) / 100
-			}
-		case "TL":
-			if need(1) {
-				st.tl = num(0)
-			}
-		case "Ts":
-			if need(1) {
-				st.rise = num(0)
-			}
-		case "Td":
-			if need(2) {
-				nextLine(num(0), num(1))
-			}
-		case "TD":
-			if need(2) {
-				st.tl = -num(1)
-				nextLine(num(0), num(1))
-			}
-		case "Tm":
-			if need(6) {
-				st.tm = affine{num(0), num(1), num(2), num(3), num(4), num(5)}
-				st.tlm = st.tm
-			}
-		case "T*":
-			nextLine(0, -st.tl)
-		case "Tj":
-			if len(args) >= 1 {
-				show(args[len(args)-1].RawString())
-			}
-		case "'":
-			if len(args) >= 1 {
-				nextLine(0, -st.tl)
-				show(args[len(args)-1].RawString())
-			}
-		case "\"":
-			if len(args) >= 3 {
-				st.tw, st.tc = args[len(args)-3].Float64(), args[len(args)-2].Float64()
-				nextLine(0, -st.tl)
-				show(args[len(args)-1].RawString())
-			}
-		case "TJ":
-			if len(args) >= 1 {
-				arr := args[len(args)-1]
-				for i := 0; i < arr.Len() && i < 100_000; i++ {
-					el := arr.Index(i)
-					if el.Kind() == pdf.String {
-						show(el.RawString())
-						continue
+				for _, a := range args[len(args)-n:] {
+					if a.Kind() != pdf.Integer && a.Kind() != pdf.Real {
+						return false
 					}
-					tx := -el.Float64() / 1000 * st.size * st.th
-					st.tm = affine{1, 0, 0, 1, tx, 0}.then(st.tm)
+				}
+				args = args[len(args)-n:]
+				return true
+			}
+			if len(segs) > maxPDFSegments {
+				return
+			}
+			switch op {
+			case "q":
+				if len(stack) < 1000 {
+					saved := st
+					saved.path = nil
+					stack = append(stack, saved)
+				}
+			case "Q":
+				if n := len(stack); n > 0 {
+					path := st.path
+					st = stack[n-1]
+					st.path = path
+					stack = stack[:n-1]
+				}
+			case "cm":
+				if need(6) {
+					st.ctm = affine{num(0), num(1), num(2), num(3), num(4), num(5)}.then(st.ctm)
+				}
+			case "m":
+				if need(2) {
+					st.cx, st.cy, st.sx, st.sy = num(0), num(1), num(0), num(1)
+				}
+			case "l":
+				if need(2) {
+					lineTo(num(0), num(1))
+				}
+			case "c":
+				if need(6) {
+					st.cx, st.cy = num(4), num(5)
+				}
+			case "v", "y":
+				if need(4) {
+					st.cx, st.cy = num(2), num(3)
+				}
+			case "h":
+				lineTo(st.sx, st.sy)
+			case "re":
+				if need(4) {
+					addRect(num(0), num(1), num(2), num(3))
+					st.cx, st.cy, st.sx, st.sy = num(0), num(1), num(0), num(1)
+				}
+			case "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n":
+				// Painted or clipping paths alike: WPS marks each cell with a
+				// clip box ("re W n") and draws borders separately.
+				segs = append(segs, st.path...)
+				st.path = st.path[:0]
+			case "BT":
+				st.tm, st.tlm, st.inText = identity, identity, true
+			case "ET":
+				st.inText = false
+			case "Tf":
+				if len(args) >= 2 {
+					name := args[len(args)-2].Name()
+					f, ok := fonts[name]
+					if !ok {
+						f = loadFont(resources, name)
+						fonts[name] = f
+					}
+					st.font, st.size = f, args[len(args)-1].Float64()
+				}
+			case "Tc":
+				if need(1) {
+					st.tc = num(0)
+				}
+			case "Tw":
+				if need(1) {
+					st.tw = num(0)
+				}
+			case "Tz":
+				if need(1) {
+					st.th = num(0) / 100
+				}
+			case "TL":
+				if need(1) {
+					st.tl = num(0)
+				}
+			case "Ts":
+				if need(1) {
+					st.rise = num(0)
+				}
+			case "Td":
+				if need(2) {
+					nextLine(num(0), num(1))
+				}
+			case "TD":
+				if need(2) {
+					st.tl = -num(1)
+					nextLine(num(0), num(1))
+				}
+			case "Tm":
+				if need(6) {
+					st.tm = affine{num(0), num(1), num(2), num(3), num(4), num(5)}
+					st.tlm = st.tm
+				}
+			case "T*":
+				nextLine(0, -st.tl)
+			case "Tj":
+				if len(args) >= 1 {
+					show(args[len(args)-1].RawString())
+				}
+			case "'":
+				if len(args) >= 1 {
+					nextLine(0, -st.tl)
+					show(args[len(args)-1].RawString())
+				}
+			case "\"":
+				if len(args) >= 3 {
+					st.tw, st.tc = args[len(args)-3].Float64(), args[len(args)-2].Float64()
+					nextLine(0, -st.tl)
+					show(args[len(args)-1].RawString())
+				}
+			case "TJ":
+				if len(args) >= 1 {
+					arr := args[len(args)-1]
+					for i := 0; i < arr.Len() && i < 100_000; i++ {
+						el := arr.Index(i)
+						if el.Kind() == pdf.String {
+							show(el.RawString())
+							continue
+						}
+						tx := -el.Float64() / 1000 * st.size * st.th
+						st.tm = affine{1, 0, 0, 1, tx, 0}.then(st.tm)
+					}
+				}
+			case "Do":
+				if len(args) < 1 || args[len(args)-1].Kind() != pdf.Name {
+					return
+				}
+				xo := resources.Key("XObject").Key(args[len(args)-1].Name())
+				switch xo.Key("Subtype").Name() {
+				case "Image":
+					images++
+				case "Form":
+					if depth >= 8 {
+						return
+					}
+					saved := st
+					if m := xo.Key("Matrix"); m.Len() == 6 {
+						st.ctm = affine{m.Index(0).Float64(), m.Index(1).Float64(), m.Index(2).Float64(),
+							m.Index(3).Float64(), m.Index(4).Float64(), m.Index(5).Float64()}.then(st.ctm)
+					}
+					res := xo.Key("Resources")
+					if res.IsNull() {
+						res = resources
+					}
+					run(xo, res, depth+1)
+					path := st.path
+					st = saved
+					st.path = path
 				}
 			}
-		}
-	})
-	return glyphs, segs
+		})
+	}
+	run(pg.V.Key("Contents"), inherited(pg.V, "Resources"), 0)
+	return glyphs, segs, images
 }
 
 // pdfFont is what the text interpreter needs of a font: how to cut a
@@ -274,8 +308,8 @@ type pdfFont struct {
 	opaque bool
 }
 
-func loadFont(pg pdf.Page, name string) *pdfFont {
-	f := pg.Font(name)
+func loadFont(resources pdf.Value, name string) *pdfFont {
+	f := pdf.Font{V: resources.Key("Font").Key(name)}
 	pf := &pdfFont{simple: f, codeLen: 1, dw: 1000}
 	pf.enc = f.Encoder()
 	if f.V.Key("Subtype").Name() != "Type0" {
