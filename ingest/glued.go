@@ -416,7 +416,9 @@ func (g *gluedText) regions() gluedRegions {
 	r := gluedRegions{-1, -1, -1, n}
 	if s, _, ok := g.findAny([]string{"二主动公开政府信息情况"}, 0, n); ok {
 		r.sec2 = s
-	} else if s, _, ok := g.find("第二十条第", 0, n); ok {
+	} else if s, _, ok := g.findAny([]string{"第二十条第一项信息内容", "项信息内容"}, 0, n); ok {
+		// No heading: the table's own first header, which prose that
+		// merely cites 第二十条 does not have.
 		r.sec2 = s
 	}
 	from := max(r.sec2, 0)

@@ -74,6 +74,12 @@ func TestGluedFixtures(t *testing.T) {
 					t.Errorf("%s is null without a READ finding", c.Path())
 				}
 			}
+			// Provenance: the line and the digit run each number was cut from.
+			if v, _ := r.Get("applications.1_new.total"); v.Valid() {
+				if src := r.Provenance["applications.1_new.total"]; !strings.HasPrefix(src.Loc, "line ") || !strings.Contains(src.Loc, ", run ") || src.Raw != v.String() {
+					t.Errorf("provenance of 1_new.total = %+v, want the line, the run and the cell's text", src)
+				}
+			}
 			for _, path := range extra.ExpectedRead {
 				if got, _ := r.Get(path); got.Valid() || !readCovered(r, path) {
 					t.Errorf("%s = %s, want null with a READ finding", path, got)
