@@ -151,3 +151,30 @@ func gluedContains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestGluedSniffCorpus: the real glued pages are detected as glued text,
+// and the other text renderings of the corpus and the seed are not.
+func TestGluedSniffCorpus(t *testing.T) {
+	dir := gluedCorpusDir(t)
+	for _, id := range []string{"001.txt", "003.txt", "005.txt", "006.txt"} {
+		data, err := os.ReadFile(filepath.Join(dir, "raw", id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rd, ok := detect(id, data); !ok || rd.name != "glued_text" {
+			t.Errorf("%s detected as %q, want glued_text", id, rd.name)
+		}
+	}
+	others, _ := filepath.Glob(filepath.Join(dir, "raw", "*.partial.txt"))
+	seeds, _ := filepath.Glob(filepath.Join(dir, "..", "seeds", "*.txt"))
+	for _, f := range append(others, seeds...) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := data[:min(len(data), sniffLen)]
+		if sniffGlued(f, head) {
+			t.Errorf("%s claimed by the glued reader", filepath.Base(f))
+		}
+	}
+}
