@@ -111,13 +111,19 @@ func extractPDF(path string, data []byte) (*Document, error) {
 	}
 	doc := &Document{Path: path, Rendering: "pdf"}
 	var tables []*pdfTable
-	glyphs, images := 0, 0
+	glyphs, images, broken := 0, 0, 0
 	for i, pg := range pages {
 		pageNo := i + 1
 		gs, segs, imgs, err := pdfPageContent(pg)
 		images += imgs
 		if err != nil {
-			return nil, pdfError(path, "page "+strconv.Itoa(pageNo), err)
+			// One damaged page does not sink the report: what it held is
+			// missing (null in the report), and the finding says why.
+			broken++
+			doc.Findings = append(doc.Findings, gongkai.Finding{Rule: gongkai.RuleRead,
+				Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
+				Message: fmt.Sprintf("PDF page %d could not be read (%v); cells printed there are missing", pageNo, err)})
+			continue
 		}
 		glyphs += len(gs)
 		pageTables := findTables(segs, pageNo)
@@ -140,6 +146,10 @@ func extractPDF(path string, data []byte) (*Document, error) {
 			}
 			tables = append(tables, t)
 		}
+	}
+	if broken > 0 && broken == len(pages) {
+		return nil, pdfError(path, "", fmt.Errorf("%w: no page could be read: %s",
+			gongkai.ErrUnreadable, doc.Findings[0].Message))
 	}
 	if glyphs == 0 {
 		return nil, &gongkai.Error{Op: "parse", Path: path, Where: "pdf",

@@ -331,6 +331,26 @@ func TestPDFFormXObject(t *testing.T) {
 	}
 }
 
+// TestPDFBrokenPage: a page whose content cannot be parsed is skipped with
+// a READ finding; the other pages are read.
+func TestPDFBrokenPage(t *testing.T) {
+	good := pdfPageSpec{texts: []pdfText{{55, 760, 12, "一、总体情况"}}}
+	bad := pdfPageSpec{ops: []string{"end end"}} // the library panics: mismatched begin/end
+	doc, err := readPDF("broken.pdf", buildPDF(t, []pdfPageSpec{good, bad}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Lines) != 1 || doc.Lines[0].Text != "一、总体情况" {
+		t.Errorf("lines %v", doc.Lines)
+	}
+	if len(doc.Findings) != 1 || !strings.Contains(doc.Findings[0].Message, "page 2") || doc.Findings[0].Rule != gongkai.RuleRead {
+		t.Errorf("findings %v, want one READ finding naming page 2", doc.Findings)
+	}
+	if _, err := readPDF("broken.pdf", buildPDF(t, []pdfPageSpec{bad})); !errors.Is(err, gongkai.ErrUnreadable) {
+		t.Errorf("all pages broken: err = %v, want ErrUnreadable", err)
+	}
+}
+
 // TestPDFKernedDigits: LibreOffice writes "-3" as [<0C>5<07>]TJ in a
 // one-byte subset font whose code 0x0A is "5"; the text must read "-3"
 // (the library's Content() added a phantom "5" after every TJ).
