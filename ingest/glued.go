@@ -25,9 +25,25 @@ import (
 // then by the column rules R1 and R3 across rows. A cell that more than one
 // reading leaves open is handed on empty (null) and the Document carries a
 // READ finding naming it. It never picks one reading of several.
+//
+// Rules only choose between readings; they never change a number. A run
+// whose length alone fixes its cells ("0000000" for seven) is read as
+// printed even when it breaks R2, so the rule check reports the break. The
+// column rules settle a row only when exactly the readings that agree on
+// it satisfy R1 and R3 together; a report that breaks them as printed
+// (006 of the corpus) settles nothing that way.
+//
+// Labels are located in the running text by their distinctive words, in
+// layout order (the recognizer's matchRowLabel needs a label already cut
+// out of the text, which is the very thing glued text lacks); the Document
+// then carries the official labels, so the recognizer maps them as it maps
+// any other rendering.
 
+// The priority is the lowest of the text readers (word_text, pipe_text,
+// cell_lines, paragraphs...): glued text is what is left when no cell
+// structure can be seen.
 func init() {
-	register(reader{name: "glued_text", priority: 20, sniff: sniffGlued, read: readGlued})
+	register(reader{name: "glued_text", priority: 15, sniff: sniffGlued, read: readGlued})
 }
 
 // gluedSniffLabels are row labels that, in glued text, are followed right
