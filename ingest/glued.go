@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -152,12 +153,17 @@ type gluedText struct {
 	text  []rune // folded
 	key   []rune
 	keyAt []int
-	line  []int // line number (1-based) of each text position
+	// lineStart holds the text position where each line starts.
+	lineStart []int
 	// budget is what is left of the splitting work allowed for the whole
 	// document (steps of the enumeration), so that no input can make the
 	// reader slow: runs beyond it are left null with a finding.
 	budget int
 }
+
+// gluedMaxBytes bounds the input: a report page is well under a megabyte,
+// and the reader keeps a few words per character.
+const gluedMaxBytes = 16 << 20
 
 // gluedDocBudget bounds the splitting work for one document: a real report
 // needs a few thousand steps.
@@ -165,19 +171,16 @@ const gluedDocBudget = 2_000_000
 
 func newGluedText(s string) *gluedText {
 	g := &gluedText{text: gluedFold([]rune(s)), budget: gluedDocBudget}
-	g.line = make([]int, len(g.text)+1)
-	ln := 1
+	g.lineStart = []int{0}
 	for i, r := range g.text {
-		g.line[i] = ln
 		if r == '\n' {
-			ln++
+			g.lineStart = append(g.lineStart, i+1)
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			g.key = append(g.key, r)
 			g.keyAt = append(g.keyAt, i)
 		}
 	}
-	g.line[len(g.text)] = ln
 	return g
 }
 
@@ -240,7 +243,9 @@ func (g *gluedText) loc(pos int) string {
 	if pos > len(g.text) {
 		pos = len(g.text)
 	}
-	return fmt.Sprintf("line %d", g.line[pos])
+	// The line is the number of line starts at or before pos.
+	line, _ := slices.BinarySearch(g.lineStart, pos+1)
+	return fmt.Sprintf("line %d", line)
 }
 
 // gluedRow is a table row as the layout defines it, with the spellings of
@@ -567,6 +572,9 @@ func (c *gluedCells) settle(what string) {
 // (二, 三, 四) with the official labels and split cells, and the prose
 // around them as Lines.
 func readGlued(path string, data []byte) (*Document, error) {
+	if len(data) > gluedMaxBytes {
+		return nil, fmt.Errorf("%w: %d bytes is too large for a page of glued text (at most %d)", gongkai.ErrUnreadable, len(data), gluedMaxBytes)
+	}
 	s := decodeGluedText(data)
 	g := newGluedText(s)
 	doc := &Document{Path: path, Rendering: "glued_text"}
