@@ -100,7 +100,8 @@ func TestHTMLWordExport(t *testing.T) {
 	}
 	all := strings.Join(lines, "\n")
 	for _, want := range []string{
-		"某某镇人民政府2023年政府信息公开工作年度报告", // <br> in a heading
+		"某某镇人民政府2023年政府信息公开工作年度报告",   // from <title>
+		"某某镇人民政府2023年政府信息公开\n工作年度报告", // <br> in prose ends a line
 		"一、总体情况",
 		"2023年，全年共收到政府信息公开申请12件。",
 		"三、收到和处理政府信息公开申请情况",
