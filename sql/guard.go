@@ -135,7 +135,9 @@ func (s *Store) withGuard(ctx context.Context, q string, lim Limits, f func(ctx 
 		return err
 	}
 	defer func() {
-		err = errors.Join(err, conn.Close(), db.Close())
+		if cerr := errors.Join(conn.Close(), db.Close()); cerr != nil && err == nil {
+			err = classify("query", s.path, cerr)
+		}
 	}()
 	if err := checkStatement(conn, q); err != nil {
 		return err
