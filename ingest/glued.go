@@ -324,7 +324,8 @@ type gluedRun struct {
 
 // runsIn returns the digit runs in text[from:to]: maximal stretches of
 // digits, signs, points, commas and spaces holding at least one digit,
-// each with a unit 元 or 万元 that directly follows it.
+// each with a unit 元 or 万元 that directly follows it. A number in
+// brackets or followed by 年 is numbering or a year, not a run.
 func (g *gluedText) runsIn(from, to int) []gluedRun {
 	var out []gluedRun
 	for i := from; i < to; {
@@ -341,6 +342,13 @@ func (g *gluedText) runsIn(from, to int) []gluedRun {
 			j++
 		}
 		if !digits {
+			i = j
+			continue
+		}
+		// Numbering in brackets ("第二十条第(5)项") and years ("2023年")
+		// are text, never cells.
+		if (i > 0 && g.text[i-1] == '(' && j < len(g.text) && g.text[j] == ')') ||
+			(j < len(g.text) && g.text[j] == '年') {
 			i = j
 			continue
 		}

@@ -314,3 +314,13 @@ func TestGluedVersionWithoutSection2(t *testing.T) {
 		}
 	}
 }
+
+// TestGluedRunsSkipNumbering: bracketed numbering and years are no cells,
+// so a row whose value is missing does not take them.
+func TestGluedRunsSkipNumbering(t *testing.T) {
+	g := newGluedText("行政许可第二十条第（6）项信息内容2023年本年处理决定数量行政处罚12")
+	runs := g.runsIn(0, len(g.text))
+	if len(runs) != 1 || runs[0].text != "12" {
+		t.Errorf("runs %+v, want only 12", runs)
+	}
+}
