@@ -94,7 +94,11 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		OnFile: func(e ingest.FileEvent) {
 			switch e.Status {
 			case ingest.StatusUnchanged:
-				pr.println(out, fmt.Sprintf("unchanged: %s (already stored)", e.Name))
+				if e.Previous != "" && e.Previous != e.Name {
+					pr.println(out, fmt.Sprintf("unchanged: %s (already stored, from %s)", e.Name, e.Previous))
+				} else {
+					pr.println(out, fmt.Sprintf("unchanged: %s (already stored)", e.Name))
+				}
 			case ingest.StatusReplaced:
 				was := ""
 				if e.Previous != "" {

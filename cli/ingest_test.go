@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai"
+	"gongkai/ingest"
 	store "gongkai/sql"
 )
 
@@ -156,5 +158,21 @@ func TestIngestUsage(t *testing.T) {
 		if code, _, _ := runCLI(t, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+func TestIngestProgressPlainLines(t *testing.T) {
+	var buf strings.Builder
+	p := newProgress(&buf) // not a terminal: no bar, plain lines
+	if p.bar != nil {
+		t.Fatal("progress bar on a non-terminal writer")
+	}
+	p.every = 0
+	p.update(ingest.Progress{Total: -1, Done: 10, Parsed: 9, Failed: 1, Elapsed: 2 * time.Second})
+	p.update(ingest.Progress{Total: 40, Done: 20, Parsed: 19, Failed: 1, Elapsed: 4 * time.Second})
+	p.update(ingest.Progress{Total: 40, Done: 40, Parsed: 39, Failed: 1, Elapsed: 5 * time.Second, Final: true})
+	want := "ingest: 10/? files, 9 parsed, 1 failed, 5 files/s\ningest: 20/40 files, 19 parsed, 1 failed, 5 files/s\n"
+	if buf.String() != want {
+		t.Errorf("progress lines:\n%s\nwant:\n%s", buf.String(), want)
 	}
 }
