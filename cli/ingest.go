@@ -32,7 +32,8 @@ For every file:
   added      a new report (nothing printed)
   unchanged  the same file is already stored; nothing is written
   replaced   another file for the same organization and year was stored;
-             the new one replaces it everywhere
+             the new one replaces it everywhere (also: the same file, now
+             placed among the divisions differently, is stored again)
   failed     the file could not be read; it is named with the reason, and
              nothing stored is touched
   skipped    a file found in a folder or archive that is no report
@@ -101,7 +102,11 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 				}
 			case ingest.StatusReplaced:
 				was := ""
-				if e.Previous != "" {
+				switch e.Previous {
+				case "":
+				case e.Name:
+					was = " (same file, placed among the divisions anew)"
+				default:
 					was = " (was " + e.Previous + ")"
 				}
 				pr.println(out, fmt.Sprintf("replaced: %s %d%s", e.Organization, e.Year, was))

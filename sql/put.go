@@ -21,6 +21,12 @@ import (
 // deleted everywhere); otherwise it is Added. Within a batch, reports are
 // taken in order, as if put one by one.
 //
+// One exception to "same content, nothing written": when the report comes
+// placed among the divisions (Report.Body) and the stored copy was placed
+// differently, the report is stored again (Replaced, naming the stored
+// file), so a second ingest with --district or --manifest fixes the
+// placement. A report that comes unplaced never erases a stored placement.
+//
 // Put implements gongkai.Sink.
 func (s *Store) Put(ctx context.Context, batch []gongkai.Parsed) ([]gongkai.Outcome, error) {
 	out, _, err := s.PutDetailed(ctx, batch)
@@ -54,33 +60,52 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 			return err
 		}
 		// Decide each report in order, as if they were put one at a time.
-		byHash := map[string]string{} // content hash → source path of the stored or pending report
-		byKey := map[string]stored{}  // organization|year → what is stored or pending
+		byHash := map[string]stored{} // content hash → the stored or pending report
+		byKey := map[string]stored{}  // organization|year → the stored or pending report
 		for _, e := range existing {
-			byHash[e.hash] = e.path
+			byHash[e.hash] = e
 			byKey[key(e.org, e.year)] = e
 		}
 		var deleteIDs []int64
 		write := make([]bool, len(batch))
-		for i, p := range batch {
-			if path, ok := byHash[p.Hash]; ok {
-				outcomes[i], previous[i] = gongkai.Unchanged, path
-				continue
+		remove := func(old stored) {
+			if old.pending >= 0 {
+				write[old.pending] = false // replaced within this batch before it was written
+			} else {
+				deleteIDs = append(deleteIDs, old.id)
 			}
-			k := key(p.Report.Organization, p.Report.ReportYear)
-			outcomes[i] = gongkai.Added
-			if old, ok := byKey[k]; ok {
-				outcomes[i], previous[i] = gongkai.Replaced, old.path
-				if old.pending >= 0 {
-					write[old.pending] = false // replaced within this batch before it was written
-				} else {
-					deleteIDs = append(deleteIDs, old.id)
-				}
+			if e, ok := byHash[old.hash]; ok && e.same(old) {
 				delete(byHash, old.hash)
 			}
+			if e, ok := byKey[key(old.org, old.year)]; ok && e.same(old) {
+				delete(byKey, key(old.org, old.year))
+			}
+		}
+		for i, p := range batch {
+			r := p.Report
+			k := key(r.Organization, r.ReportYear)
+			sameFile, hashStored := byHash[p.Hash]
+			if hashStored && (r.Body.IsZero() || r.Body == sameFile.body) {
+				// The same file: nothing to write. A file placed among the
+				// divisions differently than when stored (ingest --district
+				// or --manifest on a second run) is stored again below; a
+				// run that cannot place it keeps the stored placement.
+				outcomes[i], previous[i] = gongkai.Unchanged, sameFile.path
+				continue
+			}
+			outcomes[i] = gongkai.Added
+			if hashStored {
+				outcomes[i], previous[i] = gongkai.Replaced, sameFile.path
+				remove(sameFile)
+			}
+			if old, ok := byKey[k]; ok {
+				outcomes[i], previous[i] = gongkai.Replaced, old.path
+				remove(old)
+			}
 			write[i] = true
-			byHash[p.Hash] = p.Path
-			byKey[k] = stored{id: -1, pending: i, hash: p.Hash, path: p.Path}
+			e := stored{id: -1, pending: i, org: r.Organization, year: r.ReportYear, hash: p.Hash, path: p.Path, body: r.Body}
+			byHash[p.Hash] = e
+			byKey[k] = e
 		}
 		if err := deleteReports(ctx, conn, deleteIDs); err != nil {
 			return err
@@ -156,7 +181,11 @@ type stored struct {
 	year    int
 	hash    string
 	path    string
+	body    gongkai.Body
 }
+
+// same says whether two entries are the same report.
+func (e stored) same(o stored) bool { return e.id == o.id && e.pending == o.pending }
 
 func key(org string, year int) string { return fmt.Sprintf("%s|%d", org, year) }
 
@@ -176,7 +205,8 @@ func lookup(ctx context.Context, conn *stdsql.Conn, batch []gongkai.Parsed) ([]s
 			orgs = append(orgs, o)
 		}
 	}
-	q := `SELECT report_id, organization, report_year, content_hash, source_path FROM reports
+	q := `SELECT report_id, organization, report_year, content_hash, source_path,
+	             province, city, county, township, division_code, body_type, is_aggregate FROM reports
 	      WHERE content_hash IN (` + placeholders(len(hashes)) + `)
 	         OR organization IN (` + placeholders(len(orgs)) + `)`
 	args := make([]any, 0, len(hashes)+len(orgs))
@@ -194,9 +224,13 @@ func lookup(ctx context.Context, conn *stdsql.Conn, batch []gongkai.Parsed) ([]s
 	var out []stored
 	for rows.Next() {
 		e := stored{pending: -1}
-		if err := rows.Scan(&e.id, &e.org, &e.year, &e.hash, &e.path); err != nil {
+		var prov, city, county, town, code, typ stdsql.NullString
+		if err := rows.Scan(&e.id, &e.org, &e.year, &e.hash, &e.path,
+			&prov, &city, &county, &town, &code, &typ, &e.body.Aggregate); err != nil {
 			return nil, err
 		}
+		e.body.Province, e.body.City, e.body.County, e.body.Township = prov.String, city.String, county.String, town.String
+		e.body.DivisionCode, e.body.Type = code.String, typ.String
 		out = append(out, e)
 	}
 	return out, rows.Err()

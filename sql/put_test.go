@@ -354,3 +354,36 @@ func BenchmarkPut(b *testing.B) {
 	b.ReportMetric(reports/b.Elapsed().Seconds(), "reports/s")
 	b.ReportMetric(reports*200/b.Elapsed().Seconds(), "cells/s")
 }
+
+func TestPutPlacementUpdate(t *testing.T) {
+	s, _ := openTemp(t)
+	a := sample("文登区教育和体育局", 2023, gongkai.V2021, 1)
+	a.Report.Body = gongkai.Body{} // first run: not placed
+	put(t, s, a)
+
+	unplaced := a
+	out, _ := put(t, s, unplaced)
+	eqOutcomes(t, out, gongkai.Unchanged)
+
+	placed := sample("文登区教育和体育局", 2023, gongkai.V2021, 1) // same bytes (hash), now placed
+	placed.Report.Body = gongkai.Body{County: "文登区", DivisionCode: "371003", Type: "county_department"}
+	out, prev := put(t, s, placed)
+	eqOutcomes(t, out, gongkai.Replaced)
+	if prev[0] != a.Path {
+		t.Errorf("previous = %q", prev[0])
+	}
+	if got := scalar(t, s, `SELECT division_code FROM reports`); got != "371003" {
+		t.Errorf("division_code = %v", got)
+	}
+	if got := scalar(t, s, `SELECT count(*) FROM application_cells`); got != int64(175) {
+		t.Errorf("application_cells = %v, want 175", got)
+	}
+	// Placed the same again, or not placed at all: nothing written.
+	for _, p := range []gongkai.Parsed{placed, unplaced} {
+		out, _ = put(t, s, p)
+		eqOutcomes(t, out, gongkai.Unchanged)
+	}
+	if got := scalar(t, s, `SELECT division_code FROM reports`); got != "371003" {
+		t.Errorf("an unplaced run erased the placement: %v", got)
+	}
+}
