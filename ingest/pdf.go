@@ -40,12 +40,12 @@ func init() {
 }
 
 // sniffPDF accepts "%PDF-" at the start or, as readers tolerate, within
-// the first kilobyte.
+// the first kilobyte (but not inside a zip, where it may be chance).
 func sniffPDF(name string, head []byte) bool {
 	if len(head) > 1024 {
 		head = head[:1024]
 	}
-	return bytes.Contains(head, []byte("%PDF-"))
+	return bytes.Contains(head, []byte("%PDF-")) && !bytes.HasPrefix(head, zipMagic)
 }
 
 func readPDF(path string, data []byte) (*Document, error) {

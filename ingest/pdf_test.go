@@ -400,6 +400,19 @@ func TestPDFErrors(t *testing.T) {
 	}
 }
 
+func TestPDFSniff(t *testing.T) {
+	for head, want := range map[string]bool{
+		"%PDF-1.7\n":              true,
+		"\r\n\x00junk %PDF-1.4\n": true,
+		"PK\x03\x04word/%PDF-1.4": false,
+		"<html>":                  false,
+	} {
+		if got := sniffPDF("x", []byte(head)); got != want {
+			t.Errorf("sniffPDF(%q) = %v, want %v", head, got, want)
+		}
+	}
+}
+
 func TestPDFPageMark(t *testing.T) {
 	for s, want := range map[string]bool{"-3-": true, "— 12 —": true, "第3页": true, "3/6": true, "7": true,
 		"三、收到": false, "2024年": false, "-3-x": false} {
