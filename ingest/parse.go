@@ -95,12 +95,21 @@ func ParseBytes(ctx context.Context, name string, data []byte) (gongkai.Parsed, 
 	return p, nil
 }
 
-// isRecord reports whether data is a JSON object (a record), not a report
-// document.
+// isRecord reports whether data is a report record: a JSON object with a
+// top-level "format_version". Other JSON (a site's API answer carrying the
+// report as HTML) goes on to the readers.
 func isRecord(data []byte) bool {
 	d := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	d = bytes.TrimSpace(d)
-	return len(d) > 0 && d[0] == '{' && json.Valid(d)
+	if len(d) == 0 || d[0] != '{' {
+		return false
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(d, &top) != nil {
+		return false
+	}
+	_, ok := top["format_version"]
+	return ok
 }
 
 // sniffLen is how much of a file the sniffers see.
