@@ -2,6 +2,8 @@
 -- description: R7 — 2021 layout: 现行有效件数 (t) = 现行有效件数 (t−1) + 本年制发件数 (t)
 --   − 本年废止件数 (t), for 规章 and 行政规范性文件, same body. No report for t−1,
 --   a t−1 report in the 2019 layout, or a null operand is not checkable.
+-- format() returns NULL when any argument is NULL, so nullable operands
+-- are spelled out with coalesce(..., 'null') before they reach it.
 -- Output: report_id, rule, severity, status, where (VARCHAR[]), message.
 WITH body AS (
     SELECT report_id, report_year, format_version,
@@ -45,7 +47,10 @@ SELECT report_id, 'R7' AS rule,
                  THEN format('not checkable: the {} report uses the 2019 layout, which has no 现行有效件数', report_year - 1)
             WHEN issued IS NULL OR repealed IS NULL OR in_force IS NULL OR prev_in_force IS NULL
                  THEN format('not checkable: {} has a null operand (现行有效 {}, {} 现行有效 {}, 制发 {}, 废止 {})',
-                             item_key, in_force, report_year - 1, prev_in_force, issued, repealed)
+                             item_key, coalesce(CAST(in_force AS BIGINT)::VARCHAR, 'null'), report_year - 1,
+                             coalesce(CAST(prev_in_force AS BIGINT)::VARCHAR, 'null'),
+                             coalesce(CAST(issued AS BIGINT)::VARCHAR, 'null'),
+                             coalesce(CAST(repealed AS BIGINT)::VARCHAR, 'null'))
             ELSE format('{}: 现行有效件数 {} but {} 现行有效 {} + 本年制发 {} − 本年废止 {} = {}',
                         item_key, CAST(in_force AS BIGINT), report_year - 1, CAST(prev_in_force AS BIGINT),
                         CAST(issued AS BIGINT), CAST(repealed AS BIGINT),

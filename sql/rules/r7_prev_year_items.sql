@@ -3,6 +3,8 @@
 --   上一年项目数量 (t−1) + 本年增/减 (t−1), for 行政许可, 其他对外管理服务事项, 行政处罚,
 --   行政强制 and 行政事业性收费, same body, both reports in the 2019 layout. No report
 --   for t−1, or a null operand, is not checkable.
+-- format() returns NULL when any argument is NULL, so nullable operands
+-- are spelled out with coalesce(..., 'null') before they reach it.
 -- Output: report_id, rule, severity, status, where (VARCHAR[]), message.
 WITH body AS (
     SELECT report_id, report_year, format_version,
@@ -49,7 +51,9 @@ SELECT report_id, 'R7' AS rule,
                  THEN format('not checkable: the {} report is not in the 2019 layout', report_year - 1)
             WHEN NOT checkable
                  THEN format('not checkable: {} has a null operand (上一年项目数量 {}, {} 上一年项目数量 {}, 本年增/减 {})',
-                             item_key, prev_items, report_year - 1, last_prev_items, last_change)
+                             item_key, coalesce(CAST(prev_items AS BIGINT)::VARCHAR, 'null'), report_year - 1,
+                             coalesce(CAST(last_prev_items AS BIGINT)::VARCHAR, 'null'),
+                             coalesce(CAST(last_change AS BIGINT)::VARCHAR, 'null'))
             ELSE format('{}: 上一年项目数量 {} but the {} report gives {} + 本年增/减 {} = {}',
                         item_key, CAST(prev_items AS BIGINT), report_year - 1, CAST(last_prev_items AS BIGINT),
                         CAST(last_change AS BIGINT), CAST(last_prev_items + last_change AS BIGINT))
