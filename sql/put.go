@@ -44,9 +44,10 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 	if len(batch) == 0 {
 		return nil, nil, nil
 	}
-	for i, p := range batch {
+	for _, p := range batch {
 		if err := validate(p); err != nil {
-			return nil, nil, &gongkai.Error{Op: "store", Path: p.Path, Where: fmt.Sprintf("batch item %d", i), Err: err}
+			return nil, nil, &gongkai.Error{Op: "store", Path: p.Path, Err: fmt.Errorf("%w; nothing stored", err),
+				Hint: "a report is stored under its organization and year, read from its title (…年政府信息公开工作年度报告) or signature; 'gongkai parse FILE' shows what was read"}
 		}
 	}
 	s.writeMu.Lock()
