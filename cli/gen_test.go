@@ -3,11 +3,13 @@ package cli
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"gongkai"
 	"gongkai/gen"
 )
 
@@ -68,12 +70,9 @@ func TestGenUsageErrors(t *testing.T) {
 }
 
 func TestGenPDFWithoutConverter(t *testing.T) {
-	if gen.PDFAvailable() {
-		t.Log("a PDF converter is installed; the error path does not apply")
-		return
-	}
+	t.Setenv("PATH", t.TempDir()) // no soffice, whatever is installed
 	code, _, errs := runGenCLI(t, "--out", t.TempDir(), "--rendering", "pdf", "--townships", "1", "--departments", "0")
-	if code != 1 || !strings.Contains(errs, "no PDF converter installed") || !strings.Contains(errs, "Try: install LibreOffice") {
+	if code != 1 || !strings.Contains(errs, "no PDF converter installed") || !strings.Contains(errs, "Try: install LibreOffice") || !strings.Contains(errs, "./scripts/install-deps") {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 	code, out, errs := runGenCLI(t, "--out", t.TempDir(), "--rendering", "all", "--townships", "1", "--departments", "0", "--years", "2023")
@@ -87,6 +86,59 @@ func TestParseYears(t *testing.T) {
 		a, b, err := parseYears(in)
 		if err != nil || a != want[0] || b != want[1] {
 			t.Errorf("parseYears(%q) = %d, %d, %v", in, a, b, err)
+		}
+	}
+}
+
+// TestGenPDFThenParse is the README's pdf path end to end: gen writes
+// PDFs with LibreOffice (one run for the folder), parse reads every cell
+// back as the truth file has it.
+func TestGenPDFThenParse(t *testing.T) {
+	if !gen.PDFAvailable() {
+		t.Fatal("no PDF converter: LibreOffice (soffice) is not on PATH; run ./scripts/install-deps")
+	}
+	dir := t.TempDir()
+	code, out, errs := runGenCLI(t, "--out", dir, "--rendering", "pdf", "--townships", "2", "--departments", "1",
+		"--years", "2022-2023", "--district", "威海市文登区", "--seed", "1")
+	if code != 0 || !strings.Contains(out, "wrote 8 reports of 4 bodies (8 files, renderings pdf)") {
+		t.Fatalf("gen: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	pdfs, err := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if err != nil || len(pdfs) != 8 {
+		t.Fatalf("%d PDFs, %v", len(pdfs), err)
+	}
+	code, out, errs = runParseCLI(t, pdfs...)
+	if code != 0 {
+		t.Fatalf("parse: exit %d, stderr %q", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(pdfs) {
+		t.Fatalf("parse printed %d records for %d files", len(lines), len(pdfs))
+	}
+	for i, line := range lines {
+		got := new(gongkai.Report)
+		if err := json.Unmarshal([]byte(line), got); err != nil {
+			t.Fatalf("%s: %v", pdfs[i], err)
+		}
+		data, err := os.ReadFile(strings.TrimSuffix(pdfs[i], ".pdf") + gen.TruthExt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := new(gongkai.Report)
+		if err := json.Unmarshal(data, want); err != nil {
+			t.Fatal(err)
+		}
+		if got.Organization != want.Organization || got.ReportYear != want.ReportYear {
+			t.Errorf("%s: read as %s %d", pdfs[i], got.Organization, got.ReportYear)
+		}
+		cells := want.Cells()
+		for _, c := range cells {
+			if v, _ := got.Get(c.Path()); v != c.Value {
+				t.Errorf("%s: %s = %v, want %v", filepath.Base(pdfs[i]), c.Path(), v, c.Value)
+			}
+		}
+		if len(cells) < 150 {
+			t.Errorf("%s: only %d cells in the truth", pdfs[i], len(cells))
 		}
 	}
 }

@@ -202,7 +202,7 @@ func Generate(ctx context.Context, opts Options) (Summary, error) {
 	if slices.Contains(renderings, PDF) && !PDFAvailable() {
 		if len(renderings) == 1 {
 			return sum, &gongkai.Error{Op: "gen", Path: opts.Out, Err: errNoConverter,
-				Hint: "install LibreOffice, or choose another --rendering ('all' skips pdf when no converter is installed)"}
+				Hint: pdfInstallHint + "; or choose another --rendering ('all' skips pdf when no converter is installed)"}
 		}
 		renderings = slices.DeleteFunc(slices.Clone(renderings), func(s string) bool { return s == PDF })
 		sum.Notes = append(sum.Notes, "pdf skipped: "+errNoConverter.Error())
@@ -214,41 +214,63 @@ func Generate(ctx context.Context, opts Options) (Summary, error) {
 	bodies := map[string]bool{}
 	mixRNG := rngFor(opts.Seed, "mixed")
 	var manifest [][]string
-	for _, it := range items {
+	// Reports go in chunks, each rendering of a chunk in one RenderBatch
+	// call (for pdf: one LibreOffice run per chunk).
+	for chunk := range slices.Chunk(items, pdfBatch) {
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
-		bodies[it.Record.Organization] = true
-		chosen := renderings
-		if opts.Mixed {
-			chosen = []string{renderings[mixRNG.IntN(len(renderings))]}
+		chosen := make([][]string, len(chunk))
+		byRendering := map[string][]*Item{}
+		for i, it := range chunk {
+			chosen[i] = renderings
+			if opts.Mixed {
+				chosen[i] = []string{renderings[mixRNG.IntN(len(renderings))]}
+			}
+			for _, rn := range chosen[i] {
+				byRendering[rn] = append(byRendering[rn], it)
+			}
 		}
-		for _, rn := range chosen {
-			data, err := Render(ctx, rn, it)
+		rendered := map[string]map[*Item][]byte{}
+		for _, rn := range renderings {
+			its := byRendering[rn]
+			if len(its) == 0 {
+				continue
+			}
+			out, err := RenderBatch(ctx, rn, its)
 			if err != nil {
-				return sum, fmt.Errorf("render %s as %s: %w", it.Base, rn, err)
-			}
-			name := it.Base + Ext(rn)
-			if len(renderings) > 1 && !opts.Mixed {
-				name = it.Base + "." + rn + Ext(rn)
-			}
-			if err := os.WriteFile(filepath.Join(opts.Out, name), data, 0o644); err != nil {
 				return sum, err
 			}
-			sum.Files++
-			manifest = append(manifest, []string{name, it.Record.Organization, strconv.Itoa(it.Record.ReportYear),
-				string(it.Record.FormatVersion), rn, it.Violation, it.BodyType, it.Base + TruthExt})
+			rendered[rn] = make(map[*Item][]byte, len(its))
+			for i, it := range its {
+				rendered[rn][it] = out[i]
+			}
 		}
-		js, err := json.Marshal(it.Record)
-		if err != nil {
-			return sum, fmt.Errorf("truth of %s: %w", it.Base, err)
-		}
-		if err := os.WriteFile(filepath.Join(opts.Out, it.Base+TruthExt), append(js, '\n'), 0o644); err != nil {
-			return sum, err
-		}
-		sum.Reports++
-		if it.Violation != "" {
-			sum.Violations++
+		for i, it := range chunk {
+			bodies[it.Record.Organization] = true
+			for _, rn := range chosen[i] {
+				name := it.Base + Ext(rn)
+				if len(renderings) > 1 && !opts.Mixed {
+					name = it.Base + "." + rn + Ext(rn)
+				}
+				if err := os.WriteFile(filepath.Join(opts.Out, name), rendered[rn][it], 0o644); err != nil {
+					return sum, err
+				}
+				sum.Files++
+				manifest = append(manifest, []string{name, it.Record.Organization, strconv.Itoa(it.Record.ReportYear),
+					string(it.Record.FormatVersion), rn, it.Violation, it.BodyType, it.Base + TruthExt})
+			}
+			js, err := json.Marshal(it.Record)
+			if err != nil {
+				return sum, fmt.Errorf("truth of %s: %w", it.Base, err)
+			}
+			if err := os.WriteFile(filepath.Join(opts.Out, it.Base+TruthExt), append(js, '\n'), 0o644); err != nil {
+				return sum, err
+			}
+			sum.Reports++
+			if it.Violation != "" {
+				sum.Violations++
+			}
 		}
 	}
 	sum.Bodies = len(bodies)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -552,31 +551,6 @@ func TestNoise(t *testing.T) {
 	}
 	if got := thousands("-1234567.5"); got != "-1,234,567.5" {
 		t.Errorf("thousands: %s", got)
-	}
-}
-
-func TestPDF(t *testing.T) {
-	it := oneItem(t, 2023)
-	_, err := Render(t.Context(), PDF, it)
-	if PDFAvailable() {
-		if err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if !errors.Is(err, errNoConverter) {
-		t.Fatalf("pdf without a converter: %v", err)
-	}
-	o := testOptions()
-	o.Townships, o.Departments, o.FirstYear = 1, 0, 2024
-	o.Renderings, o.Out = AllRenderings(), t.TempDir()
-	sum, err := Generate(t.Context(), o)
-	if err != nil || len(sum.Notes) != 1 || slices.Contains(sum.Renderings, PDF) {
-		t.Errorf("all without a converter: %+v, %v", sum, err)
-	}
-	o.Renderings = []string{PDF}
-	if _, err := Generate(t.Context(), o); !errors.Is(err, errNoConverter) {
-		t.Errorf("pdf alone without a converter: %v", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -54,17 +55,70 @@ func AllRenderings() []string { return append([]string(nil), renderOrder...) }
 func Ext(rendering string) string { return renderers[rendering].ext }
 
 // Render writes one report in one rendering. The bytes depend only on the
-// item (its seed, base name, record and noise) and the rendering.
+// item (its seed, base name, record and noise) and the rendering (pdf
+// excepted: LibreOffice stamps the time).
 func Render(ctx context.Context, rendering string, it *Item) ([]byte, error) {
 	rd, ok := renderers[rendering]
 	if !ok {
-		return nil, fmt.Errorf("unknown rendering %q (known: %s)", rendering, strings.Join(AllRenderings(), ", "))
+		return nil, unknownRendering(rendering)
 	}
+	d, r := prepare(rd, rendering, it)
+	return rd.render(ctx, d, r)
+}
+
+// RenderBatch renders several reports in one rendering, in order; each
+// comes out as Render writes it. For pdf, up to pdfBatch reports are
+// converted in one LibreOffice run instead of starting LibreOffice once per
+// report, which is what makes many PDFs affordable.
+func RenderBatch(ctx context.Context, rendering string, items []*Item) ([][]byte, error) {
+	rd, ok := renderers[rendering]
+	if !ok {
+		return nil, unknownRendering(rendering)
+	}
+	out := make([][]byte, 0, len(items))
+	if rendering != PDF {
+		for _, it := range items {
+			data, err := Render(ctx, rendering, it)
+			if err != nil {
+				return nil, fmt.Errorf("render %s as %s: %w", it.Base, rendering, err)
+			}
+			out = append(out, data)
+		}
+		return out, nil
+	}
+	if !PDFAvailable() {
+		return nil, noConverter()
+	}
+	for chunk := range slices.Chunk(items, pdfBatch) {
+		docs := make([][]byte, len(chunk))
+		for i, it := range chunk {
+			d, r := prepare(rd, rendering, it)
+			docx, err := renderDOCX(ctx, d, r)
+			if err != nil {
+				return nil, fmt.Errorf("render %s as %s: %w", it.Base, rendering, err)
+			}
+			docs[i] = docx
+		}
+		pdfs, err := convertPDFs(ctx, docs)
+		if err != nil {
+			return nil, fmt.Errorf("render %s … %s as %s: %w", chunk[0].Base, chunk[len(chunk)-1].Base, rendering, err)
+		}
+		out = append(out, pdfs...)
+	}
+	return out, nil
+}
+
+// prepare lays out one report for one rendering and gives the random
+// source the renderer draws from.
+func prepare(rd renderer, rendering string, it *Item) (*document, *rand.Rand) {
 	r := rngFor(it.seed, "render", rendering, it.Base)
 	st := rd.style
 	st.noise = it.Noise
-	d := buildDoc(it, st, r)
-	return rd.render(ctx, d, r)
+	return buildDoc(it, st, r), r
+}
+
+func unknownRendering(rendering string) error {
+	return fmt.Errorf("unknown rendering %q (known: %s)", rendering, strings.Join(AllRenderings(), ", "))
 }
 
 // lines returns a cell's text lines.

@@ -4,12 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -155,45 +151,4 @@ func renderDOCX(_ context.Context, d *document, r *rand.Rand) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-var errNoConverter = errors.New("no PDF converter installed (need LibreOffice: soffice or libreoffice on PATH)")
-
-func pdfConverter() (string, bool) {
-	for _, name := range []string{"soffice", "libreoffice"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, true
-		}
-	}
-	return "", false
-}
-
-// PDFAvailable reports whether the pdf rendering can run here.
-func PDFAvailable() bool { _, ok := pdfConverter(); return ok }
-
-// renderPDF converts the DOCX rendering with LibreOffice. PDF bytes carry
-// the converter's timestamps, so this rendering is not byte-reproducible.
-func renderPDF(ctx context.Context, d *document, r *rand.Rand) ([]byte, error) {
-	conv, ok := pdfConverter()
-	if !ok {
-		return nil, errNoConverter
-	}
-	docx, err := renderDOCX(ctx, d, r)
-	if err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp("", "gongkai-pdf-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	in := filepath.Join(dir, "report.docx")
-	if err := os.WriteFile(in, docx, 0o644); err != nil {
-		return nil, err
-	}
-	cmd := exec.CommandContext(ctx, conv, "--headless", "--convert-to", "pdf", "--outdir", dir, in)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("%s: %w: %s", conv, err, bytes.TrimSpace(out))
-	}
-	return os.ReadFile(filepath.Join(dir, "report.pdf"))
 }
