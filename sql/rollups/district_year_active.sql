@@ -11,34 +11,15 @@
 -- e.g. 万元 for 2021 fees, 元 for 2019 procurement); reports = reports of the
 -- row that have the cell; null_reports = those of them that left it NULL (SUM
 -- ignores them, so value is incomplete when null_reports > 0).
+-- Rows, district and body_kind as in district_year (rollup_bodies, report_bodies).
 -- level (from GROUPING()): body_kind | district | year.
-WITH body AS (
-    SELECT r.report_id,
-           r.report_year,
-           r.format_version,
-           coalesce(r.county,
-                    nullif(regexp_extract(r.organization, '([^省市州盟区县旗]{1,10}?[区县旗])', 1), ''),
-                    '(unknown)') AS district,
-           CASE WHEN r.township IS NOT NULL
-                  OR r.body_type IN ('township_government', 'street_office')
-                  OR regexp_matches(r.organization, '(镇|乡|街道)(人民政府|办事处|党委)')
-                THEN 'township' ELSE 'county' END AS body_kind
-    FROM reports r
-    WHERE NOT r.is_aggregate
-      AND (CAST($year AS INTEGER) IS NULL OR r.report_year = CAST($year AS INTEGER))
-      AND (CAST($division AS VARCHAR) IS NULL
-           OR CAST($division AS VARCHAR) IN (r.county, r.city, r.province,
-                                    concat(r.city, r.county), concat(r.province, r.city, r.county))
-           OR starts_with(r.division_code, CAST($division AS VARCHAR))
-           OR contains(r.organization, CAST($division AS VARCHAR)))
-),
-cell AS (
+WITH cell AS (
     SELECT b.report_year, b.format_version, b.district, b.body_kind,
            c.item_key, c.metric_key, c.value,
            coalesce(l.row_order, 0) AS row_order,
            coalesce(l.col_order, 0) AS col_order,
            l.row_label, l.col_label
-    FROM body b
+    FROM rollup_bodies(CAST($year AS INTEGER), CAST($division AS VARCHAR)) b
     JOIN active_cells c USING (report_id)
     LEFT JOIN cell_labels l
       ON l.format_version = b.format_version AND l.section = 'active'

@@ -10,47 +10,8 @@
 -- other 其他结果, pending 尚未审结 and total 总计, each summed over reports.
 -- incomplete_reports counts reports with a NULL in any of these cells;
 -- null_counts lists, per measure, how many reports left it NULL (SUM ignores
--- them, so that total is incomplete). Dimensions and level as in district_year.
-WITH body AS (
-    SELECT r.report_id,
-           r.report_year,
-           r.organization,
-           coalesce(r.county,
-                    nullif(regexp_extract(r.organization, '([^省市州盟区县旗]{1,10}?[区县旗])', 1), ''),
-                    '(unknown)') AS district,
-           CASE WHEN r.township IS NOT NULL
-                  OR r.body_type IN ('township_government', 'street_office')
-                  OR regexp_matches(r.organization, '(镇|乡|街道)(人民政府|办事处|党委)')
-                THEN 'township' ELSE 'county' END AS body_kind
-    FROM reports r
-    WHERE NOT r.is_aggregate
-      AND (CAST($year AS INTEGER) IS NULL OR r.report_year = CAST($year AS INTEGER))
-      AND (CAST($division AS VARCHAR) IS NULL
-           OR CAST($division AS VARCHAR) IN (r.county, r.city, r.province,
-                                    concat(r.city, r.county), concat(r.province, r.city, r.county))
-           OR starts_with(r.division_code, CAST($division AS VARCHAR))
-           OR contains(r.organization, CAST($division AS VARCHAR)))
-),
-rev AS (
-    SELECT c.report_id,
-           max(c.value) FILTER (WHERE c.block_key = 'review' AND c.col_key = 'upheld') AS review_upheld,
-           max(c.value) FILTER (WHERE c.block_key = 'review' AND c.col_key = 'corrected') AS review_corrected,
-           max(c.value) FILTER (WHERE c.block_key = 'review' AND c.col_key = 'other') AS review_other,
-           max(c.value) FILTER (WHERE c.block_key = 'review' AND c.col_key = 'pending') AS review_pending,
-           max(c.value) FILTER (WHERE c.block_key = 'review' AND c.col_key = 'total') AS review_total,
-           max(c.value) FILTER (WHERE c.block_key = 'litigation_direct' AND c.col_key = 'upheld') AS litigation_direct_upheld,
-           max(c.value) FILTER (WHERE c.block_key = 'litigation_direct' AND c.col_key = 'corrected') AS litigation_direct_corrected,
-           max(c.value) FILTER (WHERE c.block_key = 'litigation_direct' AND c.col_key = 'other') AS litigation_direct_other,
-           max(c.value) FILTER (WHERE c.block_key = 'litigation_direct' AND c.col_key = 'pending') AS litigation_direct_pending,
-           max(c.value) FILTER (WHERE c.block_key = 'litigation_direct' AND c.col_key = 'total') AS litigation_direct_total,
-           max(c.value) FILTER (WHERE c.block_key = 'litigation_after_review' AND c.col_key = 'upheld') AS litigation_after_review_upheld,
-           max(c.value) FILTER (WHERE c.block_key = 'litigation_after_review' AND c.col_key = 'corrected') AS litigation_after_review_corrected,
-           max(c.value) FILTER (WHERE c.block_key = 'litigation_after_review' AND c.col_key = 'other') AS litigation_after_review_other,
-           max(c.value) FILTER (WHERE c.block_key = 'litigation_after_review' AND c.col_key = 'pending') AS litigation_after_review_pending,
-           max(c.value) FILTER (WHERE c.block_key = 'litigation_after_review' AND c.col_key = 'total') AS litigation_after_review_total
-    FROM review_cells c
-    GROUP BY c.report_id
-)
+-- them, so that total is incomplete). Per-report measures come from the
+-- report_measures view. Rows, dimensions and level as in district_year.
 SELECT CASE WHEN GROUPING(b.report_year) = 1 THEN 'total'
             WHEN GROUPING(b.district) = 1 THEN 'year'
             WHEN GROUPING(b.body_kind) = 1 THEN 'district'
@@ -123,8 +84,8 @@ SELECT CASE WHEN GROUPING(b.report_year) = 1 THEN 'total'
            CASE WHEN count(*) FILTER (WHERE v.litigation_after_review_total IS NULL) > 0
                 THEN 'litigation_after_review_total=' || count(*) FILTER (WHERE v.litigation_after_review_total IS NULL) END
        ) AS null_counts
-FROM body b
-LEFT JOIN rev v USING (report_id)
+FROM rollup_bodies(CAST($year AS INTEGER), CAST($division AS VARCHAR)) b
+LEFT JOIN report_measures v USING (report_id)
 GROUP BY GROUPING SETS (
     (b.report_year, b.district, b.body_kind, b.organization),
     (b.report_year, b.district, b.body_kind),

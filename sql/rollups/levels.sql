@@ -13,7 +13,7 @@
 -- '(unresolved)'. $division: a name at any level (文登区, 威海市) or a code
 -- (371003, 371000, 37).
 --
--- Measures (per report, then summed; SUM skips NULL):
+-- Measures (per report from the report_measures view, then summed; SUM skips NULL):
 --   requests_new = 1_new · carried_over = 2_carried_over · carried_forward = 4_carried_forward
 --   disclosed = 3_1 · partially = 3_2 · withheld = Σ 3_3_* · no_info = Σ 3_4_* ·
 --   not_handled = Σ 3_5_* · other_handled = 3_6 (2019) or Σ 3_6_* · handled = 3_7_total
@@ -56,72 +56,10 @@ rep AS (
                        WHEN regexp_full_match(p.division, '[0-9]{4}00') THEN left(p.division, 4)
                        ELSE p.division END))
 ),
-app AS (
-    SELECT c.report_id,
-           max(c.value) FILTER (WHERE c.row_key = '1_new')             AS requests_new,
-           max(c.value) FILTER (WHERE c.row_key = '2_carried_over')    AS carried_over,
-           max(c.value) FILTER (WHERE c.row_key = '3_1_disclosed')     AS disclosed,
-           max(c.value) FILTER (WHERE c.row_key = '3_2_partially')     AS partially,
-           CASE WHEN bool_and(c.value IS NOT NULL) FILTER (WHERE starts_with(c.row_key, '3_3_'))
-                THEN sum(c.value) FILTER (WHERE starts_with(c.row_key, '3_3_')) END AS withheld,
-           CASE WHEN bool_and(c.value IS NOT NULL) FILTER (WHERE starts_with(c.row_key, '3_4_'))
-                THEN sum(c.value) FILTER (WHERE starts_with(c.row_key, '3_4_')) END AS no_info,
-           CASE WHEN bool_and(c.value IS NOT NULL) FILTER (WHERE starts_with(c.row_key, '3_5_'))
-                THEN sum(c.value) FILTER (WHERE starts_with(c.row_key, '3_5_')) END AS not_handled,
-           CASE WHEN count(*) FILTER (WHERE c.row_key = '3_6') > 0
-                THEN max(c.value) FILTER (WHERE c.row_key = '3_6')
-                WHEN bool_and(c.value IS NOT NULL) FILTER (WHERE starts_with(c.row_key, '3_6_'))
-                THEN sum(c.value) FILTER (WHERE starts_with(c.row_key, '3_6_')) END AS other_handled,
-           max(c.value) FILTER (WHERE c.row_key = '3_7_total')         AS handled,
-           max(c.value) FILTER (WHERE c.row_key = '4_carried_forward') AS carried_forward
-    FROM application_cells c
-    WHERE c.col_key = 'total' AND c.report_id IN (SELECT report_id FROM rep)
-    GROUP BY c.report_id
-),
-rev AS (
-    SELECT report_id,
-           max(value) FILTER (WHERE block_key = 'review' AND col_key = 'upheld')    AS review_upheld,
-           max(value) FILTER (WHERE block_key = 'review' AND col_key = 'corrected') AS review_corrected,
-           max(value) FILTER (WHERE block_key = 'review' AND col_key = 'other')     AS review_other,
-           max(value) FILTER (WHERE block_key = 'review' AND col_key = 'pending')   AS review_pending,
-           max(value) FILTER (WHERE block_key = 'review' AND col_key = 'total')     AS review_total,
-           CASE WHEN bool_and(value IS NOT NULL) FILTER (WHERE block_key <> 'review' AND col_key = 'upheld')
-                THEN sum(value) FILTER (WHERE block_key <> 'review' AND col_key = 'upheld') END    AS litigation_upheld,
-           CASE WHEN bool_and(value IS NOT NULL) FILTER (WHERE block_key <> 'review' AND col_key = 'corrected')
-                THEN sum(value) FILTER (WHERE block_key <> 'review' AND col_key = 'corrected') END AS litigation_corrected,
-           CASE WHEN bool_and(value IS NOT NULL) FILTER (WHERE block_key <> 'review' AND col_key = 'other')
-                THEN sum(value) FILTER (WHERE block_key <> 'review' AND col_key = 'other') END     AS litigation_other,
-           CASE WHEN bool_and(value IS NOT NULL) FILTER (WHERE block_key <> 'review' AND col_key = 'pending')
-                THEN sum(value) FILTER (WHERE block_key <> 'review' AND col_key = 'pending') END   AS litigation_pending,
-           CASE WHEN bool_and(value IS NOT NULL) FILTER (WHERE block_key <> 'review' AND col_key = 'total')
-                THEN sum(value) FILTER (WHERE block_key <> 'review' AND col_key = 'total') END     AS litigation_total
-    FROM review_cells
-    WHERE report_id IN (SELECT report_id FROM rep)
-    GROUP BY report_id
-),
-act AS (
-    SELECT report_id,
-           CASE WHEN bool_and(value IS NOT NULL) FILTER (WHERE item_key IN ('regulations', 'normative_documents')
-                                                          AND metric_key IN ('issued', 'new_made'))
-                THEN sum(value) FILTER (WHERE item_key IN ('regulations', 'normative_documents')
-                                         AND metric_key IN ('issued', 'new_made')) END AS docs_issued,
-           CASE WHEN bool_and(value IS NOT NULL) FILTER (WHERE item_key IN ('regulations', 'normative_documents')
-                                                          AND metric_key = 'in_force')
-                THEN sum(value) FILTER (WHERE item_key IN ('regulations', 'normative_documents')
-                                         AND metric_key = 'in_force') END AS docs_in_force,
-           max(value) FILTER (WHERE item_key = 'licensing' AND metric_key = 'decisions')   AS licensing,
-           max(value) FILTER (WHERE item_key = 'punishment' AND metric_key = 'decisions')  AS punishment,
-           max(value) FILTER (WHERE item_key = 'enforcement' AND metric_key = 'decisions') AS enforcement
-    FROM active_cells
-    WHERE report_id IN (SELECT report_id FROM rep)
-    GROUP BY report_id
-),
 m AS (
-    SELECT rep.*, app.* EXCLUDE (report_id), rev.* EXCLUDE (report_id), act.* EXCLUDE (report_id)
+    SELECT rep.*, rm.* EXCLUDE (report_id)
     FROM rep
-    LEFT JOIN app USING (report_id)
-    LEFT JOIN rev USING (report_id)
-    LEFT JOIN act USING (report_id)
+    LEFT JOIN report_measures rm USING (report_id)
 ),
 g AS (
     SELECT CASE WHEN GROUPING(organization) = 0 THEN 'body'
