@@ -1,19 +1,11 @@
 -- name: compile_expected
 -- description: Bodies inside a division (code prefix) that reported in an earlier year but
 --   not in this one: the latest earlier report of each. Same body as in the cross-year
---   rules: division code, body type and township of a government or street office, else
---   the organization.
+--   rules (report_bodies.body_key): division code, body type and township of a
+--   government or street office, else the organization.
 -- params: year, prefix
 WITH body AS (
-    SELECT report_id, report_year, organization, body_type, division_code, township, is_aggregate,
-           CASE WHEN division_code IS NOT NULL
-                 AND (body_type IN ('township_government', 'street_office', 'county_government',
-                                    'city_government', 'province_government')
-                      OR is_aggregate)
-                THEN division_code || '|' || coalesce(body_type, '') || '|' || coalesce(township, '')
-                     || '|' || CAST(is_aggregate AS VARCHAR)
-                ELSE 'org|' || organization END AS body_key
-    FROM reports
+    SELECT * FROM report_bodies
     WHERE starts_with(division_code, CAST($prefix AS VARCHAR))
 ),
 now AS (

@@ -5,22 +5,11 @@
 -- Output: report_id, rule, severity, status, where (VARCHAR[]), message.
 -- Same body: the division code, body type and township of a government or
 -- street office (its name may be spelled differently from year to year),
--- else the organization as printed.
-WITH body AS (
-    SELECT report_id, report_year, organization,
-           CASE WHEN division_code IS NOT NULL
-                 AND (body_type IN ('township_government', 'street_office', 'county_government',
-                                    'city_government', 'province_government')
-                      OR is_aggregate)
-                THEN division_code || '|' || coalesce(body_type, '') || '|' || coalesce(township, '')
-                     || '|' || CAST(is_aggregate AS VARCHAR)
-                ELSE 'org|' || organization END AS body_key
-    FROM reports
-),
-pairs AS (
+-- else the organization as printed (report_bodies.body_key, schema 0003).
+WITH pairs AS (
     SELECT cur.report_id, cur.report_year, prev.report_id AS prev_id
-    FROM body cur
-    LEFT JOIN body prev ON prev.body_key = cur.body_key AND prev.report_year = cur.report_year - 1
+    FROM report_bodies cur
+    LEFT JOIN report_bodies prev ON prev.body_key = cur.body_key AND prev.report_year = cur.report_year - 1
 ),
 cells AS (
     SELECT p.report_id, p.report_year, c.col_key,

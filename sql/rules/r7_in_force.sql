@@ -5,18 +5,8 @@
 -- format() returns NULL when any argument is NULL, so nullable operands
 -- are spelled out with coalesce(..., 'null') before they reach it.
 -- Output: report_id, rule, severity, status, where (VARCHAR[]), message.
-WITH body AS (
-    SELECT report_id, report_year, format_version,
-           CASE WHEN division_code IS NOT NULL
-                 AND (body_type IN ('township_government', 'street_office', 'county_government',
-                                    'city_government', 'province_government')
-                      OR is_aggregate)
-                THEN division_code || '|' || coalesce(body_type, '') || '|' || coalesce(township, '')
-                     || '|' || CAST(is_aggregate AS VARCHAR)
-                ELSE 'org|' || organization END AS body_key
-    FROM reports
-),
-items AS (
+-- Same body as in R6: report_bodies.body_key.
+WITH items AS (
     SELECT report_id, item_key,
            max(value) FILTER (WHERE metric_key = 'issued')   AS issued,
            max(value) FILTER (WHERE metric_key = 'repealed') AS repealed,
@@ -28,9 +18,9 @@ items AS (
 pairs AS (
     SELECT cur.report_id, cur.report_year, i.item_key, i.issued, i.repealed, i.in_force,
            prev.report_id AS prev_id, prev.format_version AS prev_version, pi.in_force AS prev_in_force
-    FROM body cur
+    FROM report_bodies cur
     JOIN items i ON i.report_id = cur.report_id
-    LEFT JOIN body prev ON prev.body_key = cur.body_key AND prev.report_year = cur.report_year - 1
+    LEFT JOIN report_bodies prev ON prev.body_key = cur.body_key AND prev.report_year = cur.report_year - 1
     LEFT JOIN items pi ON pi.report_id = prev.report_id AND pi.item_key = i.item_key
     WHERE cur.format_version = '2021'
 )
