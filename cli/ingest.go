@@ -216,8 +216,12 @@ type progress struct {
 	every    time.Duration
 }
 
+// plainProgressEvery is how often the plain progress line is printed
+// (tests shorten it).
+var plainProgressEvery = 5 * time.Second
+
 func newProgress(stderr io.Writer) *progress {
-	p := &progress{w: stderr, every: 5 * time.Second}
+	p := &progress{w: stderr, every: plainProgressEvery}
 	if f, ok := stderr.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions(-1,
 			progressbar.OptionSetWriter(stderr),
