@@ -431,39 +431,3 @@ func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
 }
-
-// scanResult reads rows into a Result, keeping at most max rows and
-// setting Truncated when another row was available.
-func scanResult(rows *stdsql.Rows, max int) (*gongkai.Result, error) {
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	types, err := rows.ColumnTypes()
-	if err != nil {
-		return nil, err
-	}
-	res := &gongkai.Result{Columns: cols, Types: make([]string, len(types)), Rows: [][]any{}}
-	for i, t := range types {
-		res.Types[i] = t.DatabaseTypeName()
-	}
-	for rows.Next() {
-		if max > 0 && len(res.Rows) == max {
-			res.Truncated = true
-			break
-		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		for i, v := range vals {
-			vals[i] = plain(v)
-		}
-		res.Rows = append(res.Rows, vals)
-	}
-	return res, rows.Err()
-}

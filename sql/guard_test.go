@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/google/go-cmp/cmp"
 
 	"gongkai"
 )
@@ -287,4 +288,33 @@ func FuzzExplained(f *testing.F) {
 			t.Fatalf("explained(%q) = %q", q, inner)
 		}
 	})
+}
+
+// Guarded and Query share one scanner: the same statement gives the same
+// plain values (a UUID as its string, DECIMAL as gongkai.Num, lists,
+// structs), and the shared views and macro of schema 0003 work under the
+// guard too.
+func TestGuardedValuesAreQueryValues(t *testing.T) {
+	s := openRO(t, exportFixture(t, 3))
+	q := `SELECT CAST('00000000-0000-0000-0000-00000000002a' AS UUID) AS u,
+	             CAST(1.5 AS DECIMAL(18,6)) AS d, [1, 2] AS l, {'a': 1} AS st,
+	             (SELECT count(*) FROM report_measures) AS measures,
+	             (SELECT count(*) FROM rollup_bodies(NULL, '测试区')) AS bodies`
+	want, err := s.Query(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Guarded(t.Context(), q, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Guarded differs from Query (-Query +Guarded):\n%s", diff)
+	}
+	if u := got.Rows[0][0]; u != "00000000-0000-0000-0000-00000000002a" {
+		t.Errorf("UUID = %#v, want its string", u)
+	}
+	if got.Rows[0][4] != int64(3) || got.Rows[0][5] != int64(3) {
+		t.Errorf("report_measures / rollup_bodies rows = %v, %v, want 3, 3", got.Rows[0][4], got.Rows[0][5])
+	}
 }

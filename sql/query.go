@@ -2,6 +2,7 @@ package sql
 
 import (
 	"context"
+	stdsql "database/sql"
 	"fmt"
 	"math/big"
 	"time"
@@ -34,20 +35,31 @@ func (s *Store) query(ctx context.Context, limit int, query string, args ...any)
 		return nil, classify("query", s.path, err)
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
+	res, err := scanResult(rows, limit)
 	if err != nil {
 		return nil, classify("query", s.path, err)
 	}
+	return res, nil
+}
+
+// scanResult reads rows into a Result of plain values (Query, Guarded),
+// keeping at most max rows (max <= 0: all) and setting Truncated when
+// another row was available.
+func scanResult(rows *stdsql.Rows, max int) (*gongkai.Result, error) {
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
 	types, err := rows.ColumnTypes()
 	if err != nil {
-		return nil, classify("query", s.path, err)
+		return nil, err
 	}
 	res := &gongkai.Result{Columns: cols, Types: make([]string, len(types)), Rows: [][]any{}}
 	for i, t := range types {
 		res.Types[i] = t.DatabaseTypeName()
 	}
 	for rows.Next() {
-		if limit > 0 && len(res.Rows) == limit {
+		if max > 0 && len(res.Rows) == max {
 			res.Truncated = true
 			break
 		}
@@ -57,7 +69,7 @@ func (s *Store) query(ctx context.Context, limit int, query string, args ...any)
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, classify("query", s.path, err)
+			return nil, err
 		}
 		for i, v := range vals {
 			if b, ok := v.([]byte); ok && len(b) == 16 && res.Types[i] == "UUID" {
@@ -71,7 +83,7 @@ func (s *Store) query(ctx context.Context, limit int, query string, args ...any)
 		res.Rows = append(res.Rows, vals)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, classify("query", s.path, err)
+		return nil, err
 	}
 	return res, nil
 }
