@@ -18,7 +18,8 @@ var queryCmd = &command{
 
 Runs one SQL statement on a read-only connection to the store and prints
 the answer. The public tables and views are reports, applications,
-active_disclosure, review_litigation, narrative and findings (see README).
+active_disclosure, review_litigation, narrative, findings, report_bodies and
+report_measures (see README).
 Only read statements run (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN...), one at
 a time, without access to files or the network; a statement is stopped
 after --timeout. At most --max-rows rows are printed; a note says when the
