@@ -2,6 +2,7 @@ package sql
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
@@ -146,6 +147,35 @@ func TestReportMeasures(t *testing.T) {
 		}
 		if len(res.Rows) != 1 || !slices.Equal(res.Rows[0], tc.want) {
 			t.Errorf("%s: got %v, want %v", tc.org, res.Rows, tc.want)
+		}
+	}
+}
+
+// COPY FROM DATABASE (the snapshot of a store with a write-ahead log)
+// carries the views and table macros of schemas 3 and 4.
+func TestSharedViewsSurviveDatabaseCopy(t *testing.T) {
+	s, _ := openTemp(t)
+	r := zeroReport("甲镇人民政府", 2023, gongkai.V2021, gongkai.Body{})
+	if _, err := s.Put(t.Context(), []gongkai.Parsed{parsed(r)}); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "copy.duckdb")
+	if err := s.copyDatabase(t.Context(), dest); err != nil {
+		t.Fatal(err)
+	}
+	c, err := OpenReadOnly(t.Context(), dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, q := range []string{
+		`SELECT count(*) FROM report_measures WHERE withheld = 0`,
+		`SELECT count(*) FROM report_bodies WHERE body_kind = 'township'`,
+		`SELECT count(*) FROM rollup_bodies(2023, '甲镇')`,
+		`SELECT count(*) FROM reports_in(NULL, NULL)`,
+	} {
+		if got := scalar(t, c, q); got != int64(1) {
+			t.Errorf("%s = %v on the copy, want 1", q, got)
 		}
 	}
 }

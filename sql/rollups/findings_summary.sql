@@ -3,6 +3,7 @@
 --   not_checkable, uncertain), with a subtotal per rule and a grand total from
 --   one GROUPING SETS query; reports = distinct reports concerned.
 -- params: year, rule, division
+-- Reports: reports_in($year, $division) (schema 4; whole-area reports included).
 SELECT CASE WHEN GROUPING(f.rule) = 1 THEN 'total'
             WHEN GROUPING(f.status) = 1 THEN 'rule'
             ELSE 'status' END              AS level,
@@ -12,13 +13,7 @@ SELECT CASE WHEN GROUPING(f.rule) = 1 THEN 'total'
        count(*)                            AS findings,
        count(DISTINCT f.report_id)         AS reports
 FROM findings f
-JOIN reports r USING (report_id)
-WHERE (CAST($year AS INTEGER) IS NULL OR r.report_year = CAST($year AS INTEGER))
-  AND (CAST($rule AS VARCHAR) IS NULL OR f.rule = CAST($rule AS VARCHAR))
-  AND (CAST($division AS VARCHAR) IS NULL
-       OR CAST($division AS VARCHAR) IN (r.county, r.city, r.province,
-                                    concat(r.city, r.county), concat(r.province, r.city, r.county))
-       OR starts_with(r.division_code, CAST($division AS VARCHAR))
-       OR contains(r.organization, CAST($division AS VARCHAR)))
+JOIN reports_in(CAST($year AS INTEGER), CAST($division AS VARCHAR)) r USING (report_id)
+WHERE CAST($rule AS VARCHAR) IS NULL OR f.rule = CAST($rule AS VARCHAR)
 GROUP BY GROUPING SETS ((f.rule, f.severity, f.status), (f.rule), ())
 ORDER BY GROUPING(f.rule), f.rule, GROUPING(f.status), f.severity, f.status;

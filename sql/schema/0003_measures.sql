@@ -59,7 +59,8 @@ FROM reports r;
 -- year. p_division NULL: every body; else a body matches when p_division is
 -- its county, city or province name, city+county or province+city+county
 -- (威海市文登区), a prefix of its division code, or a part of its
--- organization's name.
+-- organization's name. (Schema 4 redefines it on reports_in, with the
+-- same rows, so the filter is written once.)
 CREATE MACRO rollup_bodies(p_year, p_division) AS TABLE
 SELECT *
 FROM report_bodies
