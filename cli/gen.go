@@ -27,11 +27,14 @@ and one truth.csv listing every file with its organization, year, layout
 version, rendering and the rule it breaks on purpose (--violations). When
 ingesting a generated folder, these truth files are not reports.
 
-The output depends only on the flags: the same --seed gives the same bytes.
+The output depends only on the flags: the same --seed gives the same bytes
+(pdf excepted: LibreOffice stamps the time into each PDF).
 
 Renderings: word_text (default; the seed's Word-to-text shape), html,
 html_gbk, html_js, pipe_text, cell_lines, paragraphs, markdown, glued_text,
-docx, pdf (needs LibreOffice installed; 'all' skips it when missing), all.
+docx, pdf (the docx converted by LibreOffice, several reports a run; needs
+soffice installed, ./scripts/install-deps does it; 'all' skips pdf when
+missing), all.
 
 Examples:
   gongkai gen --out /tmp/district --district 威海市文登区 --townships 8 --departments 4 --years 2019-2024 --seed 7

@@ -215,8 +215,14 @@ func Generate(ctx context.Context, opts Options) (Summary, error) {
 	mixRNG := rngFor(opts.Seed, "mixed")
 	var manifest [][]string
 	// Reports go in chunks, each rendering of a chunk in one RenderBatch
-	// call (for pdf: one LibreOffice run per chunk).
-	for chunk := range slices.Chunk(items, pdfBatch) {
+	// call: for pdf, one LibreOffice run per chunk. A mixed folder writes
+	// one rendering per report, so its chunks are longer for about as many
+	// PDFs a run.
+	chunkLen := pdfBatch
+	if opts.Mixed {
+		chunkLen *= len(renderings)
+	}
+	for chunk := range slices.Chunk(items, chunkLen) {
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
