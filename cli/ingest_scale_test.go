@@ -22,8 +22,8 @@ import (
 //
 //	go test -tags duckdb_arrow -run TestIngestScaleMixed -v ./cli/
 //
-// It takes about 25 s on 2 busy cores (generation ~3 s, each ingest
-// ~10 s); -short runs it on 200 reports.
+// It takes 10–20 s on 2 cores shared with other work (generation ~3 s,
+// each ingest 4–8 s); -short runs it on 200 reports.
 func TestIngestScaleMixed(t *testing.T) {
 	// 1 office + 217 townships + 32 departments = 250 bodies, 8 years.
 	townships, years := 217, 8
@@ -149,10 +149,13 @@ var progressLine = regexp.MustCompile(`^ingest: (\d+)/(\d+|\?) files, (\d+) pars
 // the number of files.
 func checkProgress(t *testing.T, stderr string, files int) {
 	t.Helper()
-	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
 	if stderr == "" {
+		if testing.Short() {
+			return // 200 reports may take less than ingest's 250 ms tick
+		}
 		t.Fatal("no progress line on stderr")
 	}
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
 	prev := 0
 	for _, l := range lines {
 		m := progressLine.FindStringSubmatch(l)
