@@ -286,15 +286,7 @@ func FuzzDOCX(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, tb := range doc.Tables {
-			n := 0
-			for _, row := range tb.Rows {
-				n += len(row)
-			}
-			if n > maxTableCells {
-				t.Fatalf("table of %d cells", n)
-			}
-		}
+		assertTableSizes(t, doc)
 	})
 }
 

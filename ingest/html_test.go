@@ -405,35 +405,14 @@ func FuzzHTML(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, tb := range doc.Tables {
-			n := 0
-			for _, row := range tb.Rows {
-				n += len(row)
-			}
-			if n > maxTableCells {
-				t.Fatalf("table of %d cells", n)
-			}
-		}
+		assertTableSizes(t, doc)
 	})
 }
 
 // TestHTMLParseBytes010 runs the real page through detection, this reader
 // and the recognizer: every hand-read cell must come out right.
 func TestHTMLParseBytes010(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(corpusDir(t), "raw", "010.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := ParseBytes(t.Context(), "010.html", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Rendering != "html" {
-		t.Errorf("rendering %q, want html", p.Rendering)
-	}
-	if n := checkReportAgainstTruth(t, p.Report, loadTruth(t, "010.json")); n != 25*7+10+15 {
-		t.Errorf("%d cells matched, want %d", n, 25*7+10+15)
-	}
+	parseCorpusAgainstTruth(t, "010.html", "html", "010.json")
 }
 
 // TestHTMLParseBytesFixtures: the fixtures are detected as HTML by content

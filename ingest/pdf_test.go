@@ -462,33 +462,12 @@ func FuzzPDF(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, tb := range doc.Tables {
-			n := 0
-			for _, row := range tb.Rows {
-				n += len(row)
-			}
-			if n > maxTableCells {
-				t.Fatalf("table of %d cells", n)
-			}
-		}
+		assertTableSizes(t, doc)
 	})
 }
 
 // TestPDFParseBytes012 runs the real PDF through detection, this reader
 // and the recognizer: every hand-read cell must come out right.
 func TestPDFParseBytes012(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(corpusDir(t), "raw", "012.pdf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := ParseBytes(t.Context(), "012.pdf", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Rendering != "pdf" {
-		t.Errorf("rendering %q, want pdf", p.Rendering)
-	}
-	if n := checkReportAgainstTruth(t, p.Report, loadTruth(t, "012.json")); n != 25*7+10+15 {
-		t.Errorf("%d cells matched, want %d", n, 25*7+10+15)
-	}
+	parseCorpusAgainstTruth(t, "012.pdf", "pdf", "012.json")
 }
