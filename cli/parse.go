@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"gongkai"
@@ -102,7 +103,7 @@ func runParse(ctx context.Context, env *Env, args []string) error {
 		if len(files) == 1 {
 			var out bytes.Buffer
 			if err := json.Indent(&out, b, "", "  "); err == nil {
-				b = out.Bytes()
+				b = compactRows(out.Bytes())
 			}
 		}
 		env.Stdout.Write(b)
@@ -154,4 +155,19 @@ func sortedNarrative(m map[string]gongkai.Num) []string {
 		}
 	}
 	return keys
+}
+
+// numberArray matches an array of numbers and nulls that json.Indent
+// spread over lines (a "[" then a newline, which never occurs inside a JSON
+// string): a row of section 三 in the record.
+var numberArray = regexp.MustCompile(`\[\n\s*((?:-?[0-9.]+|null)(?:,\s*(?:-?[0-9.]+|null))*)\s*\]`)
+
+// compactRows puts each section 三 row of an indented record on one line,
+// so the seven applicant columns read across like the table.
+func compactRows(b []byte) []byte {
+	return numberArray.ReplaceAllFunc(b, func(m []byte) []byte {
+		inner := numberArray.FindSubmatch(m)[1]
+		parts := bytes.FieldsFunc(inner, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })
+		return append(append([]byte("["), bytes.Join(parts, []byte(", "))...), ']')
+	})
 }

@@ -69,3 +69,11 @@ func TestParseCommandExplain(t *testing.T) {
 		t.Errorf("no file: exit %d, want 2", code)
 	}
 }
+
+func TestCompactRows(t *testing.T) {
+	in := "{\n  \"1_new\": [\n    20,\n    null,\n    -3,\n    1.5\n  ],\n  \"m\": \"keep [1,2] and [\\n] as written\",\n  \"where\": [\n    \"a\",\n    \"b\"\n  ]\n}"
+	want := "{\n  \"1_new\": [20, null, -3, 1.5],\n  \"m\": \"keep [1,2] and [\\n] as written\",\n  \"where\": [\n    \"a\",\n    \"b\"\n  ]\n}"
+	if got := string(compactRows([]byte(in))); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
