@@ -21,4 +21,4 @@ WHERE report_year < CAST($year AS INTEGER)
   AND NOT is_aggregate
   AND body_key NOT IN (SELECT body_key FROM now)
 GROUP BY body_key
-ORDER BY division_code, organization
+ORDER BY division_code, organization, body_type, township, last_year

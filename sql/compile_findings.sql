@@ -10,4 +10,4 @@ WHERE r.report_year = CAST($year AS INTEGER)
   AND NOT r.is_aggregate
   AND starts_with(r.division_code, CAST($prefix AS VARCHAR))
   AND f.status IN ('failed', 'uncertain')
-ORDER BY r.division_code, r.organization, f.rule
+ORDER BY r.division_code, r.organization, f.rule, f.status, f."where", f.message
