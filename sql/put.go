@@ -108,6 +108,9 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 			byHash[p.Hash] = e
 			byKey[k] = e
 		}
+		if err := markPending(ctx, conn, deleteIDs); err != nil {
+			return err
+		}
 		if err := deleteReports(ctx, conn, deleteIDs); err != nil {
 			return err
 		}
@@ -125,6 +128,9 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 			return err
 		}
 		if err := appendReports(conn, toWrite, ids, time.Now().UTC()); err != nil {
+			return err
+		}
+		if err := markPending(ctx, conn, ids); err != nil {
 			return err
 		}
 		if testHookBeforeCommit != nil {
@@ -257,6 +263,26 @@ func deleteReports(ctx context.Context, conn *stdsql.Conn, ids []int64) error {
 		if _, err := conn.ExecContext(ctx, `DELETE FROM `+t+` WHERE report_id IN (`+placeholders(len(ids))+`)`, args...); err != nil {
 			return fmt.Errorf("deleting replaced reports from %s: %w", t, err)
 		}
+	}
+	return nil
+}
+
+// markPending records the body and year of the reports ids in
+// cross_pending, for UpdateCrossRules: call it for a report before
+// deleting it and after writing it.
+func markPending(ctx context.Context, conn *stdsql.Conn, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	_, err := conn.ExecContext(ctx, `INSERT INTO cross_pending
+		SELECT body_key, report_year, division_code, is_aggregate FROM report_bodies
+		WHERE report_id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("recording touched bodies: %w", err)
 	}
 	return nil
 }

@@ -284,6 +284,11 @@ func (s *Store) inTx(ctx context.Context, op string, f func(conn *stdsql.Conn) e
 		return classify(op, s.path, err)
 	}
 	defer conn.Close()
+	return s.txOn(ctx, conn, op, f)
+}
+
+// txOn is inTx on a connection the caller holds (and closes).
+func (s *Store) txOn(ctx context.Context, conn *stdsql.Conn, op string, f func(conn *stdsql.Conn) error) (err error) {
 	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
 		return classify(op, s.path, err)
 	}

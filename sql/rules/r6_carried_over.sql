@@ -6,10 +6,23 @@
 -- Same body: the division code, body type and township of a government or
 -- street office (its name may be spelled differently from year to year),
 -- else the organization as printed (report_bodies.body_key, schema 0003).
-WITH pairs AS (
+-- Scope: findings only for the reports listed in the temporary table
+-- rule_scope (report_id), which Store.updateCrossRules fills chunk by
+-- chunk; each step reads only those reports and their bodies' other years.
+WITH cur AS (
+    SELECT report_id, report_year, body_key
+    FROM report_bodies
+    WHERE report_id IN (SELECT report_id FROM rule_scope)
+),
+prev AS (
+    SELECT report_id, report_year, body_key
+    FROM report_bodies
+    WHERE body_key IN (SELECT body_key FROM cur)
+),
+pairs AS (
     SELECT cur.report_id, cur.report_year, prev.report_id AS prev_id
-    FROM report_bodies cur
-    LEFT JOIN report_bodies prev ON prev.body_key = cur.body_key AND prev.report_year = cur.report_year - 1
+    FROM cur
+    LEFT JOIN prev ON prev.body_key = cur.body_key AND prev.report_year = cur.report_year - 1
 ),
 cells AS (
     SELECT p.report_id, p.report_year, c.col_key,

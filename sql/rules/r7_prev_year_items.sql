@@ -7,23 +7,34 @@
 -- are spelled out with coalesce(..., 'null') before they reach it.
 -- Output: report_id, rule, severity, status, where (VARCHAR[]), message.
 -- Same body as in R6: report_bodies.body_key.
-WITH items AS (
+-- Scope: as in r6_carried_over, only the reports in rule_scope.
+WITH cur AS (
+    SELECT report_id, report_year, body_key, format_version
+    FROM report_bodies
+    WHERE format_version = '2019' AND report_id IN (SELECT report_id FROM rule_scope)
+),
+prev AS (
+    SELECT report_id, report_year, body_key, format_version
+    FROM report_bodies
+    WHERE body_key IN (SELECT body_key FROM cur)
+),
+items AS (
     SELECT report_id, item_key,
            max(value) FILTER (WHERE metric_key = 'prev_year_items') AS prev_items,
            max(value) FILTER (WHERE metric_key = 'change')          AS change
     FROM active_cells
     WHERE item_key IN ('licensing', 'other_services', 'punishment', 'enforcement', 'fees')
+      AND report_id IN (SELECT report_id FROM prev)
     GROUP BY report_id, item_key
 ),
 pairs AS (
     SELECT cur.report_id, cur.report_year, i.item_key, i.prev_items,
            prev.report_id AS prev_id, prev.format_version AS prev_version,
            pi.prev_items AS last_prev_items, pi.change AS last_change
-    FROM report_bodies cur
+    FROM cur
     JOIN items i ON i.report_id = cur.report_id
-    LEFT JOIN report_bodies prev ON prev.body_key = cur.body_key AND prev.report_year = cur.report_year - 1
+    LEFT JOIN prev ON prev.body_key = cur.body_key AND prev.report_year = cur.report_year - 1
     LEFT JOIN items pi ON pi.report_id = prev.report_id AND pi.item_key = i.item_key
-    WHERE cur.format_version = '2019'
 ),
 judged AS (
     SELECT *,

@@ -5,23 +5,12 @@
 --   part's layout lacks, is not checkable; so is a whole-area report with no division
 --   or no parts in the store.
 -- Output: report_id, rule, severity, status, where (VARCHAR[]), message.
-WITH cells AS (
-    SELECT report_id, 'active.' || item_key || '.' || metric_key AS path, value
-    FROM active_cells
-    UNION ALL
-    SELECT report_id, 'applications.' || row_key || '.' || col_key, CAST(value AS DECIMAL(18,6))
-    FROM application_cells
-    UNION ALL
-    SELECT report_id, 'review_litigation.' || block_key || '.' || col_key, CAST(value AS DECIMAL(18,6))
-    FROM review_cells
-),
-agg AS (
-    SELECT report_id, report_year, division_code,
-           CASE WHEN division_code LIKE '__0000' THEN left(division_code, 2)
-                WHEN division_code LIKE '____00' THEN left(division_code, 4)
-                ELSE division_code END AS prefix
+-- Scope: findings only for the whole-area reports in the temporary table
+-- rule_scope (report_id); only their parts' cells are read.
+WITH agg AS (
+    SELECT report_id, report_year, division_code, aggregate_prefix(division_code) AS prefix
     FROM reports
-    WHERE is_aggregate
+    WHERE is_aggregate AND report_id IN (SELECT report_id FROM rule_scope)
 ),
 parts AS (
     SELECT a.report_id AS agg_id, r.report_id AS part_id
@@ -29,6 +18,24 @@ parts AS (
     JOIN reports r ON NOT r.is_aggregate AND r.report_year = a.report_year
                   AND starts_with(r.division_code, a.prefix)
     WHERE a.prefix IS NOT NULL
+),
+ids AS (
+    SELECT part_id AS report_id FROM parts
+    UNION
+    SELECT report_id FROM agg
+),
+cells AS (
+    SELECT report_id, 'active.' || item_key || '.' || metric_key AS path, value
+    FROM active_cells
+    WHERE report_id IN (SELECT report_id FROM ids)
+    UNION ALL
+    SELECT report_id, 'applications.' || row_key || '.' || col_key, CAST(value AS DECIMAL(18,6))
+    FROM application_cells
+    WHERE report_id IN (SELECT report_id FROM ids)
+    UNION ALL
+    SELECT report_id, 'review_litigation.' || block_key || '.' || col_key, CAST(value AS DECIMAL(18,6))
+    FROM review_cells
+    WHERE report_id IN (SELECT report_id FROM ids)
 ),
 nparts AS (
     SELECT agg_id, count(*) AS n FROM parts GROUP BY agg_id
