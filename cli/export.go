@@ -34,7 +34,7 @@ file's extension decides.
 
 --dataset DIR writes every cell of the store (sections 二, 三 and 四 with the
 report's identity, division and provenance on each row) as a hive-partitioned
-Parquet dataset, DIR/year=2023/province=…/data_0.parquet, that DuckDB, Spark
+Parquet dataset, DIR/year=2023/province_code=37/data_0.parquet, that DuckDB, Spark
 or Trino read as one table.
 
 Every output is written atomically: a temporary file (or folder) beside the

@@ -16,8 +16,11 @@ import (
 // no join. value is DECIMAL(18,6) in every section (exact for the integer
 // counts of 三 and 四, and for 二's money); kind says how to read it; NULL
 // is a cell the report did not state. The partition columns are year and
-// province (NULL province is written as __HIVE_DEFAULT_PARTITION__, read
-// back as NULL).
+// province_code, the first two digits of the division code (37 for 山东省):
+// ASCII folder names that every engine reads alike, where a Chinese
+// province name would be URL-escaped and decoded differently by each. A
+// report without a division is written under __HIVE_DEFAULT_PARTITION__
+// and reads back as NULL.
 const datasetQuery = `
 WITH cells AS (
     SELECT 'active' AS section, report_id, row_key, row_label, row_group, row_order,
@@ -32,7 +35,7 @@ WITH cells AS (
            col_key, col_label, col_order, 'count', CAST(value AS DECIMAL(18,6)), source_loc, source_raw
     FROM review_litigation
 )
-SELECT r.report_year AS year, r.province, r.city, r.county, r.township,
+SELECT r.report_year AS year, left(r.division_code, 2) AS province_code, r.province, r.city, r.county, r.township,
        r.division_code, r.body_type, r.is_aggregate,
        r.report_id, r.organization, r.format_version, r.published_on,
        c.section, c.row_key, c.row_label, c.row_group, c.row_order,
@@ -40,14 +43,13 @@ SELECT r.report_year AS year, r.province, r.city, r.county, r.township,
        c.source_loc, c.source_raw,
        r.source_path, r.rendering, r.content_hash, r.ingested_at
 FROM cells c JOIN reports r USING (report_id)
-ORDER BY year, province, report_id, section, row_order, col_order`
+ORDER BY year, province_code, report_id, section, row_order, col_order`
 
 // ExportDataset writes every cell of the store as a hive-partitioned
-// Parquet dataset (zstd) under dir: dir/year=2023/province=…/data_0.parquet.
+// Parquet dataset (zstd) under dir: dir/year=2023/province_code=37/data_0.parquet.
 // DuckDB reads it back as one table with
 // read_parquet('dir/**/*.parquet', hive_partitioning=true), and Spark or
-// Trino as a partitioned table (partition values are URL-escaped in folder
-// names, as DuckDB writes them).
+// Trino as a partitioned table.
 //
 // The dataset is built in a temporary folder beside dir, synced, and
 // renamed into place; an existing dir is moved aside first and removed
@@ -72,7 +74,7 @@ func (s *Store) ExportDataset(ctx context.Context, dir string) (int64, error) {
 		}
 	}()
 	res, err := s.db.ExecContext(ctx, "COPY ("+datasetQuery+"\n) TO "+quoteLiteral(tmp)+
-		" (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year, province), OVERWRITE_OR_IGNORE true)")
+		" (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year, province_code), OVERWRITE_OR_IGNORE true)")
 	if err != nil {
 		return 0, classify("export", dir, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -397,6 +398,35 @@ func TestExportDataset(t *testing.T) {
 		r := res.Rows[0]
 		if r[0] != cells || r[1] != int64(6) || r[2] != int64(2) || r[3] == int64(0) || r[4] == int64(0) {
 			t.Errorf("read back %v (cells %d, null-province application cells %v)", r, cells, nullProv.Rows[0][0])
+		}
+		// Partition folders are ASCII (year=…/province_code=NN), so every
+		// engine names them alike, and province_code is the division
+		// code's first two digits.
+		err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.IsDir() || p == dir {
+				return err
+			}
+			name := d.Name()
+			for _, c := range name {
+				if c > 127 || c == '%' {
+					t.Errorf("partition folder %q is not plain ASCII", name)
+				}
+			}
+			if !strings.HasPrefix(name, "year=") && !strings.HasPrefix(name, "province_code=") {
+				t.Errorf("unexpected folder %q", name)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mismatch, err := s.Query(t.Context(), `SELECT count(*) FROM read_parquet(?, hive_partitioning = true)
+			WHERE province_code IS DISTINCT FROM left(division_code, 2)`, glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mismatch.Rows[0][0] != int64(0) {
+			t.Errorf("%v rows whose province_code is not the division code's first two digits", mismatch.Rows[0][0])
 		}
 		// Every value comes back equal, cell by cell.
 		diff, err := s.Query(t.Context(), `
