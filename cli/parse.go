@@ -39,7 +39,7 @@ that several divisions share, as in 'gongkai ingest'.
 path, value, where it was read (line, table/row/column) and the raw text.
 
 Examples:
-  gongkai parse ../shared/seeds/000_f5b8ed62166f75c7.txt
+  gongkai parse 2023年泽库镇政府信息公开工作年度报告.txt
   gongkai parse reports/*.txt > records.jsonl
   gongkai parse --explain report.html | grep applications.1_new
 `,
