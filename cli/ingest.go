@@ -51,6 +51,10 @@ with empty division fields and a DIV finding, never a guess.
 A progress bar is shown when stderr is a terminal, a progress line every
 few seconds otherwise.
 
+DuckDB's memory is bounded (default 1GB; set GONGKAI_MEMORY_LIMIT, e.g.
+GONGKAI_MEMORY_LIMIT=4GB, to change it); what does not fit spills to the
+folder DB.tmp beside the database.
+
 Examples:
   gongkai ingest reports/
   gongkai ingest --db wendeng.duckdb --district 文登区 2023.zip 2024/
@@ -79,7 +83,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *db)
+	st, err := store.Open(ctx, *db, storeOptions(env)...)
 	if err != nil {
 		return err
 	}
@@ -151,6 +155,17 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		return errSilent
 	}
 	return nil
+}
+
+// storeOptions are the store settings the environment asks for:
+// GONGKAI_MEMORY_LIMIT (a DuckDB size such as 4GB) replaces the store's
+// default memory limit.
+func storeOptions(env *Env) []store.Option {
+	var opts []store.Option
+	if v := strings.TrimSpace(env.Getenv("GONGKAI_MEMORY_LIMIT")); v != "" {
+		opts = append(opts, store.MemoryLimit(v))
+	}
+	return opts
 }
 
 // reason is an error's text without the file name the message already

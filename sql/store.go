@@ -15,7 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,8 +47,60 @@ type Store struct {
 // writing, applies pending migrations and refreshes the cell labels. When
 // another process holds the file, it returns an error wrapping
 // gongkai.ErrDatabaseBusy that names the holder's PID.
-func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, false)
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	return open(ctx, path, false, opts)
+}
+
+// StoreMemoryLimit bounds DuckDB's memory when no MemoryLimit option is
+// given. DuckDB's own default is 80% of the machine's RAM, so one large
+// store (the project aims at about a million reports) could take the
+// machine from everything else; with a fixed limit, a join or aggregate
+// that outgrows it spills to the temp directory beside the database
+// instead (slower, but the process stays within its bound).
+const StoreMemoryLimit = "1GB"
+
+// Option configures Open and OpenReadOnly.
+type Option func(*config)
+
+type config struct {
+	memoryLimit string
+	threads     int
+}
+
+// MemoryLimit sets DuckDB's memory_limit, a size such as "512MB" or
+// "4GB" (default StoreMemoryLimit). It bounds DuckDB's buffer pool, not
+// the Go heap.
+func MemoryLimit(limit string) Option { return func(c *config) { c.memoryLimit = limit } }
+
+// Threads sets how many threads DuckDB runs a query on (default
+// runtime.GOMAXPROCS(0), which follows the process's CPU quota where
+// DuckDB would count every core of the machine; each thread holds its own
+// share of a query's hash tables, so fewer threads also means less memory).
+func Threads(n int) Option { return func(c *config) { c.threads = n } }
+
+// dsn is the DuckDB connection string of path with the store's settings:
+// access mode, memory_limit, threads and temp_directory (path + ".tmp",
+// where DuckDB spills what does not fit under the memory limit; it creates
+// the folder only when it spills, and removes its files when done).
+func dsn(path string, readOnly bool, opts []Option) (string, error) {
+	c := config{memoryLimit: StoreMemoryLimit, threads: runtime.GOMAXPROCS(0)}
+	for _, o := range opts {
+		o(&c)
+	}
+	if strings.TrimSpace(c.memoryLimit) == "" {
+		return "", fmt.Errorf("%w: empty memory limit", gongkai.ErrUsage)
+	}
+	if c.threads < 1 {
+		return "", fmt.Errorf("%w: threads %d: want at least 1", gongkai.ErrUsage, c.threads)
+	}
+	v := url.Values{}
+	if readOnly {
+		v.Set("access_mode", "read_only")
+	}
+	v.Set("memory_limit", c.memoryLimit)
+	v.Set("threads", strconv.Itoa(c.threads))
+	v.Set("temp_directory", path+".tmp")
+	return path + "?" + v.Encode(), nil
 }
 
 // OpenReadOnly opens an existing database for queries only. Several
@@ -54,19 +108,21 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // (gongkai.ErrDatabaseBusy). In one process, close a read-write Store on
 // the same file before opening it read-only: DuckDB refuses two differently
 // configured handles on one file.
-func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, true)
+func OpenReadOnly(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	return open(ctx, path, true, opts)
 }
 
-func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
+func open(ctx context.Context, path string, readOnly bool, opts []Option) (*Store, error) {
 	op := "open"
-	dsn := path
 	if readOnly {
 		op = "open read-only"
-		dsn += "?access_mode=read_only"
 	}
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, &gongkai.Error{Op: op, Path: path, Err: fmt.Errorf("%w: database path must be a plain file name without ? or #", gongkai.ErrUsage)}
+	}
+	dsn, err := dsn(path, readOnly, opts)
+	if err != nil {
+		return nil, &gongkai.Error{Op: op, Path: path, Err: err}
 	}
 	c, err := duckdb.NewConnector(dsn, nil)
 	if err != nil {
@@ -232,46 +288,104 @@ func (s *Store) checkVersion(ctx context.Context) error {
 	return nil
 }
 
+// labelRow is one row of cell_labels.
+type labelRow struct {
+	version, section, rowKey, colKey, rowLabel, colLabel, group string // group "" = NULL
+	rowOrder, colOrder                                          int32
+	kind                                                        string
+}
+
+func (l labelRow) String() string {
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s|%d|%d|%s", l.version, l.section, l.rowKey, l.colKey,
+		l.rowLabel, l.colLabel, l.group, l.rowOrder, l.colOrder, l.kind)
+}
+
+// layoutLabels lists cell_labels' rows as the Go layouts give them.
+func layoutLabels() []labelRow {
+	var out []labelRow
+	for _, v := range gongkai.Versions {
+		l := gongkai.LayoutOf(v)
+		for i, it := range l.Active {
+			for j, m := range it.Metrics {
+				out = append(out, labelRow{string(v), gongkai.SecActive, it.Key, m.Key, it.Label, m.Label,
+					it.Block, int32(i + 1), int32(j + 1), m.Kind.String()})
+			}
+		}
+		for i, r := range l.Rows {
+			for j, c := range l.Columns {
+				out = append(out, labelRow{string(v), gongkai.SecApplications, r.Key, c.Key, r.Label, c.Label,
+					r.Group, int32(i + 1), int32(j + 1), gongkai.Count.String()})
+			}
+		}
+		for i, b := range l.ReviewBlocks {
+			for j, c := range l.ReviewColumns {
+				out = append(out, labelRow{string(v), gongkai.SecReview, b.Key, c.Key, b.Label, c.Label,
+					"", int32(i + 1), int32(j + 1), gongkai.Count.String()})
+			}
+		}
+	}
+	return out
+}
+
 // refillLabels rewrites cell_labels from the Go layouts, so the views'
-// labels always equal what readers and the generator use.
+// labels always equal what readers and the generator use. When the stored
+// labels already equal the layouts (every open but the first of a new
+// build) it writes nothing: rewriting them on each open grew the file a
+// little every run, since DuckDB reuses the freed blocks only later.
 func refillLabels(ctx context.Context, conn *stdsql.Conn) error {
+	want := layoutLabels()
+	same, err := labelsEqual(ctx, conn, want)
+	if err != nil || same {
+		return err
+	}
 	if _, err := conn.ExecContext(ctx, `DELETE FROM cell_labels`); err != nil {
 		return err
 	}
 	return withAppender(conn, "cell_labels", func(a *duckdb.Appender) error {
-		for _, v := range gongkai.Versions {
-			l := gongkai.LayoutOf(v)
-			for i, it := range l.Active {
-				for j, m := range it.Metrics {
-					if err := a.AppendRow(string(v), gongkai.SecActive, it.Key, m.Key, it.Label, m.Label,
-						it.Block, int32(i+1), int32(j+1), m.Kind.String()); err != nil {
-						return err
-					}
-				}
+		for _, l := range want {
+			var group any
+			if l.group != "" {
+				group = l.group
 			}
-			for i, r := range l.Rows {
-				var group any
-				if r.Group != "" {
-					group = r.Group
-				}
-				for j, c := range l.Columns {
-					if err := a.AppendRow(string(v), gongkai.SecApplications, r.Key, c.Key, r.Label, c.Label,
-						group, int32(i+1), int32(j+1), gongkai.Count.String()); err != nil {
-						return err
-					}
-				}
-			}
-			for i, b := range l.ReviewBlocks {
-				for j, c := range l.ReviewColumns {
-					if err := a.AppendRow(string(v), gongkai.SecReview, b.Key, c.Key, b.Label, c.Label,
-						nil, int32(i+1), int32(j+1), gongkai.Count.String()); err != nil {
-						return err
-					}
-				}
+			if err := a.AppendRow(l.version, l.section, l.rowKey, l.colKey, l.rowLabel, l.colLabel,
+				group, l.rowOrder, l.colOrder, l.kind); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+}
+
+// labelsEqual says whether cell_labels holds exactly the rows want.
+func labelsEqual(ctx context.Context, conn *stdsql.Conn, want []labelRow) (bool, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT format_version, section, row_key, col_key, row_label, col_label,
+		coalesce(row_group, ''), row_order, col_order, kind FROM cell_labels`)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var l labelRow
+		if err := rows.Scan(&l.version, &l.section, &l.rowKey, &l.colKey, &l.rowLabel, &l.colLabel,
+			&l.group, &l.rowOrder, &l.colOrder, &l.kind); err != nil {
+			return false, err
+		}
+		got = append(got, l.String())
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	if len(got) != len(want) {
+		return false, nil
+	}
+	ws := make([]string, len(want))
+	for i, l := range want {
+		ws[i] = l.String()
+	}
+	slices.Sort(got)
+	slices.Sort(ws)
+	return slices.Equal(got, ws), nil
 }
 
 // inTx runs f on one connection inside BEGIN … COMMIT, rolling back when
