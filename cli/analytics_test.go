@@ -245,4 +245,13 @@ func TestCheck(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "No findings.") {
 		t.Errorf("R9: exit %d\n%s", code, out)
 	}
+	// A rule the store cannot hold is a usage error, not an empty list.
+	code, _, errs = runCLI(t, "check", "--rule", "R99", "--db", db)
+	if code != 2 || !strings.Contains(errs, `unknown rule "R99"`) || !strings.Contains(errs, "READ") {
+		t.Errorf("R99: exit %d\n%s", code, errs)
+	}
+	// Rule names are matched whatever their case.
+	if code, out, _ := runCLI(t, "check", "--rule", "r1", "--db", db); code != 0 || !strings.Contains(out, "文登区教育和体育局") {
+		t.Errorf("r1: exit %d\n%s", code, out)
+	}
 }

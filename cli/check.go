@@ -3,8 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"gongkai"
+	"gongkai/division"
 	"gongkai/render"
 	"gongkai/rollup"
 	store "gongkai/sql"
@@ -52,6 +55,13 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return usageError("check takes no arguments, got %q", fs.Arg(0))
+	}
+	if *rule != "" {
+		r, err := storedRule(*rule)
+		if err != nil {
+			return err
+		}
+		*rule = r
 	}
 	p := rollup.Params{Year: *year, Division: *division, Rule: *rule}
 	st, err := store.OpenReadOnly(ctx, *db)
@@ -101,4 +111,21 @@ func writeFindings(env *Env, summary, list *gongkai.Result, f render.Format) err
 		return nil
 	}
 	return render.Write(env.Stdout, list, f)
+}
+
+// storedRule checks a --rule filter against the rules whose findings the
+// store can hold (READ, R1–R9, and DIV from division resolution), so a typo
+// is an error instead of an empty list that reads as "no problems". Case
+// does not matter.
+func storedRule(name string) (string, error) {
+	up := strings.ToUpper(strings.TrimSpace(name))
+	known := []string{division.RuleDiv}
+	for _, r := range gongkai.Rules {
+		known = append(known, r.Rule)
+	}
+	if slices.Contains(known, up) {
+		return up, nil
+	}
+	slices.Sort(known)
+	return "", usageError("unknown rule %q (rules: %s)", name, strings.Join(known, ", "))
 }
