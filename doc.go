@@ -4,7 +4,7 @@
 // (勾稽关系) a single report must obey.
 //
 // It imports neither DuckDB nor any document parser: readers (package
-// ingest) produce Reports, the store (package sql) keeps them, and both
+// ingest) produce Reports, the store (package store) keeps them, and both
 // speak in the keys and labels defined here, so a cell is named the same
 // way in a parser, a finding, a table and a Parquet file.
 package gongkai

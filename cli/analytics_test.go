@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"gongkai"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 // run calls Run with buffers and returns the exit status and streams.

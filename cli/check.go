@@ -10,7 +10,7 @@ import (
 	"gongkai/division"
 	"gongkai/render"
 	"gongkai/rollup"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 var checkCmd = &command{

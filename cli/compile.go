@@ -9,7 +9,7 @@ import (
 
 	"gongkai"
 	"gongkai/division"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 var compileCmd = &command{

@@ -14,7 +14,7 @@ import (
 
 	"gongkai"
 	"gongkai/division"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 func runCompileCLI(t *testing.T, args ...string) (int, string, string) {

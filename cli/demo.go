@@ -15,7 +15,7 @@ import (
 	"gongkai/ingest"
 	"gongkai/render"
 	"gongkai/rollup"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 var demoCmd = &command{

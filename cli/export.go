@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"gongkai/rollup"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 var exportCmd = &command{

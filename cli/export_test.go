@@ -3,7 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
-	stdsql "database/sql"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,7 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gongkai"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 // exportStore writes n synthetic reports to a new store and returns its
@@ -210,4 +210,4 @@ func TestServeCommand(t *testing.T) {
 	}
 }
 
-func namedArg(name string, v any) any { return stdsql.Named(name, v) }
+func namedArg(name string, v any) any { return sql.Named(name, v) }

@@ -14,7 +14,7 @@ import (
 	"gongkai"
 	"gongkai/division"
 	"gongkai/ingest"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 var ingestCmd = &command{

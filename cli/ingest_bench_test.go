@@ -9,7 +9,7 @@ import (
 
 	"gongkai/gen"
 	"gongkai/ingest"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 // BenchmarkRun measures the ingest pipeline as `gongkai ingest` runs it

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"gongkai/gen"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 // Acceptance test of issue 3: `gongkai ingest` on a folder of 2,000

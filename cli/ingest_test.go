@@ -10,7 +10,7 @@ import (
 
 	"gongkai"
 	"gongkai/ingest"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 // seedPath finds the seed report beside the repository (../shared).

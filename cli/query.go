@@ -7,7 +7,7 @@ import (
 
 	"gongkai/query"
 	"gongkai/render"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 var queryCmd = &command{

@@ -7,7 +7,7 @@ import (
 	"gongkai"
 	"gongkai/render"
 	"gongkai/rollup"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 var rollupCmd = &command{

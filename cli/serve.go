@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"gongkai/serve"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 var serveCmd = &command{

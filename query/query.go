@@ -1,7 +1,7 @@
 // Package query runs analysts' ad-hoc SQL through the store's guard: a
 // separate read-only DuckDB instance with file access off, only read
 // statements (decided from DuckDB's parsed statement type), one statement,
-// a time limit that interrupts DuckDB and a row cap (see sql/guard.go).
+// a time limit that interrupts DuckDB and a row cap (see store/guard.go).
 // It stays thin on purpose, so the CLI and the HTTP API share one guard.
 package query
 
@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"gongkai"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 // Store is what Run needs: *sql.Store, opened read-only.

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"gongkai"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 func TestRun(t *testing.T) {

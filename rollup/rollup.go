@@ -6,13 +6,13 @@ package rollup
 
 import (
 	"context"
-	stdsql "database/sql"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
 
 	"gongkai"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 // Querier runs trusted SQL; *store.Store implements it.
@@ -110,7 +110,7 @@ func Args(f store.RollupFile, p Params) ([]any, error) {
 		if !slices.Contains(known, name) {
 			return nil, fmt.Errorf("rollup %s declares parameter %q, which gongkai cannot bind", f.Name, name)
 		}
-		args = append(args, stdsql.Named(name, given[name]))
+		args = append(args, sql.Named(name, given[name]))
 	}
 	return args, nil
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"gongkai"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 // appMeasures are district_year's measures, each defined on the record as

@@ -10,7 +10,7 @@ import (
 	"gongkai"
 	"gongkai/gen"
 	"gongkai/ingest"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 // TestRollupEqualsGeneratorTruth runs the whole path: the generator writes

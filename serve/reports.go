@@ -1,7 +1,7 @@
 package serve
 
 import (
-	stdsql "database/sql"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,7 +11,7 @@ import (
 	"gongkai"
 )
 
-func namedArg(name string, v any) any { return stdsql.Named(name, v) }
+func namedArg(name string, v any) any { return sql.Named(name, v) }
 
 const listReportsSQL = `
 SELECT r.report_id, r.organization, r.report_year, r.format_version, r.published_on,

@@ -3,7 +3,7 @@ package serve
 import (
 	"bytes"
 	"context"
-	stdsql "database/sql"
+	"database/sql"
 	"fmt"
 	"mime"
 	"net/http"
@@ -14,7 +14,7 @@ import (
 
 	"gongkai"
 	"gongkai/rollup"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 func (s *Server) listRollups(w http.ResponseWriter, r *http.Request) {
@@ -96,7 +96,7 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 	}
 	params := map[string]any{}
 	for _, a := range args {
-		if na, ok := a.(stdsql.NamedArg); ok && na.Value != nil {
+		if na, ok := a.(sql.NamedArg); ok && na.Value != nil {
 			params[na.Name] = na.Value
 		}
 	}

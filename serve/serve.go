@@ -32,7 +32,7 @@ import (
 	"time"
 
 	"gongkai"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 // Config configures a Server. Zero fields take the defaults.

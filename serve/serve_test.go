@@ -22,7 +22,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
 	"gongkai"
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 // putReports adds n synthetic 2021-layout reports (years 2022/2023,

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	store "gongkai/sql"
+	"gongkai/store"
 )
 
 // snapshots serves requests from checkpointed copies of the store, so that

@@ -1,7 +1,6 @@
-package sql
+package store
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -9,13 +8,14 @@ import (
 
 	"gongkai"
 	"gongkai/division"
+	sqlfiles "gongkai/sql"
 )
 
 // The body types named in the shared views (schema 0003) are the Go
 // resolver's: a renamed type would silently turn every body into an
 // 'org|' key or a county-level body.
 func TestMeasuresViewBodyTypesAreResolverTypes(t *testing.T) {
-	b, err := os.ReadFile("schema/0003_measures.sql")
+	b, err := sqlfiles.Files.ReadFile("schema/0003_measures.sql")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,8 @@
-package sql
+package store
 
 import (
 	"context"
-	stdsql "database/sql"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -121,7 +121,7 @@ func (s *Store) resolve(ctx context.Context, src Source) (string, []any, error) 
 		}
 		args := make([]any, len(r.Params))
 		for i, p := range r.Params {
-			args[i] = stdsql.Named(p, src.Params[p])
+			args[i] = sql.Named(p, src.Params[p])
 		}
 		return bareStatement(r.SQL), args, nil
 	}

@@ -1,12 +1,13 @@
-package sql
+package store
 
 import (
-	"embed"
 	"fmt"
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
+
+	sqlfiles "gongkai/sql"
 )
 
 // RollupFile is one embedded rollup: a single read-only query in
@@ -20,14 +21,11 @@ type RollupFile struct {
 	SQL    string
 }
 
-//go:embed rollups/*.sql
-var rollupFS embed.FS
-
 // Rollups lists the embedded rollups sorted by name. It panics only when an
 // embedded file lacks its header, which TestRollupHeaders catches in the
 // test suite; user input never reaches it.
 func Rollups() []RollupFile {
-	out, err := parseRollups(rollupFS)
+	out, err := parseRollups(sqlfiles.Files)
 	if err != nil {
 		panic(err)
 	}

@@ -1,10 +1,10 @@
 //go:build duckdb_arrow
 
-package sql
+package store
 
 import (
 	"context"
-	stdsql "database/sql"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"io"
@@ -95,7 +95,7 @@ func writeIPC(w io.Writer, rr array.RecordReader, file bool, max int64) (n int64
 // Guarded.
 func (s *Store) GuardedArrow(ctx context.Context, q string, lim Limits, w io.Writer) (truncated bool, err error) {
 	lim = lim.WithDefaults()
-	err = s.withGuard(ctx, q, lim, func(ctx context.Context, conn *stdsql.Conn) error {
+	err = s.withGuard(ctx, q, lim, func(ctx context.Context, conn *sql.Conn) error {
 		return conn.Raw(func(dc any) error {
 			a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
 			if err != nil {

@@ -1,24 +1,21 @@
-package sql
+package store
 
 import (
 	"context"
-	stdsql "database/sql"
-	"embed"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
 
 	"gongkai"
 	"gongkai/division"
+	sqlfiles "gongkai/sql"
 )
 
-//go:embed compile_*.sql
-var compileFS embed.FS
-
 func compileSQL(name string) string {
-	b, err := compileFS.ReadFile("compile_" + name + ".sql")
+	b, err := sqlfiles.Files.ReadFile("compile/" + name + ".sql")
 	if err != nil {
-		panic("sql: missing embedded compile_" + name + ".sql")
+		panic("store: missing embedded sql/compile/" + name + ".sql")
 	}
 	return string(b)
 }
@@ -40,7 +37,7 @@ func DivisionPrefix(code string) string {
 // starts with prefix (DivisionPrefix), whole-area reports excluded. With no
 // report at all it returns an error wrapping gongkai.ErrNotFound.
 func (s *Store) Compile(ctx context.Context, prefix string, year int) (*division.Compilation, error) {
-	args := []any{stdsql.Named("year", year), stdsql.Named("prefix", prefix)}
+	args := []any{sql.Named("year", year), sql.Named("prefix", prefix)}
 	c := &division.Compilation{Year: year, Prefix: prefix}
 
 	res, err := s.Query(ctx, compileSQL("bodies"), args...)
@@ -136,7 +133,7 @@ func (s *Store) Compile(ctx context.Context, prefix string, year int) (*division
 		c.Findings = append(c.Findings, f)
 	}
 
-	res, err = s.Query(ctx, compileSQL("unresolved"), stdsql.Named("year", year))
+	res, err = s.Query(ctx, compileSQL("unresolved"), sql.Named("year", year))
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,8 @@
-package sql
+package store
 
 import (
 	"context"
-	stdsql "database/sql"
+	"database/sql"
 	"errors"
 	"fmt"
 	"regexp"
@@ -100,7 +100,7 @@ func (l Limits) Lower(timeout time.Duration, maxRows int) Limits {
 func (s *Store) Guarded(ctx context.Context, q string, lim Limits) (*gongkai.Result, error) {
 	lim = lim.WithDefaults()
 	var res *gongkai.Result
-	err := s.withGuard(ctx, q, lim, func(ctx context.Context, conn *stdsql.Conn) error {
+	err := s.withGuard(ctx, q, lim, func(ctx context.Context, conn *sql.Conn) error {
 		rows, err := conn.QueryContext(ctx, q)
 		if err != nil {
 			return err
@@ -119,13 +119,13 @@ func (s *Store) Guarded(ctx context.Context, q string, lim Limits) (*gongkai.Res
 // nil when the guard would run it: one SELECT that reads no file. Exports
 // use it before copying an ad-hoc query's rows to a file.
 func (s *Store) CheckReadOnly(ctx context.Context, q string) error {
-	return s.withGuard(ctx, q, Limits{}.WithDefaults(), func(context.Context, *stdsql.Conn) error { return nil })
+	return s.withGuard(ctx, q, Limits{}.WithDefaults(), func(context.Context, *sql.Conn) error { return nil })
 }
 
 // withGuard opens a guard instance on the store file, checks q, and runs
 // f on the guard's connection with the time limit applied, turning
 // failures into gongkai's taxonomy.
-func (s *Store) withGuard(ctx context.Context, q string, lim Limits, f func(ctx context.Context, conn *stdsql.Conn) error) (err error) {
+func (s *Store) withGuard(ctx context.Context, q string, lim Limits, f func(ctx context.Context, conn *sql.Conn) error) (err error) {
 	if strings.TrimSpace(q) == "" {
 		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: empty statement", ErrBadQuery),
 			Hint: "pass one SELECT statement, for example: SELECT count(*) FROM reports"}
@@ -154,7 +154,7 @@ func (s *Store) withGuard(ctx context.Context, q string, lim Limits, f func(ctx 
 // store file read-only, then locks it down. A fresh instance per statement
 // costs about 10 ms and keeps one statement's memory and settings away from
 // the next.
-func (s *Store) openGuard(ctx context.Context, lim Limits) (*stdsql.DB, *stdsql.Conn, error) {
+func (s *Store) openGuard(ctx context.Context, lim Limits) (*sql.DB, *sql.Conn, error) {
 	if !memorySize.MatchString(lim.MemoryLimit) {
 		return nil, nil, &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: memory limit %q is not a size", gongkai.ErrUsage, lim.MemoryLimit),
 			Hint: "give a DuckDB size such as 512MB or 2GB"}
@@ -166,7 +166,7 @@ func (s *Store) openGuard(ctx context.Context, lim Limits) (*stdsql.DB, *stdsql.
 		return nil, nil, &gongkai.Error{Op: "query", Path: s.path, Err: fmt.Errorf("starting the SQL guard: %w", err),
 			Hint: "check --memory-limit (a DuckDB size such as 512MB)"}
 	}
-	db := stdsql.OpenDB(c)
+	db := sql.OpenDB(c)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		db.Close()
@@ -201,7 +201,7 @@ func quoteLiteral(s string) string {
 // checkStatement prepares q on the guard connection (which parses and
 // binds it but runs nothing) and allows it only when DuckDB says it is a
 // SELECT, or an EXPLAIN of one.
-func checkStatement(conn *stdsql.Conn, q string) error {
+func checkStatement(conn *sql.Conn, q string) error {
 	return conn.Raw(func(dc any) error {
 		c, ok := dc.(*duckdb.Conn)
 		if !ok {

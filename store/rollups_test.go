@@ -1,7 +1,7 @@
-package sql
+package store
 
 import (
-	stdsql "database/sql"
+	"database/sql"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -59,7 +59,7 @@ func TestRollupsRun(t *testing.T) {
 				if set {
 					v = values[p]
 				}
-				args = append(args, stdsql.Named(p, v))
+				args = append(args, sql.Named(p, v))
 			}
 			res, err := s.Query(t.Context(), r.SQL, args...)
 			if err != nil {

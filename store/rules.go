@@ -1,18 +1,16 @@
-package sql
+package store
 
 import (
 	"context"
-	stdsql "database/sql"
-	"embed"
+	"database/sql"
 	"fmt"
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
-)
 
-//go:embed rules/*.sql
-var rulesFS embed.FS
+	sqlfiles "gongkai/sql"
+)
 
 // RuleFile is one embedded cross-report rule (R6, R7, R9): a query over the
 // store in sql/rules/NAME.sql returning report_id, rule, severity, status,
@@ -27,13 +25,13 @@ type RuleFile struct {
 // panics only when an embedded file lacks its header, which the package's
 // tests catch.
 func CrossRules() []RuleFile {
-	names, err := fs.Glob(rulesFS, "rules/*.sql")
+	names, err := fs.Glob(sqlfiles.Files, "rules/*.sql")
 	if err != nil {
 		panic(err)
 	}
 	var out []RuleFile
 	for _, n := range names {
-		b, err := rulesFS.ReadFile(n)
+		b, err := sqlfiles.Files.ReadFile(n)
 		if err != nil {
 			panic(err)
 		}
@@ -63,7 +61,7 @@ func (s *Store) RunCrossRules(ctx context.Context) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err := s.inTx(ctx, "cross rules", func(conn *stdsql.Conn) error {
+	err := s.inTx(ctx, "cross rules", func(conn *sql.Conn) error {
 		for _, q := range []string{
 			`DELETE FROM findings WHERE scope = 'store'`,
 			`DELETE FROM cross_pending`,
@@ -161,14 +159,14 @@ func (s *Store) updateCrossRules(ctx context.Context) error {
 	}
 	var last int64 = -1
 	for {
-		var hi stdsql.NullInt64
+		var hi sql.NullInt64
 		err := conn.QueryRowContext(ctx, `SELECT max(report_id) FROM
 			(SELECT report_id FROM cross_scope WHERE report_id > ? ORDER BY report_id LIMIT ?)`, last, crossChunk).Scan(&hi)
 		if err != nil {
 			return classify("cross rules", s.path, err)
 		}
 		lo, done := last, !hi.Valid
-		err = s.txOn(ctx, conn, "cross rules", func(conn *stdsql.Conn) error {
+		err = s.txOn(ctx, conn, "cross rules", func(conn *sql.Conn) error {
 			if done {
 				_, err := conn.ExecContext(ctx, `DELETE FROM cross_pending`)
 				return err

@@ -1,8 +1,8 @@
-package sql
+package store
 
 import (
 	"context"
-	stdsql "database/sql"
+	"database/sql"
 	"fmt"
 	"math/big"
 	"strings"
@@ -55,7 +55,7 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 
 	outcomes := make([]gongkai.Outcome, len(batch))
 	previous := make([]string, len(batch))
-	err := s.inTx(ctx, "store", func(conn *stdsql.Conn) error {
+	err := s.inTx(ctx, "store", func(conn *sql.Conn) error {
 		existing, err := lookup(ctx, conn, batch)
 		if err != nil {
 			return err
@@ -146,7 +146,7 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 
 // testHookBeforeCommit lets tests look into the open transaction and fail
 // a batch after every row is written but before COMMIT.
-var testHookBeforeCommit func(conn *stdsql.Conn) error
+var testHookBeforeCommit func(conn *sql.Conn) error
 
 func validate(p gongkai.Parsed) error {
 	switch {
@@ -198,7 +198,7 @@ func key(org string, year int) string { return fmt.Sprintf("%s|%d", org, year) }
 
 // lookup finds the stored reports that share a content hash or an
 // organization with the batch (the caller matches years).
-func lookup(ctx context.Context, conn *stdsql.Conn, batch []gongkai.Parsed) ([]stored, error) {
+func lookup(ctx context.Context, conn *sql.Conn, batch []gongkai.Parsed) ([]stored, error) {
 	hashes := make([]string, 0, len(batch))
 	orgs := make([]string, 0, len(batch))
 	seenH, seenO := map[string]bool{}, map[string]bool{}
@@ -231,7 +231,7 @@ func lookup(ctx context.Context, conn *stdsql.Conn, batch []gongkai.Parsed) ([]s
 	var out []stored
 	for rows.Next() {
 		e := stored{pending: -1}
-		var prov, city, county, town, code, typ stdsql.NullString
+		var prov, city, county, town, code, typ sql.NullString
 		if err := rows.Scan(&e.id, &e.org, &e.year, &e.hash, &e.path,
 			&prov, &city, &county, &town, &code, &typ, &e.body.Aggregate); err != nil {
 			return nil, err
@@ -251,7 +251,7 @@ func placeholders(n int) string {
 // first and reports last.
 var cellTables = []string{"active_cells", "application_cells", "review_cells", "narrative", "findings", "reports"}
 
-func deleteReports(ctx context.Context, conn *stdsql.Conn, ids []int64) error {
+func deleteReports(ctx context.Context, conn *sql.Conn, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -270,7 +270,7 @@ func deleteReports(ctx context.Context, conn *stdsql.Conn, ids []int64) error {
 // markPending records the body and year of the reports ids in
 // cross_pending, for UpdateCrossRules: call it for a report before
 // deleting it and after writing it.
-func markPending(ctx context.Context, conn *stdsql.Conn, ids []int64) error {
+func markPending(ctx context.Context, conn *sql.Conn, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -287,7 +287,7 @@ func markPending(ctx context.Context, conn *stdsql.Conn, ids []int64) error {
 	return nil
 }
 
-func nextIDs(ctx context.Context, conn *stdsql.Conn, n int) ([]int64, error) {
+func nextIDs(ctx context.Context, conn *sql.Conn, n int) ([]int64, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT nextval('report_id_seq') FROM range(?)`, n)
 	if err != nil {
 		return nil, err
@@ -312,7 +312,7 @@ func nextIDs(ctx context.Context, conn *stdsql.Conn, n int) ([]int64, error) {
 
 // appendReports loads the reports and all their rows with one Appender
 // per table, inside the caller's transaction.
-func appendReports(conn *stdsql.Conn, batch []gongkai.Parsed, ids []int64, now time.Time) error {
+func appendReports(conn *sql.Conn, batch []gongkai.Parsed, ids []int64, now time.Time) error {
 	err := withAppender(conn, "reports", func(a *duckdb.Appender) error {
 		for i, p := range batch {
 			r := p.Report

@@ -1,13 +1,13 @@
 //go:build crash
 
-package sql
+package store
 
 // Crash test: a child process stores batches (new reports and
 // replacements) without end; the parent kills it with SIGKILL at a random
 // moment, reopens the database and checks that every stored report is
 // whole and nothing half-written remains. Run with
 //
-//	go test -tags 'duckdb_arrow crash' -run TestCrash -count=1 ./sql/
+//	go test -tags 'duckdb_arrow crash' -run TestCrash -count=1 ./store/
 
 import (
 	"bufio"

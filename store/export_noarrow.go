@@ -1,6 +1,6 @@
 //go:build !duckdb_arrow
 
-package sql
+package store
 
 import (
 	"context"

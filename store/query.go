@@ -1,8 +1,8 @@
-package sql
+package store
 
 import (
 	"context"
-	stdsql "database/sql"
+	"database/sql"
 	"fmt"
 	"math/big"
 	"time"
@@ -45,7 +45,7 @@ func (s *Store) query(ctx context.Context, limit int, query string, args ...any)
 // scanResult reads rows into a Result of plain values (Query, Guarded),
 // keeping at most max rows (max <= 0: all) and setting Truncated when
 // another row was available.
-func scanResult(rows *stdsql.Rows, max int) (*gongkai.Result, error) {
+func scanResult(rows *sql.Rows, max int) (*gongkai.Result, error) {
 	cols, err := rows.Columns()
 	if err != nil {
 		return nil, err

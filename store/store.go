@@ -1,17 +1,16 @@
-// Package sql is gongkai's store: an embedded DuckDB file holding the
+// Package store is gongkai's store: an embedded DuckDB file holding the
 // reports, their cells in long form and their findings. It is the only
 // package that imports the DuckDB driver; everything else talks to it
 // through Store and gongkai.Result.
 //
 // The schema lives in embedded, numbered .sql files (schema/*.sql) that
 // Open applies in order, each once, inside one transaction.
-package sql
+package store
 
 import (
 	"context"
-	stdsql "database/sql"
+	"database/sql"
 	"database/sql/driver"
-	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -27,16 +26,14 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"gongkai"
+	sqlfiles "gongkai/sql"
 )
-
-//go:embed schema/*.sql
-var schemaFS embed.FS
 
 // Store is an open gongkai database. It is safe for concurrent use; writes
 // (Put) are serialized, since DuckDB allows one writing process and its
 // transactions conflict on the same rows.
 type Store struct {
-	db        *stdsql.DB
+	db        *sql.DB
 	connector *duckdb.Connector
 	path      string
 	readOnly  bool
@@ -135,7 +132,7 @@ func open(ctx context.Context, path string, readOnly bool, opts []Option) (*Stor
 		}
 		return nil, e
 	}
-	s := &Store{db: stdsql.OpenDB(c), connector: c, path: path, readOnly: readOnly}
+	s := &Store{db: sql.OpenDB(c), connector: c, path: path, readOnly: readOnly}
 	if readOnly {
 		err = s.checkVersion(ctx)
 	} else {
@@ -161,7 +158,7 @@ func (s *Store) Path() string { return s.path }
 
 // DB returns the shared connection pool, for this package's other files
 // (rollups, rules, export) and their tests.
-func (s *Store) DB() *stdsql.DB { return s.db }
+func (s *Store) DB() *sql.DB { return s.db }
 
 // migration is one numbered schema file.
 type migration struct {
@@ -172,7 +169,7 @@ type migration struct {
 
 // migrations lists the embedded schema files in version order.
 func migrations() ([]migration, error) {
-	names, err := fs.Glob(schemaFS, "schema/*.sql")
+	names, err := fs.Glob(sqlfiles.Files, "schema/*.sql")
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +181,7 @@ func migrations() ([]migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("schema file %s: name must start with its version number", base)
 		}
-		b, err := schemaFS.ReadFile(n)
+		b, err := sqlfiles.Files.ReadFile(n)
 		if err != nil {
 			return nil, err
 		}
@@ -215,7 +212,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return &gongkai.Error{Op: "migrate", Path: s.path, Err: err}
 	}
-	return s.inTx(ctx, "migrate", func(conn *stdsql.Conn) error {
+	return s.inTx(ctx, "migrate", func(conn *sql.Conn) error {
 		if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 			version    INTEGER PRIMARY KEY,
 			name       VARCHAR NOT NULL,
@@ -263,7 +260,7 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // checkVersion makes sure a read-only database has this build's schema.
 func (s *Store) checkVersion(ctx context.Context) error {
-	var v stdsql.NullInt64
+	var v sql.NullInt64
 	err := s.db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v)
 	if err != nil {
 		var de *duckdb.Error
@@ -332,7 +329,7 @@ func layoutLabels() []labelRow {
 // labels already equal the layouts (every open but the first of a new
 // build) it writes nothing: rewriting them on each open grew the file a
 // little every run, since DuckDB reuses the freed blocks only later.
-func refillLabels(ctx context.Context, conn *stdsql.Conn) error {
+func refillLabels(ctx context.Context, conn *sql.Conn) error {
 	want := layoutLabels()
 	same, err := labelsEqual(ctx, conn, want)
 	if err != nil || same {
@@ -357,7 +354,7 @@ func refillLabels(ctx context.Context, conn *stdsql.Conn) error {
 }
 
 // labelsEqual says whether cell_labels holds exactly the rows want.
-func labelsEqual(ctx context.Context, conn *stdsql.Conn, want []labelRow) (bool, error) {
+func labelsEqual(ctx context.Context, conn *sql.Conn, want []labelRow) (bool, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT format_version, section, row_key, col_key, row_label, col_label,
 		coalesce(row_group, ''), row_order, col_order, kind FROM cell_labels`)
 	if err != nil {
@@ -392,7 +389,7 @@ func labelsEqual(ctx context.Context, conn *stdsql.Conn, want []labelRow) (bool,
 // f fails or ctx ends. An explicit transaction on a dedicated connection
 // (rather than database/sql's Tx) lets the Appender, which needs the raw
 // driver connection, write inside the same transaction.
-func (s *Store) inTx(ctx context.Context, op string, f func(conn *stdsql.Conn) error) (err error) {
+func (s *Store) inTx(ctx context.Context, op string, f func(conn *sql.Conn) error) (err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return classify(op, s.path, err)
@@ -402,7 +399,7 @@ func (s *Store) inTx(ctx context.Context, op string, f func(conn *stdsql.Conn) e
 }
 
 // txOn is inTx on a connection the caller holds (and closes).
-func (s *Store) txOn(ctx context.Context, conn *stdsql.Conn, op string, f func(conn *stdsql.Conn) error) (err error) {
+func (s *Store) txOn(ctx context.Context, conn *sql.Conn, op string, f func(conn *sql.Conn) error) (err error) {
 	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
 		return classify(op, s.path, err)
 	}
@@ -435,7 +432,7 @@ func (s *Store) txOn(ctx context.Context, conn *stdsql.Conn, op string, f func(c
 // withAppender runs f with an Appender on table over conn's raw driver
 // connection, so the rows join conn's open transaction, and closes
 // (flushes) it.
-func withAppender(conn *stdsql.Conn, table string, f func(a *duckdb.Appender) error) error {
+func withAppender(conn *sql.Conn, table string, f func(a *duckdb.Appender) error) error {
 	return conn.Raw(func(dc any) error {
 		raw, ok := dc.(driver.Conn)
 		if !ok {

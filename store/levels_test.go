@@ -1,7 +1,7 @@
-package sql
+package store
 
 import (
-	stdsql "database/sql"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -23,7 +23,7 @@ func levelsFile(t *testing.T) RollupFile {
 func runLevels(t *testing.T, s *Store, year any, div any, level any) []map[string]any {
 	t.Helper()
 	res, err := s.Query(t.Context(), levelsFile(t).SQL,
-		stdsql.Named("year", year), stdsql.Named("division", div), stdsql.Named("level", level))
+		sql.Named("year", year), sql.Named("division", div), sql.Named("level", level))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,8 @@
-package sql
+package store
 
 import (
 	"context"
-	stdsql "database/sql"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -259,14 +259,14 @@ func TestPutFailedBatchLeavesNothing(t *testing.T) {
 		name  string
 		ctx   context.Context
 		batch []gongkai.Parsed
-		hook  func(*stdsql.Conn) error
+		hook  func(*sql.Conn) error
 	}{
 		// Every row is appended, then the batch fails before COMMIT. The
 		// hook first checks that the Appender wrote into this transaction.
 		{"fails before commit", t.Context(), []gongkai.Parsed{
 			sample("丙镇人民政府", 2023, gongkai.V2021, 3),
 			sample("甲镇人民政府", 2023, gongkai.V2021, 4), // would replace
-		}, func(conn *stdsql.Conn) error {
+		}, func(conn *sql.Conn) error {
 			if err := conn.QueryRowContext(t.Context(), `SELECT count(*) FROM application_cells`).Scan(&inside); err != nil {
 				return err
 			}
@@ -328,7 +328,7 @@ func TestPutReadOnly(t *testing.T) {
 // BenchmarkPut measures the writer: batches of 256 reports of the 2021
 // layout (200 cells each), into a fresh database.
 //
-//	go test -tags duckdb_arrow -run '^$' -bench BenchmarkPut -benchtime 20x ./sql/
+//	go test -tags duckdb_arrow -run '^$' -bench BenchmarkPut -benchtime 20x ./store/
 func BenchmarkPut(b *testing.B) {
 	s, err := Open(b.Context(), filepath.Join(b.TempDir(), "bench.duckdb"))
 	if err != nil {

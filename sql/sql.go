@@ -1,0 +1,14 @@
+// Package sql holds every SQL file gongkai runs — the schema migrations,
+// the named rollups, the cross-report rules and the compile queries — as
+// one embedded file system. Keeping the SQL here, and the Go that runs it
+// in package store, lets an analyst read and change a query without
+// reading Go, and keeps the store the only package that knows DuckDB.
+package sql
+
+import "embed"
+
+// Files is the tree of SQL files: schema/NNNN_*.sql (migrations, applied in
+// name order), rollups/NAME.sql, rules/NAME.sql and compile/NAME.sql.
+//
+//go:embed schema/*.sql rollups/*.sql rules/*.sql compile/*.sql
+var Files embed.FS
