@@ -8,7 +8,9 @@ package sql
 import "embed"
 
 // Files is the tree of SQL files: schema/NNNN_*.sql (migrations, applied in
-// name order), rollups/NAME.sql, rules/NAME.sql and compile/NAME.sql.
+// name order), rollups/NAME.sql, rules/NAME.sql, compile/NAME.sql and
+// queries/NAME.sql (the store's own read queries: a stored report, what
+// the store covers).
 //
-//go:embed schema/*.sql rollups/*.sql rules/*.sql compile/*.sql
+//go:embed schema/*.sql rollups/*.sql rules/*.sql compile/*.sql queries/*.sql
 var Files embed.FS

@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gongkai"
+	sqlfiles "gongkai/sql"
+)
+
+func querySQL(name string) string {
+	b, err := sqlfiles.Files.ReadFile("queries/" + name + ".sql")
+	if err != nil {
+		panic("store: missing embedded sql/queries/" + name + ".sql")
+	}
+	return string(b)
+}
+
+// StoredFinding is a finding as stored, with who produced it: "report"
+// (the rules and readers at ingest) or "store" (the cross-report rules).
+type StoredFinding struct {
+	gongkai.Finding
+	Scope string `json:"scope"`
+}
+
+// StoredReport is one report read back from the store: the record (every
+// cell, the narrative counts, the division, the findings of both scopes in
+// Report.Findings and where each value was read in Report.Provenance) and
+// the file it came from. The HTTP API and the web page show reports from
+// it, so both say the same.
+type StoredReport struct {
+	ID          int64
+	Report      *gongkai.Report
+	Findings    []StoredFinding
+	SourcePath  string
+	Rendering   string
+	ContentHash string
+	IngestedAt  time.Time
+}
+
+// Report reads the stored report id. An id not in the store is an error
+// wrapping gongkai.ErrNotFound.
+func (s *Store) Report(ctx context.Context, id int64) (*StoredReport, error) {
+	arg := sql.Named("id", id)
+	head, err := s.Query(ctx, querySQL("report_head"), arg)
+	if err != nil {
+		return nil, fmt.Errorf("report %d: %w", id, err)
+	}
+	if len(head.Rows) == 0 {
+		return nil, &gongkai.Error{Op: "report", Path: fmt.Sprint(id),
+			Err: fmt.Errorf("%w: no report %d", gongkai.ErrNotFound, id), Hint: "report ids come from GET /v1/reports"}
+	}
+	h := head.Rows[0]
+	v, err := gongkai.ParseVersion(compileStr(h[2]))
+	if err != nil {
+		return nil, fmt.Errorf("report %d: %w", id, err)
+	}
+	rep := gongkai.NewReport(v)
+	rep.Organization = compileStr(h[0])
+	if y, ok := h[1].(int64); ok {
+		rep.ReportYear = int(y)
+	}
+	if t, ok := h[3].(time.Time); ok {
+		rep.PublishedOn = t.Format(time.DateOnly)
+	}
+	agg, _ := h[10].(bool)
+	rep.Body = gongkai.Body{Province: compileStr(h[4]), City: compileStr(h[5]), County: compileStr(h[6]),
+		Township: compileStr(h[7]), DivisionCode: compileStr(h[8]), Type: compileStr(h[9]), Aggregate: agg}
+	out := &StoredReport{ID: id, Report: rep, SourcePath: compileStr(h[11]), Rendering: compileStr(h[12]),
+		ContentHash: compileStr(h[13]), Findings: []StoredFinding{}}
+	out.IngestedAt, _ = h[14].(time.Time)
+
+	cells, err := s.Query(ctx, querySQL("report_cells"), arg)
+	if err != nil {
+		return nil, fmt.Errorf("report %d: %w", id, err)
+	}
+	for _, c := range cells.Rows {
+		path := gongkai.CellPath(compileStr(c[0]), compileStr(c[1]), compileStr(c[2]))
+		if n, ok := c[3].(gongkai.Num); ok {
+			if err := rep.Set(path, n); err != nil {
+				return nil, fmt.Errorf("report %d: stored cell %s: %w", id, path, err)
+			}
+		}
+		if c[4] != nil || c[5] != nil {
+			rep.Provenance[path] = gongkai.Source{Loc: compileStr(c[4]), Raw: compileStr(c[5])}
+		}
+	}
+	narr, err := s.Query(ctx, querySQL("report_narrative"), arg)
+	if err != nil {
+		return nil, fmt.Errorf("report %d: %w", id, err)
+	}
+	for _, c := range narr.Rows {
+		if n, ok := c[1].(gongkai.Num); ok {
+			rep.Narrative[compileStr(c[0])] = n
+		}
+		if c[2] != nil || c[3] != nil {
+			rep.Provenance["narrative."+compileStr(c[0])] = gongkai.Source{Loc: compileStr(c[2]), Raw: compileStr(c[3])}
+		}
+	}
+	fs, err := s.Query(ctx, querySQL("report_findings"), arg)
+	if err != nil {
+		return nil, fmt.Errorf("report %d: %w", id, err)
+	}
+	for _, f := range fs.Rows {
+		var where gongkai.Paths
+		if err := json.Unmarshal([]byte(compileStr(f[3])), &where); err != nil {
+			return nil, fmt.Errorf("report %d: finding cells %q: %w", id, compileStr(f[3]), err)
+		}
+		fd := gongkai.Finding{Rule: compileStr(f[0]), Severity: gongkai.Severity(compileStr(f[1])),
+			Status: gongkai.Status(compileStr(f[2])), Where: where, Message: compileStr(f[4])}
+		out.Findings = append(out.Findings, StoredFinding{fd, compileStr(f[5])})
+		rep.Findings = append(rep.Findings, fd)
+	}
+	return out, nil
+}
+
+// Coverage is what the store holds for one division code and year.
+type Coverage struct {
+	// DivisionCode is "" for reports whose author was not placed.
+	DivisionCode string
+	Year         int
+	// Reports counts the bodies' reports, Aggregates the whole-area ones.
+	Reports, Aggregates int64
+}
+
+// Coverage lists, per division code and year, how many reports the store
+// holds, so a picker can offer only divisions and years with data.
+func (s *Store) Coverage(ctx context.Context) ([]Coverage, error) {
+	res, err := s.Query(ctx, querySQL("coverage"))
+	if err != nil {
+		return nil, fmt.Errorf("coverage: %w", err)
+	}
+	out := make([]Coverage, 0, len(res.Rows))
+	for _, r := range res.Rows {
+		c := Coverage{DivisionCode: compileStr(r[0])}
+		y, _ := r[1].(int64)
+		c.Year = int(y)
+		c.Reports, _ = r[2].(int64)
+		c.Aggregates, _ = r[3].(int64)
+		out = append(out, c)
+	}
+	return out, nil
+}
