@@ -20,6 +20,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrRefused: an ad-hoc statement the SQL guard does not allow.
 	ErrRefused = errors.New("statement refused")
+	// ErrTooLarge: a document bigger than any report (lines, tags, cells):
+	// refused before it can cost more memory than the run can spare.
+	ErrTooLarge = errors.New("document too large")
 	// ErrUsage: bad flags or arguments.
 	ErrUsage = errors.New("usage")
 )

@@ -69,6 +69,9 @@ func ParseBytes(ctx context.Context, name string, data []byte) (gongkai.Parsed, 
 			Hint: "gongkai reads report text (Word text, | tables, one cell per line or paragraph, Markdown, glued page text), HTML, DOCX, PDF with a text layer and JSON records"}
 	}
 	p.Rendering = rd.name
+	if err := checkInput(rd.name, data); err != nil {
+		return p, &gongkai.Error{Op: "parse", Path: name, Where: rd.name, Err: err, Hint: tooLargeHint}
+	}
 	doc, err := rd.read(name, data)
 	if err != nil {
 		var ge *gongkai.Error
@@ -76,6 +79,9 @@ func ParseBytes(ctx context.Context, name string, data []byte) (gongkai.Parsed, 
 			return p, err
 		}
 		return p, &gongkai.Error{Op: "parse", Path: name, Where: rd.name, Err: err}
+	}
+	if err := checkDocument(doc); err != nil {
+		return p, &gongkai.Error{Op: "parse", Path: name, Where: rd.name, Err: err, Hint: tooLargeHint}
 	}
 	if doc.Rendering == "" {
 		doc.Rendering = rd.name
@@ -94,6 +100,8 @@ func ParseBytes(ctx context.Context, name string, data []byte) (gongkai.Parsed, 
 	}
 	return p, nil
 }
+
+const tooLargeHint = "a report has a few thousand lines and a few hundred table cells; check that the file is one report and not a data dump or a damaged file"
 
 // isRecord reports whether data is a report record: a JSON object with a
 // top-level "format_version". Other JSON (a site's API answer carrying the

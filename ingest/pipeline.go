@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"gongkai"
 )
 
@@ -140,9 +142,13 @@ func Run(ctx context.Context, opts Options, sink gongkai.Sink) (Summary, error) 
 
 	r := &runner{opts: opts, sink: sink, start: time.Now(), next: 0, pending: map[int]result{}}
 	r.total.Store(-1)
-	// At most inFlight documents are between reading and the batch.
+	// At most inFlight documents are between reading and the batch, and
+	// at most inFlightBytes of their raw bytes are held before parsing: a
+	// folder of 60 MB files must not keep sixteen of them in memory at
+	// once. A document larger than the budget waits until it is alone.
 	inFlight := 4*opts.Workers + 8
 	r.tokens = make(chan struct{}, inFlight)
+	r.bytes = semaphore.NewWeighted(inFlightBytes)
 	jobs := make(chan job, opts.Workers)
 	results := make(chan result, opts.Workers)
 
@@ -169,6 +175,11 @@ func Run(ctx context.Context, opts Options, sink gongkai.Sink) (Summary, error) 
 			seq++
 			if d.read != nil {
 				j.data, j.err = d.read(opts.MaxFileSize)
+			}
+			if j.weight = min(int64(len(j.data)), inFlightBytes); j.weight > 0 {
+				if err := r.bytes.Acquire(ctx, j.weight); err != nil {
+					return err
+				}
 			}
 			select {
 			case jobs <- j:
@@ -213,8 +224,14 @@ type job struct {
 	name     string
 	explicit bool
 	data     []byte
-	err      error
+	// weight is what the job holds of the in-flight byte budget, given
+	// back once it is parsed.
+	weight int64
+	err    error
 }
+
+// inFlightBytes bounds the raw bytes of documents read but not yet parsed.
+const inFlightBytes = 96 << 20
 
 // result is a parsed document (or its failure), waiting for the writer.
 type result struct {
@@ -231,6 +248,7 @@ type runner struct {
 	start  time.Time
 	total  atomic.Int64
 	tokens chan struct{}
+	bytes  *semaphore.Weighted
 
 	// Only the writer goroutine touches the fields below.
 	next     int
@@ -241,6 +259,9 @@ type runner struct {
 }
 
 func (r *runner) parse(ctx context.Context, j job) result {
+	if j.weight > 0 {
+		defer r.bytes.Release(j.weight)
+	}
 	res := result{seq: j.seq, name: j.name, explicit: j.explicit, err: j.err}
 	if res.err != nil {
 		return res
