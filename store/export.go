@@ -21,7 +21,7 @@ import (
 type Format string
 
 // Export formats. Parquet, CSV and JSON lines are written by DuckDB's COPY;
-// Arrow IPC (file and stream) through the driver's Arrow interface; XLSX
+// Arrow IPC (file and stream) from rows with arrow-go (arrow.go); XLSX
 // with excelize.
 const (
 	Parquet     Format = "parquet" // zstd-compressed
