@@ -74,6 +74,9 @@ func Run(ctx context.Context, args []string, env *Env) int {
 		}
 		return 0
 	}
+	if args[0] == "--version" || args[0] == "-V" {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(env.Stderr, "Error: unknown command %q\nTry: gongkai --help\n", args[0])
