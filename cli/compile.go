@@ -59,7 +59,7 @@ func runCompile(ctx context.Context, env *Env, args []string) error {
 	div := fs.String("division", "", "division name or code (文登区, 371003)")
 	year := fs.Int("year", 0, "report year")
 	format := fs.String("format", "table", "output: table, markdown, html, xlsx or json")
-	out := fs.String("out", "", "write to this file instead of standard output (required for xlsx)")
+	out := fs.String("out", "", "write to this file instead of standard output ('-' = standard output; required for xlsx)")
 	db := dbFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -76,7 +76,7 @@ func runCompile(ctx context.Context, env *Env, args []string) error {
 	case "table", "markdown", "html", "json":
 	case "xlsx":
 		if *out == "" {
-			return usageError("--format xlsx needs --out FILE")
+			return usageError("--format xlsx needs --out FILE (or --out - for standard output)")
 		}
 	default:
 		return usageError("unknown --format %q (want table, markdown, html, xlsx or json)", *format)
@@ -126,7 +126,7 @@ func runCompile(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return &gongkai.Error{Op: "compile", Path: *div, Err: err}
 	}
-	if *out == "" {
+	if *out == "" || *out == "-" {
 		_, err := env.Stdout.Write(buf.Bytes())
 		return err
 	}

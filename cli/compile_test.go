@@ -138,6 +138,23 @@ func TestCompileCommand(t *testing.T) {
 		t.Errorf("review upheld = %q, want 3", got)
 	}
 
+	// --out - is standard output, even for the workbook.
+	code, out, errs = runCompileCLI(t, "compile", "--division", "文登区", "--year", "2023", "--format", "xlsx", "--out", "-", "--db", db)
+	if code != 0 {
+		t.Fatalf("xlsx to stdout exit %d: %s", code, errs)
+	}
+	fx, err := excelize.OpenReader(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("xlsx from stdout: %v", err)
+	}
+	if got, _ := fx.GetCellValue(division.SheetApps, "J5"); got != "20" {
+		t.Errorf("xlsx from stdout J5 = %q, want 20", got)
+	}
+	fx.Close()
+	if _, err := os.Stat("-"); err == nil {
+		t.Errorf(`a file named "-" was written`)
+	}
+
 	// Errors: unknown division, ambiguous name, empty year, xlsx without --out.
 	for _, args := range [][]string{
 		{"compile", "--division", "不存在区", "--year", "2023", "--db", db},

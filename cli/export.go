@@ -46,6 +46,7 @@ Examples:
   gongkai export --rollup district_year --year 2023 --out district_2023.xlsx
   gongkai export --query "SELECT * FROM reports WHERE county = '文登区'" --format csv --out wendeng.csv
   gongkai export --table active_disclosure --format arrows --out active.arrows
+  gongkai export --rollup district_year --format csv --out - | head
   gongkai export --dataset lake/gongkai
   duckdb -c "SELECT year, count(*) FROM read_parquet('lake/gongkai/**/*.parquet', hive_partitioning=true) GROUP BY ALL"
 `,
@@ -66,7 +67,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	level := fs.String("level", "", "rollup parameter: level of the division hierarchy, for rollups that take it")
 	query := fs.String("query", "", "one read-only SELECT (checked by the SQL guard)")
 	format := fs.String("format", "", "parquet, arrow, arrows, csv, jsonl or xlsx (default: from --out's extension)")
-	out := fs.StringP("out", "o", "", "the file to write")
+	out := fs.StringP("out", "o", "", "the file to write ('-' = standard output, with --format)")
 	dataset := fs.String("dataset", "", "write the whole store as a hive-partitioned Parquet dataset in this folder")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -107,7 +108,10 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	}
 
 	if *out == "" {
-		return usageError("--out FILE is required")
+		return usageError("--out FILE is required (--out - writes to standard output)")
+	}
+	if *out == "-" && *format == "" {
+		return usageError("--out - needs --format (there is no file name to tell it from)")
 	}
 	f, err := exportFormat(*format, *out)
 	if err != nil {
@@ -133,6 +137,14 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		if *level != "" {
 			src.Params["level"] = *level
 		}
+	}
+	if *out == "-" {
+		n, err := st.ExportTo(ctx, src, f, "", env.Stdout)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "wrote %d rows to standard output (%s)\n", n, f)
+		return nil
 	}
 	n, err := st.Export(ctx, src, f, *out)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/xuri/excelize/v2"
 
 	"gongkai"
@@ -116,11 +118,45 @@ func TestExportCommand(t *testing.T) {
 		t.Errorf("dataset read back %v", r)
 	}
 
+	// --out - writes to standard output, never a file named "-"; Arrow
+	// needs no build tag.
+	code, stdout, stderr := runExportCLI(t, "export", "--db", db, "--table", "applications", "--format", "jsonl", "--out", "-")
+	if code != 0 || !strings.Contains(stderr, "standard output") {
+		t.Fatalf("jsonl to stdout: %d %s", code, stderr)
+	}
+	if _, err := os.Stat("-"); err == nil {
+		t.Errorf(`a file named "-" was written`)
+	}
+	code, stdout, stderr = runExportCLI(t, "export", "--db", db, "--table", "applications", "--format", "arrows", "--out", "-")
+	if code != 0 {
+		t.Fatalf("arrows to stdout: %d %s", code, stderr)
+	}
+	rr, err := ipc.NewReader(strings.NewReader(stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arrowRows int64
+	for rr.Next() {
+		arrowRows += rr.RecordBatch().NumRows()
+	}
+	rr.Release()
+	apps, err := st.Query(t.Context(), "SELECT count(*) FROM applications")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if arrowRows != apps.Rows[0][0].(int64) || arrowRows == 0 {
+		t.Errorf("arrows to stdout: %d rows, want %v", arrowRows, apps.Rows[0][0])
+	}
+	if lines := strings.Count(mustExport(t, db, "jsonl"), "\n"); int64(lines) != arrowRows {
+		t.Errorf("jsonl to stdout: %d lines, want %d", lines, arrowRows)
+	}
+
 	for _, tc := range []struct {
 		args []string
 		code int
 		want string
 	}{
+		{[]string{"--table", "reports", "--out", "-"}, 2, "needs --format"},
 		{[]string{"--query", "SELECT * FROM read_csv('/etc/passwd')", "--out", filepath.Join(dir, "x.csv")}, 1, "statement refused"},
 		{[]string{"--query", "DELETE FROM reports", "--out", filepath.Join(dir, "x.csv")}, 1, "Try:"},
 		{[]string{"--table", "reports", "--out", filepath.Join(dir, "x.weird")}, 2, "pass --format"},
@@ -133,6 +169,16 @@ func TestExportCommand(t *testing.T) {
 			t.Errorf("%v: %d %q, want %d with %q", tc.args, code, stderr, tc.code, tc.want)
 		}
 	}
+}
+
+// mustExport writes the applications table to standard output in format f.
+func mustExport(t *testing.T, db, f string) string {
+	t.Helper()
+	code, stdout, stderr := runExportCLI(t, "export", "--db", db, "--table", "applications", "--format", f, "--out", "-")
+	if code != 0 {
+		t.Fatalf("export %s to stdout: %d %s", f, code, stderr)
+	}
+	return stdout
 }
 
 func rollupNulls(params []string) []any {
