@@ -5,15 +5,32 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"gongkai/internal/sharedtest"
 )
 
 // The truth files of the real corpus are records in the §5 shape: each
 // must read, and write back to a record that reads to the same cells.
 func TestReportJSONRoundTripOnCorpusTruth(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "shared", "corpus", "truth", "*.json"))
+	files, _ := filepath.Glob(filepath.Join(sharedtest.Path(t, "corpus", "truth"), "*.json"))
 	if len(files) == 0 {
-		t.Fatal("no truth files found beside the checkout (../shared/corpus/truth)")
+		t.Fatal("no truth files in the shared corpus (corpus/truth/*.json)")
 	}
+	testRoundTrip(t, files)
+}
+
+// The hand-written expected records of the parser's golden cases are
+// records in the §5 shape too; they are in every clone.
+func TestReportJSONRoundTripOnGolden(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "parse", "*", "expected.golden.json"))
+	if len(files) == 0 {
+		t.Fatal("no golden records under testdata/parse")
+	}
+	testRoundTrip(t, files)
+}
+
+func testRoundTrip(t *testing.T, files []string) {
+	t.Helper()
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {

@@ -22,7 +22,7 @@ R1–R5 and link across years (上年结转 = last year's 结转下年度; 现�
 carries over; the 2019 上一年项目数量 chain). Most townships get few or no
 requests, some departments hundreds.
 
-Beside each report it writes <report>.truth.json (the record, FORMAT.md §5)
+Beside each report it writes <report>.truth.json (the record, docs/FORMAT.md §5)
 and one truth.csv listing every file with its organization, year, layout
 version, rendering and the rule it breaks on purpose (--violations). When
 ingesting a generated folder, these truth files are not reports.

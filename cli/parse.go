@@ -21,7 +21,7 @@ var parseCmd = &command{
 
 Reads each report (Word text, | tables, one cell per line or paragraph,
 Markdown, glued page text, HTML, DOCX, PDF with a text layer, or a JSON
-record) and prints its record (FORMAT.md §5): one pretty JSON object for one
+record) and prints its record (docs/FORMAT.md §5): one pretty JSON object for one
 file, one JSON object per line for several. The record's findings list the
 rules R1–R5 that fail or cannot be checked and every value the reader could
 not settle (rule READ; such a cell is null, never a guess).

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"gongkai"
+	"gongkai/internal/sharedtest"
 )
 
 // covers reports whether a finding's where-path names the cell: the same
@@ -78,14 +79,14 @@ func TestCorpus(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.raw, func(t *testing.T) {
-			p, err := ParseFile(t.Context(), sharedPath(t, "corpus", "raw", c.raw))
+			p, err := ParseFile(t.Context(), sharedtest.Path(t, "corpus", "raw", c.raw))
 			if errors.Is(err, gongkai.ErrUnsupported) {
 				t.Fatalf("no reader is registered for this rendering (%s): %v", c.owner, err)
 			}
 			if err != nil {
 				t.Fatalf("%v", err)
 			}
-			data, err := os.ReadFile(sharedPath(t, "corpus", "truth", c.truth))
+			data, err := os.ReadFile(sharedtest.Path(t, "corpus", "truth", c.truth))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,7 +148,7 @@ func TestCorpus(t *testing.T) {
 // The blank national template (DOCX, merged cells) has every cell empty:
 // it must read as all null, never 0.
 func TestCorpusTemplate(t *testing.T) {
-	p, err := ParseFile(t.Context(), sharedPath(t, "corpus", "raw", "013-template.docx"))
+	p, err := ParseFile(t.Context(), sharedtest.Path(t, "corpus", "raw", "013-template.docx"))
 	if errors.Is(err, gongkai.ErrUnsupported) {
 		t.Fatalf("no reader is registered for DOCX (H3): %v", err)
 	}
@@ -232,7 +233,7 @@ func TestCorpusPartial(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.raw, func(t *testing.T) {
-			p, err := ParseFile(t.Context(), sharedPath(t, "corpus", "raw", c.raw))
+			p, err := ParseFile(t.Context(), sharedtest.Path(t, "corpus", "raw", c.raw))
 			if !errors.Is(err, gongkai.ErrUnreadable) {
 				t.Fatalf("error %v, want ErrUnreadable for a cut-off report", err)
 			}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gongkai/internal/sharedtest"
 )
 
 // fixtureInputs are the seeds of the fuzz targets: pieces of 40 lines of
@@ -16,7 +18,9 @@ import (
 func fixtureInputs(f *testing.F) [][]byte {
 	var out [][]byte
 	files, _ := filepath.Glob(filepath.Join("..", "testdata", "parse", "*", "report.*"))
-	files = append(files, filepath.Join("..", "..", "shared", "seeds", "000_f5b8ed62166f75c7.txt"))
+	if shared, err := sharedtest.Find(); err == nil {
+		files = append(files, filepath.Join(append([]string{shared}, sharedtest.Seed...)...))
+	}
 	fuzzing := false
 	if fl := flag.Lookup("test.fuzz"); fl != nil && fl.Value.String() != "" {
 		fuzzing = true

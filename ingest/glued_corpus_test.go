@@ -10,17 +10,6 @@ import (
 	"gongkai"
 )
 
-// gluedCorpusDir is ../shared/corpus beside the checkout, seen from the
-// package directory.
-func gluedCorpusDir(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("real corpus not found at %s: %v", dir, err)
-	}
-	return dir
-}
-
 // findingCovers reports whether a finding's where names path: the path
 // itself, a row or item that holds it, or a pattern with "*" segments.
 func findingCovers(where, path string) bool {
@@ -62,7 +51,7 @@ func readCovered(r *gongkai.Report, path string) bool {
 // is null under a READ finding; never another number. The runs the corpus
 // README names as ambiguous from the file alone must stay null.
 func TestGluedCorpus(t *testing.T) {
-	dir := gluedCorpusDir(t)
+	dir := corpusDir(t)
 	tests := []struct {
 		id string
 		// mustBeOpen are cells one file alone cannot settle.
@@ -155,7 +144,7 @@ func gluedContains(list []string, s string) bool {
 // TestGluedSniffCorpus: the real glued pages are detected as glued text,
 // and the other text renderings of the corpus and the seed are not.
 func TestGluedSniffCorpus(t *testing.T) {
-	dir := gluedCorpusDir(t)
+	dir := corpusDir(t)
 	for _, id := range []string{"001.txt", "003.txt", "005.txt", "006.txt"} {
 		data, err := os.ReadFile(filepath.Join(dir, "raw", id))
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"gongkai"
+	"gongkai/internal/sharedtest"
 )
 
 // Helpers that check a reader's Document against a hand-read truth file
@@ -17,15 +18,11 @@ import (
 // one per grid column. They test that the grid is right (merged cells
 // resolved, columns lined up), which is what the readers promise.
 
-// corpusDir is ../shared/corpus seen from the repository root; tests run
-// in ingest/, one level down.
+// corpusDir is the real corpus in the shared folder (../shared/corpus);
+// the test skips when the folder is absent.
 func corpusDir(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not found beside the checkout: %v", err)
-	}
-	return dir
+	return sharedtest.Path(t, "corpus")
 }
 
 type truthFile struct {

@@ -12,18 +12,8 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"gongkai"
+	"gongkai/internal/sharedtest"
 )
-
-// sharedPath is a path under ../shared, which sits beside the checkout
-// (the repository root is the parent of this package's folder).
-func sharedPath(t testing.TB, parts ...string) string {
-	t.Helper()
-	p := filepath.Join(append([]string{"..", "..", "shared"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared data not found beside the checkout: %v", err)
-	}
-	return p
-}
 
 // expectedRecord is a hand-written expected record: the §5 shape read by
 // gongkai.Report, plus the findings that must be reported.
@@ -143,7 +133,7 @@ func TestParseGolden(t *testing.T) {
 // document: section 二 lines 23–58, section 三 lines 81–344, section 四
 // lines 384–398), and the prose gives the body, year, date and counts.
 func TestParseSeed(t *testing.T) {
-	path := sharedPath(t, "seeds", "000_f5b8ed62166f75c7.txt")
+	path := sharedtest.Path(t, sharedtest.Seed...)
 	p, err := ParseFile(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
