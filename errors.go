@@ -25,6 +25,12 @@ var (
 	ErrTooLarge = errors.New("document too large")
 	// ErrUsage: bad flags or arguments.
 	ErrUsage = errors.New("usage")
+	// ErrNoIdentity: the document does not say (or the reader could not
+	// find) which organization wrote it or which year it covers.
+	ErrNoIdentity = errors.New("report identity not found")
+	// ErrInvalidRecord: a record the store would refuse (no organization,
+	// no year, a malformed date, a fraction in a count).
+	ErrInvalidRecord = errors.New("record refused")
 )
 
 // Error carries the operation, the file and place in it, the cause and a

@@ -8,6 +8,10 @@ type Parsed struct {
 	Path      string // as given by the user, for messages and the reports table
 	Hash      string // sha256 of the file's bytes, lower-case hex
 	Rendering string // the reader that read it: word_text, html, docx...
+	// Clues are the places the document states its organization and year
+	// (Clue.Used marks those the identity was taken from); empty for JSON
+	// records.
+	Clues []Clue
 }
 
 // Outcome is what storing one report did.

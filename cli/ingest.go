@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -21,6 +23,7 @@ var ingestCmd = &command{
 	name:    "ingest",
 	summary: "read report files, folders and .zip archives into the database",
 	usage: `Usage: gongkai ingest [--db PATH] [--district NAME|CODE] [--manifest CSV] PATH...
+       gongkai ingest [--db PATH] [--organization NAME] [--year YYYY] FILE
 
 Reads every report under the PATHs — files, folders (recursively) and .zip
 archives — and stores it in the database, creating the database if needed.
@@ -48,6 +51,14 @@ gives the division code and body type per file (CSV header
 file,division_code,body_type). An author that cannot be placed is stored
 with empty division fields and a DIV finding, never a guess.
 
+Each report is stored under its organization and report year, read from
+its title, metadata, signature and body (see 'gongkai parse --help'). A
+report that states neither fails, naming the places tried; the manifest's
+optional columns organization and year (header e.g.
+file,organization,year) state them per file, and --organization and
+--year for a single FILE. What the user states wins over the document; a
+finding names any disagreement.
+
 A progress bar is shown when stderr is a terminal, a progress line every
 few seconds otherwise.
 
@@ -59,6 +70,7 @@ Examples:
   gongkai ingest reports/
   gongkai ingest --db wendeng.duckdb --district 文登区 2023.zip 2024/
   gongkai ingest --manifest bodies.csv downloads/
+  gongkai ingest --organization 泽库镇人民政府 --year 2023 泽库镇年报.pdf
 `,
 }
 
@@ -73,13 +85,30 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	district := fs.String("district", "", "the district (name or code) the reports belong to")
 	manifest := fs.String("manifest", "", "CSV file,division_code,body_type naming each file's author")
 	workers := fs.Int("workers", 0, "parallel parsers (default: all cores)")
+	given := identityFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError("want at least one PATH (file, folder or .zip)")
 	}
-	resolve, err := resolver(*district, *manifest)
+	id, err := given()
+	if err != nil {
+		return err
+	}
+	if id != (ingest.Identity{}) {
+		if fs.NArg() != 1 {
+			return usageError("--organization and --year state one report's identity: give exactly one FILE (for many, use --manifest with the columns file,organization,year)")
+		}
+		if st, err := os.Stat(fs.Arg(0)); err == nil && (st.IsDir() || strings.EqualFold(filepath.Ext(fs.Arg(0)), ".zip")) {
+			return usageError("--organization and --year state one report's identity, and %s holds many: use --manifest with the columns file,organization,year", fs.Arg(0))
+		}
+	}
+	man, err := loadManifest(*manifest)
+	if err != nil {
+		return err
+	}
+	resolve, err := resolver(*district, man)
 	if err != nil {
 		return err
 	}
@@ -94,6 +123,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	sum, runErr := ingest.Run(ctx, ingest.Options{
 		Inputs:   fs.Args(),
 		Workers:  *workers,
+		Parse:    identityParser(man, id),
 		Resolve:  resolve,
 		Progress: pr.update,
 		OnFile: func(e ingest.FileEvent) {
@@ -183,34 +213,58 @@ func reason(name string, err error) string {
 	return s
 }
 
+// loadManifest reads the --manifest file (none: an empty manifest).
+func loadManifest(path string) (division.Manifest, error) {
+	if path == "" {
+		return division.Manifest{}, nil
+	}
+	m, err := division.LoadManifest(path)
+	if err != nil {
+		return m, &gongkai.Error{Op: "ingest", Path: path, Err: err,
+			Hint: "the manifest is a CSV file with the column file and any of division_code,body_type,organization,year"}
+	}
+	return m, nil
+}
+
+// manifestEntry finds a document's manifest entry, by its name or, inside
+// an archive, by its member's name.
+func manifestEntry(man division.Manifest, name string) (division.Entry, bool) {
+	if e, ok := man.Lookup(name); ok {
+		return e, true
+	}
+	if i := strings.LastIndex(name, ingest.ZipSep); i >= 0 {
+		return man.Lookup(name[i+len(ingest.ZipSep):])
+	}
+	return division.Entry{}, false
+}
+
+// identityParser parses each document with the identity the user states
+// for it: the flags (one file) or its manifest entry's organization and
+// year.
+func identityParser(man division.Manifest, flags ingest.Identity) func(context.Context, string, []byte) (gongkai.Parsed, error) {
+	return func(ctx context.Context, name string, data []byte) (gongkai.Parsed, error) {
+		id := flags
+		if id == (ingest.Identity{}) {
+			if e, ok := manifestEntry(man, name); ok && (e.Organization != "" || e.Year != 0) {
+				id = ingest.Identity{Organization: e.Organization, Year: e.Year, Source: man.Source(e)}
+			}
+		}
+		return ingest.ParseBytesAs(ctx, name, data, id)
+	}
+}
+
 // resolver builds the division resolution ingest runs on every report.
-func resolver(district, manifestPath string) (func(string, *gongkai.Report), error) {
+func resolver(district string, man division.Manifest) (func(string, *gongkai.Report), error) {
 	res := division.Default()
 	if district != "" {
 		if _, err := res.District(district); err != nil {
 			return nil, usageError("--district %s: %v", district, err)
 		}
 	}
-	var man division.Manifest
-	if manifestPath != "" {
-		m, err := division.LoadManifest(manifestPath)
-		if err != nil {
-			return nil, &gongkai.Error{Op: "ingest", Path: manifestPath, Err: err,
-				Hint: "the manifest is a CSV file with the header file,division_code,body_type"}
-		}
-		man = m
-	}
 	return func(name string, r *gongkai.Report) {
 		hint := division.Hint{District: district}
-		member := name
-		if i := strings.LastIndex(name, ingest.ZipSep); i >= 0 {
-			member = name[i+len(ingest.ZipSep):]
-		}
-		e, inManifest := man.Lookup(name)
-		if !inManifest && member != name {
-			e, inManifest = man.Lookup(member)
-		}
-		if inManifest {
+		e, inManifest := manifestEntry(man, name)
+		if inManifest && (e.DivisionCode != "" || e.BodyType != "") {
 			hint.DivisionCode, hint.BodyType = e.DivisionCode, e.BodyType
 		} else if !r.Body.IsZero() {
 			return // a JSON record that says who wrote it

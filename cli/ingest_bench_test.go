@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"gongkai/division"
 	"gongkai/gen"
 	"gongkai/ingest"
 	"gongkai/store"
@@ -55,7 +56,7 @@ func BenchmarkRun(b *testing.B) {
 			size += info.Size()
 		}
 	}
-	resolve, err := resolver("", "")
+	resolve, err := resolver("", division.Manifest{})
 	if err != nil {
 		b.Fatal(err)
 	}

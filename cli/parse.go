@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"gongkai"
 	"gongkai/division"
@@ -18,6 +21,7 @@ var parseCmd = &command{
 	name:    "parse",
 	summary: "read report files and print their records as JSON",
 	usage: `Usage: gongkai parse FILE... [--explain] [--district NAME|CODE]
+       gongkai parse [--organization NAME] [--year YYYY] FILE
 
 Reads each report (Word text, | tables, one cell per line or paragraph,
 Markdown, glued page text, HTML, DOCX, PDF with a text layer, or a JSON
@@ -35,13 +39,26 @@ divisions (division code, province … township, body type); a name that
 cannot be placed gets a DIV finding instead. --district narrows names
 that several divisions share, as in 'gongkai ingest'.
 
+The organization and report year (the year the report covers, not the
+year it was published) are read from every place the report states them:
+its title in any of its forms, the HTML <title>, a saved page's 标题/
+发布机构/发布时间 lines, PDF and DOCX metadata, the signature and its date,
+and phrases of the body. When they disagree the title wins and a READ
+finding names the disagreement. When no organization or no year is found,
+the error names every place tried; state them with --organization and
+--year (for one FILE; they win over the document, and a finding names any
+disagreement).
+
 --explain prints, instead of JSON, one tab-separated line per cell: its
-path, value, where it was read (line, table/row/column) and the raw text.
+path, value, where it was read (line, table/row/column) and the raw text;
+its header says where the organization, year and date came from and lists
+every identity clue found.
 
 Examples:
   gongkai parse 2023年泽库镇政府信息公开工作年度报告.txt
   gongkai parse reports/*.txt > records.jsonl
   gongkai parse --explain report.html | grep applications.1_new
+  gongkai parse --organization 泽库镇人民政府 --year 2023 scan-ocr.txt
 `,
 }
 
@@ -54,6 +71,7 @@ func runParse(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(parseCmd, env)
 	explain := fs.Bool("explain", false, "print each cell's path, value, source location and raw text (tab-separated)")
 	district := fs.String("district", "", "division (name or code) the reports' authors lie in, to place them")
+	given := identityFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -66,12 +84,19 @@ func runParse(ctx context.Context, env *Env, args []string) error {
 	if len(files) == 0 {
 		return usageError("want at least one FILE")
 	}
+	id, err := given()
+	if err != nil {
+		return err
+	}
+	if id != (ingest.Identity{}) && len(files) != 1 {
+		return usageError("--organization and --year state one report's identity: give exactly one FILE")
+	}
 	failed := 0
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		p, err := ingest.ParseFile(ctx, f)
+		p, err := ingest.ParseFileAs(ctx, f, id)
 		if err != nil {
 			failed++
 			if *explain && p.Report != nil {
@@ -124,6 +149,28 @@ func writeExplain(w io.Writer, p gongkai.Parsed, header bool) {
 	}
 	fmt.Fprintf(w, "# organization=%s report_year=%d format_version=%s published_on=%s rendering=%s\n",
 		r.Organization, r.ReportYear, r.FormatVersion, r.PublishedOn, p.Rendering)
+	for _, k := range []string{"organization", "report_year", "published_on"} {
+		if src, ok := r.Provenance[k]; ok {
+			fmt.Fprintf(w, "# %s from %s: %s\n", k, src.Loc, oneLine(src.Raw))
+		}
+	}
+	for _, c := range p.Clues {
+		var says []string
+		if c.Organization != "" {
+			says = append(says, "organization="+c.Organization)
+		}
+		if c.Year != 0 {
+			says = append(says, fmt.Sprintf("year=%d", c.Year))
+		}
+		if c.Published != "" {
+			says = append(says, "date="+c.Published)
+		}
+		used := ""
+		if c.Used {
+			used = " (used)"
+		}
+		fmt.Fprintf(w, "# clue %s: %s%s: %s\n", c, strings.Join(says, " "), used, oneLine(c.Raw))
+	}
 	fmt.Fprintln(w, "path\tvalue\tloc\traw")
 	for _, c := range r.Cells() {
 		src := r.Provenance[c.Path()]
@@ -170,4 +217,29 @@ func compactRows(b []byte) []byte {
 		parts := bytes.FieldsFunc(inner, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })
 		return append(append([]byte("["), bytes.Join(parts, []byte(", "))...), ']')
 	})
+}
+
+// identityFlags adds --organization and --year to fs; the returned func,
+// called after parsing, gives the identity they state (zero when neither
+// is set) or a usage error.
+func identityFlags(fs *pflag.FlagSet) func() (ingest.Identity, error) {
+	org := fs.String("organization", "", "the organization that wrote the report (one FILE; wins over the document)")
+	year := fs.String("year", "", "the year the report covers, e.g. 2023 (one FILE; wins over the document)")
+	return func() (ingest.Identity, error) {
+		id := ingest.Identity{Organization: strings.TrimSpace(*org)}
+		var src []string
+		if id.Organization != "" {
+			src = append(src, "--organization")
+		}
+		if y := strings.TrimSpace(*year); y != "" {
+			n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(y, "年度"), "年"))
+			if err != nil || n < 2000 || n > 2100 {
+				return ingest.Identity{}, usageError("--year %s: want the year the report covers, e.g. 2023", y)
+			}
+			id.Year = n
+			src = append(src, "--year")
+		}
+		id.Source = strings.Join(src, "/")
+		return id, nil
+	}
 }

@@ -8,31 +8,43 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 )
 
-// Entry is one row of a manifest: which division and body wrote a file.
+// Entry is one row of a manifest: which division and body wrote a file,
+// and, when the file does not say or says it wrongly, which organization
+// wrote it and which year it covers.
 type Entry struct {
 	File         string
 	DivisionCode string
 	BodyType     string
+	// Organization and Year, when set, are the report's identity as the
+	// user states it; they win over what the document says.
+	Organization string
+	Year         int
+	// Line is the entry's line in the manifest, for messages.
+	Line int
 }
 
 // Hint returns the resolution hint the entry gives.
 func (e Entry) Hint() Hint { return Hint{DivisionCode: e.DivisionCode, BodyType: e.BodyType} }
 
 // Manifest maps report files to their authors. It is read from a CSV file
-// with the header file,division_code,body_type; file paths are relative to
-// the manifest's folder or absolute.
+// whose header names the column file and any of division_code, body_type,
+// organization and year (in any order); file paths are relative to the
+// manifest's folder or absolute.
 type Manifest struct {
+	path    string
 	dir     string
 	entries map[string]Entry // by cleaned absolute or relative path
 	byBase  map[string][]Entry
 }
 
-// LoadManifest reads a manifest CSV. Unknown body types and codes that are
-// not digits are errors naming the line; codes are checked against the
-// divisions later, at resolution, where an unknown one becomes a finding.
+// LoadManifest reads a manifest CSV. Unknown body types, codes that are
+// not digits and years that are not years are errors naming the line;
+// codes are checked against the divisions later, at resolution, where an
+// unknown one becomes a finding.
 func LoadManifest(path string) (Manifest, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -43,7 +55,7 @@ func LoadManifest(path string) (Manifest, error) {
 	if err != nil {
 		return Manifest{}, fmt.Errorf("manifest: %w", err)
 	}
-	m := Manifest{dir: filepath.Dir(abs), entries: map[string]Entry{}, byBase: map[string][]Entry{}}
+	m := Manifest{path: path, dir: filepath.Dir(abs), entries: map[string]Entry{}, byBase: map[string][]Entry{}}
 	cr := csv.NewReader(f)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
@@ -55,10 +67,16 @@ func LoadManifest(path string) (Manifest, error) {
 	for i, h := range header {
 		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
 	}
-	for _, need := range []string{"file", "division_code"} {
-		if _, ok := col[need]; !ok {
-			return Manifest{}, fmt.Errorf("manifest %s: header lacks %q (want file,division_code,body_type)", path, need)
-		}
+	if _, ok := col["file"]; !ok {
+		return Manifest{}, fmt.Errorf("manifest %s: header lacks \"file\" (want file and any of %s)", path, strings.Join(manifestColumns, ","))
+	}
+	known := false
+	for _, c := range manifestColumns {
+		_, ok := col[c]
+		known = known || ok
+	}
+	if !known {
+		return Manifest{}, fmt.Errorf("manifest %s: header names none of %s beside file", path, strings.Join(manifestColumns, ","))
 	}
 	get := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
@@ -74,9 +92,17 @@ func LoadManifest(path string) (Manifest, error) {
 		if err != nil {
 			return Manifest{}, fmt.Errorf("manifest %s: %w", path, err)
 		}
-		e := Entry{File: get(rec, "file"), DivisionCode: get(rec, "division_code"), BodyType: get(rec, "body_type")}
+		e := Entry{File: get(rec, "file"), DivisionCode: get(rec, "division_code"), BodyType: get(rec, "body_type"),
+			Organization: get(rec, "organization"), Line: line}
 		if e.File == "" {
 			continue
+		}
+		if y := get(rec, "year"); y != "" {
+			n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(y, "年度"), "年"))
+			if err != nil || n < 2000 || n > 2100 {
+				return Manifest{}, fmt.Errorf("manifest %s line %d: year %q is not a report year (e.g. 2023)", path, line, y)
+			}
+			e.Year = n
 		}
 		for _, c := range e.DivisionCode {
 			if c < '0' || c > '9' {
@@ -93,6 +119,9 @@ func LoadManifest(path string) (Manifest, error) {
 	}
 	return m, nil
 }
+
+// manifestColumns are the columns a manifest may have beside file.
+var manifestColumns = []string{"division_code", "body_type", "organization", "year"}
 
 func (m Manifest) key(file string) string {
 	file = filepath.FromSlash(file)
@@ -122,6 +151,11 @@ func (m Manifest) Lookup(file string) (Entry, bool) {
 		return es[0], true
 	}
 	return Entry{}, false
+}
+
+// Source names an entry for messages: "manifest bodies.csv line 3".
+func (m Manifest) Source(e Entry) string {
+	return fmt.Sprintf("manifest %s line %d", m.path, e.Line)
 }
 
 // Len is the number of entries.

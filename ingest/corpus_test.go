@@ -152,8 +152,13 @@ func TestCorpusTemplate(t *testing.T) {
 	if errors.Is(err, gongkai.ErrUnsupported) {
 		t.Fatalf("no reader is registered for DOCX (H3): %v", err)
 	}
-	if err != nil {
-		t.Fatal(err)
+	// A blank template names no organization and no year: it is refused,
+	// naming the places tried, and what was read is still returned.
+	if !errors.Is(err, gongkai.ErrNoIdentity) {
+		t.Fatalf("want the identity refused (a blank template names no body), got %v", err)
+	}
+	if !strings.Contains(err.Error(), "DOCX metadata") || !strings.Contains(err.Error(), "signature") {
+		t.Errorf("the error does not name the places tried: %v", err)
 	}
 	for _, c := range p.Report.Cells() {
 		if c.Value.Valid() {

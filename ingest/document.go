@@ -22,6 +22,45 @@ type Document struct {
 	// Findings are what the reader itself could not settle (rule READ),
 	// passed on into the report's findings.
 	Findings []gongkai.Finding
+	// Properties are statements about the document outside its running
+	// text: the HTML <title>, PDF and DOCX metadata, a crawler's header
+	// lines. They are clues to its identity (meta.go).
+	Properties []Property
+	// Given is the identity the user stated for this file (flags or a
+	// manifest); it wins over what the document says.
+	Given Identity
+
+	// id is what readMeta decided, kept for ParseBytes.
+	id *reportID
+}
+
+// Property is one statement about a document from outside its text.
+type Property struct {
+	// Source names it for messages: "HTML <title>", "PDF metadata Title",
+	// "DOCX metadata creator", "标题 line".
+	Source string
+	// Kind says what it can state: PropTitle (a report title, parsed like
+	// the title in the text), PropOrg (a publisher or author that may be
+	// the organization) or PropDate (a publication date).
+	Kind  string
+	Value string
+	Loc   string
+}
+
+// Property kinds.
+const (
+	PropTitle = "title"
+	PropOrg   = "organization"
+	PropDate  = "date"
+)
+
+// Identity is an organization and report year stated by the user for one
+// file. Source says who stated it ("--organization", "manifest
+// bodies.csv"); zero fields state nothing.
+type Identity struct {
+	Organization string
+	Year         int
+	Source       string
 }
 
 // Line is one paragraph or line of prose.

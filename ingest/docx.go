@@ -94,6 +94,7 @@ func readDOCX(path string, data []byte) (*Document, error) {
 		}
 		return nil, &gongkai.Error{Op: "parse", Path: path, Where: "docx word/document.xml", Err: err}
 	}
+	doc.Properties = docxProperties(zr)
 	return doc, nil
 }
 

@@ -91,8 +91,9 @@ func readHTML(path string, data []byte) (*Document, error) {
 }
 
 // decodeHTML returns the page as UTF-8. A byte-order mark wins; then valid
-// UTF-8 is taken as UTF-8 even when the meta tag still names GBK (crawlers
-// often transcode a page and keep its old meta); then the declared charset;
+// UTF-8 (or UTF-8 with a few damaged bytes) is taken as UTF-8 even when
+// the meta tag still names GBK (crawlers often transcode a page and keep
+// its old meta); then the declared charset;
 // and a page that is not UTF-8 and declares nothing usable is read as
 // GB18030, the superset of GBK and GB2312 that Chinese sites serve.
 func decodeHTML(data []byte) (string, error) {
@@ -106,6 +107,11 @@ func decodeHTML(data []byte) (string, error) {
 	}
 	if utf8.Valid(data) {
 		return string(data), nil
+	}
+	if isUTF8(data) {
+		// a few damaged bytes in a UTF-8 page: replaced, not a reason to
+		// read the page in another encoding (encoding.go)
+		return strings.ToValidUTF8(string(data), "\uFFFD"), nil
 	}
 	if enc := declaredCharset(data); enc != nil && enc != encoding.Nop && enc != unicode.UTF8 {
 		if enc == simplifiedchinese.GBK {
@@ -226,6 +232,19 @@ func (w *htmlWalker) walk(n *html.Node, depth int) {
 			}
 			return
 		case skipAtoms[n.DataAtom]:
+			return
+		case n.DataAtom == atom.Title:
+			// The page title states the report's identity, often with the
+			// site's name; it is a property, not a line of the report.
+			var t strings.Builder
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.TextNode {
+					t.WriteString(c.Data)
+				}
+			}
+			if v := strings.TrimSpace(t.String()); v != "" {
+				w.doc.Properties = append(w.doc.Properties, Property{Source: "HTML <title>", Kind: PropTitle, Value: v})
+			}
 			return
 		case n.DataAtom == atom.Table && !isLayoutTable(n):
 			w.flush()

@@ -16,20 +16,19 @@ type meta struct {
 	year         int
 	published    string
 	narrative    map[string]gongkai.Num
+	// id holds where organization, year and date came from, the
+	// other clues and the findings on their disagreements.
+	id reportID
 }
 
-// titleRE finds the report title: "2023年政府信息公开工作年度报告",
-// "关于2021年度政府信息公开工作的年度报告", "...2019年度政府信息公开年报".
-var titleRE = regexp.MustCompile(`(20\d{2})\s*年\s*度?[^。，,；;]{0,16}?政府信息公开(?:工作)?(?:的)?(?:年度报告|年度工作报告|年报|工作报告)`)
-
-// periodRE is the fallback for the year: "统计期限自2019年1月1日起".
-var periodRE = regexp.MustCompile(`统计(?:期限|时限|期间)[^。]{0,6}?(20\d{2})\s*年\s*1\s*月\s*1\s*日`)
+// periodRE is a year stated by the statistics period: "统计期限自2019年1月1日起".
+var periodRE = regexp.MustCompile(`统计(?:期限|时限|期间|时间)[^。\n]{0,8}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日`)
 
 // dateRE is a date written in digits: "2024年1月22日".
 var dateRE = regexp.MustCompile(`(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
 
 // cnDateRE is a date in Chinese numerals: "二〇二四年一月二十二日".
-var cnDateRE = regexp.MustCompile(`([〇零○ＯO一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日`)
+var cnDateRE = regexp.MustCompile(`([〇零○OＯ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日`)
 
 // orgSuffixes end the names of the bodies that write reports.
 var orgSuffixes = []string{"政府", "办事处", "局", "委员会", "委", "办公室", "办", "管委会", "实验区", "中心", "厅", "院", "所", "站", "队", "部", "处", "街道", "镇", "乡", "区", "县", "市", "会", "馆", "社", "署"}
@@ -67,98 +66,75 @@ var narrativePatterns = []narrativePattern{
 }
 
 // readMeta reads the organization, report year, publication date and the
-// narrative counts from the prose. What it cannot find stays empty (zero
-// year, empty strings, absent narrative keys): it never guesses.
+// narrative counts from the document (identity.go decides the first three
+// from every place the document states them). What it cannot find stays
+// empty (zero year, empty strings, absent narrative keys): it never
+// guesses.
 func readMeta(doc *Document) meta {
-	m := meta{narrative: map[string]gongkai.Num{}}
-	lines := make([]string, 0, len(doc.Lines))
+	lines := make([]Line, 0, len(doc.Lines))
+	texts := make([]string, 0, len(doc.Lines))
 	for _, l := range doc.Lines {
 		t := cleanText(l.Text)
 		if t != "" {
-			lines = append(lines, t)
+			lines = append(lines, Line{Text: t, Loc: l.Loc})
+			texts = append(texts, t)
 		}
 	}
-	// The title gives the year, and the body: before the year on the same
-	// line, or on a line just above. A page may repeat the title (a
-	// crawler's copy, then the document's own); the first that names a
-	// body wins.
-	for i, l := range lines {
-		if i > 60 || m.organization != "" {
-			break
-		}
-		loc := titleRE.FindStringSubmatchIndex(l)
-		if loc == nil {
-			continue
-		}
-		if m.year == 0 {
-			m.year, _ = strconv.Atoi(l[loc[2]:loc[3]])
-		}
-		prefix := l[:loc[0]]
-		if j := strings.LastIndexAny(prefix, "。，,；;:： "); j >= 0 {
-			prefix = prefix[j+1:]
-		}
-		prefix = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(prefix), "关于"))
-		if looksLikeOrg(prefix) {
-			m.organization = prefix
-			break
-		}
-		for j := i - 1; j >= 0 && j >= i-3; j-- {
-			if looksLikeOrg(lines[j]) {
-				m.organization = lines[j]
-				break
-			}
-		}
+	id := readIdentity(doc, lines)
+	doc.id = &id
+	return meta{
+		organization: id.organization,
+		year:         id.year,
+		published:    id.published,
+		narrative:    readNarrative(texts),
+		id:           id,
 	}
-	if m.year == 0 {
-		for _, l := range lines {
-			if s := periodRE.FindStringSubmatch(l); s != nil {
-				m.year, _ = strconv.Atoi(s[1])
-				break
-			}
-		}
+}
+
+// applyMeta puts what the prose says on the report: identity, date,
+// narrative counts, the identity's findings and where each came from.
+func applyMeta(r *gongkai.Report, m meta) {
+	r.Organization = m.organization
+	r.ReportYear = m.year
+	r.PublishedOn = m.published
+	for k, n := range m.narrative {
+		r.Narrative[k] = n
 	}
-	// The date at the foot, and the signature just above it.
-	for i := len(lines) - 1; i >= 0 && i >= len(lines)-8; i-- {
-		d, ok := footDate(lines[i])
-		if !ok {
-			continue
-		}
-		m.published = d
-		if m.organization == "" && i > 0 {
-			sig := lines[i-1]
-			if looksLikeOrg(sig) {
-				m.organization = sig
-			}
-		}
-		break
-	}
-	m.narrative = readNarrative(lines)
-	return m
+	m.id.apply(r)
 }
 
 // footDate reads a date that ends a line (the foot of a report), in digits
 // or Chinese numerals, as "2006-01-02".
 func footDate(l string) (string, bool) {
-	tail := l
+	d, _, ok := footDateAt(l)
+	return d, ok
+}
+
+// footDateAt is footDate that also returns where in l the date starts.
+func footDateAt(l string) (date string, at int, ok bool) {
+	tail, off := l, 0
 	if utf8.RuneCountInString(l) > 60 {
 		r := []rune(l)
 		tail = string(r[len(r)-60:])
+		off = len(l) - len(tail)
 	}
-	if all := dateRE.FindAllStringSubmatch(tail, -1); len(all) > 0 {
-		s := all[len(all)-1]
-		y, _ := strconv.Atoi(s[1])
-		mo, _ := strconv.Atoi(s[2])
-		d, _ := strconv.Atoi(s[3])
-		return validDate(y, mo, d)
+	if all := dateRE.FindAllStringSubmatchIndex(tail, -1); len(all) > 0 {
+		m := all[len(all)-1]
+		y, _ := strconv.Atoi(tail[m[2]:m[3]])
+		mo, _ := strconv.Atoi(tail[m[4]:m[5]])
+		d, _ := strconv.Atoi(tail[m[6]:m[7]])
+		date, ok := validDate(y, mo, d)
+		return date, off + m[0], ok
 	}
-	if s := cnDateRE.FindStringSubmatch(tail); s != nil {
+	if m := cnDateRE.FindStringSubmatchIndex(tail); m != nil {
 		y := 0
-		for _, r := range s[1] {
+		for _, r := range tail[m[2]:m[3]] {
 			y = y*10 + cnDigit(r)
 		}
-		return validDate(y, cnNumber(s[2]), cnNumber(s[3]))
+		date, ok := validDate(y, cnNumber(tail[m[4]:m[5]]), cnNumber(tail[m[6]:m[7]]))
+		return date, off + m[0], ok
 	}
-	return "", false
+	return "", 0, false
 }
 
 func validDate(y, mo, d int) (string, bool) {
@@ -168,7 +144,13 @@ func validDate(y, mo, d int) (string, bool) {
 	return fmt.Sprintf("%04d-%02d-%02d", y, mo, d), true
 }
 
+// cnDigit reads one digit of a year in Chinese numerals (二〇二四, 二零二四;
+// the zero is also printed as ○ or a letter O).
 func cnDigit(r rune) int {
+	switch r {
+	case '〇', '零', '○', 'O', 'Ｏ':
+		return 0
+	}
 	return strings.IndexRune("〇一二三四五六七八九", r) / 3 // 3 bytes per rune
 }
 
@@ -203,20 +185,36 @@ func cnNumber(s string) int {
 	return 0
 }
 
-// looksLikeOrg accepts a short line that ends like the name of a body and
-// carries no URL, colon or date.
+// looksLikeOrg accepts a short text that ends like the name of a body and
+// carries no URL, colon, date or sentence; a bracketed alias at its end
+// (银川市民族事务委员会（宗教事务局）) is allowed.
 func looksLikeOrg(s string) bool {
 	n := utf8.RuneCountInString(s)
-	if n < 3 || n > 40 || strings.ContainsAny(s, ":：/。，,;；0123456789 ") {
+	if n < 3 || n > 40 || strings.ContainsAny(s, ":：/。，,;；0123456789 《》\"“”") {
 		return false
 	}
+	for _, w := range notOrgWords {
+		if strings.Contains(s, w) {
+			return false
+		}
+	}
+	if strings.HasSuffix(s, ")") || strings.HasSuffix(s, "）") {
+		i := strings.LastIndexAny(s, "(（")
+		if i <= 0 {
+			return false
+		}
+		s = s[:i]
+	}
 	for _, suf := range orgSuffixes {
-		if strings.HasSuffix(s, suf) {
+		if strings.HasSuffix(s, suf) && s != suf {
 			return true
 		}
 	}
 	return false
 }
+
+// notOrgWords occur in lines that end like a body's name but are not one.
+var notOrgWords = []string{"报告", "信息公开工作", "本机关", "情况", "根据", "当前位置", "首页", "附件", "主办", "承办", "版权", "网站"}
 
 var (
 	sec1Start = regexp.MustCompile(`一\s*[、.．]\s*总体情况`)

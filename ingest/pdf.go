@@ -109,7 +109,7 @@ func extractPDF(path string, data []byte) (*Document, error) {
 	if err != nil {
 		return nil, pdfError(path, "", err)
 	}
-	doc := &Document{Path: path, Rendering: "pdf"}
+	doc := &Document{Path: path, Rendering: "pdf", Properties: pdfProperties(r)}
 	var tables []*pdfTable
 	glyphs, images, broken := 0, 0, 0
 	for i, pg := range pages {

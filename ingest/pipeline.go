@@ -275,6 +275,12 @@ func (r *runner) parse(ctx context.Context, j job) result {
 		res.err = fmt.Errorf("%w: reader returned no report", gongkai.ErrUnreadable)
 		return res
 	}
+	// A record the store would refuse fails here, alone, named; it never
+	// reaches a batch, where its refusal could pass for a store fault.
+	if err := p.Report.Validate(); err != nil {
+		res.err = &gongkai.Error{Op: "parse", Path: j.name, Err: err}
+		return res
+	}
 	if p.Path == "" {
 		p.Path = j.name
 	}
@@ -376,7 +382,7 @@ func (r *runner) flush(ctx context.Context) error {
 		r.fail(batch[0].Path, true, err)
 		return nil
 	}
-	stored := 0
+	stored, refused := 0, 0
 	var last error
 	for _, p := range batch {
 		outcomes, prev, err := r.put(ctx, []gongkai.Parsed{p})
@@ -385,13 +391,17 @@ func (r *runner) flush(ctx context.Context) error {
 				return err
 			}
 			r.fail(p.Path, true, err)
-			last = err
+			if errors.Is(err, gongkai.ErrInvalidRecord) {
+				refused++ // the report's fault, not the store's
+			} else {
+				last = err
+			}
 			continue
 		}
 		stored++
 		r.record([]gongkai.Parsed{p}, outcomes, prev)
 	}
-	if stored == 0 && len(batch) > 1 {
+	if stored == 0 && len(batch)-refused > 1 {
 		// Nothing at all could be stored: the store, not the reports, is
 		// at fault; stop rather than fail every file that follows.
 		return fmt.Errorf("storing reports: %w", last)

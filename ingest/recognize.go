@@ -64,12 +64,7 @@ func recognize(ctx context.Context, doc *Document) (*gongkai.Report, error) {
 	meta := readMeta(doc)
 	v := decideVersion(sc, meta.year)
 	r := gongkai.NewReport(v)
-	r.Organization = meta.organization
-	r.ReportYear = meta.year
-	r.PublishedOn = meta.published
-	for k, n := range meta.narrative {
-		r.Narrative[k] = n
-	}
+	applyMeta(r, meta)
 	r.Findings = append(r.Findings, doc.Findings...)
 	place(r, sc)
 

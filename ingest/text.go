@@ -13,14 +13,17 @@ import (
 // removal and the stream of cells that line- and paragraph-per-cell texts
 // become.
 
-// decodeText returns data as UTF-8 text: UTF-8 as is (without a BOM),
-// anything else decoded as GB18030, the superset of GBK that Chinese
-// government sites serve. Line ends become "\n".
+// decodeText returns data as UTF-8 text: UTF-8 as is (without a BOM;
+// a few damaged bytes are replaced by U+FFFD, see encoding.go), anything
+// else decoded as GB18030, the superset of GBK that Chinese government
+// sites serve. Line ends become "\n".
 func decodeText(data []byte) string {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var s string
 	if utf8.Valid(data) {
 		s = string(data)
+	} else if isUTF8(data) {
+		s = strings.ToValidUTF8(string(data), "\uFFFD")
 	} else if d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data); err == nil {
 		s = string(d)
 	} else {

@@ -149,32 +149,14 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 var testHookBeforeCommit func(conn *sql.Conn) error
 
 func validate(p gongkai.Parsed) error {
-	switch {
-	case p.Report == nil:
+	if p.Report == nil {
 		return fmt.Errorf("no report")
-	case p.Report.Layout() == nil:
-		return fmt.Errorf("unknown format version %q", p.Report.FormatVersion)
-	case strings.TrimSpace(p.Report.Organization) == "":
-		return fmt.Errorf("report names no organization")
-	case p.Report.ReportYear <= 0:
-		return fmt.Errorf("report has no year")
-	case p.Hash == "":
+	}
+	if err := p.Report.Validate(); err != nil {
+		return err
+	}
+	if p.Hash == "" {
 		return fmt.Errorf("no content hash")
-	}
-	if d := p.Report.PublishedOn; d != "" {
-		if _, err := time.Parse(time.DateOnly, d); err != nil {
-			return fmt.Errorf("published_on %q is not a date (YYYY-MM-DD)", d)
-		}
-	}
-	// Counts go to BIGINT columns: a fraction is refused here, before the
-	// transaction, rather than rounded.
-	for _, c := range p.Report.Cells() {
-		if c.Section == gongkai.SecActive {
-			continue
-		}
-		if _, err := integer(c.Value); err != nil {
-			return fmt.Errorf("%s: %w", c.Path(), err)
-		}
 	}
 	return nil
 }

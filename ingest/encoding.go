@@ -1,0 +1,101 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"gongkai"
+)
+
+// Chinese report text reaches us as UTF-8 or as GB18030 (GBK, GB2312).
+// One invalid byte must not switch the whole file to the other encoding: a
+// download cut mid-character, or one damaged byte, leaves a UTF-8 file that
+// is not valid UTF-8, and decoding it as GB18030 turns every character
+// into another and loses the whole report. So the decision weighs the
+// evidence: GBK text read as UTF-8 is invalid almost everywhere and holds
+// next to no valid three-byte sequences (the form of every Chinese
+// character in UTF-8), while damaged UTF-8 holds thousands of them and a
+// few bad bytes.
+
+// utf8Damage reports the byte offsets of invalid UTF-8 in data (up to
+// maxReported of them, and how many in all) and whether data is UTF-8
+// text with a few damaged bytes rather than another encoding.
+func utf8Damage(data []byte) (offsets []int, total int, damagedUTF8 bool) {
+	const maxReported = 5
+	cjk := 0
+	prevBad := false
+	for i := 0; i < len(data); {
+		if data[i] < utf8.RuneSelf {
+			i++
+			prevBad = false
+			continue
+		}
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			// a run of invalid bytes counts once, as it is replaced once
+			if !prevBad {
+				total++
+				if len(offsets) < maxReported {
+					offsets = append(offsets, i)
+				}
+			}
+			prevBad = true
+			i++
+			continue
+		}
+		prevBad = false
+		if size == 3 {
+			cjk++
+		}
+		i += size
+	}
+	return offsets, total, total > 0 && cjk >= 8 && total*20 <= cjk
+}
+
+// isUTF8 says whether data (without a byte-order mark) is to be read as
+// UTF-8: valid, or UTF-8 with a few damaged bytes.
+func isUTF8(data []byte) bool {
+	if utf8.Valid(data) {
+		return true
+	}
+	_, _, ok := utf8Damage(data)
+	return ok
+}
+
+// textRendering says whether a rendering is decoded as plain text.
+func textRendering(rendering string) bool {
+	switch rendering {
+	case "html", "pdf", "docx", RenderingRecord:
+		return false
+	}
+	return true
+}
+
+// encodingFindings reports the damaged bytes of a text or HTML document
+// read as UTF-8: they were replaced (U+FFFD) and the rest read as it is.
+func encodingFindings(rendering string, data []byte) []gongkai.Finding {
+	if rendering != "html" && !textRendering(rendering) {
+		return nil
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if utf8.Valid(data) {
+		return nil
+	}
+	offs, total, ok := utf8Damage(data)
+	if !ok {
+		return nil
+	}
+	where := make([]string, len(offs))
+	for i, o := range offs {
+		where[i] = fmt.Sprintf("byte %d (line %d)", o, bytes.Count(data[:o], []byte("\n"))+1)
+	}
+	more := ""
+	if total > len(offs) {
+		more = fmt.Sprintf(" and %d more", total-len(offs))
+	}
+	return []gongkai.Finding{{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
+		Message: fmt.Sprintf("%d damaged byte sequence(s) in UTF-8 text at %s%s (a cut or damaged download?): replaced by U+FFFD, the rest read as UTF-8; a value printed there may be missing",
+			total, strings.Join(where, ", "), more)}}
+}

@@ -1,0 +1,609 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"gongkai"
+)
+
+// A report is stored under its organization and report year, and real
+// reports print them in many places and forms (FORMAT.md §9): the title
+// (org then year, year then org, 关于…年度…的年度报告, org and year on two
+// lines, Chinese-numeral years), the HTML <title>, a crawler's 标题 /
+// 发布机构 / 发布时间 lines, PDF and DOCX metadata, the signature block and
+// its date, and phrases of the body. readIdentity gathers every such clue
+// and decides from all of them, in a fixed order of trust: what the user
+// states, then the document's own title, then titles from outside the text,
+// the signature, the body, and last who published it. When a trusted clue
+// disagrees with the one decided, a finding names both: a wrong title is
+// rare, but a silent choice between two names is not acceptable.
+
+// Clue ranks, most trusted first.
+const (
+	rankGiven = iota
+	// rankTitle: the title printed in the document.
+	rankTitle
+	// rankTitleProp: a title from outside the running text (HTML <title>,
+	// 标题 line, PDF/DOCX metadata title).
+	rankTitleProp
+	rankSignature
+	// rankBody: 本报告由…编制, 结合…年…政府信息公开工作实际, 统计期限.
+	rankBody
+	// rankPublisher: who put the report online or saved the file (发布机构,
+	// 来源, metadata author, the site named in <title>). Often an office of
+	// the organization, or a person: used only when nothing else names
+	// one, and never reported as a disagreement.
+	rankPublisher
+)
+
+type clue struct {
+	gongkai.Clue
+	rank int
+}
+
+// reportID is what readIdentity decided, and from where.
+type reportID struct {
+	organization, published string
+	year                    int
+	orgFrom, yearFrom       *clue
+	dateFrom                *clue
+	// yearFromDate: no clue states the year; it was taken as the year
+	// before the publication date.
+	yearFromDate bool
+	clues        []clue
+	findings     []gongkai.Finding
+	// tried names the places looked at, for the error when something is
+	// missing.
+	tried []string
+}
+
+// titleRE finds a report title after the year has been written in digits
+// (normYears): "2023年政府信息公开工作年度报告", "关于2021年度政府信息公开
+// 工作的年度报告", "2019年上海市人民政府办公厅政府信息公开工作年度报告"
+// (group 2 holds the organization when the year comes first),
+// "...2019年度政府信息公开年报".
+var titleRE = regexp.MustCompile(`((?:19|20)\d{2})\s*年\s*(?:度\s*)?([^。，,；;：:《》“”"\s]{0,40}?)\s*(?:的\s*)?(?:政府信息公开|政务公开|信息公开)\s*(?:工作\s*)?(?:的\s*)?(?:年度报告|年度工作报告|工作年度报告|年报|工作报告)`)
+
+// cnYearRE is a year in Chinese numerals: 二〇二三年, 二零二三年度.
+var cnYearRE = regexp.MustCompile(`[〇零○OＯ一二三四五六七八九]{4}(\s*年)`)
+
+// reportByRE: "本报告由泽库镇人民政府编制".
+var reportByRE = regexp.MustCompile(`本(?:年度)?报告(?:由|是)\s*([^，。,；;\n《》]{3,40}?)\s*(?:负责)?(?:编制|编写|起草|制作|编撰)`)
+
+// combineRE: "结合2023年泽库镇人民政府政府信息公开工作实际".
+var combineRE = regexp.MustCompile(`结合\s*((?:19|20)\d{2})\s*年\s*度?\s*([^，。,；;\n《》]{2,40}?)\s*(?:政府信息公开|政务公开)工作(?:实际|情况)`)
+
+// headerKeyRE finds a crawler's or a page's header fields: "标题: …",
+// "发布机构：…", "发布时间:2022-01-25", "来源：新九镇党政办".
+var headerKeyRE = regexp.MustCompile(`(标题|发布机构|发文机关|发文单位|信息来源|来源|发布时间|发布日期|成文日期|时间)\s*[:：]`)
+
+// isoDateRE is a date in a header field: 2024-01-22, 2024/1/22, 2024.01.22.
+var isoDateRE = regexp.MustCompile(`(20\d{2})[-/.](\d{1,2})[-/.](\d{1,2})`)
+
+// normYears writes years in Chinese numerals in digits (二〇二三年 →
+// 2023年) so one pattern reads both.
+func normYears(s string) string {
+	if !strings.ContainsAny(s, "〇零○OＯ") {
+		return s
+	}
+	return cnYearRE.ReplaceAllStringFunc(s, func(m string) string {
+		r := []rune(m)
+		y := 0
+		for _, c := range r[:4] {
+			y = y*10 + cnDigit(c)
+		}
+		if y < 1990 || y > 2100 {
+			return m
+		}
+		return strconv.Itoa(y) + strings.TrimLeft(string(r[4:]), " \t")
+	})
+}
+
+// headLimit bounds where titles are looked for; footLimit where the
+// signature is.
+const (
+	headLimit = 60
+	footLimit = 20
+)
+
+// readIdentity gathers the identity clues of a document (lines are its
+// cleaned, non-empty prose lines) and decides organization, year and
+// publication date.
+func readIdentity(doc *Document, lines []Line) reportID {
+	var id reportID
+	add := func(c clue) { id.clues = append(id.clues, c) }
+
+	if g := doc.Given; g.Organization != "" || g.Year != 0 {
+		src := g.Source
+		if src == "" {
+			src = "stated by the user"
+		}
+		add(clue{Clue: gongkai.Clue{Source: src, Organization: g.Organization, Year: g.Year,
+			Raw: strings.TrimSpace(fmt.Sprintf("%s %s", g.Organization, yearText(g.Year)))}, rank: rankGiven})
+	}
+
+	// The title, in the first lines.
+	id.tried = append(id.tried, fmt.Sprintf("the title (first %d lines)", headLimit))
+	texts := make([]string, len(lines))
+	for i, l := range lines {
+		texts[i] = l.Text
+	}
+	for i := 0; i < len(lines) && i < headLimit; i++ {
+		if t, ok := titleAt(texts, i); ok {
+			add(clue{Clue: gongkai.Clue{Source: "title", Loc: lines[i].Loc, Raw: t.raw,
+				Organization: t.org, Year: t.year}, rank: rankTitle})
+		}
+	}
+
+	// Statements from outside the text: the readers' properties, and the
+	// header fields of a saved page among the first lines.
+	props := doc.Properties
+	for i := 0; i < len(lines) && i < headLimit; i++ {
+		props = append(props, headerFields(lines[i].Text, lines[i].Loc)...)
+	}
+	for _, p := range props {
+		addProperty(&id, p)
+	}
+	id.tried = append(id.tried, propertySources(doc)...)
+
+	// The signature block: the organization, then the date, at the end.
+	id.tried = append(id.tried, fmt.Sprintf("the signature and date (last %d lines)", footLimit))
+	if c, ok := signature(lines); ok {
+		add(c)
+	}
+
+	// Phrases of the body.
+	id.tried = append(id.tried, "the body (本报告由…编制, 结合…年…政府信息公开工作实际, 统计期限自…年1月1日)")
+	for _, c := range bodyClues(lines) {
+		add(c)
+	}
+
+	id.decide()
+	return id
+}
+
+// yearText is "2023年", or "" for no year.
+func yearText(y int) string {
+	if y == 0 {
+		return ""
+	}
+	return strconv.Itoa(y) + "年"
+}
+
+// propertySources names the places outside the text a rendering has, for
+// the list of places tried.
+func propertySources(doc *Document) []string {
+	switch doc.Rendering {
+	case "pdf":
+		return []string{"the PDF metadata (Title, Author, Subject)"}
+	case "docx":
+		return []string{"the DOCX metadata (title, subject, creator, company)"}
+	case "html":
+		return []string{"the HTML <title>", "the page's header lines (标题/发布机构/发布时间)"}
+	}
+	return []string{"the crawler's header lines (标题/发布机构/发布时间)"}
+}
+
+// title is one report title found in the text.
+type title struct {
+	org  string
+	year int
+	raw  string
+}
+
+// titleAt reads a report title at lines[i]: on that line alone or, when
+// the line breaks inside the title, joined with the next. The organization
+// is the one the title names (before the year, or between the year and
+// 政府信息公开), else a name on one of the lines just above (or just below,
+// in brackets), as when the organization and the year are printed on two
+// lines.
+func titleAt(lines []string, i int) (title, bool) {
+	a := normYears(lines[i])
+	l, m := a, titleMatch(a)
+	raw := lines[i]
+	if m == nil && i+1 < len(lines) && strings.Contains(a, "年") && utf8.RuneCountInString(a) < 60 {
+		b := normYears(lines[i+1])
+		if mm := titleMatch(a + b); mm != nil && mm[0] < len(a) && mm[1] > len(a) {
+			l, m, raw = a+b, mm, lines[i]+lines[i+1]
+		}
+	}
+	if m == nil {
+		return title{}, false
+	}
+	t := title{raw: raw}
+	t.year, _ = strconv.Atoi(l[m[2]:m[3]])
+	if mid := l[m[4]:m[5]]; mid != "" {
+		t.org = orgName(mid)
+	}
+	if t.org == "" {
+		t.org = orgName(orgPrefix(l[:m[0]]))
+	}
+	for j := i - 1; t.org == "" && j >= 0 && j >= i-3; j-- {
+		t.org = orgName(lines[j])
+		if t.org == "" && j > 0 {
+			// a long name broken over two lines
+			t.org = orgName(lines[j-1] + lines[j])
+		}
+	}
+	if t.org == "" && i+1 < len(lines) {
+		if n := strings.TrimSpace(lines[i+1]); strings.HasPrefix(n, "(") && strings.HasSuffix(n, ")") {
+			t.org = orgName(n[1 : len(n)-1])
+		}
+	}
+	return t, true
+}
+
+// titleMatch finds a title in l that stands as a title: not inside a
+// sentence that cites another document (《…》), and ending where the
+// line ends or a separator follows.
+func titleMatch(l string) []int {
+	for _, m := range titleRE.FindAllStringSubmatchIndex(l, -1) {
+		before := l[:m[0]]
+		if strings.Count(before, "《") > strings.Count(before, "》") {
+			continue
+		}
+		if m[1] < len(l) {
+			r, _ := utf8.DecodeRuneInString(l[m[1]:])
+			if !unicode.IsSpace(r) && !strings.ContainsRune("_-|—()（）[]【】:：。.", r) {
+				continue
+			}
+		}
+		return m
+	}
+	return nil
+}
+
+// orgPrefix is what precedes a title's year on its line, cut after the
+// last separator ("当前位置： 首页 平潭综合实验区2021年度…" gives 平潭综合实验区)
+// and without a trailing 关于.
+func orgPrefix(prefix string) string {
+	prefix = strings.TrimRight(prefix, " \t")
+	prefix = strings.TrimSuffix(prefix, "关于")
+	prefix = strings.TrimRight(prefix, " \t")
+	if j := strings.LastIndexAny(prefix, "。，,；;:： \t>›»|"); j >= 0 {
+		_, size := utf8.DecodeRuneInString(prefix[j:])
+		prefix = prefix[j+size:]
+	}
+	return strings.TrimPrefix(prefix, "关于")
+}
+
+// orgName returns s as an organization's name, or "" when it does not look
+// like one. Spaces between Chinese characters (letter-spaced headings) are
+// dropped; a name that doubles its 政府 before 政府信息公开 and lost it in
+// the cut (XX区人民 + 政府信息公开) gets it back; brackets are printed
+// full-width, as Chinese names are.
+func orgName(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSuffix(s, "关于")
+	s = dropCJKSpaces(s)
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
+		s = s[1 : len(s)-1]
+	}
+	switch {
+	case looksLikeOrg(s):
+	case strings.HasSuffix(s, "人民") && looksLikeOrg(s+"政府"):
+		s += "政府"
+	default:
+		return ""
+	}
+	return strings.NewReplacer("(", "（", ")", "）").Replace(s)
+}
+
+// dropCJKSpaces removes spaces that sit between two Chinese characters.
+func dropCJKSpaces(s string) string {
+	if !strings.ContainsAny(s, " \t") {
+		return s
+	}
+	r := []rune(s)
+	var b strings.Builder
+	for i, c := range r {
+		if unicode.IsSpace(c) {
+			j := i
+			for j < len(r) && unicode.IsSpace(r[j]) {
+				j++
+			}
+			if i > 0 && j < len(r) && unicode.Is(unicode.Han, r[i-1]) && unicode.Is(unicode.Han, r[j]) {
+				continue
+			}
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// headerFields reads a saved page's header fields on one line ("标题: …",
+// "发布时间: 2020-01-20 15:22", "来源：平潭县人民政府 时间：2022-02-08").
+func headerFields(line, loc string) []Property {
+	ms := headerKeyRE.FindAllStringSubmatchIndex(line, -1)
+	var out []Property
+	for k, m := range ms {
+		end := len(line)
+		if k+1 < len(ms) {
+			end = ms[k+1][0]
+		}
+		val := strings.TrimSpace(line[m[1]:end])
+		key := line[m[2]:m[3]]
+		p := Property{Source: key + " line", Loc: loc}
+		switch key {
+		case "标题":
+			p.Kind = PropTitle
+		case "发布机构", "发文机关", "发文单位", "信息来源", "来源":
+			p.Kind = PropOrg
+			// the name ends at the first run of spaces
+			if f := strings.Fields(val); len(f) > 0 {
+				val = f[0]
+			}
+		default:
+			p.Kind = PropDate
+		}
+		if val == "" {
+			continue
+		}
+		p.Value = val
+		out = append(out, p)
+	}
+	return out
+}
+
+// rawHeaderFields reads the header fields among the first lines of a text
+// file, which the text readers drop as noise.
+func rawHeaderFields(data []byte) []Property {
+	if len(data) > 16<<10 {
+		data = data[:16<<10]
+	}
+	var out []Property
+	for i, l := range splitTextLines(data) {
+		if i >= 30 {
+			break
+		}
+		out = append(out, headerFields(foldWidth(l), lineLoc(i))...)
+	}
+	return out
+}
+
+// addProperty turns a property into clues.
+func addProperty(id *reportID, p Property) {
+	v := cleanText(p.Value)
+	switch p.Kind {
+	case PropTitle:
+		// A page <title> often adds the site: "…年度报告_泽库镇人民政府".
+		var site string
+		parts := strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune("_|—-", r) })
+		for _, part := range parts {
+			part = strings.TrimSpace(part)
+			if t, ok := titleAt([]string{part}, 0); ok {
+				id.clues = append(id.clues, clue{Clue: gongkai.Clue{Source: p.Source, Loc: p.Loc, Raw: p.Value,
+					Organization: t.org, Year: t.year}, rank: rankTitleProp})
+			} else if site == "" {
+				site = orgName(part)
+			}
+		}
+		if site != "" {
+			id.clues = append(id.clues, clue{Clue: gongkai.Clue{Source: p.Source + " (site name)", Loc: p.Loc,
+				Raw: p.Value, Organization: site}, rank: rankPublisher})
+		}
+	case PropOrg:
+		if o := orgName(v); o != "" {
+			id.clues = append(id.clues, clue{Clue: gongkai.Clue{Source: p.Source, Loc: p.Loc, Raw: p.Value,
+				Organization: o}, rank: rankPublisher})
+		}
+	case PropDate:
+		d, ok := footDate(v)
+		if !ok {
+			if m := isoDateRE.FindStringSubmatch(v); m != nil {
+				y, _ := strconv.Atoi(m[1])
+				mo, _ := strconv.Atoi(m[2])
+				dd, _ := strconv.Atoi(m[3])
+				d, ok = validDate(y, mo, dd)
+			}
+		}
+		if ok {
+			id.clues = append(id.clues, clue{Clue: gongkai.Clue{Source: p.Source, Loc: p.Loc, Raw: p.Value,
+				Published: d}, rank: rankPublisher})
+		}
+	}
+}
+
+// signature finds the date at the foot of the report and the organization
+// signed with it: before the date on the same line, on a line just above
+// (a seal note such as （盖章） may sit between), or just below when the
+// date comes first.
+func signature(lines []Line) (clue, bool) {
+	for i := len(lines) - 1; i >= 0 && i >= len(lines)-footLimit; i-- {
+		l := lines[i].Text
+		d, at, ok := footDateAt(l)
+		if !ok {
+			continue
+		}
+		if strings.ContainsAny(l[:at], ":：") {
+			continue // 发布日期：…, a page's furniture
+		}
+		c := clue{Clue: gongkai.Clue{Source: "signature", Loc: lines[i].Loc, Raw: l, Published: d}, rank: rankSignature}
+		if o := orgName(l[:at]); o != "" {
+			c.Organization = o
+		}
+		for j := i - 1; c.Organization == "" && j >= 0 && j >= i-2; j-- {
+			if o := orgName(lines[j].Text); o != "" {
+				c.Organization = o
+				c.Raw = lines[j].Text + "\n" + l
+				c.Loc = lines[j].Loc
+			}
+		}
+		if c.Organization == "" && i+1 < len(lines) {
+			if o := orgName(lines[i+1].Text); o != "" {
+				c.Organization = o
+				c.Raw = l + "\n" + lines[i+1].Text
+			}
+		}
+		return c, true
+	}
+	return clue{}, false
+}
+
+// bodyClues reads the phrases of the body that name the organization or
+// the year.
+func bodyClues(lines []Line) []clue {
+	var out []clue
+	once := map[string]bool{}
+	for _, l := range lines {
+		t := normYears(l.Text)
+		if m := reportByRE.FindStringSubmatch(t); m != nil && !once["by"] {
+			if o := orgName(m[1]); o != "" {
+				once["by"] = true
+				out = append(out, clue{Clue: gongkai.Clue{Source: "body text", Loc: l.Loc, Raw: m[0], Organization: o}, rank: rankBody})
+			}
+		}
+		if m := combineRE.FindStringSubmatch(t); m != nil && !once["combine"] {
+			once["combine"] = true
+			y, _ := strconv.Atoi(m[1])
+			out = append(out, clue{Clue: gongkai.Clue{Source: "body text", Loc: l.Loc, Raw: m[0], Organization: orgName(m[2]), Year: y}, rank: rankBody})
+		}
+		if m := periodRE.FindStringSubmatch(t); m != nil && !once["period"] {
+			once["period"] = true
+			y, _ := strconv.Atoi(m[1])
+			out = append(out, clue{Clue: gongkai.Clue{Source: "statistics period", Loc: l.Loc, Raw: m[0], Year: y}, rank: rankBody})
+		}
+	}
+	return out
+}
+
+// decide picks organization, year and date from the clues, most trusted
+// first (the order found breaks ties), and names the disagreements.
+func (id *reportID) decide() {
+	best := func(ok func(clue) bool) *clue {
+		var b *clue
+		for i := range id.clues {
+			c := &id.clues[i]
+			if ok(*c) && (b == nil || c.rank < b.rank) {
+				b = c
+			}
+		}
+		return b
+	}
+	if c := best(func(c clue) bool { return c.Organization != "" }); c != nil {
+		id.organization, id.orgFrom = c.Organization, c
+		c.Used = true
+	}
+	if c := best(func(c clue) bool { return c.Year != 0 }); c != nil {
+		id.year, id.yearFrom = c.Year, c
+		c.Used = true
+	}
+	// The date at the foot is the publication date; a page's 发布时间 only
+	// stands in for the year.
+	if c := best(func(c clue) bool { return c.Published != "" && c.rank == rankSignature }); c != nil {
+		id.published, id.dateFrom = c.Published, c
+		c.Used = true
+	}
+	if id.year == 0 {
+		// A report covers the year before it is published (the 条例 asks
+		// for it by 31 January); a date in the first half of a year is
+		// taken to publish the year before, later dates say nothing sure.
+		if c := best(func(c clue) bool { return c.Published != "" }); c != nil {
+			y, _ := strconv.Atoi(c.Published[:4])
+			mo, _ := strconv.Atoi(c.Published[5:7])
+			if mo <= 6 {
+				id.year, id.yearFrom, id.yearFromDate = y-1, c, true
+				c.Used = true
+				id.findings = append(id.findings, gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning,
+					Status: gongkai.Uncertain, Where: gongkai.Paths{"report_year"},
+					Message: fmt.Sprintf("no title or sentence states the report year; %d is the year before the publication date %s (%s)", y-1, c.Published, c.Clue)})
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range id.clues {
+		if c.rank >= rankPublisher {
+			continue
+		}
+		if id.orgFrom != nil && c.Organization != "" && !sameOrg(c.Organization, id.organization) {
+			msg := fmt.Sprintf("%s names %s, %s names %s; %s is kept", id.orgFrom.Clue, id.organization, c.Clue, c.Organization, id.organization)
+			if !seen[msg] {
+				seen[msg] = true
+				id.findings = append(id.findings, gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning,
+					Status: gongkai.Uncertain, Where: gongkai.Paths{"organization"}, Message: msg})
+			}
+		}
+		if id.yearFrom != nil && c.Year != 0 && c.Year != id.year {
+			msg := fmt.Sprintf("%s says %d, %s says %d; %d is kept", id.yearFrom.Clue, id.year, c.Clue, c.Year, id.year)
+			if !seen[msg] {
+				seen[msg] = true
+				id.findings = append(id.findings, gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning,
+					Status: gongkai.Uncertain, Where: gongkai.Paths{"report_year"}, Message: msg})
+			}
+		}
+	}
+}
+
+// sameOrg says whether two names can name the same organization: one
+// contains the other once 人民 is dropped (泽库镇 and 威海市文登区泽库镇人民
+// 政府, 文登区政府 and 文登区人民政府, an office and its government).
+func sameOrg(a, b string) bool {
+	norm := func(s string) string {
+		s = strings.NewReplacer("人民", "", "（", "(", "）", ")", " ", "").Replace(s)
+		return s
+	}
+	a, b = norm(a), norm(b)
+	return strings.Contains(a, b) || strings.Contains(b, a)
+}
+
+// apply puts the identity's findings and provenance on the report.
+func (id reportID) apply(r *gongkai.Report) {
+	r.Findings = append(r.Findings, id.findings...)
+	if r.Provenance == nil {
+		r.Provenance = map[string]gongkai.Source{}
+	}
+	for path, c := range map[string]*clue{"organization": id.orgFrom, "report_year": id.yearFrom, "published_on": id.dateFrom} {
+		if c != nil {
+			r.Provenance[path] = gongkai.Source{Loc: c.Clue.String(), Raw: c.Raw}
+		}
+	}
+}
+
+// publicClues returns the clues for Parsed.Clues, in the order found.
+func (id reportID) publicClues() []gongkai.Clue {
+	out := make([]gongkai.Clue, len(id.clues))
+	for i, c := range id.clues {
+		out[i] = c.Clue
+	}
+	return out
+}
+
+// missing returns the error for an identity without organization or year:
+// what is missing and every place looked at. nil when both are known.
+func (id reportID) missing() error {
+	var what []string
+	if id.organization == "" {
+		what = append(what, "no organization")
+	}
+	if id.year == 0 {
+		what = append(what, "no year")
+	}
+	if len(what) == 0 {
+		return nil
+	}
+	tried := append([]string(nil), id.tried...)
+	if len(id.clues) == 0 || id.clues[0].rank != rankGiven {
+		tried = append(tried, "no --organization/--year or manifest entry given")
+	}
+	msg := strings.Join(what, " and ") + " found; tried " + strings.Join(tried, ", ")
+	var found []string
+	for _, c := range id.clues {
+		switch {
+		case c.Organization != "" && id.organization == "":
+			found = append(found, fmt.Sprintf("%s names only %s", c.Clue, c.Organization))
+		case c.Year != 0 && id.year == 0:
+			found = append(found, fmt.Sprintf("%s says only %d", c.Clue, c.Year))
+		case c.Published != "" && id.year == 0:
+			found = append(found, fmt.Sprintf("%s has only the date %s", c.Clue, c.Published))
+		}
+	}
+	if len(found) > 0 {
+		msg += " (" + strings.Join(found, "; ") + ")"
+	}
+	return fmt.Errorf("%w: %s", gongkai.ErrNoIdentity, msg)
+}
