@@ -200,6 +200,11 @@ func TestQueryErrors(t *testing.T) {
 		{[]string{"query", "SELECT * FROM read_csv('/etc/passwd')", "--db", db}, 1, "Error:"},
 		{[]string{"query", "SELECT 1; SELECT 2", "--db", db}, 1, "Error:"},
 		{[]string{"query", "SELECT 1", "--max-rows", "0", "--db", db}, 2, "--max-rows"},
+		// The CLI cannot raise the sandbox's limits.
+		{[]string{"query", "SELECT 1", "--max-rows", "10001", "--db", db}, 2, "--max-rows must be between 1 and 10000"},
+		{[]string{"query", "SELECT 1", "--timeout", "6s", "--db", db}, 2, "--timeout must be positive and at most 5s"},
+		{[]string{"query", "/* only a comment */", "--db", db}, 2, "empty SQL"},
+		{[]string{"query", "SELECT 1", "--db", filepath.Join(t.TempDir(), "none.duckdb")}, 1, "Error:"},
 	}
 	for _, c := range cases {
 		code, _, errs := runCLI(t, c.args...)

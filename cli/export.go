@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"gongkai/query"
 	"gongkai/rollup"
 	"gongkai/store"
 )
@@ -24,9 +25,10 @@ integers, money stays DECIMAL(18,6) (Parquet, Arrow) and nulls stay null
   --table    a table or view: reports, applications, active_disclosure,
              review_litigation, findings…
   --rollup   a named rollup (gongkai rollup --list), with its parameters
-  --query    one read-only SELECT; it passes the same SQL guard as
-             'gongkai query' (no file or network access), then its rows are
-             copied without a row cap or time limit
+  --query    one read-only SELECT; it runs in the same SQL sandbox as
+             'gongkai query' (no file or network access, 512MB of DuckDB
+             memory) without a row cap, for at most 2 minutes; gongkai
+             writes the file from the rows the sandbox sends back
 
 Formats: parquet (zstd), arrow (Arrow IPC file), arrows (Arrow IPC stream),
 csv, jsonl (one JSON object per line), xlsx. Without --format, the --out
@@ -65,7 +67,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	year := fs.Int("year", 0, "rollup parameter: report year")
 	division := fs.String("division", "", "rollup parameter: district name, division-code prefix or part of the organization")
 	level := fs.String("level", "", "rollup parameter: level of the division hierarchy, for rollups that take it")
-	query := fs.String("query", "", "one read-only SELECT (checked by the SQL guard)")
+	sqlText := fs.String("query", "", "one read-only SELECT (run in the SQL sandbox)")
 	format := fs.String("format", "", "parquet, arrow, arrows, csv, jsonl or xlsx (default: from --out's extension)")
 	out := fs.StringP("out", "o", "", "the file to write ('-' = standard output, with --format)")
 	dataset := fs.String("dataset", "", "write the whole store as a hive-partitioned Parquet dataset in this folder")
@@ -76,7 +78,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	}
 	given := 0
-	for _, v := range []string{*table, *rollupName, *query, *dataset} {
+	for _, v := range []string{*table, *rollupName, *sqlText, *dataset} {
 		if v != "" {
 			given++
 		}
@@ -117,7 +119,17 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	src := store.Source{Table: *table, Query: *query}
+	if *sqlText != "" {
+		sb := query.New(query.Config{Workers: 1})
+		defer sb.Close()
+		n, err := sb.Export(ctx, *db, *sqlText, f, *out)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "wrote %d rows to %s (%s)\n", n, *out, f)
+		return nil
+	}
+	src := store.Source{Table: *table}
 	if *rollupName != "" {
 		ro, err := rollup.Lookup(*rollupName)
 		if err != nil {

@@ -84,6 +84,26 @@ func TestExportCommand(t *testing.T) {
 		t.Errorf("parquet rows/nulls %v, want equal pairs", r)
 	}
 
+	// export --query: the rows come out of the sandbox and keep their
+	// types (integers, DECIMAL money, nulls).
+	qpq := filepath.Join(dir, "q.parquet")
+	code, _, stderr = runExportCLI(t, "export", "--db", db, "--query",
+		"SELECT report_id, row_key, col_key, value FROM applications ORDER BY ALL", "--out", qpq)
+	if code != 0 || !strings.Contains(stderr, "wrote ") {
+		t.Fatalf("query export: %d %s", code, stderr)
+	}
+	res, err = st.Query(t.Context(), `SELECT
+		(SELECT count(*) FROM (SELECT report_id, row_key, col_key, value FROM applications
+		                       EXCEPT ALL SELECT * FROM read_parquet($p))),
+		(SELECT count(*) FROM read_parquet($p)), (SELECT count(*) FROM applications),
+		(SELECT typeof(value) FROM read_parquet($p) LIMIT 1), (SELECT typeof(value) FROM applications LIMIT 1)`, namedArg("p", qpq))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Rows[0]; r[0] != int64(0) || r[1] != r[2] || r[3] != r[4] {
+		t.Errorf("query export: missing %v, rows %v of %v, value type %v, want %v", r[0], r[1], r[2], r[3], r[4])
+	}
+
 	xl := filepath.Join(dir, "r.xlsx")
 	name := store.Rollups()[0].Name
 	code, _, stderr = runExportCLI(t, "export", "--db", db, "--rollup", name, "--out", xl)

@@ -16,14 +16,17 @@ var queryCmd = &command{
 	usage: `Usage: gongkai query "SQL" [--format table|csv|json|jsonl] [--max-rows N] [--timeout D] [--db PATH]
        gongkai query - < file.sql
 
-Runs one SQL statement on a read-only connection to the store and prints
-the answer. The public tables and views are reports, applications,
-active_disclosure, review_litigation, narrative, findings, report_bodies and
-report_measures (see README).
+Runs one SQL statement in gongkai's SQL sandbox and prints the answer. The
+public tables and views are reports, applications, active_disclosure,
+review_litigation, narrative, findings, report_bodies and report_measures
+(see README).
 Only read statements run (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN...), one at
-a time, without access to files or the network; a statement is stopped
-after --timeout. At most --max-rows rows are printed; a note says when the
-result was cut.
+a time, as DuckDB's own parser classifies them, in a separate worker process
+that cannot read or write files, reach the network or change the store. The
+statement is stopped after --timeout (at most 5s) and may use at most 512MB
+of DuckDB memory; at most --max-rows rows (at most 10000) are printed, and a
+note says when the result was cut. --timeout and --max-rows can only lower
+the defaults.
 
 Examples:
   gongkai query "SELECT organization, report_year FROM reports ORDER BY 1, 2"
@@ -40,8 +43,8 @@ func init() {
 func runQuery(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(queryCmd, env)
 	format := fs.String("format", "table", "output: table, csv, json or jsonl")
-	maxRows := fs.Int("max-rows", store.DefaultMaxRows, "keep at most this many rows")
-	timeout := fs.Duration("timeout", store.DefaultTimeout, "stop the statement after this long (at most the default)")
+	maxRows := fs.Int("max-rows", query.DefaultMaxRows, "keep at most this many rows (at most the default)")
+	timeout := fs.Duration("timeout", query.DefaultTimeout, "stop the statement after this long (at most the default)")
 	db := dbFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -61,18 +64,19 @@ func runQuery(ctx context.Context, env *Env, args []string) error {
 		}
 		text = string(b)
 	}
-	if *maxRows <= 0 {
-		return usageError("--max-rows must be 1 or more")
+	if *maxRows <= 0 || *maxRows > query.DefaultMaxRows {
+		return usageError("--max-rows must be between 1 and %d", query.DefaultMaxRows)
 	}
-	if *timeout <= 0 {
-		return usageError("--timeout must be positive")
+	if *timeout <= 0 || *timeout > query.DefaultTimeout {
+		return usageError("--timeout must be positive and at most %v", query.DefaultTimeout)
 	}
-	st, err := store.OpenReadOnly(ctx, *db)
-	if err != nil {
+	// Open and close the store here first: a missing file, a store of
+	// another version or one held by an ingest gets the store's own clear
+	// error; then the statement runs in the sandbox.
+	if err := checkStore(ctx, *db); err != nil {
 		return err
 	}
-	defer st.Close()
-	res, err := query.Run(ctx, st, text, query.Options{MaxRows: *maxRows, Timeout: *timeout})
+	res, err := query.Run(ctx, *db, text, query.Limits{MaxRows: *maxRows, Timeout: *timeout})
 	if err != nil {
 		return err
 	}
@@ -83,4 +87,13 @@ func runQuery(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "note: result cut at %d rows (--max-rows)\n", len(res.Rows))
 	}
 	return nil
+}
+
+// checkStore opens the store at db read-only and closes it again.
+func checkStore(ctx context.Context, db string) error {
+	st, err := store.OpenReadOnly(ctx, db)
+	if err != nil {
+		return err
+	}
+	return st.Close()
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"gongkai/query"
 	"gongkai/serve"
 	"gongkai/store"
 )
@@ -63,9 +64,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(serveCmd, env)
 	db := dbFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	timeout := fs.Duration("timeout", store.DefaultTimeout, "time limit of an ad-hoc query")
-	maxRows := fs.Int("max-rows", store.DefaultMaxRows, "row cap of an ad-hoc query")
-	memory := fs.String("memory-limit", store.DefaultMemoryLimit, "DuckDB memory limit of an ad-hoc query")
+	timeout := fs.Duration("timeout", query.DefaultTimeout, "time limit of an ad-hoc query")
+	maxRows := fs.Int("max-rows", query.DefaultMaxRows, "row cap of an ad-hoc query")
+	memory := fs.String("memory-limit", query.DefaultMemoryLimit, "DuckDB memory limit of an ad-hoc query (each sandbox worker)")
 	maxQueries := fs.Int("max-queries", 4, "ad-hoc queries run at once; more get 503")
 	jsonLog := fs.Bool("log-json", false, "write request logs as JSON lines")
 	live := fs.Bool("live", false, "read the store file on every request instead of snapshots")
@@ -95,7 +96,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	srv, err := serve.New(serve.Config{
 		DB:           *db,
 		Logger:       slog.New(h),
-		Limits:       store.Limits{Timeout: *timeout, MaxRows: *maxRows, MemoryLimit: *memory},
+		Limits:       query.Limits{Timeout: *timeout, MaxRows: *maxRows, MemoryLimit: *memory},
 		MaxQueries:   *maxQueries,
 		Live:         *live,
 		RefreshEvery: *refresh,

@@ -22,7 +22,8 @@ type queryRequest struct {
 	Format    string `json:"format"` // json (default) | csv | arrow
 }
 
-// POST /v1/query runs one ad-hoc read statement through the store's guard.
+// POST /v1/query runs one ad-hoc read statement in the SQL sandbox
+// (package query).
 func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 	var req queryRequest
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
@@ -46,10 +47,6 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "the body holds more than one JSON value", "send one object")
 		return
 	}
-	if strings.TrimSpace(req.SQL) == "" {
-		writeError(w, http.StatusBadRequest, `no "sql" given`, `{"sql": "SELECT count(*) FROM reports"}`)
-		return
-	}
 	if req.TimeoutMS < 0 || req.MaxRows < 0 {
 		writeError(w, http.StatusBadRequest, "timeout_ms and max_rows must be positive", "")
 		return
@@ -70,17 +67,13 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("%d ad-hoc queries are already running", cap(s.queries)), "retry in a moment")
 		return
 	}
-	st, done, err := s.open(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	defer done()
+	path, release := s.current()
+	defer release()
 
 	if req.Format == "arrow" {
-		// At most MaxRows rows: buffered, so a failure is still a JSON error.
+		// At most MaxRows rows, sent only when the statement succeeded.
 		var buf bytes.Buffer
-		truncated, err := st.GuardedArrow(r.Context(), req.SQL, lim, &buf)
+		truncated, err := s.sandbox.Arrow(r.Context(), path, req.SQL, lim, &buf)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -91,7 +84,7 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 		w.Write(buf.Bytes())
 		return
 	}
-	res, err := st.Guarded(r.Context(), req.SQL, lim)
+	res, err := s.sandbox.Query(r.Context(), path, req.SQL, lim)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"gongkai"
+	"gongkai/query"
 	"gongkai/store"
 )
 
@@ -43,9 +44,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Limits bound ad-hoc SQL (POST /v1/query); a request may lower the
 	// time limit and the row cap, never raise them.
-	Limits store.Limits
-	// MaxQueries is how many ad-hoc statements run at once (default 4);
-	// more are answered 503.
+	Limits query.Limits
+	// MaxQueries is how many ad-hoc statements run at once, each in its
+	// own sandbox worker process (default 4); more are answered 503.
 	MaxQueries int
 	// RequestTimeout bounds any request's work (default 60 s).
 	RequestTimeout time.Duration
@@ -69,6 +70,7 @@ type Server struct {
 	queries chan struct{}
 	handler http.Handler
 	snaps   *snapshots // nil in live mode
+	sandbox *query.Sandbox
 }
 
 // New returns a Server for cfg. It does not open the store: every request
@@ -90,7 +92,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RefreshEvery <= 0 {
 		cfg.RefreshEvery = 2 * time.Second
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, queries: make(chan struct{}, cfg.MaxQueries)}
+	s := &Server{cfg: cfg, log: cfg.Logger, queries: make(chan struct{}, cfg.MaxQueries),
+		sandbox: query.New(query.Config{Limits: cfg.Limits, Workers: cfg.MaxQueries})}
 	if !cfg.Live {
 		sn, err := newSnapshots(cfg.DB, cfg.RefreshEvery, cfg.Logger)
 		if err != nil {
@@ -127,6 +130,7 @@ func New(cfg Config) (*Server, error) {
 // Close waits for a snapshot being made and deletes serve's snapshots.
 // ListenAndServe calls it when it returns.
 func (s *Server) Close() error {
+	s.sandbox.Close()
 	if s.snaps == nil {
 		return nil
 	}
@@ -229,10 +233,7 @@ func (s *Server) logged(h http.Handler) http.Handler {
 // open opens, read-only, the current snapshot (or the store itself in live
 // mode) for one request; done closes it.
 func (s *Server) open(ctx context.Context) (st *store.Store, done func(), err error) {
-	path, release := s.cfg.DB, func() {}
-	if s.snaps != nil {
-		path, release = s.snaps.acquire()
-	}
+	path, release := s.current()
 	st, err = store.OpenReadOnly(ctx, path)
 	if err != nil {
 		release()
@@ -244,6 +245,15 @@ func (s *Server) open(ctx context.Context) (st *store.Store, done func(), err er
 		}
 		release()
 	}, nil
+}
+
+// current returns the file to read for one request — the current snapshot,
+// or the store itself in live mode — and the function that releases it.
+func (s *Server) current() (path string, release func()) {
+	if s.snaps != nil {
+		return s.snaps.acquire()
+	}
+	return s.cfg.DB, func() {}
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -266,10 +276,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, gongkai.ErrRefused):
 		status = http.StatusForbidden
-	case errors.Is(err, store.ErrBadQuery), errors.Is(err, gongkai.ErrUsage):
+	case errors.Is(err, query.ErrBadQuery), errors.Is(err, gongkai.ErrUsage):
 		status = http.StatusBadRequest
-	case errors.Is(err, store.ErrTimeout):
+	case errors.Is(err, query.ErrTimeout):
 		status = http.StatusUnprocessableEntity
+	case errors.Is(err, query.ErrTooLarge):
+		status = http.StatusRequestEntityTooLarge
 	case errors.Is(err, gongkai.ErrNotFound):
 		status = http.StatusNotFound
 	case errors.Is(err, gongkai.ErrDatabaseBusy):

@@ -22,6 +22,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
 	"gongkai"
+	"gongkai/query"
 	"gongkai/store"
 )
 
@@ -399,12 +400,12 @@ func TestQueryEndpoint(t *testing.T) {
 	resp, body = postQuery(t, ts.URL, map[string]any{"sql": "SELECT range FROM range(20000)"})
 	res = resultJSON{}
 	json.Unmarshal(body, &res)
-	if resp.StatusCode != 200 || len(res.Rows) != store.DefaultMaxRows || !res.Truncated || resp.Header.Get("X-Gongkai-Truncated") != "true" {
+	if resp.StatusCode != 200 || len(res.Rows) != query.DefaultMaxRows || !res.Truncated || resp.Header.Get("X-Gongkai-Truncated") != "true" {
 		t.Errorf("cap: %d rows=%d truncated=%v", resp.StatusCode, len(res.Rows), res.Truncated)
 	}
 	// A request may lower the cap, not raise it.
 	resp, body = postQuery(t, ts.URL, map[string]any{"sql": "SELECT range FROM range(20000)", "max_rows": 50000, "format": "csv"})
-	if lines := strings.Count(string(body), "\n"); resp.StatusCode != 200 || lines != store.DefaultMaxRows+1 {
+	if lines := strings.Count(string(body), "\n"); resp.StatusCode != 200 || lines != query.DefaultMaxRows+1 {
 		t.Errorf("csv cap: %d, %d lines", resp.StatusCode, lines)
 	}
 	resp, body = postQuery(t, ts.URL, map[string]any{"sql": "SELECT range FROM range(20000)", "max_rows": 7, "format": "arrow"})

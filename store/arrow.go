@@ -50,26 +50,6 @@ func (s *Store) writeArrow(ctx context.Context, q string, args []any, file bool,
 	return n, err
 }
 
-// GuardedArrow runs one ad-hoc read statement under the guard, like
-// Guarded, and writes its rows to w as an Arrow IPC stream of at most
-// lim.MaxRows rows. The schema goes out before the first row, so a
-// truncation is reported by the returned flag (an HTTP trailer), not in the
-// stream. Errors before the first byte is written are the guard's, as in
-// Guarded.
-func (s *Store) GuardedArrow(ctx context.Context, q string, lim Limits, w io.Writer) (truncated bool, err error) {
-	lim = lim.WithDefaults()
-	err = s.withGuard(ctx, q, lim, func(ctx context.Context, conn *sql.Conn) error {
-		rows, err := conn.QueryContext(ctx, q)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		_, truncated, err = writeRowsIPC(w, rows, false, int64(lim.MaxRows))
-		return err
-	})
-	return truncated, err
-}
-
 // writeRowsIPC copies rows to w as an Arrow IPC file or stream, at most max
 // rows (0 = all); truncated says whether rows were left over.
 func writeRowsIPC(w io.Writer, rows *sql.Rows, file bool, max int64) (n int64, truncated bool, err error) {

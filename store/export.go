@@ -76,7 +76,9 @@ func (f Format) Ext() string {
 	return "." + string(f)
 }
 
-// Source is what an export reads: exactly one of Table, Rollup or Query.
+// Source is what an export reads: exactly one of Table or Rollup. An
+// ad-hoc query's rows are exported by package query, from its sandbox,
+// through ExportRecords.
 type Source struct {
 	// Table names a table or view of the store (reports, applications…).
 	Table string
@@ -84,21 +86,18 @@ type Source struct {
 	// parameter values by name, a missing one bound as NULL.
 	Rollup string
 	Params map[string]any
-	// Query is ad-hoc SQL from the user: one SELECT, checked by the guard
-	// (no file or network access) before it runs.
-	Query string
 }
 
 // resolve turns a Source into trusted SQL and its arguments.
 func (s *Store) resolve(ctx context.Context, src Source) (string, []any, error) {
 	n := 0
-	for _, v := range []string{src.Table, src.Rollup, src.Query} {
+	for _, v := range []string{src.Table, src.Rollup} {
 		if v != "" {
 			n++
 		}
 	}
 	if n != 1 {
-		return "", nil, &gongkai.Error{Op: "export", Err: fmt.Errorf("%w: give exactly one of a table, a rollup or a query", gongkai.ErrUsage)}
+		return "", nil, &gongkai.Error{Op: "export", Err: fmt.Errorf("%w: give exactly one of a table or a rollup", gongkai.ErrUsage)}
 	}
 	switch {
 	case src.Table != "":
@@ -107,7 +106,7 @@ func (s *Store) resolve(ctx context.Context, src Source) (string, []any, error) 
 			return "", nil, err
 		}
 		return "SELECT * FROM " + quoteIdent(name), nil, nil
-	case src.Rollup != "":
+	default:
 		r, err := FindRollup(src.Rollup)
 		if err != nil {
 			return "", nil, err
@@ -125,10 +124,6 @@ func (s *Store) resolve(ctx context.Context, src Source) (string, []any, error) 
 		}
 		return bareStatement(r.SQL), args, nil
 	}
-	if err := s.CheckReadOnly(ctx, src.Query); err != nil {
-		return "", nil, err
-	}
-	return bareStatement(src.Query), nil, nil
 }
 
 // FindRollup returns the embedded rollup called name, or an error wrapping

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -73,8 +74,39 @@ func sourceRows(t *testing.T, s *Store) [][]string {
 	return out
 }
 
+// exportQuery exports an ad-hoc query's rows the way package query does:
+// a Guard hands them out in batches, ExportRows writes the file.
+func exportQuery(t *testing.T, path, q string, f Format, out string) (int64, error) {
+	t.Helper()
+	g, err := OpenGuard(t.Context(), path, GuardConfig{MemoryLimit: "256MB", Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	var cols, types []string
+	var batches [][][]any
+	err = g.Rows(t.Context(), q, 7, 1<<20, func(c, ty []string, rows [][]any) error {
+		cols, types = c, ty
+		batches = append(batches, rows)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	next := func() ([][]any, error) {
+		if len(batches) == 0 {
+			return nil, io.EOF
+		}
+		b := batches[0]
+		batches = batches[1:]
+		return b, nil
+	}
+	return ExportRows(t.Context(), cols, types, next, f, out)
+}
+
 func TestExportFormatsRoundTrip(t *testing.T) {
-	s := openRO(t, exportFixture(t, 4))
+	path := exportFixture(t, 4)
+	s := openRO(t, path)
 	want := sourceRows(t, s)
 	nulls := 0
 	for _, r := range want {
@@ -89,7 +121,7 @@ func TestExportFormatsRoundTrip(t *testing.T) {
 	for _, f := range Formats {
 		t.Run(string(f), func(t *testing.T) {
 			out := filepath.Join(dir, "out"+f.Ext())
-			n, err := s.Export(t.Context(), Source{Query: exportSourceSQL}, f, out)
+			n, err := exportQuery(t, path, exportSourceSQL, f, out)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -342,11 +374,8 @@ func TestExportTableRollupAndErrors(t *testing.T) {
 	}{
 		{Source{Table: "nosuch"}, gongkai.ErrNotFound},
 		{Source{Rollup: "nosuch"}, gongkai.ErrNotFound},
-		{Source{Query: "SELECT * FROM read_csv('/etc/passwd')"}, gongkai.ErrRefused},
-		{Source{Query: "DELETE FROM reports"}, gongkai.ErrRefused},
-		{Source{Query: "SELECT 1) TO '/tmp/x.csv' (FORMAT csv); COPY (SELECT 1"}, gongkai.ErrRefused},
 		{Source{}, gongkai.ErrUsage},
-		{Source{Table: "reports", Query: "SELECT 1"}, gongkai.ErrUsage},
+		{Source{Table: "reports", Rollup: "district_year"}, gongkai.ErrUsage},
 	} {
 		_, err := s.Export(t.Context(), tc.src, Parquet, out)
 		if !errors.Is(err, tc.want) && !(tc.want == gongkai.ErrRefused && errors.Is(err, ErrBadQuery)) {
@@ -513,8 +542,13 @@ func compareSnapshot(t *testing.T, s *Store, dest string) {
 			t.Errorf("%s: store %v, snapshot %v", q, a.Rows, b.Rows)
 		}
 	}
-	if _, err := snap.Guarded(t.Context(), "SELECT count(*) FROM review_litigation", Limits{}); err != nil {
+	if g, err := OpenGuard(t.Context(), dest, GuardConfig{MemoryLimit: "256MB", Threads: 1}); err != nil {
 		t.Errorf("guard on snapshot: %v", err)
+	} else {
+		if _, err := g.Query(t.Context(), "SELECT count(*) FROM review_litigation", 10, 0); err != nil {
+			t.Errorf("guard on snapshot: %v", err)
+		}
+		g.Close()
 	}
 	ents, _ := os.ReadDir(filepath.Dir(dest))
 	if len(ents) != 1 {

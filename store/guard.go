@@ -3,249 +3,337 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
-	"regexp"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 
 	"gongkai"
 )
 
-// The guard runs ad-hoc SQL from people who may not read files or change
-// the store (`gongkai query`, POST /v1/query). Its defences are layered,
-// so that one mistake does not open the others:
+// A Guard is the DuckDB side of the SQL sandbox: the engine that runs one
+// analyst's ad-hoc statement. Package query owns the sandbox as a whole
+// (worker processes with hard memory, file-size and time limits, the row
+// cap, the protocol); it opens a Guard inside a worker process for each
+// statement. A Guard is never opened in a process that may write the
+// store.
 //
-//  1. A separate DuckDB instance per statement: an in-memory database that
-//     ATTACHes the store file READ_ONLY, then turns external access off
-//     (no files, no network, no ATTACH, no COPY … TO) and locks the
-//     configuration (no SET, no RESET). Extensions are neither installed
-//     nor loaded automatically; memory and threads are capped, and spilling
-//     to disk is off (temp_directory empty).
-//  2. The statement's type as DuckDB parsed it (never a regular
-//     expression): only SELECT (which covers WITH, VALUES, FROM-first,
-//     DESCRIBE, SHOW, SUMMARIZE and the query-like PRAGMAs DuckDB rewrites
-//     into SELECTs) and EXPLAIN of a SELECT are run.
-//  3. Exactly one statement: the driver's Prepare refuses several, and
-//     nothing runs before the check.
-//  4. A time limit wired to DuckDB's interrupt through the context, and a
-//     row cap that sets Result.Truncated.
+// Inside DuckDB the defences are:
+//
+//  1. A fresh in-memory DuckDB instance per statement that ATTACHes the
+//     store READ_ONLY through /proc/self/fd (so no host path is shown by
+//     duckdb_databases() or settings), then turns external access off,
+//     disables the local file system altogether (no path of the store, its
+//     WAL or anything else can be read or written as a file from SQL, even
+//     those DuckDB keeps in allowed_paths) and locks the configuration (no
+//     SET, RESET or PRAGMA changes). Extensions are neither installed nor
+//     loaded, spilling to disk is off, memory and threads are capped.
+//  2. What the statement is comes from DuckDB's parser alone: Check has
+//     DuckDB extract the statements (exactly one is allowed) and prepare
+//     it, and reads the prepared statement's type. Only SELECT (which
+//     covers WITH, VALUES, FROM-first, DESCRIBE, SHOW, SUMMARIZE and the
+//     query-like PRAGMAs DuckDB rewrites into SELECTs) and EXPLAIN run;
+//     anything DuckDB cannot prepare or classify is refused. gongkai does
+//     not read the SQL text itself. DuckDB does not expose the type of the
+//     statement an EXPLAIN ANALYZE runs; the prepared EXPLAIN carries that
+//     statement's properties, so DuckDB itself refuses one that would write
+//     the read-only store, and the locked, file-less instance refuses the
+//     rest (the hostile-SQL suite in package query tries every class).
+//  3. Query runs the very statement it checked (no second parse) under the
+//     caller's context, which interrupts DuckDB at the deadline.
+type Guard struct {
+	db   *sql.DB
+	conn *sql.Conn
+	file *os.File
+}
 
-// Defaults of Limits.
-const (
-	DefaultTimeout     = 5 * time.Second
-	DefaultMaxRows     = 10_000
-	DefaultMemoryLimit = "512MB"
-	DefaultThreads     = 2
-)
+// GuardConfig sizes a Guard's DuckDB instance.
+type GuardConfig struct {
+	MemoryLimit string // DuckDB memory_limit, such as "512MB"
+	Threads     int    // DuckDB worker threads
+}
 
 // ErrBadQuery marks ad-hoc SQL that DuckDB could not parse or bind (a
 // syntax error, an unknown table or column). It is the user's to fix, like
 // gongkai.ErrRefused, but the statement was not dangerous.
 var ErrBadQuery = errors.New("invalid query")
 
-// ErrTimeout marks a guarded statement stopped by its time limit.
+// ErrTimeout marks a statement interrupted at its deadline.
 var ErrTimeout = errors.New("time limit exceeded")
 
-// Limits bound one guarded statement. Zero fields take the defaults.
-type Limits struct {
-	Timeout     time.Duration // wall time, interrupting DuckDB when over
-	MaxRows     int           // rows kept; more set Truncated
-	MemoryLimit string        // DuckDB size such as "512MB"
-	Threads     int           // DuckDB worker threads
-}
+// ErrOutOfMemory marks a statement that needed more memory than the
+// sandbox allows.
+var ErrOutOfMemory = errors.New("memory limit exceeded")
 
-// WithDefaults returns l with its zero fields set to the defaults.
-func (l Limits) WithDefaults() Limits {
-	if l.Timeout <= 0 {
-		l.Timeout = DefaultTimeout
-	}
-	if l.MaxRows <= 0 {
-		l.MaxRows = DefaultMaxRows
-	}
-	if l.MemoryLimit == "" {
-		l.MemoryLimit = DefaultMemoryLimit
-	}
-	if l.Threads <= 0 {
-		l.Threads = DefaultThreads
-	}
-	return l
-}
-
-// Lower returns l with the time limit and row cap a request asked for,
-// when they are lower; a request can never raise them. Zero or negative
-// requests keep l's values.
-func (l Limits) Lower(timeout time.Duration, maxRows int) Limits {
-	l = l.WithDefaults()
-	if timeout > 0 && timeout < l.Timeout {
-		l.Timeout = timeout
-	}
-	if maxRows > 0 && maxRows < l.MaxRows {
-		l.MaxRows = maxRows
-	}
-	return l
-}
-
-// Guarded runs one ad-hoc read statement under the guard and returns at
-// most lim.MaxRows rows (Truncated set when more were available). Values
-// are the plain Go types Query documents. A statement the guard does not
-// allow returns an error wrapping gongkai.ErrRefused with a hint; SQL that
-// does not parse or bind wraps ErrBadQuery; the time limit wraps ErrTimeout.
-//
-// The guard reads the store file as last committed to disk; use it on a
-// store opened read-only (a read-write Store's open transaction is not
-// visible to it).
-func (s *Store) Guarded(ctx context.Context, q string, lim Limits) (*gongkai.Result, error) {
-	lim = lim.WithDefaults()
-	var res *gongkai.Result
-	err := s.withGuard(ctx, q, lim, func(ctx context.Context, conn *sql.Conn) error {
-		rows, err := conn.QueryContext(ctx, q)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		res, err = scanResult(rows, lim.MaxRows)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
-}
-
-// CheckReadOnly parses q under the guard without running it and returns
-// nil when the guard would run it: one SELECT that reads no file. Exports
-// use it before copying an ad-hoc query's rows to a file.
-func (s *Store) CheckReadOnly(ctx context.Context, q string) error {
-	return s.withGuard(ctx, q, Limits{}.WithDefaults(), func(context.Context, *sql.Conn) error { return nil })
-}
-
-// withGuard opens a guard instance on the store file, checks q, and runs
-// f on the guard's connection with the time limit applied, turning
-// failures into gongkai's taxonomy.
-func (s *Store) withGuard(ctx context.Context, q string, lim Limits, f func(ctx context.Context, conn *sql.Conn) error) (err error) {
-	if strings.TrimSpace(q) == "" {
-		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: empty statement", ErrBadQuery),
-			Hint: "pass one SELECT statement, for example: SELECT count(*) FROM reports"}
-	}
-	db, conn, err := s.openGuard(ctx, lim)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := errors.Join(conn.Close(), db.Close()); cerr != nil && err == nil {
-			err = classify("query", s.path, cerr)
-		}
-	}()
-	if err := checkStatement(conn, q); err != nil {
-		return err
-	}
-	tctx, cancel := context.WithTimeout(ctx, lim.Timeout)
-	defer cancel()
-	if err := f(tctx, conn); err != nil {
-		return guardError(ctx, tctx, lim, err)
-	}
-	return nil
-}
-
-// openGuard starts the guard's in-memory DuckDB instance and attaches the
-// store file read-only, then locks it down. A fresh instance per statement
-// costs about 10 ms and keeps one statement's memory and settings away from
-// the next.
-func (s *Store) openGuard(ctx context.Context, lim Limits) (*sql.DB, *sql.Conn, error) {
-	if !memorySize.MatchString(lim.MemoryLimit) {
-		return nil, nil, &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: memory limit %q is not a size", gongkai.ErrUsage, lim.MemoryLimit),
+// OpenGuard opens the store file at path read-only in a fresh, locked
+// in-memory DuckDB instance (see Guard).
+func OpenGuard(ctx context.Context, path string, cfg GuardConfig) (g *Guard, err error) {
+	if !validSize(cfg.MemoryLimit) {
+		return nil, &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: memory limit %q is not a size", gongkai.ErrUsage, cfg.MemoryLimit),
 			Hint: "give a DuckDB size such as 512MB or 2GB"}
 	}
-	dsn := fmt.Sprintf("?autoinstall_known_extensions=false&autoload_known_extensions=false"+
-		"&memory_limit=%s&threads=%d&temp_directory=", lim.MemoryLimit, lim.Threads)
-	c, err := duckdb.NewConnector(dsn, nil)
+	if cfg.Threads < 1 {
+		cfg.Threads = 1
+	}
+	// The file is opened here, read-only, and DuckDB reads it through
+	// /proc/self/fd: the store's own path never reaches the instance. A
+	// store with a write-ahead log left by a crashed writer is attached by
+	// its path instead, so that DuckDB replays the log (in memory).
+	attach := path
+	if _, err := os.Stat(path + ".wal"); err != nil {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, &gongkai.Error{Op: "query", Err: fmt.Errorf("opening the store: %w", errors.Unwrap(err)),
+				Hint: "check --db: the store is created by 'gongkai ingest'"}
+		}
+		if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+			f.Close()
+			return nil, &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: the store is not a regular file", gongkai.ErrUsage)}
+		}
+		g = &Guard{file: f}
+		attach = "/proc/self/fd/" + strconv.Itoa(int(f.Fd()))
+		if _, err := os.Stat(attach); err != nil {
+			attach = path // no /proc: the path itself
+		}
+	} else {
+		g = &Guard{}
+	}
+	defer func() {
+		if err != nil {
+			g.Close()
+		}
+	}()
+	v := url.Values{}
+	v.Set("autoinstall_known_extensions", "false")
+	v.Set("autoload_known_extensions", "false")
+	v.Set("allow_community_extensions", "false")
+	v.Set("allow_persistent_secrets", "false")
+	v.Set("memory_limit", cfg.MemoryLimit)
+	v.Set("threads", strconv.Itoa(cfg.Threads))
+	v.Set("temp_directory", "")
+	c, err := duckdb.NewConnector("?"+v.Encode(), nil)
 	if err != nil {
-		return nil, nil, &gongkai.Error{Op: "query", Path: s.path, Err: fmt.Errorf("starting the SQL guard: %w", err),
+		return g, &gongkai.Error{Op: "query", Err: fmt.Errorf("starting the SQL sandbox: %w", err),
 			Hint: "check --memory-limit (a DuckDB size such as 512MB)"}
 	}
-	db := sql.OpenDB(c)
-	conn, err := db.Conn(ctx)
+	g.db = sql.OpenDB(c)
+	g.conn, err = g.db.Conn(ctx)
 	if err != nil {
-		db.Close()
-		return nil, nil, classify("query", s.path, err)
+		return g, guardOpenError(err)
 	}
 	setup := []string{
-		"ATTACH " + quoteLiteral(s.path) + " AS store (READ_ONLY)",
+		"ATTACH " + quoteLiteral(attach) + " AS store (READ_ONLY)",
 		"USE store",
 		"SET enable_external_access = false",
+		// After the ATTACH: DuckDB keeps the attached file's paths in
+		// allowed_paths, so external access alone would still let COPY …
+		// TO reach the store file. With the local file system off, no path
+		// can be opened from SQL; the attached file stays open.
+		"SET disabled_filesystems = 'LocalFileSystem'",
 		"SET lock_configuration = true",
 	}
 	for _, stmt := range setup {
-		if _, err := conn.ExecContext(ctx, stmt); err != nil {
-			conn.Close()
-			db.Close()
-			return nil, nil, classify("query", s.path, err)
+		if _, err := g.conn.ExecContext(ctx, stmt); err != nil {
+			return g, guardOpenError(err)
 		}
 	}
-	return db, conn, nil
+	return g, nil
 }
 
-// memorySize is a DuckDB size (512MB, 1.5GiB); it goes into the DSN, so
-// nothing else may.
-var memorySize = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*[A-Za-z]{0,3}$`)
+// guardOpenError classifies a failure to set the instance up: a store
+// held by a writer, or a file that is no DuckDB database. The messages
+// carry no path.
+func guardOpenError(err error) error {
+	if m := lockHeld.FindStringSubmatch(err.Error()); m != nil {
+		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: held by %s (PID %s)", gongkai.ErrDatabaseBusy, m[1], m[2]),
+			Hint: fmt.Sprintf("wait for process %s to finish", m[2])}
+	}
+	var de *duckdb.Error
+	if errors.As(err, &de) && (de.Type == duckdb.ErrorTypeIO || de.Type == duckdb.ErrorTypeSerialization) {
+		return &gongkai.Error{Op: "query", Err: errors.New("the store could not be opened (is it a gongkai database?)"),
+			Hint: "check --db: the store is created by 'gongkai ingest'"}
+	}
+	return &gongkai.Error{Op: "query", Err: fmt.Errorf("starting the SQL sandbox: %v", firstLine(err.Error()))}
+}
 
-// quoteLiteral quotes a trusted string (the store's path) as an SQL
-// literal. ATTACH takes no bind parameters.
+// Close releases the instance and the store file.
+func (g *Guard) Close() error {
+	var errs []error
+	if g.conn != nil {
+		errs = append(errs, g.conn.Close())
+	}
+	if g.db != nil {
+		errs = append(errs, g.db.Close())
+	}
+	if g.file != nil {
+		errs = append(errs, g.file.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// validSize reports whether s is a DuckDB size (512MB, 1.5GiB); it goes
+// into the DSN, so nothing else may.
+func validSize(s string) bool {
+	s = strings.TrimSpace(s)
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
+		i++
+	}
+	if i == 0 || strings.Count(s[:i], ".") > 1 {
+		return false
+	}
+	unit := strings.TrimSpace(s[i:])
+	if len(unit) > 3 {
+		return false
+	}
+	for _, r := range unit {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// quoteLiteral quotes a trusted string (a path of ours) as an SQL literal.
+// ATTACH and COPY take no bind parameters.
 func quoteLiteral(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
-// checkStatement prepares q on the guard connection (which parses and
-// binds it but runs nothing) and allows it only when DuckDB says it is a
-// SELECT, or an EXPLAIN of one.
-func checkStatement(conn *sql.Conn, q string) error {
-	return conn.Raw(func(dc any) error {
-		c, ok := dc.(*duckdb.Conn)
-		if !ok {
-			return fmt.Errorf("guard: unexpected driver connection %T", dc)
-		}
-		t, err := statementType(c, q)
+// Query checks q and runs it, keeping at most maxRows rows (Truncated set
+// when more were available) and stopping when the plain values kept pass
+// maxBytes (an error wrapping ErrOutOfMemory). Values are the plain Go
+// types Store.Query documents.
+func (g *Guard) Query(ctx context.Context, q string, maxRows int, maxBytes int64) (*gongkai.Result, error) {
+	var res *gongkai.Result
+	err := g.conn.Raw(func(dc any) error {
+		st, err := g.check(dc, q)
 		if err != nil {
 			return err
 		}
-		switch t {
-		case duckdb.STATEMENT_TYPE_SELECT:
-			return nil
-		case duckdb.STATEMENT_TYPE_EXPLAIN:
-			inner, ok := explained(q)
-			if !ok {
-				return refused("EXPLAIN with options", "write EXPLAIN SELECT … or EXPLAIN ANALYZE SELECT …")
-			}
-			it, err := statementType(c, inner)
-			if err != nil {
-				return err
-			}
-			if it != duckdb.STATEMENT_TYPE_SELECT {
-				return refused("EXPLAIN of a "+typeName(it)+" statement", "EXPLAIN only read statements (SELECT …)")
-			}
-			return nil
+		defer st.Close()
+		rows, err := st.QueryContext(ctx, nil)
+		if err != nil {
+			return runError(ctx, err)
 		}
-		return refused("a "+typeName(t)+" statement", hintFor(t))
+		defer rows.Close()
+		res, err = scanDriverRows(rows, maxRows, maxBytes)
+		if err != nil {
+			return runError(ctx, err)
+		}
+		return nil
+	})
+	return res, err
+}
+
+// Check has DuckDB classify q without running it: nil when the sandbox
+// would run it.
+func (g *Guard) Check(q string) error {
+	return g.conn.Raw(func(dc any) error {
+		st, err := g.check(dc, q)
+		if err != nil {
+			return err
+		}
+		return st.Close()
 	})
 }
 
-// statementType prepares q alone. The driver's Prepare (without context)
-// refuses a string holding several statements before running any of them,
-// unlike PrepareContext and QueryContext, which run all but the last.
-func statementType(c *duckdb.Conn, q string) (duckdb.StmtType, error) {
-	st, err := c.Prepare(q)
-	if err != nil {
-		return duckdb.STATEMENT_TYPE_INVALID, prepareError(err)
-	}
-	defer st.Close()
-	ds, ok := st.(*duckdb.Stmt)
+// check prepares q and returns the prepared statement when DuckDB says it
+// is one SELECT or EXPLAIN. The driver's Prepare (without context) has
+// DuckDB extract the statements and refuses a string holding several
+// before preparing any of them.
+func (g *Guard) check(dc any, q string) (*duckdb.Stmt, error) {
+	c, ok := dc.(*duckdb.Conn)
 	if !ok {
-		return duckdb.STATEMENT_TYPE_INVALID, fmt.Errorf("guard: unexpected statement %T", st)
+		return nil, fmt.Errorf("sandbox: unexpected driver connection %T", dc)
 	}
-	return ds.StatementType()
+	ps, err := c.Prepare(q)
+	if err != nil {
+		return nil, prepareError(err)
+	}
+	st, ok := ps.(*duckdb.Stmt)
+	if !ok {
+		ps.Close()
+		return nil, fmt.Errorf("sandbox: unexpected statement %T", ps)
+	}
+	t, err := st.StatementType()
+	if err != nil {
+		st.Close()
+		return nil, refused("a statement DuckDB could not classify", "write one SELECT over the store's tables and views")
+	}
+	switch t {
+	case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN:
+		return st, nil
+	}
+	st.Close()
+	return nil, refused("a "+typeName(t)+" statement", hintFor(t))
+}
+
+// scanDriverRows is scanResult for the driver's own rows: the sandbox runs
+// the prepared statement it checked, below database/sql.
+func scanDriverRows(rows driver.Rows, max int, maxBytes int64) (*gongkai.Result, error) {
+	cols := rows.Columns()
+	res := &gongkai.Result{Columns: cols, Types: make([]string, len(cols)), Rows: [][]any{}}
+	if tn, ok := rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
+		for i := range cols {
+			res.Types[i] = tn.ColumnTypeDatabaseTypeName(i)
+		}
+	}
+	var size int64
+	for {
+		vals := make([]driver.Value, len(cols))
+		err := rows.Next(vals)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if max > 0 && len(res.Rows) == max {
+			res.Truncated = true
+			break
+		}
+		row := make([]any, len(cols))
+		for i, v := range vals {
+			row[i] = plainValue(v, res.Types[i])
+			size += sizeOf(row[i])
+		}
+		if maxBytes > 0 && size > maxBytes {
+			return nil, &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: the answer passed %d MB", ErrOutOfMemory, maxBytes>>20),
+				Hint: "select fewer or shorter values, or lower max_rows"}
+		}
+		res.Rows = append(res.Rows, row)
+	}
+	return res, nil
+}
+
+// sizeOf estimates the bytes a plain value takes in an answer.
+func sizeOf(v any) int64 {
+	switch x := v.(type) {
+	case string:
+		return int64(len(x)) + 16
+	case []byte:
+		return int64(len(x)) + 24
+	case []any:
+		n := int64(24)
+		for _, e := range x {
+			n += sizeOf(e)
+		}
+		return n
+	case map[string]any:
+		n := int64(48)
+		for k, e := range x {
+			n += int64(len(k)) + 16 + sizeOf(e)
+		}
+		return n
+	}
+	return 16
 }
 
 // prepareError classifies a failed Prepare. The driver reports "several
@@ -264,17 +352,28 @@ func prepareError(err error) error {
 		case duckdb.ErrorTypeCatalog, duckdb.ErrorTypeBinder:
 			return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: %v", ErrBadQuery, de.Msg),
 				Hint: "SHOW TABLES lists the tables and views; DESCRIBE <name> their columns"}
+		case duckdb.ErrorTypeOutOfMemory:
+			return outOfMemory(de.Msg)
+		case duckdb.ErrorTypeInvalidInput:
+			if strings.Contains(de.Msg, "configuration has been locked") {
+				return refused("a settings change", "settings are fixed by the sandbox; SELECT current_setting('name') reads one")
+			}
 		}
-		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: %v", ErrBadQuery, de.Msg)}
+		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: %v", ErrBadQuery, firstLine(de.Msg))}
 	}
 	if strings.Contains(err.Error(), "multi-statement") {
-		return refused("several statements", "send one statement per request (a trailing ; is fine)")
+		return refused("several statements", "send one statement (a trailing ; is fine)")
 	}
 	if strings.Contains(err.Error(), "empty query") {
-		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: empty statement", ErrBadQuery),
-			Hint: "pass one SELECT statement"}
+		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: empty SQL: no statement, only blanks or comments", gongkai.ErrUsage),
+			Hint: `pass one SELECT statement, for example: SELECT organization, report_year FROM reports LIMIT 10`}
 	}
-	return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: %v", ErrBadQuery, err)}
+	return refused("a statement DuckDB could not prepare: "+firstLine(err.Error()), "write one SELECT over the store's tables and views")
+}
+
+func outOfMemory(msg string) error {
+	return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: %v", ErrOutOfMemory, firstLine(msg)),
+		Hint: "aggregate more, select fewer or shorter values, or add a LIMIT"}
 }
 
 func refused(what, hint string) error {
@@ -289,7 +388,7 @@ func hintFor(t duckdb.StmtType) string {
 		duckdb.STATEMENT_TYPE_CREATE, duckdb.STATEMENT_TYPE_DROP, duckdb.STATEMENT_TYPE_ALTER:
 		return "the store changes only through 'gongkai ingest'"
 	case duckdb.STATEMENT_TYPE_SET, duckdb.STATEMENT_TYPE_VARIABLE_SET, duckdb.STATEMENT_TYPE_PRAGMA:
-		return "settings are fixed by the guard; use SELECT current_setting('name') to read one"
+		return "settings are fixed by the sandbox; use SELECT current_setting('name') to read one"
 	case duckdb.STATEMENT_TYPE_ATTACH, duckdb.STATEMENT_TYPE_DETACH, duckdb.STATEMENT_TYPE_LOAD,
 		duckdb.STATEMENT_TYPE_EXTENSION:
 		return "ad-hoc SQL sees only the store; other databases and extensions are off"
@@ -297,115 +396,37 @@ func hintFor(t duckdb.StmtType) string {
 	return "write a SELECT over the store's tables and views (SHOW TABLES lists them)"
 }
 
+var typeNames = map[duckdb.StmtType]string{
+	duckdb.STATEMENT_TYPE_INSERT: "INSERT", duckdb.STATEMENT_TYPE_UPDATE: "UPDATE",
+	duckdb.STATEMENT_TYPE_DELETE: "DELETE", duckdb.STATEMENT_TYPE_PREPARE: "PREPARE",
+	duckdb.STATEMENT_TYPE_CREATE: "CREATE", duckdb.STATEMENT_TYPE_CREATE_FUNC: "CREATE",
+	duckdb.STATEMENT_TYPE_EXECUTE: "EXECUTE", duckdb.STATEMENT_TYPE_ALTER: "ALTER",
+	duckdb.STATEMENT_TYPE_TRANSACTION: "transaction", duckdb.STATEMENT_TYPE_COPY: "COPY",
+	duckdb.STATEMENT_TYPE_ANALYZE: "ANALYZE", duckdb.STATEMENT_TYPE_VARIABLE_SET: "SET",
+	duckdb.STATEMENT_TYPE_SET: "SET", duckdb.STATEMENT_TYPE_DROP: "DROP",
+	duckdb.STATEMENT_TYPE_EXPORT: "EXPORT", duckdb.STATEMENT_TYPE_PRAGMA: "PRAGMA",
+	duckdb.STATEMENT_TYPE_VACUUM: "VACUUM", duckdb.STATEMENT_TYPE_CALL: "CALL",
+	duckdb.STATEMENT_TYPE_LOAD: "INSTALL/LOAD", duckdb.STATEMENT_TYPE_EXTENSION: "extension",
+	duckdb.STATEMENT_TYPE_ATTACH: "ATTACH", duckdb.STATEMENT_TYPE_DETACH: "DETACH",
+	duckdb.STATEMENT_TYPE_LOGICAL_PLAN: "logical plan", duckdb.STATEMENT_TYPE_RELATION: "relation",
+	duckdb.STATEMENT_TYPE_MULTI: "multi-statement",
+}
+
 func typeName(t duckdb.StmtType) string {
-	switch t {
-	case duckdb.STATEMENT_TYPE_INSERT:
-		return "INSERT"
-	case duckdb.STATEMENT_TYPE_UPDATE:
-		return "UPDATE"
-	case duckdb.STATEMENT_TYPE_DELETE:
-		return "DELETE"
-	case duckdb.STATEMENT_TYPE_PREPARE:
-		return "PREPARE"
-	case duckdb.STATEMENT_TYPE_CREATE, duckdb.STATEMENT_TYPE_CREATE_FUNC:
-		return "CREATE"
-	case duckdb.STATEMENT_TYPE_EXECUTE:
-		return "EXECUTE"
-	case duckdb.STATEMENT_TYPE_ALTER:
-		return "ALTER"
-	case duckdb.STATEMENT_TYPE_TRANSACTION:
-		return "transaction"
-	case duckdb.STATEMENT_TYPE_COPY:
-		return "COPY"
-	case duckdb.STATEMENT_TYPE_ANALYZE:
-		return "ANALYZE"
-	case duckdb.STATEMENT_TYPE_VARIABLE_SET, duckdb.STATEMENT_TYPE_SET:
-		return "SET"
-	case duckdb.STATEMENT_TYPE_DROP:
-		return "DROP"
-	case duckdb.STATEMENT_TYPE_EXPORT:
-		return "EXPORT"
-	case duckdb.STATEMENT_TYPE_PRAGMA:
-		return "PRAGMA"
-	case duckdb.STATEMENT_TYPE_VACUUM:
-		return "VACUUM"
-	case duckdb.STATEMENT_TYPE_CALL:
-		return "CALL"
-	case duckdb.STATEMENT_TYPE_LOAD:
-		return "INSTALL/LOAD"
-	case duckdb.STATEMENT_TYPE_EXTENSION:
-		return "extension"
-	case duckdb.STATEMENT_TYPE_ATTACH:
-		return "ATTACH"
-	case duckdb.STATEMENT_TYPE_DETACH:
-		return "DETACH"
-	case duckdb.STATEMENT_TYPE_SELECT:
-		return "SELECT"
-	case duckdb.STATEMENT_TYPE_EXPLAIN:
-		return "EXPLAIN"
+	if n, ok := typeNames[t]; ok {
+		return n
 	}
 	return fmt.Sprintf("non-read (type %d)", int(t))
 }
 
-// explained returns the statement an EXPLAIN [ANALYZE] explains, so that
-// its own type can be checked (EXPLAIN ANALYZE runs it). It skips blanks
-// and comments between the keywords; anything else before the statement
-// (EXPLAIN's option list) returns false, and the caller refuses.
-func explained(q string) (string, bool) {
-	rest := skipBlank(q)
-	word, rest := leadingWord(rest)
-	if !strings.EqualFold(word, "EXPLAIN") {
-		return "", false
+// runError classifies a failure while running a checked statement.
+func runError(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &gongkai.Error{Op: "query", Err: ErrTimeout,
+			Hint: "narrow the query (WHERE, LIMIT, fewer joins)"}
 	}
-	rest = skipBlank(rest)
-	if w, r := leadingWord(rest); strings.EqualFold(w, "ANALYZE") || strings.EqualFold(w, "ANALYSE") {
-		rest = skipBlank(r)
-	}
-	if rest == "" || rest[0] == '(' {
-		return "", false
-	}
-	return rest, true
-}
-
-func leadingWord(s string) (string, string) {
-	i := 0
-	for i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z' || s[i] == '_') {
-		i++
-	}
-	return s[:i], s[i:]
-}
-
-// skipBlank drops leading white space and SQL comments.
-func skipBlank(s string) string {
-	for {
-		s = strings.TrimLeft(s, " \t\r\n\f\v")
-		switch {
-		case strings.HasPrefix(s, "--"):
-			i := strings.IndexByte(s, '\n')
-			if i < 0 {
-				return ""
-			}
-			s = s[i+1:]
-		case strings.HasPrefix(s, "/*"):
-			i := strings.Index(s[2:], "*/")
-			if i < 0 {
-				return ""
-			}
-			s = s[2+i+2:]
-		default:
-			return s
-		}
-	}
-}
-
-// guardError classifies a failure while running a checked statement.
-func guardError(parent, tctx context.Context, lim Limits, err error) error {
-	if parent.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) {
-		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: stopped after %v", ErrTimeout, lim.Timeout),
-			Hint: "narrow the query (WHERE, LIMIT, fewer joins); the guard interrupts statements over its time limit"}
-	}
-	if parent.Err() != nil {
-		return &gongkai.Error{Op: "query", Err: parent.Err()}
+	if ctx.Err() != nil {
+		return &gongkai.Error{Op: "query", Err: ctx.Err()}
 	}
 	var de *duckdb.Error
 	if errors.As(err, &de) {
@@ -414,20 +435,144 @@ func guardError(parent, tctx context.Context, lim Limits, err error) error {
 			return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: %v", gongkai.ErrRefused, firstLine(de.Msg)),
 				Hint: "ad-hoc SQL may read only the store's tables and views"}
 		case duckdb.ErrorTypeOutOfMemory:
-			return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: %v", ErrBadQuery, firstLine(de.Msg)),
-				Hint: "the guard caps memory at " + lim.MemoryLimit + "; aggregate more or select fewer columns"}
+			return outOfMemory(de.Msg)
+		case duckdb.ErrorTypeInterrupt:
+			return &gongkai.Error{Op: "query", Err: ErrTimeout, Hint: "narrow the query (WHERE, LIMIT, fewer joins)"}
 		case duckdb.ErrorTypeInvalidInput:
-			if strings.Contains(de.Msg, "configuration has been locked") {
+			if strings.Contains(de.Msg, "configuration has been locked") || strings.Contains(de.Msg, "read-only mode") {
 				return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: %v", gongkai.ErrRefused, firstLine(de.Msg)),
-					Hint: "settings are fixed by the guard"}
+					Hint: "ad-hoc SQL only reads; settings are fixed by the sandbox"}
 			}
 		}
 		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: %v", ErrBadQuery, firstLine(de.Msg))}
 	}
-	return &gongkai.Error{Op: "query", Err: err}
+	var ge *gongkai.Error
+	if errors.As(err, &ge) {
+		return err
+	}
+	if strings.Contains(err.Error(), "bad_alloc") || strings.Contains(err.Error(), "out of memory") {
+		return outOfMemory(err.Error())
+	}
+	return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: %v", ErrBadQuery, firstLine(err.Error()))}
 }
 
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
+}
+
+// Arrow checks q like Query and writes its rows to w as an Arrow IPC
+// stream: at most maxRows rows (0 = all; truncated says whether rows were
+// left over) and, when maxBytes > 0, at most about maxBytes bytes (an
+// error wrapping ErrOutOfMemory past that). The schema goes out before the
+// first row, so a caller that must answer with a clean error buffers w.
+//
+// Arrow is built from database/sql rows (writeRowsIPC), so the checked
+// text is run once more through database/sql, by the same locked
+// instance; DuckDB's parse of the same text is the same statement.
+func (g *Guard) Arrow(ctx context.Context, q string, maxRows, maxBytes int64, w io.Writer) (truncated bool, err error) {
+	if err := g.Check(q); err != nil {
+		return false, err
+	}
+	rows, err := g.conn.QueryContext(ctx, q)
+	if err != nil {
+		return false, runError(ctx, err)
+	}
+	defer rows.Close()
+	cw := &cappedWriter{w: w, max: maxBytes}
+	_, truncated, err = writeRowsIPC(cw, rows, false, maxRows)
+	if cw.over {
+		return false, &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: the answer passed %d MB", ErrOutOfMemory, maxBytes>>20),
+			Hint: "select fewer or shorter values, or lower max_rows"}
+	}
+	if err != nil {
+		return false, runError(ctx, err)
+	}
+	return truncated, nil
+}
+
+// Rows checks q like Query and hands its rows to emit in batches of at most
+// batch rows or about batchBytes bytes, without a row cap: the export path.
+// Every call carries the column names and DuckDB type names; there is at
+// least one call.
+func (g *Guard) Rows(ctx context.Context, q string, batch int, batchBytes int64, emit func(cols, types []string, rows [][]any) error) error {
+	return g.conn.Raw(func(dc any) error {
+		st, err := g.check(dc, q)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		rows, err := st.QueryContext(ctx, nil)
+		if err != nil {
+			return runError(ctx, err)
+		}
+		defer rows.Close()
+		cols := rows.Columns()
+		types := make([]string, len(cols))
+		if tn, ok := rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
+			for i := range cols {
+				types[i] = tn.ColumnTypeDatabaseTypeName(i)
+			}
+		}
+		var buf [][]any
+		var size int64
+		first := true
+		flush := func() error {
+			err := emit(cols, types, buf)
+			buf, size, first = nil, 0, false
+			return err
+		}
+		for {
+			vals := make([]driver.Value, len(cols))
+			err := rows.Next(vals)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return runError(ctx, err)
+			}
+			row := make([]any, len(cols))
+			for i, v := range vals {
+				row[i] = plainValue(v, types[i])
+				size += sizeOf(row[i])
+			}
+			buf = append(buf, row)
+			if len(buf) == batch || size >= batchBytes {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		if len(buf) > 0 || first {
+			return flush()
+		}
+		return nil
+	})
+}
+
+// plainValue is plain, with a UUID's 16 bytes as its string.
+func plainValue(v driver.Value, typ string) any {
+	if b, ok := v.([]byte); ok && len(b) == 16 && typ == "UUID" {
+		var u duckdb.UUID
+		copy(u[:], b)
+		return u.String()
+	}
+	return plain(v)
+}
+
+// cappedWriter fails once more than max bytes (max > 0) were written.
+type cappedWriter struct {
+	w    io.Writer
+	max  int64
+	n    int64
+	over bool
+}
+
+func (c *cappedWriter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	if c.max > 0 && c.n > c.max {
+		c.over = true
+		return 0, errors.New("answer too large")
+	}
+	return c.w.Write(p)
 }

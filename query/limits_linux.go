@@ -1,0 +1,40 @@
+package query
+
+import (
+	"fmt"
+	"os/signal"
+	"syscall"
+)
+
+// applyLimits sets the worker's hard limits, soft and hard alike so the
+// process cannot raise them again:
+//   - RLIMIT_AS: its whole address space (DuckDB's buffers, strings and
+//     lists DuckDB does not count against memory_limit, the Go heap); an
+//     allocation past it fails inside the worker, never in the parent;
+//   - RLIMIT_FSIZE 0: no regular file can grow, so even a write that got
+//     past DuckDB's own checks would fail (SIGXFSZ is ignored, so the write
+//     returns EFBIG instead of killing the worker);
+//   - RLIMIT_CORE 0: a crash leaves no core file.
+func applyLimits(addressSpace int64) error {
+	signal.Ignore(syscall.SIGXFSZ)
+	set := func(what int, v uint64) error {
+		return syscall.Setrlimit(what, &syscall.Rlimit{Cur: v, Max: v})
+	}
+	if err := set(syscall.RLIMIT_FSIZE, 0); err != nil {
+		return fmt.Errorf("sandbox: limiting file size: %w", err)
+	}
+	if err := set(syscall.RLIMIT_CORE, 0); err != nil {
+		return fmt.Errorf("sandbox: disabling core files: %w", err)
+	}
+	if addressSpace > 0 {
+		if err := set(syscall.RLIMIT_AS, uint64(addressSpace)); err != nil {
+			return fmt.Errorf("sandbox: limiting memory: %w", err)
+		}
+	}
+	return nil
+}
+
+// workerAttr kills a worker when the process that started it dies.
+func workerAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+}

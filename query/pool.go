@@ -1,0 +1,396 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"gongkai"
+)
+
+// Config configures a Sandbox. Zero fields take the defaults.
+type Config struct {
+	// Limits are the sandbox's own: requests may lower the time limit and
+	// the row cap; MemoryLimit and Threads size every worker.
+	Limits Limits
+	// Workers is how many statements run at once, each in its own
+	// process (default 1). More callers wait for a free worker.
+	Workers int
+	// MaxAnswer bounds the bytes of one answer (default DefaultMaxAnswer).
+	MaxAnswer int64
+}
+
+// grace is how long past its deadline a worker may take to answer before
+// the parent kills it. The worker's own deadline interrupts DuckDB at the
+// limit; the grace covers DuckDB noticing it.
+const grace = 300 * time.Millisecond
+
+// retireAfter: a worker answers this many statements, then a fresh one
+// takes its place (DuckDB instances come and go in it; this bounds any
+// fragmentation they leave).
+const retireAfter = 200
+
+// Sandbox runs ad-hoc SQL in a pool of worker processes (see the package
+// comment). It is safe for concurrent use.
+type Sandbox struct {
+	cfg   Config
+	as    int64
+	slots chan struct{}
+
+	mu     sync.Mutex
+	idle   []*worker
+	live   int // workers started and not yet reaped
+	closed bool
+	bg     sync.WaitGroup
+}
+
+// New returns a Sandbox. It starts no process until the first statement.
+func New(cfg Config) *Sandbox {
+	cfg.Limits = cfg.Limits.WithDefaults()
+	if cfg.Workers <= 0 {
+		cfg.Workers = 1
+	}
+	if cfg.MaxAnswer <= 0 {
+		cfg.MaxAnswer = DefaultMaxAnswer
+	}
+	return &Sandbox{cfg: cfg, as: addressSpace(cfg.Limits.MemoryLimit), slots: make(chan struct{}, cfg.Workers)}
+}
+
+// Limits returns the sandbox's own limits.
+func (s *Sandbox) Limits() Limits { return s.cfg.Limits }
+
+// Close stops the idle workers; busy ones stop when their statement ends.
+func (s *Sandbox) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	idle := s.idle
+	s.idle = nil
+	s.mu.Unlock()
+	for _, w := range idle {
+		w.stop()
+	}
+	s.bg.Wait()
+	return nil
+}
+
+// worker is one worker process and its pipes.
+type worker struct {
+	cmd      *exec.Cmd
+	requests *os.File
+	answers  *os.File
+	stderr   *tail
+	exited   chan struct{}
+	uses     int
+	killOnce sync.Once
+}
+
+// start starts a worker process and waits for it to say it is ready.
+func (s *Sandbox) start(ctx context.Context) (*worker, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, sandboxError(fmt.Errorf("finding the program to start a worker: %w", err))
+	}
+	reqR, reqW, err := os.Pipe()
+	if err != nil {
+		return nil, sandboxError(err)
+	}
+	ansR, ansW, err := os.Pipe()
+	if err != nil {
+		reqR.Close()
+		reqW.Close()
+		return nil, sandboxError(err)
+	}
+	cmd := exec.Command(exe)
+	// A clean environment: nothing of the caller's (HOME, paths) reaches
+	// DuckDB's settings.
+	cmd.Env = []string{envWorker + "=1", envAddressSpace + "=" + strconv.FormatInt(s.as, 10), "MALLOC_ARENA_MAX=2"}
+	if tz, ok := os.LookupEnv("TZ"); ok {
+		cmd.Env = append(cmd.Env, "TZ="+tz)
+	}
+	cmd.ExtraFiles = []*os.File{reqR, ansW} // fds 3 and 4
+	w := &worker{cmd: cmd, requests: reqW, answers: ansR, stderr: &tail{}, exited: make(chan struct{})}
+	cmd.Stderr = w.stderr
+	cmd.SysProcAttr = workerAttr()
+	err = cmd.Start()
+	reqR.Close()
+	ansW.Close()
+	if err != nil {
+		reqW.Close()
+		ansR.Close()
+		return nil, sandboxError(fmt.Errorf("starting a worker: %w", err))
+	}
+	s.mu.Lock()
+	s.live++
+	s.mu.Unlock()
+	go func() {
+		cmd.Wait()
+		close(w.exited)
+		s.mu.Lock()
+		s.live--
+		s.mu.Unlock()
+	}()
+	stop := context.AfterFunc(ctx, w.kill)
+	defer stop()
+	t := time.AfterFunc(30*time.Second, w.kill)
+	defer t.Stop()
+	var f frame
+	if err := readFrame(w.answers, maxRequest, &f); err != nil || !f.Ready {
+		w.stop()
+		if ctx.Err() != nil {
+			return nil, &gongkai.Error{Op: "query", Err: ctx.Err()}
+		}
+		return nil, sandboxError(fmt.Errorf("the worker did not start: %v %s", err, w.stderr.String()))
+	}
+	if f.Err != nil {
+		w.stop()
+		return nil, f.Err.err()
+	}
+	return w, nil
+}
+
+// kill ends the process at once; its pipes then read EOF.
+func (w *worker) kill() {
+	w.killOnce.Do(func() {
+		w.cmd.Process.Kill()
+		w.requests.Close()
+	})
+}
+
+// stop kills the worker and waits for it to be reaped.
+func (w *worker) stop() {
+	w.kill()
+	<-w.exited
+	w.answers.Close()
+}
+
+// get returns an idle worker or starts one.
+func (s *Sandbox) get(ctx context.Context) (*worker, error) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, sandboxError(errors.New("the SQL sandbox is closed"))
+	}
+	if n := len(s.idle); n > 0 {
+		w := s.idle[n-1]
+		s.idle = s.idle[:n-1]
+		s.mu.Unlock()
+		return w, nil
+	}
+	s.mu.Unlock()
+	return s.start(ctx)
+}
+
+// put returns a healthy worker to the pool, or retires it.
+func (s *Sandbox) put(w *worker) {
+	w.uses++
+	s.mu.Lock()
+	if !s.closed && w.uses < retireAfter {
+		select {
+		case <-w.exited:
+		default:
+			s.idle = append(s.idle, w)
+			s.mu.Unlock()
+			return
+		}
+	}
+	s.mu.Unlock()
+	s.discard(w)
+}
+
+// discard stops a worker and, unless the sandbox is closing, starts its
+// replacement in the background, so the next statement finds one warm.
+func (s *Sandbox) discard(w *worker) {
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		w.stop()
+		s.mu.Lock()
+		refill := !s.closed && s.live+len(s.idle) < s.cfg.Workers && len(s.idle) == 0
+		s.mu.Unlock()
+		if !refill {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		nw, err := s.start(ctx)
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			nw.stop()
+			return
+		}
+		s.idle = append(s.idle, nw)
+		s.mu.Unlock()
+	}()
+}
+
+// call is one statement in flight on one worker.
+type call struct {
+	s        *Sandbox
+	w        *worker
+	lim      Limits
+	max      int64 // largest frame accepted
+	timer    *time.Timer
+	stopCtx  func() bool
+	ctx      context.Context
+	mu       sync.Mutex
+	killedBy error // why the parent killed the worker
+	done     bool
+}
+
+// call takes a slot and a worker and sends the statement.
+func (s *Sandbox) call(ctx context.Context, db, sql string, lim Limits, m mode) (*call, error) {
+	start := time.Now()
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, &gongkai.Error{Op: "query", Err: ctx.Err()}
+	}
+	deadline := start.Add(lim.Timeout)
+	req := &request{Mode: m, DB: db, SQL: sql, MaxRows: lim.MaxRows, MemoryLimit: lim.MemoryLimit, Threads: lim.Threads}
+	if m != modeExport {
+		req.MaxAnswer = s.cfg.MaxAnswer
+	}
+	var w *worker
+	var err error
+	for attempt := 0; attempt < 2; attempt++ {
+		if w, err = s.get(ctx); err != nil {
+			<-s.slots
+			return nil, err
+		}
+		req.Timeout = time.Until(deadline)
+		if req.Timeout <= 0 {
+			s.put(w)
+			<-s.slots
+			return nil, timeoutError(lim.Timeout)
+		}
+		if err = writeFrame(w.requests, req); err == nil {
+			break
+		}
+		// An idle worker that died meanwhile: take another.
+		s.discard(w)
+	}
+	if err != nil {
+		<-s.slots
+		return nil, sandboxError(fmt.Errorf("sending the statement to a worker: %w", err))
+	}
+	c := &call{s: s, w: w, lim: lim, ctx: ctx, max: s.cfg.MaxAnswer*2 + 1<<20}
+	if m == modeExport {
+		c.max = 4 << 20
+	}
+	c.timer = time.AfterFunc(time.Until(deadline)+grace, func() { c.kill(timeoutError(lim.Timeout)) })
+	c.stopCtx = context.AfterFunc(ctx, func() { c.kill(&gongkai.Error{Op: "query", Err: ctx.Err()}) })
+	return c, nil
+}
+
+func (c *call) kill(why error) {
+	c.mu.Lock()
+	if c.killedBy == nil && !c.done {
+		c.killedBy = why
+	}
+	c.mu.Unlock()
+	c.w.kill()
+}
+
+// next reads the worker's next frame. When the worker was killed or died,
+// the error says why: the deadline, the caller's cancellation, or the
+// worker's memory limit.
+func (c *call) next() (*frame, error) {
+	var f frame
+	err := readFrame(c.w.answers, c.max, &f)
+	if err == nil {
+		return &f, nil
+	}
+	c.w.kill()
+	c.mu.Lock()
+	why := c.killedBy
+	c.mu.Unlock()
+	if why != nil {
+		return nil, why
+	}
+	if errors.Is(err, errFrameTooLarge) {
+		return nil, &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: the answer passed %d MB", ErrTooLarge, c.s.cfg.MaxAnswer>>20),
+			Hint: "select fewer or shorter values, or lower max_rows"}
+	}
+	<-c.w.exited
+	return nil, c.died()
+}
+
+// died explains a worker that stopped in the middle of a statement. With
+// an address-space limit, that is nearly always an allocation past it that
+// the runtime (Go's or C++'s) could not turn into an error.
+func (c *call) died() error {
+	state := c.w.cmd.ProcessState
+	msg := c.w.stderr.String()
+	what := "stopped"
+	if state != nil {
+		what = state.String()
+	}
+	if strings.Contains(msg, "out of memory") || strings.Contains(msg, "bad_alloc") ||
+		strings.Contains(msg, "cannot allocate") || strings.Contains(what, "abort") || strings.Contains(what, "exit status 2") {
+		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: the statement passed the sandbox's memory limit (%s of DuckDB memory)", ErrTooLarge, c.lim.MemoryLimit),
+			Hint: "aggregate more, select fewer or shorter values, or add a LIMIT"}
+	}
+	return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: the statement stopped the sandbox worker (%s)", ErrBadQuery, what),
+		Hint: "simplify the statement; the store is unchanged"}
+}
+
+// finish ends the call: a worker that answered in full goes back to the
+// pool; any other is killed and replaced.
+func (c *call) finish(ok bool) {
+	c.mu.Lock()
+	if c.done {
+		c.mu.Unlock()
+		return
+	}
+	c.done = true
+	killed := c.killedBy != nil
+	c.mu.Unlock()
+	c.timer.Stop()
+	c.stopCtx()
+	if ok && !killed {
+		c.s.put(c.w)
+	} else {
+		c.w.kill()
+		c.s.discard(c.w)
+	}
+	<-c.s.slots
+}
+
+func sandboxError(err error) error {
+	return &gongkai.Error{Op: "query", Err: fmt.Errorf("SQL sandbox: %w", err)}
+}
+
+// tail keeps the last few KB a worker wrote to stderr, to explain a crash.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 4096 {
+		t.buf = append([]byte(nil), t.buf[len(t.buf)-4096:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}
+
+var _ io.Writer = (*tail)(nil)
