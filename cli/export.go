@@ -122,6 +122,14 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if *sqlText != "" {
 		sb := query.New(query.Config{Workers: 1})
 		defer sb.Close()
+		if *out == "-" {
+			n, err := sb.ExportTo(ctx, *db, *sqlText, f, env.Stdout)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stderr, "wrote %d rows to standard output (%s)\n", n, f)
+			return nil
+		}
 		n, err := sb.Export(ctx, *db, *sqlText, f, *out)
 		if err != nil {
 			return err

@@ -147,6 +147,13 @@ func TestExportCommand(t *testing.T) {
 	if _, err := os.Stat("-"); err == nil {
 		t.Errorf(`a file named "-" was written`)
 	}
+	code, qout, stderr := runExportCLI(t, "export", "--db", db, "--query", "SELECT 1 AS one, 'x' AS s", "--format", "csv", "--out", "-")
+	if code != 0 || qout != "one,s\n1,x\n" {
+		t.Errorf("query csv to stdout: %d %q %s", code, qout, stderr)
+	}
+	if _, err := os.Stat("-"); err == nil {
+		t.Errorf(`a file named "-" was written`)
+	}
 	code, stdout, stderr = runExportCLI(t, "export", "--db", db, "--table", "applications", "--format", "arrows", "--out", "-")
 	if code != 0 {
 		t.Fatalf("arrows to stdout: %d %s", code, stderr)

@@ -40,6 +40,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -240,6 +242,30 @@ func (s *Sandbox) Export(ctx context.Context, db, sql string, f store.Format, ou
 	}
 	if err != nil {
 		return 0, err
+	}
+	return n, nil
+}
+
+// ExportTo is Export writing to w (standard output): the file is made in
+// a private temporary folder, then copied to w and removed.
+func (s *Sandbox) ExportTo(ctx context.Context, db, sql string, f store.Format, w io.Writer) (int64, error) {
+	dir, err := os.MkdirTemp("", "gongkai-export-")
+	if err != nil {
+		return 0, &gongkai.Error{Op: "export", Err: err}
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "out"+f.Ext())
+	n, err := s.Export(ctx, db, sql, f, tmp)
+	if err != nil {
+		return 0, err
+	}
+	fh, err := os.Open(tmp)
+	if err != nil {
+		return 0, &gongkai.Error{Op: "export", Err: err}
+	}
+	defer fh.Close()
+	if _, err := io.Copy(w, fh); err != nil {
+		return 0, &gongkai.Error{Op: "export", Err: err}
 	}
 	return n, nil
 }
