@@ -142,6 +142,17 @@ var columns = []Column{
 // ApplicantGroupLabel heads the five middle columns; it has no column of its own.
 const ApplicantGroupLabel = "法人或其他组织"
 
+// Official headings of the annual report's three tables (the sections'
+// titles as the form prints them), its section 三 header over the seven
+// applicant columns, and the note on R1 the form prints in its corner.
+const (
+	HeadingActive       = "二、主动公开政府信息情况"
+	HeadingApplications = "三、收到和处理政府信息公开申请情况"
+	HeadingReview       = "四、政府信息公开行政复议、行政诉讼情况"
+	ApplicantsLabel     = "申请人情况"
+	R1Note              = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+)
+
 var reviewBlocks = []ReviewBlock{
 	{ReviewBlockReview, "行政复议"},
 	{ReviewBlockDirect, "行政诉讼·未经复议直接起诉"},

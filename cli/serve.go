@@ -18,8 +18,13 @@ var serveCmd = &command{
 	summary: "read-only HTTP API: rollups as JSON/CSV/Parquet/Arrow, reports, guarded ad-hoc SQL",
 	usage: `Usage: gongkai serve [--db PATH] [--addr 127.0.0.1:8080]
 
-Serves the store read-only over HTTP for dashboard backends and analysts:
+Serves the store read-only over HTTP: a page for the district or city
+office at / (open http://127.0.0.1:8080/ in a browser: pick a division and
+a year, see the compiled tables, bodies, findings and charts, download the
+workbook; Chinese, ?lang=en for English), and an API for dashboard
+backends and analysts:
 
+  GET  /                                             the page
   GET  /healthz
   GET  /v1/rollups                                   the rollups and their parameters
   GET  /v1/rollups/{name}?year=&division=&level=&format=json|csv|parquet|arrow

@@ -34,6 +34,7 @@ import (
 	"gongkai"
 	"gongkai/query"
 	"gongkai/store"
+	"gongkai/web"
 )
 
 // Config configures a Server. Zero fields take the defaults.
@@ -113,9 +114,10 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /v1/reports", s.listReports)
 	mux.HandleFunc("GET /v1/reports/{id}", s.getReport)
 	mux.HandleFunc("POST /v1/query", s.postQuery)
+	web.New(s.open, s.log).Mount(mux) // the office's page at GET /
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path,
-			"endpoints: GET /v1/rollups, GET /v1/rollups/{name}, GET /v1/reports, GET /v1/reports/{id}, POST /v1/query, GET /healthz")
+			"endpoints: GET / (the page), GET /v1/rollups, GET /v1/rollups/{name}, GET /v1/reports, GET /v1/reports/{id}, POST /v1/query, GET /healthz")
 	})
 
 	cop := http.NewCrossOriginProtection()

@@ -1,0 +1,201 @@
+package web
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"gongkai/division"
+	"gongkai/store"
+)
+
+// option is one division or year in a picker list.
+type option struct {
+	Value    string
+	Name     string
+	Reports  int64
+	Selected bool
+}
+
+// pickLevel is one list of the picker (d1 … d4).
+type pickLevel struct {
+	Name    string // form field
+	Label   string
+	Options []option
+}
+
+// picker is the division and year chooser. It lists only divisions and
+// years the store holds reports for, so an office never picks an empty
+// place.
+type picker struct {
+	Levels []pickLevel
+	Years  []option
+}
+
+// coverage indexes the store's coverage by division code prefix.
+type coverage struct {
+	rows []store.Coverage
+	// unplaced counts reports without a division, all years.
+	unplaced int64
+}
+
+func newCoverage(rows []store.Coverage) *coverage {
+	c := &coverage{}
+	for _, r := range rows {
+		if r.DivisionCode == "" {
+			c.unplaced += r.Reports + r.Aggregates
+			continue
+		}
+		c.rows = append(c.rows, r)
+	}
+	return c
+}
+
+// count sums the reports (whole-area ones too) inside the division with
+// code prefix p, for year (0: all years).
+func (c *coverage) count(p string, year int) int64 {
+	var n int64
+	for _, r := range c.rows {
+		if strings.HasPrefix(r.DivisionCode, p) && (year == 0 || r.Year == year) {
+			n += r.Reports + r.Aggregates
+		}
+	}
+	return n
+}
+
+// years lists the years with reports inside prefix p, newest first.
+func (c *coverage) years(p string) []int {
+	var out []int
+	for _, r := range c.rows {
+		if strings.HasPrefix(r.DivisionCode, p) && !slices.Contains(out, r.Year) {
+			out = append(out, r.Year)
+		}
+	}
+	slices.Sort(out)
+	slices.Reverse(out)
+	return out
+}
+
+// provinces lists the provinces with reports.
+func (c *coverage) provinces(res *division.Resolver) []division.Division {
+	var out []division.Division
+	seen := map[string]bool{}
+	for _, r := range c.rows {
+		if len(r.DivisionCode) < 2 || seen[r.DivisionCode[:2]] {
+			continue
+		}
+		seen[r.DivisionCode[:2]] = true
+		if d, ok := res.Lookup(r.DivisionCode[:2] + "0000"); ok {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b division.Division) int { return strings.Compare(a.Code, b.Code) })
+	return out
+}
+
+// chain returns the divisions from the province down to d, leaving out
+// a municipality's placeholder city level (市辖区), as the picker lists it.
+func chain(res *division.Resolver, d division.Division) []division.Division {
+	out := []division.Division{d}
+	for cur := d; ; {
+		p, ok := res.Parent(cur.Code)
+		if !ok {
+			return out
+		}
+		if !isPlaceholder(res, p) {
+			out = append([]division.Division{p}, out...)
+		}
+		cur = p
+	}
+}
+
+// isPlaceholder reports whether p is a city level the resolver looks
+// through (市辖区, 县 of a municipality): Children of its parent do not list it.
+func isPlaceholder(res *division.Resolver, p division.Division) bool {
+	parent, ok := res.Parent(p.Code)
+	if !ok {
+		return false
+	}
+	return !slices.ContainsFunc(res.Children(parent.Code), func(d division.Division) bool { return d.Code == p.Code })
+}
+
+// fields are the picker's form fields, province down.
+var fields = []string{"d1", "d2", "d3", "d4"}
+
+// pick reads the picker's fields: each list's choice counts only when it
+// lies inside the choice above it (a list left over from another province
+// is dropped). It returns the deepest choice, or ok false.
+func pick(res *division.Resolver, get func(string) string) (division.Division, bool) {
+	var cur division.Division
+	found := false
+	for _, f := range fields {
+		code := get(f)
+		if code == "" {
+			break
+		}
+		d, ok := res.Lookup(code)
+		if !ok {
+			break
+		}
+		if found && !slices.ContainsFunc(res.Children(cur.Code), func(k division.Division) bool { return k.Code == d.Code }) {
+			break
+		}
+		cur, found = d, true
+	}
+	return cur, found
+}
+
+// newPicker builds the lists for the chosen division (zero: none) and
+// year.
+func newPicker(l Lang, res *division.Resolver, cov *coverage, chosen division.Division, has bool, year int) picker {
+	var path []division.Division
+	if has {
+		path = chain(res, chosen)
+	}
+	var p picker
+	parentOpts := cov.provinces(res)
+	for i, f := range fields {
+		if len(parentOpts) == 0 {
+			break
+		}
+		lv := pickLevel{Name: f, Label: l.T(levelKey(parentOpts[0].Level))}
+		lv.Options = append(lv.Options, option{Name: l.T("any")})
+		var next []division.Division
+		for _, d := range parentOpts {
+			n := cov.count(store.DivisionPrefix(d.Code), 0)
+			if n == 0 {
+				continue
+			}
+			o := option{Value: d.Code, Name: d.Name, Reports: n}
+			if i < len(path) && path[i].Code == d.Code {
+				o.Selected = true
+				next = res.Children(d.Code)
+			}
+			lv.Options = append(lv.Options, o)
+		}
+		p.Levels = append(p.Levels, lv)
+		parentOpts = next
+	}
+	prefix := ""
+	if has {
+		prefix = store.DivisionPrefix(chosen.Code)
+	}
+	for _, y := range cov.years(prefix) {
+		p.Years = append(p.Years, option{Value: itoa(y), Name: itoa(y), Reports: cov.count(prefix, y), Selected: y == year})
+	}
+	return p
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func levelKey(lv division.Level) string {
+	switch lv {
+	case division.Province:
+		return "province"
+	case division.City:
+		return "city"
+	case division.County:
+		return "county"
+	}
+	return "township"
+}
