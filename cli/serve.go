@@ -16,7 +16,7 @@ import (
 var serveCmd = &command{
 	name:    "serve",
 	summary: "read-only HTTP API: rollups as JSON/CSV/Parquet/Arrow, reports, guarded ad-hoc SQL",
-	usage: `Usage: gongkai serve [--db PATH] [--addr 127.0.0.1:8080]
+	usage: `Usage: gongkai serve [--db PATH] [--addr 127.0.0.1:8080] [--allow-host NAME]...
 
 Serves the store read-only over HTTP: a page for the district or city
 office at / (open http://127.0.0.1:8080/ in a browser: pick a division and
@@ -48,7 +48,10 @@ to it; a copy never holds half an ingest run. With --live, serve instead
 opens the store itself per request: an ingest can start between requests,
 and requests during it get 503 naming the ingest's PID. SIGINT or SIGTERM
 stops serve gracefully. Bind to 127.0.0.1 (the default) unless a proxy in
-front of serve handles authentication: the API has none.
+front of serve handles authentication: the API has none. Requests must name
+serve by an IP address, localhost or a name given with --allow-host (so a
+DNS-rebinding web page cannot use it); POST bodies must be exactly
+application/json.
 
 Examples:
   gongkai serve --db gongkai.duckdb
@@ -75,6 +78,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	maxQueries := fs.Int("max-queries", 4, "ad-hoc queries run at once; more get 503")
 	jsonLog := fs.Bool("log-json", false, "write request logs as JSON lines")
 	live := fs.Bool("live", false, "read the store file on every request instead of snapshots")
+	allowHosts := fs.StringSlice("allow-host", nil, "a host name clients call serve by (besides IP addresses and localhost); repeat for more")
 	refresh := fs.Duration("refresh", 2*time.Second, "how often to check the store for a newer state to snapshot")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -104,6 +108,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		Limits:       query.Limits{Timeout: *timeout, MaxRows: *maxRows, MemoryLimit: *memory},
 		MaxQueries:   *maxQueries,
 		Live:         *live,
+		AllowedHosts: *allowHosts,
 		RefreshEvery: *refresh,
 		// Long enough for an ad-hoc query at its limit plus the export.
 		RequestTimeout: *timeout + 55*time.Second,

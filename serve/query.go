@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"gongkai"
@@ -26,11 +25,6 @@ type queryRequest struct {
 // (package query).
 func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 	var req queryRequest
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		writeError(w, http.StatusUnsupportedMediaType, "the body must be JSON",
-			`send Content-Type: application/json and {"sql": "SELECT ..."}`)
-		return
-	}
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {

@@ -56,6 +56,10 @@ type Config struct {
 	// Live reads the store file itself on every request instead of
 	// snapshots (see the package comment).
 	Live bool
+	// AllowedHosts are the host names (besides IP addresses and localhost)
+	// clients may call the server by, as sent in the Host header; others
+	// are refused, so a DNS-rebinding page cannot reach the API.
+	AllowedHosts []string
 	// RefreshEvery is how often a request may check the store for a newer
 	// state to snapshot (default 2 s).
 	RefreshEvery time.Duration
@@ -125,7 +129,7 @@ func New(cfg Config) (*Server, error) {
 		writeError(w, http.StatusForbidden, "cross-origin request refused",
 			"call the API from a server or from the same origin; browsers on other sites may not POST to it")
 	}))
-	s.handler = s.logged(s.bounded(cop.Handler(mux)))
+	s.handler = s.logged(s.hardened(s.bounded(cop.Handler(mux))))
 	return s, nil
 }
 
@@ -292,14 +296,17 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		status = http.StatusServiceUnavailable
 	}
+	hint := gongkai.HintOf(err)
+	msg := err.Error()
 	if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+		// The cause stays in the server's log: it may name files.
+		msg, hint = "internal error", "the server's log has the cause"
 	}
-	hint := gongkai.HintOf(err)
 	if status == http.StatusServiceUnavailable && hint == "" {
 		hint = "retry in a few seconds"
 	}
-	writeError(w, status, err.Error(), hint)
+	writeError(w, status, s.public(msg), s.public(hint))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
