@@ -48,12 +48,13 @@ func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 func px(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) }
 
 // niceScale returns an axis maximum and a tick step for values up to max:
-// steps of 1, 2 or 5 times a power of ten, about five ticks.
-func niceScale(max float64) (top, step float64) {
+// steps of 1, 2 or 5 times a power of ten, about five ticks, never below
+// minStep (1 for counts, so no tick reads 0.2 requests).
+func niceScale(max, minStep float64) (top, step float64) {
 	if max <= 0 || math.IsNaN(max) || math.IsInf(max, 0) {
-		return 1, 0.2
+		max = 1
 	}
-	raw := max / 5
+	raw := math.Max(max/5, minStep)
 	p := math.Pow(10, math.Floor(math.Log10(raw)))
 	switch f := raw / p; {
 	case f <= 1:
@@ -106,7 +107,8 @@ type HBarChart struct {
 	Bars  []Bar
 	// Max is the axis end; 0 takes the largest value.
 	Max float64
-	// Percent formats ticks as percentages (values are fractions).
+	// Percent formats ticks as percentages (values are fractions);
+	// otherwise values are counts and ticks whole numbers.
 	Percent bool
 	Legend  []LegendItem
 }
@@ -128,7 +130,11 @@ func (c HBarChart) SVG() template.HTML {
 			}
 		}
 	}
-	axisMax, step := niceScale(max)
+	minStep := 1.0
+	if c.Percent {
+		minStep = 0
+	}
+	axisMax, step := niceScale(max, minStep)
 	width := labelW + plotW + valueW
 	height := top + rowH*float64(len(c.Bars)) + 24 + 20*float64(legend(nil, c.Legend, 0, width))
 	var w strings.Builder
@@ -211,6 +217,8 @@ type ColumnChart struct {
 	Line *Series
 	// Notes are shown under the category label (e.g. "*" for incomplete).
 	Notes []string
+	// Current is the category drawn in bold (the year shown), if any.
+	Current string
 }
 
 // SVG draws the chart.
@@ -232,7 +240,7 @@ func (c ColumnChart) SVG() template.HTML {
 			max = math.Max(max, c.Line.Values[i])
 		}
 	}
-	axisMax, step := niceScale(max)
+	axisMax, step := niceScale(max, 1)
 	scale := plotH / axisMax
 	bottom := top + plotH
 	items := make([]LegendItem, 0, len(c.Stacks)+1)
@@ -273,7 +281,13 @@ func (c ColumnChart) SVG() template.HTML {
 		if i < len(c.Notes) {
 			label += c.Notes[i]
 		}
-		fmt.Fprintf(&w, `<text x="%s" y="%s" text-anchor="middle">%s</text></g>`, px(cx), px(bottom+16), esc(label))
+		weight := ""
+		if cat == c.Current {
+			weight = ` font-weight="bold"`
+			fmt.Fprintf(&w, `<rect class="current" x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#8b1a1a" stroke-dasharray="3 2"/>`,
+				px(cx-slot/2+2), px(top-6), px(slot-4), px(plotH+6+22))
+		}
+		fmt.Fprintf(&w, `<text x="%s" y="%s" text-anchor="middle"%s>%s</text></g>`, px(cx), px(bottom+16), weight, esc(label))
 	}
 	if c.Line != nil {
 		var pts []string

@@ -9,17 +9,19 @@ import (
 )
 
 func TestNiceScale(t *testing.T) {
-	tests := []struct{ max, top, step float64 }{
-		{0, 1, 0.2},
-		{1, 1, 0.2},
-		{7, 8, 2},
-		{571, 600, 200},
-		{1000, 1000, 200},
-		{0.83, 1, 0.2},
-		{math.NaN(), 1, 0.2},
+	tests := []struct{ max, minStep, top, step float64 }{
+		{0, 0, 1, 0.2},
+		{0, 1, 1, 1},
+		{1, 0, 1, 0.2},
+		{2, 1, 2, 1},
+		{7, 1, 8, 2},
+		{571, 1, 600, 200},
+		{1000, 1, 1000, 200},
+		{0.83, 0, 1, 0.2},
+		{math.NaN(), 0, 1, 0.2},
 	}
 	for _, tt := range tests {
-		top, step := niceScale(tt.max)
+		top, step := niceScale(tt.max, tt.minStep)
 		if math.Abs(top-tt.top) > 1e-9 || math.Abs(step-tt.step) > 1e-9 {
 			t.Errorf("niceScale(%v) = %v, %v; want %v, %v", tt.max, top, step, tt.top, tt.step)
 		}
@@ -59,18 +61,19 @@ func TestColumnChart(t *testing.T) {
 			{Label: "予以公开", Values: []float64{10, 20}, Known: []bool{true, true}},
 			{Label: "部分公开", Values: []float64{5, 0}, Known: []bool{true, false}},
 		},
-		Line:  &Series{Label: "新收", Values: []float64{16, 25}, Known: []bool{true, true}},
-		Notes: []string{"", "*"},
+		Line:    &Series{Label: "新收", Values: []float64{16, 25}, Known: []bool{true, true}},
+		Notes:   []string{"", "*"},
+		Current: "2023",
 	}
 	svg := string(c.SVG())
 	if n := strings.Count(svg, `<g class="column"`); n != 2 {
 		t.Errorf("%d columns, want 2", n)
 	}
 	// Three stacked pieces (the unknown one is not drawn), two points.
-	if n := strings.Count(svg, "<rect") - 3; n != 3 { // three legend squares
+	if n := strings.Count(svg, "<rect") - 3 - 1; n != 3 { // three legend squares, the current year's frame
 		t.Errorf("%d column pieces, want 3:\n%s", n, svg)
 	}
-	if strings.Count(svg, "<circle") != 2 || !strings.Contains(svg, "<polyline") || !strings.Contains(svg, ">2023*<") {
+	if strings.Count(svg, "<circle") != 2 || !strings.Contains(svg, "<polyline") || !strings.Contains(svg, ` font-weight="bold">2023*<`) {
 		t.Errorf("line or note missing:\n%s", svg)
 	}
 }

@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"gongkai"
 	"gongkai/division"
@@ -114,35 +116,43 @@ func rowLabel(key string) string {
 // townshipTypes are the body types counted as townships in comparisons.
 var townshipTypes = []string{division.TownshipGovernment, division.StreetOffice, division.TownshipDepartment}
 
-// charts draws the page's charts from the levels rollup, the same rollup
-// `gongkai rollup levels` runs: the trend over the years of the division,
-// the bodies (or the divisions below) compared, the disclosure rate.
-func (h *Handler) charts(ctx context.Context, st *store.Store, d *indexData, ids map[string]int64) ([]template.HTML, error) {
-	chosen := *d.Chosen
-	var out []template.HTML
+// chartData is what the charts draw, from the levels rollup (the same
+// rollup `gongkai rollup levels` runs): the division over the years, and
+// the rows one level down for the year.
+type chartData struct {
+	trend, below *gongkai.Result
+	// level is the level of the rows below: body inside a county or
+	// township, else the divisions one level down.
+	level string
+}
 
-	trend, err := rollup.Run(ctx, st, "levels", rollup.Params{Division: chosen.Code, Level: chosen.Level.String()})
-	if err != nil {
-		return out, err
-	}
-	out = append(out, trendChart(d.L, newLevelRows(trend)).SVG())
-
-	// Bodies are compared inside a county or township; above, the
-	// divisions one level down.
-	below := "body"
+// fetchCharts runs the two rollups at once (each is one DuckDB query).
+func fetchCharts(ctx context.Context, st *store.Store, chosen division.Division, year int) (chartData, error) {
+	cd := chartData{level: "body"}
 	switch chosen.Level {
 	case division.Province:
-		below = "city"
+		cd.level = "city"
 	case division.City:
-		below = "county"
+		cd.level = "county"
 	}
-	cmp, err := rollup.Run(ctx, st, "levels", rollup.Params{Year: d.Year, Division: chosen.Code, Level: below})
-	if err != nil {
-		return out, err
-	}
-	lr := newLevelRows(cmp)
-	out = append(out, compareChart(d, lr, below, ids).SVG(), rateChart(d, lr, below, ids).SVG())
-	return out, nil
+	var errT, errB error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		cd.trend, errT = rollup.Run(ctx, st, "levels", rollup.Params{Division: chosen.Code, Level: chosen.Level.String()})
+	})
+	wg.Go(func() {
+		cd.below, errB = rollup.Run(ctx, st, "levels", rollup.Params{Year: year, Division: chosen.Code, Level: cd.level})
+	})
+	wg.Wait()
+	return cd, errors.Join(errT, errB)
+}
+
+// charts draws the trend, the comparison and the disclosure rate.
+func (cd chartData) charts(d *indexData, ids map[string]int64) []template.HTML {
+	tc := trendChart(d.L, newLevelRows(cd.trend))
+	tc.Current = strconv.Itoa(d.Year)
+	lr := newLevelRows(cd.below)
+	return []template.HTML{tc.SVG(), compareChart(d, lr, cd.level, ids).SVG(), rateChart(d, lr, cd.level, ids).SVG()}
 }
 
 func trendChart(l Lang, lr levelRows) ColumnChart {
@@ -211,7 +221,12 @@ func compareChart(d *indexData, lr levelRows, lv string, ids map[string]int64) H
 		return compareKnown(a, b)
 	})
 	if lv == "body" {
-		c.Legend = []LegendItem{{d.L.T("kind_township"), 0}, {d.L.T("kind_county"), 1}}
+		// Name only the kinds drawn.
+		for s, key := range []string{"kind_township", "kind_county"} {
+			if slices.ContainsFunc(c.Bars, func(b Bar) bool { return b.Series == s }) {
+				c.Legend = append(c.Legend, LegendItem{d.L.T(key), s})
+			}
+		}
 	}
 	return c
 }
@@ -234,6 +249,9 @@ func compareKnown(a, b Bar) int {
 
 func rateChart(d *indexData, lr levelRows, lv string, ids map[string]int64) HBarChart {
 	c := HBarChart{ID: "chart-rate", Title: d.L.T("chart_rate"), Max: 1, Percent: true}
+	if lv != "body" {
+		c.Title = d.L.T("chart_rate_d")
+	}
 	for _, row := range lr.res.Rows {
 		v, ok := lr.float(row, "disclosure_rate")
 		b := Bar{Label: name(lr, row, lv), Value: v, Known: ok, Text: "—", Series: 6}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"gongkai"
 	"gongkai/division"
@@ -36,6 +37,8 @@ type indexData struct {
 	Charts   []template.HTML
 	// NFindings counts every finding listed (compile and bodies').
 	NFindings int
+	// ids maps an included body's organization to its report id.
+	ids map[string]int64
 }
 
 type bodyRow struct {
@@ -115,7 +118,17 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 		h.render(w, http.StatusOK, "index.html", d)
 		return
 	}
-	c, err := compileDivision(ctx, st, h.res, chosen, year)
+	// The compilation and the charts' rollups are separate queries: run
+	// them at once.
+	var (
+		c     *division.Compilation
+		cd    chartData
+		errCh error
+		wg    sync.WaitGroup
+	)
+	wg.Go(func() { cd, errCh = fetchCharts(ctx, st, chosen, year) })
+	c, err = compileDivision(ctx, st, h.res, chosen, year)
+	wg.Wait()
 	if errors.Is(err, gongkai.ErrNotFound) {
 		// Only whole-area reports: nothing to sum.
 		d.NoYear = true
@@ -126,8 +139,15 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, l, err)
 		return
 	}
+	if errCh != nil {
+		// The tables stand without charts; say so in the log.
+		h.log.Warn("charts", "division", chosen.Code, "year", year, "err", errCh)
+	}
 	d.C = c
-	h.fill(ctx, st, d)
+	h.fill(d)
+	if errCh == nil {
+		d.Charts = cd.charts(d, d.ids)
+	}
 	h.render(w, http.StatusOK, "index.html", d)
 }
 
@@ -180,10 +200,11 @@ func countyOptions(res *division.Resolver, cov *coverage) []option {
 	return out
 }
 
-// fill adds the compilation's tables, lists and charts to d.
-func (h *Handler) fill(ctx context.Context, st *store.Store, d *indexData) {
+// fill adds the compilation's tables and lists to d.
+func (h *Handler) fill(d *indexData) {
 	c := d.C
 	ids := map[string]int64{}
+	d.ids = ids
 	for _, b := range c.Bodies {
 		ids[b.Organization] = b.ReportID
 		d.Bodies = append(d.Bodies, bodyRow{b, d.Link(fmt.Sprintf("/ui/report/%d", b.ReportID))})
@@ -228,12 +249,6 @@ func (h *Handler) fill(ctx context.Context, st *store.Store, d *indexData) {
 		g.Items = append(g.Items, findingRowOf(f.Finding, labels, g.Href))
 	}
 	d.NFindings = len(c.Findings) + len(c.Report.Findings)
-	charts, err := h.charts(ctx, st, d, ids)
-	if err != nil {
-		// The tables stand without charts; say so in the log.
-		h.log.Warn("charts", "division", d.Division, "year", d.Year, "err", err)
-	}
-	d.Charts = charts
 }
 
 // isNamed reports whether cell path p is named in set, itself or through
