@@ -225,6 +225,21 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("charts drawn: %v (want 6 years, a bar per body of %d)", charts, len(compiled.Compiled.Bodies))
 	}
 
+	// Nothing came from anywhere but serve (no CDN, no web fonts).
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`[location.href, ...performance.getEntriesByType('resource').map(e => e.name)]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(loaded) < 3 {
+		t.Errorf("the page loaded %v; want itself, its style sheet and its script", loaded)
+	}
+	for _, u := range loaded {
+		if !strings.HasPrefix(u, ts.URL+"/") {
+			t.Errorf("the page loaded %s, not from serve", u)
+		}
+	}
+
 	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)
