@@ -253,12 +253,22 @@ func identityParser(man division.Manifest, flags ingest.Identity) func(context.C
 	}
 }
 
+// districtError reports a --district that cannot be used. A name several
+// divisions have is not a usage mistake: the error lists them with their
+// codes to pick from (exit 1). Anything else is a usage error.
+func districtError(district string, err error) error {
+	if errors.Is(err, division.ErrAmbiguous) {
+		return fmt.Errorf("--district %s: %w", district, err)
+	}
+	return usageError("--district %s: %v", district, err)
+}
+
 // resolver builds the division resolution ingest runs on every report.
 func resolver(district string, man division.Manifest) (func(string, *gongkai.Report), error) {
 	res := division.Default()
 	if district != "" {
 		if _, err := res.District(district); err != nil {
-			return nil, usageError("--district %s: %v", district, err)
+			return nil, districtError(district, err)
 		}
 	}
 	return func(name string, r *gongkai.Report) {

@@ -176,3 +176,31 @@ func TestIngestProgressPlainLines(t *testing.T) {
 		t.Errorf("progress lines:\n%s\nwant:\n%s", buf.String(), want)
 	}
 }
+
+// A --district that several divisions share is not a usage mistake: the
+// error lists each with its code (exit 1). A city without counties (中山市,
+// 东莞市) is a district like any other.
+func TestIngestDistrictCandidates(t *testing.T) {
+	dir := t.TempDir()
+	rec := recordFile(t, dir, "a.json", "石岐街道办事处", 2023, 1)
+	db := filepath.Join(dir, "g.duckdb")
+	for _, cmd := range []string{"ingest", "parse"} {
+		args := []string{cmd, "--district", "朝阳区", rec}
+		if cmd == "ingest" {
+			args = append(args[:1], append([]string{"--db", db}, args[1:]...)...)
+		}
+		code, _, errOut := runCLI(t, args...)
+		if code != 1 || !strings.Contains(errOut, "110105") || !strings.Contains(errOut, "北京市朝阳区") ||
+			!strings.Contains(errOut, "220104") || !strings.Contains(errOut, "吉林省长春市朝阳区") || !strings.Contains(errOut, "Try:") {
+			t.Errorf("%s --district 朝阳区: exit %d, stderr:\n%s", cmd, code, errOut)
+		}
+	}
+	code, out, errOut := runCLI(t, "parse", "--district", "中山市", rec)
+	if code != 0 || !strings.Contains(out, `"division_code": "442000001"`) || !strings.Contains(out, `"body_type": "street_office"`) {
+		t.Errorf("parse --district 中山市: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "ingest", "--db", db, "--district", "东莞市", rec)
+	if code != 0 || !strings.Contains(out, "added 1") {
+		t.Errorf("ingest --district 东莞市: exit %d\n%s\n%s", code, out, errOut)
+	}
+}

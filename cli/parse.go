@@ -77,7 +77,7 @@ func runParse(ctx context.Context, env *Env, args []string) error {
 	}
 	if *district != "" {
 		if _, err := division.Default().District(*district); err != nil {
-			return usageError("--district %s: %v", *district, err)
+			return districtError(*district, err)
 		}
 	}
 	files := fs.Args()

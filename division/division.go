@@ -14,10 +14,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"gongkai"
 )
@@ -26,6 +29,9 @@ import (
 
 //go:embed data/divisions.tsv.gz
 var embedded []byte
+
+//go:embed data/aliases.tsv
+var embeddedAliases []byte
 
 // Level is a tier of the divisions.
 type Level int
@@ -87,6 +93,9 @@ type Resolver struct {
 	byCode  map[string]*node
 	byName  map[string][]*node // name variants → divisions
 	maxName int                // longest variant, in bytes
+	// zones are new areas and zones that are no division of their own
+	// (西咸新区): name → the division that holds all of them.
+	zones map[string]*node
 }
 
 var (
@@ -99,6 +108,9 @@ var (
 func Default() *Resolver {
 	defaultOnce.Do(func() {
 		r, err := Parse(embedded)
+		if err == nil {
+			err = r.AddAliases(embeddedAliases)
+		}
 		if err != nil {
 			panic("division: embedded data: " + err.Error())
 		}
@@ -114,7 +126,7 @@ func Parse(gz []byte) (*Resolver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("divisions data: %w", err)
 	}
-	r := &Resolver{byCode: map[string]*node{}, byName: map[string][]*node{}}
+	r := &Resolver{byCode: map[string]*node{}, byName: map[string][]*node{}, zones: map[string]*node{}}
 	sc := bufio.NewScanner(zr)
 	line := 0
 	for sc.Scan() {
@@ -154,14 +166,52 @@ func Parse(gz []byte) (*Resolver, error) {
 		}
 		r.byCode[code] = n
 		for _, v := range variants(n) {
-			r.byName[v] = append(r.byName[v], n)
-			r.maxName = max(r.maxName, len(v))
+			r.addName(v, n)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("divisions data: %w", err)
 	}
 	return r, nil
+}
+
+func (r *Resolver) addName(v string, n *node) {
+	if slices.Contains(r.byName[v], n) {
+		return
+	}
+	r.byName[v] = append(r.byName[v], n)
+	r.maxName = max(r.maxName, len(v))
+}
+
+// AddAliases reads hand-written names for places (data/aliases.tsv): lines
+// "name<TAB>code<TAB>kind", kind "alias" (another name of that division)
+// or "zone" (an area that is no division, lying inside that one); "#"
+// lines are comments. A code the data does not have is an error.
+func (r *Resolver) AddAliases(data []byte) error {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for line := 1; sc.Scan(); line++ {
+		t := strings.TrimSpace(sc.Text())
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		f := strings.Split(t, "\t")
+		if len(f) != 3 {
+			return fmt.Errorf("aliases line %d: want name, code and kind separated by tabs", line)
+		}
+		n := r.byCode[f[1]]
+		if n == nil {
+			return fmt.Errorf("aliases line %d: code %s is not in the divisions data", line, f[1])
+		}
+		switch f[2] {
+		case "alias":
+			r.addName(f[0], n)
+		case "zone":
+			r.zones[f[0]] = n
+		default:
+			return fmt.Errorf("aliases line %d: kind %q (want alias or zone)", line, f[2])
+		}
+	}
+	return sc.Err()
 }
 
 // placeholder city names of the data: municipalities' 市辖区 and 县, and
@@ -171,7 +221,11 @@ func placeholder(n *node) bool {
 }
 
 // variants lists the spellings under which a division is found at the
-// start of an organization's name.
+// start of an organization's name: its name, and the short forms reports
+// print — 山东 for 山东省; 临夏州 for 临夏回族自治州; 石柱县 for
+// 石柱土家族自治县; 龙山路办事处 for 龙山路街道; for a development zone,
+// its name without the city's (芦台经济开发区, found only after 唐山市) and
+// with 高新区/经开区 for the long words.
 func variants(n *node) []string {
 	if placeholder(n) {
 		return nil
@@ -179,15 +233,134 @@ func variants(n *node) []string {
 	out := []string{n.name}
 	switch n.level {
 	case Province:
-		for _, suf := range []string{"维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"} {
-			if s, ok := strings.CutSuffix(n.name, suf); ok && s != "" {
-				out = append(out, s)
-				break
+		if s := provinceShort(n.name); s != "" {
+			out = append(out, s)
+		}
+	case City:
+		if stem, ok := autonomousStem(n.name, "自治州"); ok {
+			out = append(out, stem+"州")
+		}
+	case County:
+		for _, suf := range []string{"自治县", "自治旗"} {
+			if stem, ok := autonomousStem(n.name, suf); ok {
+				out = append(out, stem+string([]rune(suf)[2]))
 			}
 		}
+		out = append(out, zoneVariants(n)...)
 	case Township:
 		if s, ok := strings.CutSuffix(n.name, "街道"); ok && s != "" {
 			out = append(out, s+"办事处")
+		}
+	}
+	return out
+}
+
+// provinceShort is a province's name without 省, 市 or its autonomous
+// region words (山东, 北京, 广西), or "".
+func provinceShort(name string) string {
+	for _, suf := range []string{"维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"} {
+		if s, ok := strings.CutSuffix(name, suf); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// ethnicGroups are the names of China's nationalities as they appear in
+// autonomous divisions' names, longest first so that 柯尔克孜 goes before
+// shorter names it ends with. A one-character name is only taken with 族
+// after it (回族, not 回).
+var ethnicGroups = func() []string {
+	g := strings.Fields(`蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳
+		佤 畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌
+		普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺`)
+	slices.SortStableFunc(g, func(a, b string) int { return len(b) - len(a) })
+	return g
+}()
+
+// autonomousStem takes an autonomous division's name apart: 临夏回族自治州
+// with suffix 自治州 gives 临夏; 恩施土家族苗族自治州 gives 恩施. It reports
+// false when the name has no such suffix or nothing of at least two
+// characters is left (鄂温克族自治旗).
+func autonomousStem(name, suffix string) (string, bool) {
+	s, ok := strings.CutSuffix(name, suffix)
+	if !ok {
+		return "", false
+	}
+	for stripped := true; stripped; {
+		stripped = false
+		for _, g := range ethnicGroups {
+			if t, ok := strings.CutSuffix(s, g+"族"); ok {
+				s, stripped = t, true
+				break
+			}
+			if utf8.RuneCountInString(g) > 1 {
+				if t, ok := strings.CutSuffix(s, g); ok {
+					s, stripped = t, true
+					break
+				}
+			}
+		}
+	}
+	if s == name || utf8.RuneCountInString(s) < 2 {
+		return "", false
+	}
+	return s, true
+}
+
+// zoneRe recognizes the county-level entries of the data that are
+// development zones and new areas rather than districts and counties.
+var zoneRe = regexp.MustCompile(`(开发区|新区|园区|管理区|实验区|示范区|合作区|新城|工业区|管委会)$`)
+
+// isZone reports whether a county-level division is a development zone or
+// new area, governed by a 管理委员会 rather than a 人民政府.
+func isZone(n *node) bool {
+	return n.level == County && zoneRe.MatchString(n.name)
+}
+
+var zoneAbbrev = strings.NewReplacer("高新技术产业开发区", "高新区", "高新技术开发区", "高新区", "经济技术开发区", "经开区")
+
+// zoneVariants are a zone's other spellings: without the province's and
+// the city's name in front (唐山市 + 芦台经济开发区, 唐山芦台经济开发区), and
+// with 高新区/经开区 abbreviations. A name ending in 管委会 is also found
+// without it.
+func zoneVariants(n *node) []string {
+	if !isZone(n) {
+		return nil
+	}
+	name := n.name
+	var out []string
+	if s, ok := strings.CutSuffix(name, "管委会"); ok {
+		name = s
+		out = append(out, s)
+	}
+	core := name
+	if p := n.parent; p != nil {
+		if pp := p.parent; pp != nil {
+			if s := provinceShort(pp.name); s != "" {
+				core = strings.TrimPrefix(core, s)
+			}
+		}
+		if !placeholder(p) {
+			city := p.name
+			if stem, ok := strings.CutSuffix(city, "市"); ok {
+				if c, ok := strings.CutPrefix(core, city); ok {
+					core = c
+				} else if c, ok := strings.CutPrefix(core, stem); ok {
+					core = c
+				}
+				if core != name && utf8.RuneCountInString(core) >= 3 {
+					out = append(out, stem+core)
+				}
+			}
+		}
+	}
+	if core != name && utf8.RuneCountInString(core) >= 3 && zoneRe.MatchString(core) {
+		out = append(out, core)
+	}
+	for _, v := range append([]string{name}, out...) {
+		if a := zoneAbbrev.Replace(v); a != v {
+			out = append(out, a)
 		}
 	}
 	return out
@@ -295,8 +468,9 @@ func (r *Resolver) Find(name string) []Division {
 
 // District resolves a division given by code or by name (文登区,
 // 威海市文登区, 371003). It returns an error wrapping gongkai.ErrNotFound
-// when nothing matches and listing the candidates when the name is
-// ambiguous.
+// when nothing matches, and one wrapping an *AmbiguousError (ErrAmbiguous)
+// that lists the candidates with their codes when several divisions have
+// the name.
 func (r *Resolver) District(s string) (Division, error) {
 	n, err := r.district(s)
 	if err != nil {
@@ -331,10 +505,43 @@ func (r *Resolver) district(s string) (*node, error) {
 	case 1:
 		return found[0], nil
 	}
-	return nil, &gongkai.Error{Op: "division", Path: s,
-		Err:  fmt.Errorf("ambiguous: %s", r.describe(found)),
-		Hint: "name the parent too (威海市文登区) or give the code"}
+	amb := &AmbiguousError{Name: s}
+	for _, n := range found {
+		amb.Candidates = append(amb.Candidates, Candidate{Division: n.division(), FullName: r.FullName(n.code)})
+	}
+	c := amb.Candidates[0]
+	return nil, &gongkai.Error{Op: "division", Path: s, Err: amb,
+		Hint: fmt.Sprintf("give one of the codes (%s) or the name with its city or province (%s)", c.Code, c.FullName)}
 }
+
+// ErrAmbiguous marks a division name that several divisions have
+// (朝阳区: Beijing's and Changchun's). errors.As gives the *AmbiguousError
+// with the candidates.
+var ErrAmbiguous = errors.New("ambiguous division name")
+
+// Candidate is one division an ambiguous name may mean.
+type Candidate struct {
+	Division
+	FullName string // from the province down: 北京市朝阳区
+}
+
+// AmbiguousError lists the divisions a name may mean, with their codes.
+type AmbiguousError struct {
+	Name       string
+	Candidates []Candidate
+}
+
+// Error lists every candidate on its own line: code, then full name.
+func (e *AmbiguousError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ambiguous, %d divisions have the name %s:", len(e.Candidates), e.Name)
+	for _, c := range e.Candidates {
+		fmt.Fprintf(&b, "\n  %-9s  %s (%s)", c.Code, c.FullName, c.Level)
+	}
+	return b.String()
+}
+
+func (e *AmbiguousError) Is(target error) bool { return target == ErrAmbiguous }
 
 // describe lists candidates as "山东省威海市文登区 (371003), ...".
 func (r *Resolver) describe(ns []*node) string {

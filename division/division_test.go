@@ -1,6 +1,7 @@
 package division
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,8 +53,11 @@ func TestResolve(t *testing.T) {
 		{"威海市文登区泽库镇人民政府", Hint{}, gongkai.Body{DivisionCode: "371003104", Province: "山东省", City: "威海市", County: "文登区", Township: "泽库镇", Type: TownshipGovernment}, 0},
 		{"山东省威海市文登区泽库镇人民政府", Hint{}, gongkai.Body{DivisionCode: "371003104", Province: "山东省", City: "威海市", County: "文登区", Township: "泽库镇", Type: TownshipGovernment}, 0},
 		{"文登区泽库镇", Hint{}, gongkai.Body{DivisionCode: "371003104", Province: "山东省", City: "威海市", County: "文登区", Township: "泽库镇", Type: TownshipGovernment}, 0},
-		// The data has 龙山路街道, not 龙山街道: the name is kept, the code is the county's.
-		{"文登区龙山街道办事处", Hint{}, gongkai.Body{DivisionCode: "371003", Province: "山东省", City: "威海市", County: "文登区", Township: "龙山街道", Type: StreetOffice}, 1},
+		// The data has 龙山路街道, not 龙山街道: the one township of 文登区 the
+		// short name stands for, placed with a finding saying so.
+		{"文登区龙山街道办事处", Hint{}, gongkai.Body{DivisionCode: "371003001", Province: "山东省", City: "威海市", County: "文登区", Township: "龙山路街道", Type: StreetOffice}, 1},
+		// A township 文登区 has under no similar name: the name is kept, the code is the county's.
+		{"文登区新华街道办事处", Hint{}, gongkai.Body{DivisionCode: "371003", Province: "山东省", City: "威海市", County: "文登区", Township: "新华街道", Type: StreetOffice}, 1},
 		{"文登区天福路街道办事处", Hint{}, gongkai.Body{DivisionCode: "371003002", Province: "山东省", City: "威海市", County: "文登区", Township: "天福路街道", Type: StreetOffice}, 0},
 		{"文登区教育和体育局", Hint{}, gongkai.Body{DivisionCode: "371003", Province: "山东省", City: "威海市", County: "文登区", Type: CountyDepartment}, 0},
 		{"文登区人民政府(办公室)", Hint{}, gongkai.Body{DivisionCode: "371003", Province: "山东省", City: "威海市", County: "文登区", Type: CountyGovernment}, 0},
@@ -77,7 +81,7 @@ func TestResolve(t *testing.T) {
 		{"环翠区人民政府", Hint{District: "文登区"}, gongkai.Body{}, 1},
 		{"威海市教育局", Hint{District: "文登区"}, gongkai.Body{}, 1},
 		// A common township name found elsewhere does not conflict.
-		{"龙山街道办事处", Hint{District: "文登区"}, gongkai.Body{DivisionCode: "371003", Province: "山东省", City: "威海市", County: "文登区", Township: "龙山街道", Type: StreetOffice}, 1},
+		{"龙山街道办事处", Hint{District: "文登区"}, gongkai.Body{DivisionCode: "371003001", Province: "山东省", City: "威海市", County: "文登区", Township: "龙山路街道", Type: StreetOffice}, 1},
 		{"文登区政府办", Hint{}, gongkai.Body{DivisionCode: "371003", Province: "山东省", City: "威海市", County: "文登区", Type: CountyGovernment}, 0},
 		{"", Hint{}, gongkai.Body{}, 1},
 		{"平潭综合实验区", Hint{}, gongkai.Body{}, 1},
@@ -126,8 +130,34 @@ func TestDistrict(t *testing.T) {
 			t.Errorf("District(%q) = %+v, %v", s, d, err)
 		}
 	}
-	if _, err := r.District("朝阳区"); err == nil || !strings.Contains(err.Error(), "ambiguous") {
+	// An ambiguous name lists every candidate with its code.
+	_, err := r.District("朝阳区")
+	var amb *AmbiguousError
+	if !errors.Is(err, ErrAmbiguous) || !errors.As(err, &amb) || len(amb.Candidates) != 2 ||
+		amb.Candidates[0].Code != "110105" || amb.Candidates[1].Code != "220104" ||
+		!strings.Contains(err.Error(), "110105") || !strings.Contains(err.Error(), "吉林省长春市朝阳区") {
 		t.Errorf("District(朝阳区) err = %v", err)
+	}
+	if h := gongkai.HintOf(err); !strings.Contains(h, "110105") {
+		t.Errorf("District(朝阳区) hint = %q", h)
+	}
+	// Cities without counties: the city, whose townships lie under it.
+	for s, code := range map[string]string{"中山市": "442000", "东莞市": "441900", "广东省中山市": "442000", "儋州市": "460400"} {
+		d, err := r.District(s)
+		if err != nil || d.Code != code || d.Level != City {
+			t.Errorf("District(%s) = %+v, %v; want the city %s", s, d, err, code)
+		}
+	}
+	for _, c := range []struct{ org, district, code, typ string }{
+		{"石岐街道办事处", "中山市", "442000001", StreetOffice},
+		{"石碣镇人民政府", "东莞市", "441900101", TownshipGovernment},
+		{"教育局", "东莞市", "441900", CityDepartment},
+		{"那大镇人民政府", "儋州市", "460400100", TownshipGovernment},
+	} {
+		b, fs := r.Resolve(c.org, Hint{District: c.district})
+		if b.DivisionCode != c.code || b.Type != c.typ || len(fs) != 0 {
+			t.Errorf("Resolve(%s, --district %s) = %s %s %v; want %s %s", c.org, c.district, b.DivisionCode, b.Type, fs, c.code, c.typ)
+		}
 	}
 	if _, err := r.District("不存在区"); err == nil {
 		t.Errorf("District(不存在区): no error")

@@ -1,6 +1,7 @@
 package division
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -110,12 +111,63 @@ func (r *Resolver) walk(s string, p int, scope *node, acc []*node, out *[]chain)
 		best = keep
 	}
 	if len(best) == 0 {
+		if r.walkOn(s, p, scope, acc, out) {
+			return
+		}
 		*out = append(*out, chain{nodes: append([]*node(nil), acc...), end: p})
 		return
 	}
 	for _, n := range best {
 		r.walk(s, p+bestLen, n, append(acc, n), out)
 	}
+}
+
+// govInfixes are the words between a division and a township below it in
+// names like 西湖区人民政府北山街道办事处: the township's office is named
+// under the government that set it up.
+var govInfixes = []string{"人民政府", "政府"}
+
+// walkOn continues a reading past text that is not a division: a
+// government infix (…区人民政府 Y街道) when a township follows it, or a
+// zone that is no division (西咸新区, then its 新城), whose following
+// names are looked up inside the division that holds it. It reports
+// whether it found a division further on; otherwise out is unchanged.
+func (r *Resolver) walkOn(s string, p int, scope *node, acc []*node, out *[]chain) bool {
+	rest := s[p:]
+	try := func(q int, sc *node) bool {
+		var tmp []chain
+		r.walk(s, q, sc, acc, &tmp)
+		var found []chain
+		for _, c := range tmp {
+			if len(c.nodes) > len(acc) {
+				found = append(found, c)
+			}
+		}
+		*out = append(*out, found...)
+		return len(found) > 0
+	}
+	if scope != nil && (scope.level == County || scope.level == City) {
+		for _, w := range govInfixes {
+			if strings.HasPrefix(rest, w) && try(p+len(w), scope) {
+				return true
+			}
+		}
+	}
+	zone, zl := (*node)(nil), 0
+	for name, z := range r.zones {
+		if len(name) > zl && strings.HasPrefix(rest, name) {
+			zone, zl = z, len(name)
+		}
+	}
+	switch {
+	case zone == nil:
+		return false
+	case scope == nil || zone.under(scope):
+		return try(p+zl, zone)
+	case scope.under(zone):
+		return try(p+zl, scope)
+	}
+	return false
 }
 
 // pathTo returns the nodes from the province down to n.
@@ -152,6 +204,13 @@ var governmentRest = map[string]bool{
 	"人民政府办公厅": true, "政府办公厅": true, "行政公署": true, "人民政府办事处": true,
 }
 
+// zoneGovRest is what follows a development zone's name when its
+// managing committee, which governs it, wrote the report.
+var zoneGovRest = map[string]bool{
+	"": true, "管理委员会": true, "管委会": true, "管理委员会办公室": true, "管委会办公室": true,
+	"党工委管委会": true, "党工委": true, "工作委员会": true, "管委办": true,
+}
+
 var townshipGovRest = map[string]bool{
 	"": true, "人民政府": true, "政府": true, "办事处": true, "街道办事处": true,
 	"人民政府办公室": true, "党政办公室": true, "党政办": true, "党政综合办公室": true,
@@ -174,6 +233,11 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 	}
 	var findings []gongkai.Finding
 	s := normalize(org)
+	if s == "" {
+		// Nothing to read: a district hint alone does not say which of
+		// its bodies (or the whole area) wrote the report.
+		return gongkai.Body{}, []gongkai.Finding{divFinding("report names no organization; give a manifest")}
+	}
 	// Parenthesized notes ((办公室), (全区汇总)) are read for the body type
 	// and the aggregate mark, not for places.
 	notes := strings.Join(parenRe.FindAllString(s, -1), "")
@@ -184,9 +248,18 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 	var scope *node
 	if hint.District != "" {
 		n, err := r.district(hint.District)
-		if err != nil {
+		var amb *AmbiguousError
+		switch {
+		case errors.As(err, &amb):
+			var ns []*node
+			for _, c := range amb.Candidates {
+				ns = append(ns, r.lookup(c.Code))
+			}
+			findings = append(findings, divFinding(fmt.Sprintf("district hint %q not used: it names %s",
+				hint.District, r.describe(ns))))
+		case err != nil:
 			findings = append(findings, divFinding(fmt.Sprintf("district hint %q not used: %v", hint.District, err)))
-		} else {
+		default:
 			scope = n
 		}
 	}
@@ -251,22 +324,65 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 	}
 	n := lasts[0]
 	rest := s[bestEnd:]
+	// A title that names only the place (天津市蓟州区) heads the whole
+	// area's report, not its government's own.
+	if rest == "" && n.level <= County && !strings.HasSuffix(n.name, "管委会") {
+		aggregate = true
+	}
 	body := bodyOf(n)
 	body.Aggregate = aggregate
 
-	// A township in the text that the data does not have.
-	if n.level < Township && n.level >= City && !aggregate {
-		if m := townTextRe.FindStringSubmatch(rest); m != nil && m[1] != "" {
-			body.Township = m[1] + m[2]
-			body.Type = TownshipGovernment
-			if m[2] == "街道" || m[3] == "办事处" {
-				body.Type = StreetOffice
+	// A city bureau's branch named for a district (公安局朝阳分局,
+	// 生态环境局碑林分局) belongs to that district.
+	if !aggregate && (n.level == City || n.level == Province) {
+		if m := branchRe.FindStringSubmatch(rest); m != nil {
+			switch cs := r.countiesNamed(n, m[2]); len(cs) {
+			case 1:
+				body = bodyOf(cs[0])
+				body.Type = CountyDepartment
+				return body, findings
+			case 0:
+			default:
+				findings = append(findings, divFinding(fmt.Sprintf(
+					"branch %s分局 of %q may belong to %s; placed at %s", m[2], org, r.describe(cs), r.FullName(n.code))))
 			}
+		}
+	}
+
+	// A township in the text that the data does not have, or has under
+	// another or a longer name.
+	if n.level < Township && n.level >= City && !aggregate {
+		trest := rest
+		for _, w := range govInfixes {
+			if t, ok := strings.CutPrefix(trest, w); ok && t != "" {
+				trest = t
+				break
+			}
+		}
+		if m := townTextRe.FindStringSubmatch(trest); m != nil && m[1] != "" {
+			typ := TownshipGovernment
+			if m[2] == "街道" || m[3] == "办事处" {
+				typ = StreetOffice
+			}
+			switch ts := r.similarTownships(n, m[1], m[2]); len(ts) {
+			case 1:
+				body = bodyOf(ts[0])
+				body.Type = typ
+				return body, append(findings, divFinding(fmt.Sprintf(
+					"township %s read as %s (%s), its name in the divisions data",
+					m[1]+m[2], r.FullName(ts[0].code), full(ts[0].code))))
+			case 0:
+			default:
+				findings = append(findings, divFinding(fmt.Sprintf(
+					"township %s could be %s; kept the county's code", m[1]+m[2], r.describe(ts))))
+			}
+			body.Township = m[1] + m[2]
+			body.Type = typ
 			return body, append(findings, divFinding(fmt.Sprintf(
 				"township %s is not in the divisions data under %s; kept the name, code %s is the %s's",
 				body.Township, r.FullName(n.code), body.DivisionCode, n.level)))
 		}
-		if m := officeTextRe.FindStringSubmatch(rest); m != nil && !strings.HasSuffix(m[1], "人民政府") {
+		if m := officeTextRe.FindStringSubmatch(trest); m != nil && !strings.HasSuffix(m[1], "人民政府") {
 			body.Township = m[1] + "办事处"
 			body.Type = StreetOffice
 			return body, append(findings, divFinding(fmt.Sprintf(
@@ -276,6 +392,99 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 	}
 	body.Type = bodyType(n, rest, aggregate)
 	return body, findings
+}
+
+// branchRe reads a city bureau's branch: 公安局 + 朝阳 + 分局.
+var branchRe = regexp.MustCompile(`^(\p{Han}+?局)(\p{Han}{1,10}?)分局$`)
+
+// countiesNamed lists the county-level divisions under n called name,
+// with or without their suffix (朝阳 for 朝阳区, 浦东 for 浦东新区), or by
+// one of their other spellings (高新区 for a city's 高新技术产业开发区).
+func (r *Resolver) countiesNamed(n *node, name string) []*node {
+	var out []*node
+	r.each(n, County, func(c *node) {
+		if c.name == name || strings.TrimSuffix(c.name, "新区") == name ||
+			strings.TrimRight(c.name, "区县市旗") == name {
+			out = append(out, c)
+		}
+	})
+	// Other spellings of counties and zones: 石柱县, 高新区.
+	for _, v := range []string{name, name + "区"} {
+		for _, c := range r.byName[v] {
+			if c.level == County && c.under(n) {
+				out = append(out, c)
+			}
+		}
+	}
+	return dedupe(out)
+}
+
+// each calls f for every division at level under n.
+func (r *Resolver) each(n *node, level Level, f func(*node)) {
+	for _, k := range n.kids {
+		switch {
+		case k.level == level:
+			f(k)
+		case k.level < level:
+			r.each(k, level, f)
+		}
+	}
+}
+
+// townSuffixes are the township-level suffixes a township may have
+// changed between (乡 → 镇 → 街道; 苏木 → 镇).
+var townSuffixes = []string{"街道", "镇", "乡", "苏木"}
+
+// similarTownships finds the townships under n that a name not in the
+// data stands for: the same name with another township suffix (a 乡 made a
+// 镇), or, with the same suffix, a longer name it shortens — its start
+// (根德乡 for 根德营子乡) or its characters in order from the same first
+// to the same last (广外街道 for 广安门外街道). Renamed suffixes are tried
+// first; callers accept only a single candidate.
+func (r *Resolver) similarTownships(n *node, stem, suffix string) []*node {
+	var renamed, shortened []*node
+	sr := []rune(stem)
+	r.each(n, Township, func(t *node) {
+		for _, suf := range townSuffixes {
+			ts, ok := strings.CutSuffix(t.name, suf)
+			if !ok {
+				continue
+			}
+			switch {
+			case ts == stem && suf != suffix:
+				renamed = append(renamed, t)
+			case suf == suffix && len(sr) >= 2 && ts != stem && abbreviates(sr, []rune(ts)):
+				shortened = append(shortened, t)
+			}
+			break
+		}
+	})
+	if len(renamed) > 0 {
+		return dedupe(renamed)
+	}
+	return dedupe(shortened)
+}
+
+// abbreviates reports whether short is a shortening of long by one or two
+// characters: long starts with it, or short's characters appear in long in
+// order, the first and the last on long's first and last.
+func abbreviates(short, long []rune) bool {
+	if len(short) >= len(long) || len(long)-len(short) > 2 || short[0] != long[0] {
+		return false
+	}
+	if string(long[:len(short)]) == string(short) {
+		return true
+	}
+	if short[len(short)-1] != long[len(long)-1] {
+		return false
+	}
+	i := 0
+	for _, c := range long {
+		if i < len(short) && c == short[i] {
+			i++
+		}
+	}
+	return i == len(short)
 }
 
 func bodyType(n *node, rest string, aggregate bool) string {
@@ -293,7 +502,7 @@ func bodyType(n *node, rest string, aggregate bool) string {
 		switch {
 		case aggregate:
 			return CountyAggregate
-		case gov:
+		case gov, isZone(n) && zoneGovRest[rest]:
 			return CountyGovernment
 		}
 		return CountyDepartment
