@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -202,5 +203,55 @@ func TestIngestDistrictCandidates(t *testing.T) {
 	code, out, errOut = runCLI(t, "ingest", "--db", db, "--district", "东莞市", rec)
 	if code != 0 || !strings.Contains(out, "added 1") {
 		t.Errorf("ingest --district 东莞市: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// Reports whose titles name bodies in the forms real reports use are read
+// and placed end to end: the whole-area report of a district, a 苏木, a
+// bracketed alias, a city bureau's district branch, a short street name, a
+// zone's street, a short prefecture name, a street under its district's
+// government, an older township and district name.
+func TestParsePlacesRealNames(t *testing.T) {
+	src, err := os.ReadFile(seedPath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for i, c := range []struct{ org, code, typ string }{
+		{"天津市蓟州区", "120119", "county_aggregate"},
+		{"鄂尔多斯市鄂托克旗阿尔巴斯苏木", "150624201", "township_government"},
+		{"锡林郭勒盟阿巴嘎旗那仁宝拉格苏木人民政府", "152522200", "township_government"},
+		{"银川市民族事务委员会（宗教事务局）", "640100", "city_department"},
+		{"北京市公安局朝阳分局", "110105", "county_department"},
+		{"北京市西城区广外街道办事处", "110102020", "street_office"},
+		{"西咸新区沣东新城王寺街道办事处", "610116005", "street_office"},
+		{"临夏州人民政府", "622900", "city_government"},
+		{"杭州市西湖区人民政府北山街道办事处", "330106002", "street_office"},
+		{"朝阳市朝阳县根德乡人民政府", "211321222", "township_government"},
+		{"怀化市洪江区人民政府", "431271", "county_government"},
+	} {
+		doc := strings.ReplaceAll(strings.ReplaceAll(string(src), "威海市文登区宋村镇人民政府", c.org), "宋村镇", c.org)
+		p := filepath.Join(dir, fmt.Sprintf("%02d.txt", i))
+		if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := runCLI(t, "parse", p)
+		if code != 0 {
+			t.Errorf("%s: exit %d: %s", c.org, code, errOut)
+			continue
+		}
+		var rec struct {
+			Organization string `json:"organization"`
+			Body         struct {
+				Code string `json:"division_code"`
+				Type string `json:"body_type"`
+			} `json:"body"`
+		}
+		if err := json.Unmarshal([]byte(out), &rec); err != nil {
+			t.Fatalf("%s: %v", c.org, err)
+		}
+		if rec.Organization != c.org || rec.Body.Code != c.code || rec.Body.Type != c.typ {
+			t.Errorf("%s: read %q placed %s %s, want %s %s", c.org, rec.Organization, rec.Body.Code, rec.Body.Type, c.code, c.typ)
+		}
 	}
 }

@@ -31,7 +31,7 @@ var dateRE = regexp.MustCompile(`(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s
 var cnDateRE = regexp.MustCompile(`([〇零○OＯ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日`)
 
 // orgSuffixes end the names of the bodies that write reports.
-var orgSuffixes = []string{"政府", "办事处", "局", "委员会", "委", "办公室", "办", "管委会", "实验区", "中心", "厅", "院", "所", "站", "队", "部", "处", "街道", "镇", "乡", "区", "县", "市", "会", "馆", "社", "署"}
+var orgSuffixes = []string{"政府", "办事处", "局", "委员会", "委", "办公室", "办", "管委会", "实验区", "中心", "厅", "院", "所", "站", "队", "部", "处", "街道", "镇", "乡", "苏木", "区", "县", "旗", "市", "州", "盟", "会", "馆", "社", "署"}
 
 // narrativePattern finds one count of section 一 (总体情况). The first
 // pattern of a key that matches wins.
