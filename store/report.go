@@ -127,9 +127,15 @@ type Coverage struct {
 }
 
 // Coverage lists, per division code and year, how many reports the store
-// holds, so a picker can offer only divisions and years with data.
-func (s *Store) Coverage(ctx context.Context) ([]Coverage, error) {
-	res, err := s.Query(ctx, querySQL("coverage"))
+// holds, so a picker can offer only divisions and years with data. Codes
+// are cut to their county (6 digits) except those starting with within
+// (say a county's code, whose townships a picker lists); "" cuts all.
+func (s *Store) Coverage(ctx context.Context, within string) ([]Coverage, error) {
+	var w any
+	if within != "" {
+		w = within
+	}
+	res, err := s.Query(ctx, querySQL("coverage"), sql.Named("within", w))
 	if err != nil {
 		return nil, fmt.Errorf("coverage: %w", err)
 	}

@@ -56,15 +56,22 @@ func TestReportRoundTrip(t *testing.T) {
 		t.Errorf("Report(9999) = %v, want ErrNotFound", err)
 	}
 
-	cov, err := s.Coverage(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantCov := []Coverage{
-		{DivisionCode: "371003", Year: 2023, Reports: 1},
-		{DivisionCode: "371003104", Year: 2023, Reports: 1},
-	}
-	if diff := cmp.Diff(wantCov, cov); diff != "" {
-		t.Errorf("coverage (-want +got):\n%s", diff)
+	// Townships are counted under their county unless listed whole.
+	for _, tt := range []struct {
+		within string
+		want   []Coverage
+	}{
+		{"", []Coverage{{DivisionCode: "371003", Year: 2023, Reports: 2}}},
+		{"371003", []Coverage{{DivisionCode: "371003", Year: 2023, Reports: 1}, {DivisionCode: "371003104", Year: 2023, Reports: 1}}},
+		{"3710", []Coverage{{DivisionCode: "371003", Year: 2023, Reports: 1}, {DivisionCode: "371003104", Year: 2023, Reports: 1}}},
+		{"440000", []Coverage{{DivisionCode: "371003", Year: 2023, Reports: 2}}},
+	} {
+		cov, err := s.Coverage(t.Context(), tt.within)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, cov); diff != "" {
+			t.Errorf("coverage within %q (-want +got):\n%s", tt.within, diff)
+		}
 	}
 }

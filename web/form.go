@@ -22,6 +22,10 @@ type formCell struct {
 	Flag bool
 	// Source says where the value was read ("line 212 「１２」"), when known.
 	Source string
+	// Row is set on a row's first value cell: the row's path
+	// (applications.1_new), which findings about a whole row name, so a
+	// link to the row lands there.
+	Row string
 }
 
 // formTable is one of the three official tables.
@@ -95,6 +99,9 @@ func activeTable(r *gongkai.Report, l *gongkai.Layout, fi formInfo) formTable {
 		row := []formCell{label(it.Label, 1, 1)}
 		for i, m := range it.Metrics {
 			c := fi.value(gongkai.CellPath(gongkai.SecActive, it.Key, m.Key), r.Active[it.Key][m.Key])
+			if i == 0 {
+				c.Row = gongkai.SecActive + "." + it.Key
+			}
 			if i == len(it.Metrics)-1 {
 				c.ColSpan = width - len(it.Metrics)
 			}
@@ -151,7 +158,11 @@ func applicationsTable(r *gongkai.Report, l *gongkai.Layout, fi formInfo) formTa
 			}
 		}
 		for i, c := range cols {
-			cells = append(cells, fi.value(gongkai.CellPath(gongkai.SecApplications, row.Key, c.Key), r.Applications[row.Key][i]))
+			v := fi.value(gongkai.CellPath(gongkai.SecApplications, row.Key, c.Key), r.Applications[row.Key][i])
+			if i == 0 {
+				v.Row = gongkai.SecApplications + "." + row.Key
+			}
+			cells = append(cells, v)
 		}
 		t.Rows = append(t.Rows, cells)
 	}
@@ -185,9 +196,13 @@ func reviewTable(r *gongkai.Report, l *gongkai.Layout, fi formInfo) formTable {
 	cols := []formCell{}
 	vals := []formCell{}
 	for _, b := range l.ReviewBlocks {
-		for _, c := range l.ReviewColumns {
+		for i, c := range l.ReviewColumns {
 			cols = append(cols, head(c.Label, 1, 1))
-			vals = append(vals, fi.value(gongkai.CellPath(gongkai.SecReview, b.Key, c.Key), r.ReviewLitigation[b.Key][c.Key]))
+			v := fi.value(gongkai.CellPath(gongkai.SecReview, b.Key, c.Key), r.ReviewLitigation[b.Key][c.Key])
+			if i == 0 {
+				v.Row = gongkai.SecReview + "." + b.Key
+			}
+			vals = append(vals, v)
 		}
 	}
 	t.Rows = append(t.Rows, top, sub, cols, vals)

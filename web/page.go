@@ -88,7 +88,12 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer done()
-	rows, err := st.Coverage(ctx)
+	within := ""
+	if has && chosen.Level >= division.County {
+		// The county's townships are listed whole.
+		within = chosen.Code[:6]
+	}
+	rows, err := st.Coverage(ctx, within)
 	if err != nil {
 		h.errorPage(w, r, l, err)
 		return
@@ -181,11 +186,11 @@ func compileDivision(ctx context.Context, st *store.Store, res *division.Resolve
 func countyOptions(res *division.Resolver, cov *coverage) []option {
 	seen := map[string]bool{}
 	var out []option
-	for _, r := range cov.rows {
-		if len(r.DivisionCode) < 6 || seen[r.DivisionCode[:6]] {
+	for _, code := range cov.codes {
+		if len(code) < 6 || seen[code[:6]] {
 			continue
 		}
-		code := r.DivisionCode[:6]
+		code = code[:6]
 		seen[code] = true
 		d, ok := res.Lookup(code)
 		if !ok || d.Level != division.County {

@@ -32,33 +32,50 @@ type picker struct {
 	Years  []option
 }
 
-// coverage indexes the store's coverage by division code prefix.
+// coverage indexes the store's coverage by division code prefix: the
+// nation (""), the province (2 digits), city (4), county (6) and township
+// (9), so every count the picker shows is one map look-up.
 type coverage struct {
-	rows []store.Coverage
+	byYear map[string]map[int]int64 // prefix → year → reports
+	// codes are the distinct division codes, in order.
+	codes []string
 	// unplaced counts reports without a division, all years.
 	unplaced int64
 }
 
 func newCoverage(rows []store.Coverage) *coverage {
-	c := &coverage{}
+	c := &coverage{byYear: map[string]map[int]int64{}}
 	for _, r := range rows {
 		if r.DivisionCode == "" {
 			c.unplaced += r.Reports + r.Aggregates
 			continue
 		}
-		c.rows = append(c.rows, r)
+		if n := len(c.codes); n == 0 || c.codes[n-1] != r.DivisionCode {
+			c.codes = append(c.codes, r.DivisionCode)
+		}
+		for _, n := range []int{0, 2, 4, 6, 9} {
+			if len(r.DivisionCode) < n {
+				break
+			}
+			p := r.DivisionCode[:n]
+			if c.byYear[p] == nil {
+				c.byYear[p] = map[int]int64{}
+			}
+			c.byYear[p][r.Year] += r.Reports + r.Aggregates
+		}
 	}
 	return c
 }
 
-// count sums the reports (whole-area ones too) inside the division with
-// code prefix p, for year (0: all years).
+// count is the number of reports (whole-area ones too) inside the
+// division with code prefix p (store.DivisionPrefix), for year (0: all).
 func (c *coverage) count(p string, year int) int64 {
+	if year != 0 {
+		return c.byYear[p][year]
+	}
 	var n int64
-	for _, r := range c.rows {
-		if strings.HasPrefix(r.DivisionCode, p) && (year == 0 || r.Year == year) {
-			n += r.Reports + r.Aggregates
-		}
+	for _, k := range c.byYear[p] {
+		n += k
 	}
 	return n
 }
@@ -66,10 +83,8 @@ func (c *coverage) count(p string, year int) int64 {
 // years lists the years with reports inside prefix p, newest first.
 func (c *coverage) years(p string) []int {
 	var out []int
-	for _, r := range c.rows {
-		if strings.HasPrefix(r.DivisionCode, p) && !slices.Contains(out, r.Year) {
-			out = append(out, r.Year)
-		}
+	for y := range c.byYear[p] {
+		out = append(out, y)
 	}
 	slices.Sort(out)
 	slices.Reverse(out)
@@ -80,12 +95,12 @@ func (c *coverage) years(p string) []int {
 func (c *coverage) provinces(res *division.Resolver) []division.Division {
 	var out []division.Division
 	seen := map[string]bool{}
-	for _, r := range c.rows {
-		if len(r.DivisionCode) < 2 || seen[r.DivisionCode[:2]] {
+	for _, code := range c.codes {
+		if len(code) < 2 || seen[code[:2]] {
 			continue
 		}
-		seen[r.DivisionCode[:2]] = true
-		if d, ok := res.Lookup(r.DivisionCode[:2] + "0000"); ok {
+		seen[code[:2]] = true
+		if d, ok := res.Lookup(code[:2] + "0000"); ok {
 			out = append(out, d)
 		}
 	}

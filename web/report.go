@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"gongkai"
@@ -89,6 +90,21 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 			row.Value = c.Value.String()
 		}
 		if s, ok := sr.Report.Provenance[c.Path()]; ok {
+			row.Loc, row.Raw = s.Loc, s.Raw
+		}
+		d.Sources = append(d.Sources, row)
+	}
+	// The counts section 一 states in prose (共收到申请X件…), which R8
+	// compares with the tables.
+	keys := make([]string, 0, len(sr.Report.Narrative))
+	for k := range sr.Report.Narrative {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		p := "narrative." + k
+		row := sourceRow{Path: p, Label: "一 · " + k, Value: sr.Report.Narrative[k].String(), Flag: isNamed(named, p)}
+		if s, ok := sr.Report.Provenance[p]; ok {
 			row.Loc, row.Raw = s.Loc, s.Raw
 		}
 		d.Sources = append(d.Sources, row)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -78,8 +79,6 @@ func TestPages(t *testing.T) {
 		{"a year without reports", "/?division=371003&year=2010", 200, []string{`id="noyear"`}, nil},
 		{"unknown division", "/?division=火星区", 400, []string{`id="error"`, "火星区"}, nil},
 		{"bad year", "/?division=371003&year=abc", 400, []string{"year", "abc"}, nil},
-		{"a body's report", "/ui/report/1", 200,
-			[]string{`id="list-provenance"`, "威海市文登区人民政府办公室 2019", `title="line `}, nil},
 		{"no such report", "/ui/report/99999", 404, []string{"99999"}, nil},
 		{"report id not a number", "/ui/report/x", 400, []string{"x"}, nil},
 		{"style sheet", "/ui/static/style.css", 200, []string{"table.form td.flag"}, nil},
@@ -103,6 +102,39 @@ func TestPages(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBodyReport opens a body's report from the compiled page's list, as
+// a user clicks it: 侯家镇 2020 fails R4 on its 行政诉讼·未经复议直接起诉 block
+// (总计 3, the parts 0: testdata/sample/2020_威海市文登区侯家镇人民政府.txt).
+func TestBodyReport(t *testing.T) {
+	ts := newPage(t)
+	_, _, page := get(t, ts, "/?division=371003&year=2020")
+	m := regexp.MustCompile(`<a href="(/ui/report/\d+)\?division=371003&amp;year=2020">威海市文登区侯家镇人民政府</a>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no link to 侯家镇's report in the bodies list")
+	}
+	status, _, body := get(t, ts, m[1]+"?division=371003&year=2020")
+	if status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	for _, w := range []string{
+		"<h2 id=\"title\">威海市文登区侯家镇人民政府 2020</h2>",
+		// The finding, its block linked, the block's first cell the anchor.
+		`<tr class="finding" data-rule="R4">`,
+		`<a href="#cell-review_litigation.litigation_direct">四 · 行政诉讼·未经复议直接起诉</a>`,
+		`<a class="row-anchor" id="cell-review_litigation.litigation_direct"></a>`,
+		// Every cell of the block is marked, the total read from its line.
+		`class="n flag" id="cell-review_litigation.litigation_direct.total" data-path="review_litigation.litigation_direct.total" title="line `,
+		`id="list-provenance"`, "返回汇总", `href="/?division=371003&amp;year=2020"`,
+	} {
+		if !strings.Contains(body, w) {
+			t.Errorf("no %q in the report page", w)
+		}
+	}
+	if n := strings.Count(body, `class="n flag"`); n != 5 {
+		t.Errorf("%d cells marked, want the block's 5", n)
 	}
 }
 
