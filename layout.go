@@ -79,6 +79,11 @@ type Row struct {
 	Group string
 	// Outcome is true for the leaf rows that R3 sums into 3_7_total.
 	Outcome bool
+	// Unprinted marks a row the record keeps, always null, although the
+	// printing it was read from has no such row: 3_6_1…3_6_3 of a 2021
+	// report printed with a single （六）其他处理 row (FORMAT.md §3). R2 and
+	// the readers' "row not found" findings leave such rows alone.
+	Unprinted bool
 }
 
 // ReviewBlock is one block of section 四.
@@ -91,12 +96,17 @@ type ReviewBlock struct {
 // official labels. Readers, rules, the store and the generator all work
 // from it, so a cell has one key and one label everywhere.
 type Layout struct {
-	Version        Version
-	Active         []ActiveItem
-	Rows           []Row
-	Columns        []Column
-	ReviewBlocks   []ReviewBlock
-	ReviewColumns  []Column
+	Version       Version
+	Active        []ActiveItem
+	Rows          []Row
+	Columns       []Column
+	ReviewBlocks  []ReviewBlock
+	ReviewColumns []Column
+	// SingleOther is set on the 2021 layout as printed with a single
+	// （六）其他处理 row instead of its three sub-rows: row 3_6 holds that
+	// row's values and is the outcome R3 and the rollups use, 3_6_1…3_6_3
+	// are kept null (Unprinted). See LayoutSingleOther.
+	SingleOther    bool
 	rowIndex       map[string]int
 	activeIndex    map[string]int
 	reviewBlockIdx map[string]int
@@ -118,10 +128,13 @@ const NumColumns = 7
 
 // Section 三 row keys that the rules and rollups name.
 const (
-	RowNew             = "1_new"
-	RowCarriedOver     = "2_carried_over"
-	RowTotal           = "3_7_total"
-	RowCarriedForward  = "4_carried_forward"
+	RowNew            = "1_new"
+	RowCarriedOver    = "2_carried_over"
+	RowTotal          = "3_7_total"
+	RowCarriedForward = "4_carried_forward"
+	// RowOtherHandled is （六）其他处理 as one row: the 2019 layout's, and a
+	// 2021 report's printed without its sub-rows (Layout.SingleOther).
+	RowOtherHandled    = "3_6"
 	ReviewTotal        = "total"
 	ReviewBlockReview  = "review"
 	ReviewBlockDirect  = "litigation_direct"
@@ -175,7 +188,10 @@ const (
 	groupOther     = "（六）其他处理"
 )
 
-func rows(v Version) []Row {
+// rowSingleOther is （六）其他处理 printed as one row.
+var rowSingleOther = Row{Key: RowOtherHandled, Label: "（六）其他处理", Group: groupResults, Outcome: true}
+
+func rows(v Version, singleOther bool) []Row {
 	r := []Row{
 		{Key: RowNew, Label: "一、本年新收政府信息公开申请数量"},
 		{Key: RowCarriedOver, Label: "二、上年结转政府信息公开申请数量"},
@@ -198,14 +214,24 @@ func rows(v Version) []Row {
 		{Key: "3_5_4", Label: "4.无正当理由大量反复申请", Group: groupNotHandle, Outcome: true},
 		{Key: "3_5_5", Label: "5.要求行政机关确认或重新出具已获取信息", Group: groupNotHandle, Outcome: true},
 	}
-	if v == V2019 {
-		r = append(r, Row{Key: "3_6", Label: "（六）其他处理", Group: groupResults, Outcome: true})
-	} else {
-		r = append(r,
-			Row{Key: "3_6_1", Label: "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", Group: groupOther, Outcome: true},
-			Row{Key: "3_6_2", Label: "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", Group: groupOther, Outcome: true},
-			Row{Key: "3_6_3", Label: "3.其他", Group: groupOther, Outcome: true},
-		)
+	sub := []Row{
+		{Key: "3_6_1", Label: "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", Group: groupOther, Outcome: true},
+		{Key: "3_6_2", Label: "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", Group: groupOther, Outcome: true},
+		{Key: "3_6_3", Label: "3.其他", Group: groupOther, Outcome: true},
+	}
+	switch {
+	case v == V2019:
+		r = append(r, rowSingleOther)
+	case singleOther:
+		// The single row stands where the group heading stands; the
+		// sub-rows stay in the record, null and out of R3.
+		r = append(r, rowSingleOther)
+		for _, s := range sub {
+			s.Outcome, s.Unprinted = false, true
+			r = append(r, s)
+		}
+	default:
+		r = append(r, sub...)
 	}
 	return append(r,
 		Row{Key: RowTotal, Label: "（七）总计", Group: groupResults},
@@ -266,36 +292,60 @@ func active(v Version) []ActiveItem {
 	}
 }
 
-var layouts = map[Version]*Layout{}
+var (
+	layouts     = map[Version]*Layout{}
+	singleOther *Layout
+)
+
+func newLayout(v Version, single bool) *Layout {
+	l := &Layout{
+		Version:        v,
+		Active:         active(v),
+		Rows:           rows(v, single),
+		Columns:        columns,
+		ReviewBlocks:   reviewBlocks,
+		ReviewColumns:  reviewColumns,
+		SingleOther:    single,
+		rowIndex:       map[string]int{},
+		activeIndex:    map[string]int{},
+		reviewBlockIdx: map[string]int{},
+	}
+	for i, r := range l.Rows {
+		l.rowIndex[r.Key] = i
+	}
+	for i, a := range l.Active {
+		l.activeIndex[a.Key] = i
+	}
+	for i, b := range l.ReviewBlocks {
+		l.reviewBlockIdx[b.Key] = i
+	}
+	return l
+}
 
 func init() {
 	for _, v := range Versions {
-		l := &Layout{
-			Version:        v,
-			Active:         active(v),
-			Rows:           rows(v),
-			Columns:        columns,
-			ReviewBlocks:   reviewBlocks,
-			ReviewColumns:  reviewColumns,
-			rowIndex:       map[string]int{},
-			activeIndex:    map[string]int{},
-			reviewBlockIdx: map[string]int{},
-		}
-		for i, r := range l.Rows {
-			l.rowIndex[r.Key] = i
-		}
-		for i, a := range l.Active {
-			l.activeIndex[a.Key] = i
-		}
-		for i, b := range l.ReviewBlocks {
-			l.reviewBlockIdx[b.Key] = i
-		}
-		layouts[v] = l
+		layouts[v] = newLayout(v, false)
 	}
+	singleOther = newLayout(V2021, true)
 }
 
 // LayoutOf returns the layout of v, or nil for an unknown version.
 func LayoutOf(v Version) *Layout { return layouts[v] }
+
+// LayoutSingleOther returns the 2021 layout as some real reports print it:
+// （六）其他处理 as one row (3_6) without its three sub-rows, which stay in
+// the record as null. A report of this printing has Report.SingleOther set.
+func LayoutSingleOther() *Layout { return singleOther }
+
+// AllRows lists every row a report of this version can hold, in table
+// order: for 2021 the single （六） row 3_6 too, before its sub-rows. Labels
+// and orders kept outside the record (the store's cell_labels) use it.
+func (l *Layout) AllRows() []Row {
+	if l.Version == V2021 {
+		return singleOther.Rows
+	}
+	return l.Rows
+}
 
 // Row returns the row with key k, and false when the layout has none.
 func (l *Layout) Row(k string) (Row, bool) {

@@ -27,6 +27,12 @@ type Report struct {
 	Organization  string
 	ReportYear    int
 	FormatVersion Version
+	// SingleOther is set for a 2021 report printed with a single
+	// （六）其他处理 row instead of its three sub-rows (FORMAT.md §3): its
+	// layout is LayoutSingleOther, 3_6 holds the row, 3_6_1…3_6_3 stay null.
+	// Set it with UseSingleOther; the record's JSON says it by carrying the
+	// row 3_6.
+	SingleOther bool
 	// PublishedOn is the date at the foot of the report, "2006-01-02"; empty
 	// when the document does not give one.
 	PublishedOn string
@@ -114,7 +120,29 @@ func NewReport(v Version) *Report {
 }
 
 // Layout returns the report's layout (nil if its version is unknown).
-func (r *Report) Layout() *Layout { return LayoutOf(r.FormatVersion) }
+func (r *Report) Layout() *Layout {
+	if r.SingleOther && r.FormatVersion == V2021 {
+		return singleOther
+	}
+	return LayoutOf(r.FormatVersion)
+}
+
+// UseSingleOther switches a 2021 report to the printing with a single
+// （六）其他处理 row (on) or back (off): the row 3_6 is added, null, or
+// removed. The sub-rows 3_6_1…3_6_3 keep their values either way; readers
+// switch before they place values. It does nothing to a 2019 report, whose
+// layout always has the single row.
+func (r *Report) UseSingleOther(on bool) {
+	if r.FormatVersion != V2021 || r.SingleOther == on {
+		return
+	}
+	r.SingleOther = on
+	if on {
+		r.Applications[RowOtherHandled] = &[NumColumns]Num{}
+	} else {
+		delete(r.Applications, RowOtherHandled)
+	}
+}
 
 // Cell is one addressable number of a report, with its official labels.
 type Cell struct {
@@ -361,6 +389,9 @@ func (r *Report) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	out := NewReport(v)
+	if _, ok := w.Applications[RowOtherHandled]; ok && v == V2021 {
+		out.UseSingleOther(true)
+	}
 	out.Organization = w.Organization
 	out.ReportYear = w.ReportYear
 	if w.PublishedOn != nil {

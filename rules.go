@@ -108,8 +108,15 @@ var Rules = []RuleInfo{
 	{R9, SevWarning, "全区/全市汇总报告 = 所辖各机关之和, 每格"},
 }
 
-// Check runs R1–R5 on r and returns what fails or cannot be checked, in
-// rule order. Findings the reader already put on r are not repeated.
+// Check runs R1–R5 and R8 on r and returns what fails or cannot be
+// checked, in rule order. Findings the reader already put on r are not
+// repeated.
+//
+// A sum rule with a null operand is reported as not checkable, but what can
+// still be checked is: counts are never negative, so a total is at least
+// the sum of its known parts, and a failure of that is a failed finding,
+// not a not_checkable one (a total typed below one of its parts must not
+// hide behind a blank cell).
 func Check(r *Report) []Finding {
 	l := r.Layout()
 	if l == nil {
@@ -121,7 +128,54 @@ func Check(r *Report) []Finding {
 	out = append(out, checkR3(r, l)...)
 	out = append(out, checkR4(r, l)...)
 	out = append(out, checkR5(r)...)
+	out = append(out, checkR8(r)...)
 	return out
+}
+
+// side is one side of a sum rule: the sum of its known operands and how
+// many are null.
+type side struct {
+	known   Num
+	unknown int
+	// negative: a known operand is below zero (R5 reports it); the
+	// partial check then proves nothing.
+	negative bool
+}
+
+func sideOf(parts ...Num) side {
+	s := side{known: Int(0)}
+	for _, p := range parts {
+		switch {
+		case !p.Valid():
+			s.unknown++
+		case p.Sign() < 0:
+			s.negative = true
+			s.known = s.known.Add(p)
+		default:
+			s.known = s.known.Add(p)
+		}
+	}
+	return s
+}
+
+// balance compares two sides of a rule over counts. checkable: both sides
+// are known in full; equal then says whether they agree. When one side is
+// known in full and the other only in part, the part must not exceed the
+// whole: over is set (and partial true) when it does.
+func balance(a, b side) (checkable, equal, partial, over bool) {
+	if a.unknown == 0 && b.unknown == 0 {
+		return true, a.known == b.known, false, false
+	}
+	if a.negative || b.negative {
+		return false, false, false, false
+	}
+	switch {
+	case a.unknown == 0 && b.unknown > 0:
+		return false, false, true, b.known.Micros() > a.known.Micros()
+	case b.unknown == 0 && a.unknown > 0:
+		return false, false, true, a.known.Micros() > b.known.Micros()
+	}
+	return false, false, false, false
 }
 
 // sumEq checks want = Σ parts. It returns ok=false with checkable=false when
@@ -149,6 +203,13 @@ func failed(rule string, where Paths, msg string) Finding {
 	return Finding{Rule: rule, Severity: SevError, Status: Failed, Where: where, Message: msg}
 }
 
+// partialFailed reports a total below the sum of its known parts.
+func partialFailed(rule string, where Paths, what string, total, parts side) Finding {
+	return failed(rule, where, fmt.Sprintf(
+		"%s: the known operands add up to %s, more than %s, though %d operand(s) are null and counts are never negative",
+		what, parts.known, total.known, parts.unknown))
+}
+
 func checkR1(r *Report, l *Layout) []Finding {
 	var out []Finding
 	for i, c := range l.Columns {
@@ -158,14 +219,19 @@ func checkR1(r *Report, l *Layout) []Finding {
 			CellPath(SecApplications, RowNew, c.Key), CellPath(SecApplications, RowCarriedOver, c.Key),
 			CellPath(SecApplications, RowTotal, c.Key), CellPath(SecApplications, RowCarriedForward, c.Key),
 		}
-		if !newV.Valid() || !over.Valid() || !tot.Valid() || !fwd.Valid() {
+		in, outS := sideOf(newV, over), sideOf(tot, fwd)
+		checkable, equal, _, exceeds := balance(in, outS)
+		switch {
+		case exceeds && in.unknown == 0:
+			out = append(out, partialFailed(R1, where, fmt.Sprintf("column %s (%s): 本年新收 + 上年结转 = %s, but （七）总计 + 结转下年度", c.Key, c.Label, in.known), in, outS))
+		case exceeds:
+			out = append(out, partialFailed(R1, where, fmt.Sprintf("column %s (%s): （七）总计 + 结转下年度 = %s, but 本年新收 + 上年结转", c.Key, c.Label, outS.known), outS, in))
+		case !checkable:
 			out = append(out, notCheckable(R1, where, "column "+c.Key))
-			continue
-		}
-		if in, outV := newV.Add(over), tot.Add(fwd); in != outV {
+		case !equal:
 			out = append(out, failed(R1, where, fmt.Sprintf(
 				"column %s (%s): 本年新收 %s + 上年结转 %s = %s, but （七）总计 %s + 结转下年度 %s = %s",
-				c.Key, c.Label, newV, over, in, tot, fwd, outV)))
+				c.Key, c.Label, newV, over, in.known, tot, fwd, outS.known)))
 		}
 	}
 	return out
@@ -174,16 +240,25 @@ func checkR1(r *Report, l *Layout) []Finding {
 func checkR2(r *Report, l *Layout) []Finding {
 	var out []Finding
 	for _, row := range l.Rows {
+		if row.Unprinted {
+			continue // not in the printed table: null by construction
+		}
 		vals := r.Applications[row.Key]
 		where := Paths{SecApplications + "." + row.Key}
-		eq, ok, sum := sumEq(vals[NumColumns-1], vals[:NumColumns-1]...)
+		total, parts := sideOf(vals[NumColumns-1]), sideOf(vals[:NumColumns-1]...)
+		checkable, equal, _, exceeds := balance(total, parts)
 		switch {
-		case !ok:
+		case exceeds && total.unknown == 0:
+			out = append(out, partialFailed(R2, where, fmt.Sprintf("row %s (%s): the applicant columns", row.Key, row.Label), total, parts))
+		case exceeds:
+			// Known applicant columns can never exceed an unknown total;
+			// this is a total known while columns are not: impossible.
+		case !checkable:
 			out = append(out, notCheckable(R2, where, "row "+row.Key))
-		case !eq:
+		case !equal:
 			out = append(out, failed(R2, where, fmt.Sprintf(
 				"row %s (%s): 总计 is %s but the six applicant columns add up to %s",
-				row.Key, row.Label, vals[NumColumns-1], sum)))
+				row.Key, row.Label, vals[NumColumns-1], parts.known)))
 		}
 	}
 	return out
@@ -200,14 +275,17 @@ func checkR3(r *Report, l *Layout) []Finding {
 		}
 		total := r.Applications[RowTotal][i]
 		where := Paths{SecApplications + ".3_*." + c.Key}
-		eq, ok, sum := sumEq(total, parts...)
+		ts, ps := sideOf(total), sideOf(parts...)
+		checkable, equal, _, exceeds := balance(ts, ps)
 		switch {
-		case !ok:
+		case exceeds && ts.unknown == 0:
+			out = append(out, partialFailed(R3, where, fmt.Sprintf("column %s (%s): （七）总计 is %s, but the outcome rows stated above it", c.Key, c.Label, total), ts, ps))
+		case !checkable:
 			out = append(out, notCheckable(R3, where, "column "+c.Key))
-		case !eq:
+		case !equal:
 			out = append(out, failed(R3, where, fmt.Sprintf(
 				"column %s (%s): （七）总计 is %s but the outcome rows above it add up to %s",
-				c.Key, c.Label, total, sum)))
+				c.Key, c.Label, total, ps.known)))
 		}
 	}
 	return out
@@ -224,14 +302,17 @@ func checkR4(r *Report, l *Layout) []Finding {
 			}
 		}
 		where := Paths{SecReview + "." + b.Key}
-		eq, ok, sum := sumEq(m[ReviewTotal], parts...)
+		ts, ps := sideOf(m[ReviewTotal]), sideOf(parts...)
+		checkable, equal, _, exceeds := balance(ts, ps)
 		switch {
-		case !ok:
+		case exceeds && ts.unknown == 0:
+			out = append(out, partialFailed(R4, where, fmt.Sprintf("%s (%s): 总计 is %s, but 维持 + 纠正 + 其他 + 尚未审结 as stated", b.Key, b.Label, m[ReviewTotal]), ts, ps))
+		case !checkable:
 			out = append(out, notCheckable(R4, where, "block "+b.Key))
-		case !eq:
+		case !equal:
 			out = append(out, failed(R4, where, fmt.Sprintf(
 				"%s (%s): 总计 is %s but 维持 + 纠正 + 其他 + 尚未审结 = %s",
-				b.Key, b.Label, m[ReviewTotal], sum)))
+				b.Key, b.Label, m[ReviewTotal], ps.known)))
 		}
 	}
 	return out
@@ -251,6 +332,53 @@ func checkR5(r *Report) []Finding {
 			out = append(out, failed(R5, Paths{c.Path()}, fmt.Sprintf("%s is negative: %s", c.Path(), v)))
 		case c.Kind != Money && !v.IsInt():
 			out = append(out, failed(R5, Paths{c.Path()}, fmt.Sprintf("%s is a count but has a fraction: %s", c.Path(), v)))
+		}
+	}
+	return out
+}
+
+// NarrativeCells maps each narrative key (counts stated in the prose of
+// section 一) that restates a table cell to that cell's path; R8 compares
+// them. Keys the reader did not find are simply not compared.
+var NarrativeCells = map[string]string{
+	NarrRequestsReceived:    CellPath(SecApplications, RowNew, ColTotal),
+	NarrRequestsCarriedOver: CellPath(SecApplications, RowCarriedOver, ColTotal),
+	NarrRequestsHandled:     CellPath(SecApplications, RowTotal, ColTotal),
+	NarrRequestsCarriedFwd:  CellPath(SecApplications, RowCarriedForward, ColTotal),
+}
+
+// Narrative keys that restate a table cell (see NarrativeCells).
+const (
+	// NarrRequestsReceived: 共收到政府信息公开申请X件 (未收到… = 0).
+	NarrRequestsReceived = "requests_received"
+	// NarrRequestsCarriedOver: 上年结转X件.
+	NarrRequestsCarriedOver = "requests_carried_over"
+	// NarrRequestsHandled: 办结X件.
+	NarrRequestsHandled = "requests_handled"
+	// NarrRequestsCarriedFwd: 结转下年度继续办理X件.
+	NarrRequestsCarriedFwd = "requests_carried_forward"
+)
+
+// checkR8 compares the counts the prose of section 一 states with the
+// table cells they restate (共收到申请X件 with 本年新收…总计). A mismatch is
+// a warning: one of the two is wrong, and the finding names both. A cell
+// left null makes the pair not checkable.
+func checkR8(r *Report) []Finding {
+	var out []Finding
+	for _, k := range sortedKeys(NarrativeCells) {
+		said, ok := r.Narrative[k]
+		if !ok || !said.Valid() {
+			continue
+		}
+		path := NarrativeCells[k]
+		cell, _ := r.Get(path)
+		where := Paths{SecNarrative + "." + k, path}
+		switch {
+		case !cell.Valid():
+			out = append(out, notCheckable(R8, where, "narrative "+k))
+		case cell != said:
+			out = append(out, Finding{Rule: R8, Severity: SevWarning, Status: Failed, Where: where,
+				Message: fmt.Sprintf("section 一 states %s = %s, but the table's %s is %s", k, said, path, cell)})
 		}
 	}
 	return out

@@ -1,6 +1,8 @@
 package gongkai
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -97,6 +99,36 @@ func TestRules(t *testing.T) {
 		{"R5 fails on negative money", func(r *Report) {
 			r.Active["fees"]["amount_10k_yuan"] = FromMicros(-1)
 		}, R5, Failed, "active.fees.amount_10k_yuan"},
+		// What can still be checked with a blank: counts are never
+		// negative, so a total is at least the sum of its known parts.
+		{"R2 fails when the total is below its known columns though one is blank", func(r *Report) {
+			r.Applications["3_1_disclosed"][2] = Null   // 科研机构 blank
+			r.Applications["3_1_disclosed"][6] = Int(5) // 总计 typed below 6 + 1
+		}, R2, Failed, "applications.3_1_disclosed"},
+		{"R2 stays not checkable when the known columns fit under the total", func(r *Report) {
+			r.Applications["3_1_disclosed"][2] = Null
+			r.Applications["3_1_disclosed"][6] = Int(9) // 6 + 1 ≤ 9: the blank may hold 2
+		}, R2, NotCheckable, "applications.3_1_disclosed"},
+		{"R3 fails when （七）总计 is below the stated outcomes though one is blank", func(r *Report) {
+			r.Applications["3_3_1"][0] = Null
+			r.Applications[RowTotal][0] = Int(8) // outcomes stated: 6 + 2 + 1 = 9
+		}, R3, Failed, "applications.3_*.natural_person"},
+		{"R4 fails when a block total is below its known results though one is blank", func(r *Report) {
+			r.ReviewLitigation[ReviewBlockReview]["other"] = Null
+			r.ReviewLitigation[ReviewBlockReview]["total"] = Int(3) // 2 + 1 + 1 stated
+		}, R4, Failed, "review_litigation.review"},
+		{"R1 fails when the known side exceeds the whole other side", func(r *Report) {
+			r.Applications[RowCarriedForward][0] = Null
+			r.Applications[RowTotal][0], r.Applications[RowTotal][6] = Int(14), Int(16) // 14 > 10 + 3
+			r.Applications["3_1_disclosed"][0], r.Applications["3_1_disclosed"][6] = Int(11), Int(12)
+		}, R1, Failed, "applications.4_carried_forward.natural_person"},
+		{"R8 fails when the prose states another number of requests", func(r *Report) {
+			r.Narrative[NarrRequestsReceived] = Int(13) // the table says 12
+		}, R8, Failed, "narrative.requests_received"},
+		{"R8 not checkable when the cell is blank", func(r *Report) {
+			r.Narrative[NarrRequestsReceived] = Int(12)
+			r.Applications[RowNew][6] = Null
+		}, R8, NotCheckable, "applications.1_new.total"},
 	}
 	if fs := Check(balanced()); len(fs) != 0 {
 		t.Fatalf("balanced report has findings: %v", fs)
@@ -166,5 +198,57 @@ func TestLayoutSizes(t *testing.T) {
 		if got := len(NewReport(tt.v).Cells()); got != tt.active+tt.rows*NumColumns+tt.review {
 			t.Errorf("%s: %d cells", tt.v, got)
 		}
+	}
+}
+
+// A 2021 report printed with a single （六）其他处理 row (FORMAT.md §3): R3
+// adds 3_6 and not the sub-rows, which are null and not reported by R2.
+func TestSingleOtherRow2021(t *testing.T) {
+	r := balanced()
+	r.UseSingleOther(true)
+	if !r.Layout().SingleOther || r.Applications[RowOtherHandled] == nil {
+		t.Fatal("UseSingleOther did not switch the layout")
+	}
+	for _, k := range []string{"3_6_1", "3_6_2", "3_6_3"} {
+		r.Applications[k] = &[NumColumns]Num{}
+	}
+	for i := range r.Applications[RowOtherHandled] {
+		r.Applications[RowOtherHandled][i] = Int(0)
+	}
+	if fs := Check(r); len(fs) != 0 {
+		t.Fatalf("want no findings, got %v", fs)
+	}
+	// Two requests ended under （六）: the total grows by them.
+	r.Applications[RowOtherHandled][0], r.Applications[RowOtherHandled][6] = Int(2), Int(2)
+	if got := findingsOf(Check(r), R3, Failed); len(got) != 2 {
+		t.Fatalf("want R3 failed on natural_person and total, got %v", Check(r))
+	}
+	r.Applications[RowTotal][0], r.Applications[RowTotal][6] = Int(11), Int(13)
+	r.Applications[RowCarriedForward][0], r.Applications[RowCarriedForward][6] = Int(2), Int(2)
+	if fs := Check(r); len(fs) != 0 {
+		t.Fatalf("want no findings once （七）总计 counts 3_6, got %v", fs)
+	}
+	// The record says it by carrying 3_6, and reads back the same.
+	js, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(js), `"3_6":[2,0,0,0,0,0,2]`) || !strings.Contains(string(js), `"3_6_1":[null,null,null,null,null,null,null]`) {
+		t.Fatalf("record lacks 3_6 or the null sub-rows: %s", js)
+	}
+	var back Report
+	if err := json.Unmarshal(js, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !back.SingleOther || back.Applications[RowOtherHandled][6] != Int(2) {
+		t.Fatalf("read back: single %v, 3_6 %v", back.SingleOther, back.Applications[RowOtherHandled])
+	}
+	if got := len(back.Cells()); got != 10+26*NumColumns+15 {
+		t.Errorf("single-（六） report has %d cells, want %d", got, 10+26*NumColumns+15)
+	}
+	// A plain 2021 record has no 3_6.
+	plain, _ := json.Marshal(balanced())
+	if strings.Contains(string(plain), `"3_6"`) {
+		t.Errorf("plain 2021 record carries 3_6: %s", plain)
 	}
 }

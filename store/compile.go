@@ -84,6 +84,43 @@ func (s *Store) Compile(ctx context.Context, prefix string, year int) (*division
 		t, _ := row[3].(gongkai.Num)
 		sums[path] = sum{t, row[4].(int64), row[5].(int64)}
 	}
+	// （六）其他处理: bodies that print it as one row (2019, and 2021 reports
+	// printed without its sub-rows, FORMAT.md §3) state 3_6, the others
+	// 3_6_1…3_6_3. When any body printed one row, the compiled report does
+	// too, and its 3_6 adds each body's one row or its sub-rows; the
+	// sub-rows stay unknown.
+	if c.Report.FormatVersion == gongkai.V2021 {
+		for p, sm := range sums {
+			if strings.HasPrefix(p, gongkai.SecApplications+"."+gongkai.RowOtherHandled+".") && sm.known > 0 {
+				c.Report.UseSingleOther(true)
+				break
+			}
+		}
+	}
+	if _, ok := c.Report.Layout().Row(gongkai.RowOtherHandled); ok {
+		n := int64(len(c.Bodies))
+		for _, col := range c.Report.Layout().Columns {
+			one := sums[gongkai.CellPath(gongkai.SecApplications, gongkai.RowOtherHandled, col.Key)]
+			total, subsKnown := one.total, int64(-1)
+			if !total.Valid() {
+				total = gongkai.Int(0)
+			}
+			for _, k := range []string{"3_6_1", "3_6_2", "3_6_3"} {
+				sub := sums[gongkai.CellPath(gongkai.SecApplications, k, col.Key)]
+				if subsKnown >= 0 && sub.known != subsKnown {
+					subsKnown = -2 // the sub-rows are stated by different bodies
+					break
+				}
+				subsKnown = sub.known
+				if sub.known > 0 {
+					total = total.Add(sub.total)
+				}
+			}
+			if subsKnown >= 0 && one.known+subsKnown == n {
+				sums[gongkai.CellPath(gongkai.SecApplications, gongkai.RowOtherHandled, col.Key)] = sum{total, n, n}
+			}
+		}
+	}
 	for _, cell := range c.Report.Cells() {
 		p := cell.Path()
 		sm, ok := sums[p]

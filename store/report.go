@@ -78,6 +78,11 @@ func (s *Store) Report(ctx context.Context, id int64) (*StoredReport, error) {
 		return nil, fmt.Errorf("report %d: %w", id, err)
 	}
 	for _, c := range cells.Rows {
+		if compileStr(c[0]) == gongkai.SecApplications && compileStr(c[1]) == gongkai.RowOtherHandled {
+			rep.UseSingleOther(true) // a 2021 report printed with a single （六） row
+		}
+	}
+	for _, c := range cells.Rows {
 		path := gongkai.CellPath(compileStr(c[0]), compileStr(c[1]), compileStr(c[2]))
 		if n, ok := c[3].(gongkai.Num); ok {
 			if err := rep.Set(path, n); err != nil {

@@ -308,7 +308,7 @@ func layoutLabels() []labelRow {
 					it.Block, int32(i + 1), int32(j + 1), m.Kind.String()})
 			}
 		}
-		for i, r := range l.Rows {
+		for i, r := range l.AllRows() { // 2021: with 3_6, printed by some as one row
 			for j, c := range l.Columns {
 				out = append(out, labelRow{string(v), gongkai.SecApplications, r.Key, c.Key, r.Label, c.Label,
 					r.Group, int32(i + 1), int32(j + 1), gongkai.Count.String()})

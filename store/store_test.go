@@ -45,11 +45,12 @@ func TestOpenMigratesOnceAndFillsLabels(t *testing.T) {
 		t.Fatalf("schema_migrations rows = %v, want %d", got, want)
 	}
 	// Cells per layout, counted from FORMAT.md §2–4: 2021 has 10 + 25×7 + 15,
-	// 2019 has 22 + 23×7 + 15.
+	// and the 7 of （六）其他处理 printed as one row (3_6, §3); 2019 has
+	// 22 + 23×7 + 15.
 	for _, tc := range []struct {
 		version string
 		want    int64
-	}{{"2021", 10 + 25*7 + 15}, {"2019", 22 + 23*7 + 15}} {
+	}{{"2021", 10 + 26*7 + 15}, {"2019", 22 + 23*7 + 15}} {
 		if got := scalar(t, s, `SELECT count(*) FROM cell_labels WHERE format_version = ?`, tc.version); got != tc.want {
 			t.Errorf("cell_labels %s = %v, want %d", tc.version, got, tc.want)
 		}
@@ -74,8 +75,8 @@ func TestOpenMigratesOnceAndFillsLabels(t *testing.T) {
 		if got := scalar(t, s2, `SELECT count(*) FROM schema_migrations`); got != want {
 			t.Errorf("after reopen schema_migrations rows = %v, want %d", got, want)
 		}
-		if got := scalar(t, s2, `SELECT count(*) FROM cell_labels`); got != int64(200+198) {
-			t.Errorf("after reopen cell_labels = %v, want 398", got)
+		if got := scalar(t, s2, `SELECT count(*) FROM cell_labels`); got != int64(207+198) {
+			t.Errorf("after reopen cell_labels = %v, want 405", got)
 		}
 		s2.Close()
 	}
