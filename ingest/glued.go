@@ -289,9 +289,9 @@ var gluedApplicationFind = map[string][]string{
 	"4_carried_forward": {"结转下年度", "结转下一年度"},
 }
 
-// gluedRows lists the rows of section 二 and 三 of layout v in table order.
-func gluedRows(v gongkai.Version) (active, apps []gluedRow) {
-	l := gongkai.LayoutOf(v)
+// gluedRows lists the rows of section 二 and 三 of layout l in table order,
+// leaving out the rows its printing does not have (Row.Unprinted).
+func gluedRows(l *gongkai.Layout) (active, apps []gluedRow) {
 	for _, a := range l.Active {
 		find := []string{a.Label}
 		if a.Key == "normative_documents" {
@@ -300,6 +300,9 @@ func gluedRows(v gongkai.Version) (active, apps []gluedRow) {
 		active = append(active, gluedRow{section: gongkai.SecActive, key: a.Key, label: a.Label, find: find})
 	}
 	for _, r := range l.Rows {
+		if r.Unprinted {
+			continue
+		}
 		apps = append(apps, gluedRow{section: gongkai.SecApplications, key: r.Key, label: r.Label,
 			find: gluedApplicationFind[r.Key], number: leadingNumber(r.Label)})
 	}
@@ -388,14 +391,40 @@ func (g *gluedText) locate(rows []gluedRow, from, to int) []gluedFound {
 	}
 	var hits []at
 	pos := from
-	for _, r := range rows {
+	found := make([]bool, len(rows))
+	for i, r := range rows {
 		s, e, ok := g.findAny(r.find, pos, to)
 		if !ok {
 			continue
 		}
 		hits = append(hits, at{r, s, e})
+		found[i] = true
 		pos = e
 	}
+	// Labels as printed: a row whose words were not found may carry a
+	// misspelled label (FORMAT.md §8). It can only sit between the rows
+	// found before and after it; there its official label is looked for
+	// allowing a few characters dropped, added or changed.
+	var all []at
+	next := 0
+	lo := from
+	for i, r := range rows {
+		if found[i] {
+			all = append(all, hits[next])
+			lo = hits[next].end
+			next++
+			continue
+		}
+		hi := to
+		if next < len(hits) {
+			hi = hits[next].start
+		}
+		if s, e, ok := g.approxFind(r.label, lo, hi); ok {
+			all = append(all, at{r, s, e})
+			lo = e
+		}
+	}
+	hits = all
 	out := make([]gluedFound, 0, len(hits))
 	for i, h := range hits {
 		next := to
@@ -411,6 +440,78 @@ func (g *gluedText) locate(rows []gluedRow, from, to int) []gluedFound {
 		out = append(out, f)
 	}
 	return out
+}
+
+// approxFind looks for an official label in [from, to) allowing about one
+// edit in four characters (its numbering left out: glued text puts it
+// against the digits before it). It returns the closest occurrence; labels
+// shorter than four characters must be found exactly (find does that).
+func (g *gluedText) approxFind(label string, from, to int) (start, end int, ok bool) {
+	var pat []rune
+	for _, r := range gluedFold([]rune(label)) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			pat = append(pat, r)
+		}
+	}
+	for len(pat) > 0 && pat[0] >= '0' && pat[0] <= '9' {
+		pat = pat[1:]
+	}
+	if len(pat) < 4 || to <= from {
+		return 0, 0, false
+	}
+	allowed := len(pat) / 4
+	// Key positions of [from, to).
+	a, _ := slices.BinarySearch(g.keyAt, from)
+	b, _ := slices.BinarySearch(g.keyAt, to)
+	text := g.key[a:b]
+	if len(text) == 0 || len(text) > 4000 {
+		return 0, 0, false
+	}
+	// Sellers' algorithm: d[j] is the least number of edits turning
+	// pat[:i] into a substring of text ending at j; st[j] where it starts.
+	// Two adjacent characters swapped count as one edit (Damerau), so
+	// prev2 keeps the row before prev.
+	prevD, curD, prev2D := make([]int, len(text)+1), make([]int, len(text)+1), make([]int, len(text)+1)
+	prevS, curS, prev2S := make([]int, len(text)+1), make([]int, len(text)+1), make([]int, len(text)+1)
+	for j := range prevS {
+		prevS[j] = j
+	}
+	for i := 1; i <= len(pat); i++ {
+		curD[0], curS[0] = i, 0
+		for j := 1; j <= len(text); j++ {
+			cost := 1
+			if pat[i-1] == text[j-1] {
+				cost = 0
+			}
+			curD[j], curS[j] = prevD[j-1]+cost, prevS[j-1]
+			if prevD[j]+1 < curD[j] {
+				curD[j], curS[j] = prevD[j]+1, prevS[j]
+			}
+			if curD[j-1]+1 < curD[j] {
+				curD[j], curS[j] = curD[j-1]+1, curS[j-1]
+			}
+			if i > 1 && j > 1 && pat[i-1] == text[j-2] && pat[i-2] == text[j-1] && prev2D[j-2]+1 < curD[j] {
+				curD[j], curS[j] = prev2D[j-2]+1, prev2S[j-2]
+			}
+		}
+		prev2D, prevD, curD = prevD, curD, prev2D
+		prev2S, prevS, curS = prevS, curS, prev2S
+	}
+	best := -1
+	for j := 1; j <= len(text); j++ {
+		if prevD[j] <= allowed && (best < 0 || prevD[j] < prevD[best]) {
+			best = j
+		}
+	}
+	if best < 0 || prevS[best] >= best {
+		return 0, 0, false
+	}
+	// A changed last character ties with dropping it: take the match
+	// that includes it.
+	for best+1 <= len(text) && prevD[best+1] == prevD[best] && prevS[best+1] == prevS[best] {
+		best++
+	}
+	return g.keyAt[a+prevS[best]], g.keyAt[a+best-1] + 1, true
 }
 
 // stripNumber removes from a run the number of the label that follows it
@@ -507,6 +608,38 @@ func (g *gluedText) version(from, to int) gongkai.Version {
 	return gongkai.V2021
 }
 
+// singleOther reports whether section 三, in [from, to), prints
+// （六）其他处理 as one row with its numbers and none of its sub-rows (a 2021
+// printing seen in real PDFs, FORMAT.md §3). Read with the 2021 rows, its
+// run would land in 3_6_3 (whose label is "其他"), silently wrong.
+func (g *gluedText) singleOther(from, to int) bool {
+	if to <= from {
+		to = len(g.text)
+	}
+	for _, k := range []string{"逾期不补正", "收费通知", "缴纳费用"} {
+		if _, _, ok := g.find(k, from, to); ok {
+			return false
+		}
+	}
+	_, e, ok := g.find("其他处理", from, to)
+	if !ok {
+		// The heading misspelled: look for it as printed.
+		if _, e, ok = g.approxFind("（六）其他处理", from, to); !ok {
+			return false
+		}
+	}
+	i := e
+	for i < to && i < e+2 && !(g.text[i] >= '0' && g.text[i] <= '9') && !unicode.IsSpace(g.text[i]) && g.text[i] != '(' {
+		i++ // a trailing character the match left out (其他处理理)
+	}
+	for i < to && (g.text[i] == ' ' || g.text[i] == ')' || g.text[i] == ':' || g.text[i] == '\n') {
+		i++
+	}
+	// A run follows, and it is no "1." numbering a sub-row would start with.
+	return i < to && g.text[i] >= '0' && g.text[i] <= '9' &&
+		!(i+1 < to && g.text[i] == '1' && (g.text[i+1] == '.' || g.text[i+1] == '、'))
+}
+
 // gluedCells is one row's cells after splitting: texts[i] is "" for a
 // cell left open, open lists those cells and reason says why.
 type gluedCells struct {
@@ -595,8 +728,11 @@ func readGlued(path string, data []byte) (*Document, error) {
 		tableStart = reg.sec3
 	}
 	v := g.version(tableStart, tableEnd)
-	activeRows, appRows := gluedRows(v)
 	l := gongkai.LayoutOf(v)
+	if v == gongkai.V2021 && reg.sec3 >= 0 && g.singleOther(reg.sec3, max(reg.sec4, reg.sec3)) {
+		l = gongkai.LayoutSingleOther()
+	}
+	activeRows, appRows := gluedRows(l)
 
 	// Section 二.
 	if reg.sec2 >= 0 {

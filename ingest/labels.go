@@ -184,15 +184,31 @@ var (
 	hints2021 = []string{"本年制发件数", "本年废止件数", "现行有效件", "本年收费金额", "行政规范性文件", "逾期不补正", "收费通知", "缴纳费用"}
 )
 
+// headerHints are the hints that are column headers: matched allowing one
+// misspelled character (fuzzyContains). Row labels among the hints are
+// matched exactly, since a row label one character off may be another
+// layout's (规范性文件 and 行政规范性文件).
+var headerHints = map[string]bool{
+	"本年新制作数量": true, "本年新公开数量": true, "对外公开总数量": true, "上一年项目数量": true,
+	"采购项目数量": true, "采购总金额": true, "本年制发件数": true, "本年废止件数": true, "本年收费金额": true,
+}
+
+func hintIn(n, h string) bool {
+	if headerHints[h] {
+		return fuzzyContains(n, h)
+	}
+	return strings.Contains(n, h)
+}
+
 // versionHints scores a label for each layout.
 func versionHints(n string) (v2019, v2021 int) {
 	for _, h := range hints2019 {
-		if strings.Contains(n, h) {
+		if hintIn(n, h) {
 			v2019++
 		}
 	}
 	for _, h := range hints2021 {
-		if strings.Contains(n, h) {
+		if hintIn(n, h) {
 			v2021++
 		}
 	}
@@ -205,11 +221,160 @@ func sectionMarker(n string) int {
 	switch {
 	case strings.Contains(n, "第二十条"), n == "信息内容":
 		return 2
-	case strings.Contains(n, "申请人情况"), n == "自然人", strings.Contains(n, "勾稽关系"):
+	case fuzzyContains(n, "申请人情况"), n == "自然人", strings.Contains(n, "勾稽关系"):
 		return 3
 	case strings.Contains(n, "行政复议"), strings.Contains(n, "行政法复议"), strings.Contains(n, "行政诉讼"),
-		strings.Contains(n, "结果维持"), strings.Contains(n, "复议后起诉"):
+		fuzzyContains(n, "结果维持"), fuzzyContains(n, "复议后起诉"):
 		return 4
 	}
 	return 0
+}
+
+// Labels as printed. Real tables misspell labels: a character dropped,
+// added, doubled or swapped, or several dropped (其他法律行政止公开 for
+// 其他法律行政法规禁止公开, FORMAT.md §8). The rules above know the
+// official wording and the typos seen so far; a row label that none of them
+// matches is resolved by resolveLabel from three things: how close it is
+// to each official label, where it stands among the rows already known
+// (its neighbours), and which table it is in (its section).
+
+// labelSimilarity is how much of the official label the printed one keeps,
+// in 0..1: the longest common subsequence of their normalized forms over
+// the longer of the two, so a dropped, added or swapped character costs
+// about one character's share, and a label of another row scores low.
+func labelSimilarity(printed, official string) float64 {
+	a, b := []rune(normLabel(printed)), []rune(normLabel(official))
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	return float64(lcsLen(a, b)) / float64(max(len(a), len(b)))
+}
+
+// lcsLen is the length of the longest common subsequence of a and b.
+func lcsLen(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for i := range a {
+		for j := range b {
+			switch {
+			case a[i] == b[j]:
+				cur[j+1] = prev[j] + 1
+			case prev[j+1] >= cur[j]:
+				cur[j+1] = prev[j+1]
+			default:
+				cur[j+1] = cur[j]
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// leadingDigits returns the digits a normalized label starts with ("2" of
+// "2其他法律…"), or "".
+func leadingDigits(n string) string {
+	i := 0
+	for i < len(n) && n[i] >= '0' && n[i] <= '9' {
+		i++
+	}
+	return n[:i]
+}
+
+// labelCandidate is an official row a printed label may stand for.
+type labelCandidate struct {
+	key, label string
+}
+
+// Thresholds of resolveLabel. A label that keeps at least fuzzyAccept of an
+// official label's characters (in order) may be that row; a second
+// candidate within fuzzyMargin of the best makes the label ambiguous. A row
+// that is the only one its neighbours leave open needs only fuzzyAlone.
+const (
+	fuzzyAccept = 0.6
+	fuzzyAlone  = 0.4
+	fuzzyMargin = 0.12
+)
+
+// resolveLabel picks the row a label that matched no rule stands for,
+// among cands (the rows its neighbours leave open, in table order). It
+// returns the key, or "" with the keys that fit equally well (ambiguous)
+// or none at all (no row fits).
+func resolveLabel(printed string, cands []labelCandidate) (key string, ambiguous []string) {
+	pn := leadingDigits(normLabel(printed))
+	type scored struct {
+		key   string
+		score float64
+	}
+	var s []scored
+	for _, c := range cands {
+		// A digit numbering that is printed must agree ("2." is not "3.").
+		if cn := leadingDigits(normLabel(c.label)); pn != "" && cn != "" && cn != pn {
+			continue
+		}
+		s = append(s, scored{c.key, labelSimilarity(printed, c.label)})
+	}
+	if len(s) == 0 {
+		return "", nil
+	}
+	best, second := -1, -1
+	for i := range s {
+		switch {
+		case best < 0 || s[i].score > s[best].score:
+			best, second = i, best
+		case second < 0 || s[i].score > s[second].score:
+			second = i
+		}
+	}
+	need := fuzzyAccept
+	if len(s) == 1 {
+		need = fuzzyAlone
+	}
+	if s[best].score < need {
+		return "", nil
+	}
+	if second >= 0 && s[second].score >= need && s[best].score-s[second].score < fuzzyMargin {
+		for _, x := range s {
+			if s[best].score-x.score < fuzzyMargin && x.score >= need {
+				ambiguous = append(ambiguous, x.key)
+			}
+		}
+		return "", ambiguous
+	}
+	return s[best].key, nil
+}
+
+// fuzzyContains reports whether n contains h with at most one character
+// dropped, added or changed (h of four runes or more; shorter ones must
+// occur exactly). Column headers and block titles are matched this way, so
+// a misspelled header (本年制发件 for 本年制发件数) still says which layout
+// and which table it is.
+func fuzzyContains(n, h string) bool {
+	if strings.Contains(n, h) {
+		return true
+	}
+	hr, nr := []rune(h), []rune(n)
+	if len(hr) < 4 {
+		return false
+	}
+	// Sellers' approximate substring match: d[j] is the least edit
+	// distance of h[:i] to a substring of n ending at j.
+	prev := make([]int, len(nr)+1)
+	cur := make([]int, len(nr)+1)
+	for i := 1; i <= len(hr); i++ {
+		cur[0] = i
+		for j := 1; j <= len(nr); j++ {
+			cost := 1
+			if hr[i-1] == nr[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j-1]+cost, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	for _, d := range prev {
+		if d <= 1 {
+			return true
+		}
+	}
+	return false
 }

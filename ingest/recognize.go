@@ -18,11 +18,19 @@ type hit struct {
 	values  []Cell // the cells after the last label, in order
 	// table and row locate the label's row in the Document.
 	table, row int
+	// printed: the label matched no rule (a misspelling, FORMAT.md §8);
+	// key is "" until resolveLabels settles it from the label, its
+	// neighbours and its section. section holds the table it was in.
+	printed bool
 }
 
 // scan is what the first pass over a document's tables finds.
 type scan struct {
-	hits []hit
+	// rendering is the Document's: Word's text export writes exactly one
+	// line per cell, so there a surplus value line is a stray, never
+	// padding (see fit).
+	rendering string
+	hits      []hit
 	// review holds the value cells of section 四's data row(s).
 	review    []Cell
 	reviewLoc string
@@ -64,8 +72,11 @@ func recognize(ctx context.Context, doc *Document) (*gongkai.Report, error) {
 	meta := readMeta(doc)
 	v := decideVersion(sc, meta.year)
 	r := gongkai.NewReport(v)
+	labelFindings := resolveLabels(sc, v)
+	r.UseSingleOther(singleOther(sc, v))
 	applyMeta(r, meta)
 	r.Findings = append(r.Findings, doc.Findings...)
+	r.Findings = append(r.Findings, labelFindings...)
 	place(r, sc)
 
 	var missing []string
@@ -92,7 +103,7 @@ func recognize(ctx context.Context, doc *Document) (*gongkai.Report, error) {
 // scanTables walks every row of every table in order, tracking which table
 // it is in, and collects the rows whose labels name cell rows.
 func scanTables(ctx context.Context, doc *Document) *scan {
-	sc := &scan{sections: map[int]bool{}, reviewBlocks: map[string][]Cell{}, reviewBlockLocs: map[string]string{}}
+	sc := &scan{rendering: doc.Rendering, sections: map[int]bool{}, reviewBlocks: map[string][]Cell{}, reviewBlockLocs: map[string]string{}}
 	section := 0
 	reviewDone := false
 	for ti, t := range doc.Tables {
@@ -181,6 +192,16 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 					sc.review = append(sc.review[:0], values...)
 					reviewDone = true
 				}
+				if (section == 2 || section == 3) && len(values) > 0 && sectionMarker(normLabel(lastLabel.Text)) == 0 {
+					// A row with values whose label no rule knows: a
+					// misspelled label, settled once the layout is known.
+					sec := gongkai.SecActive
+					if section == 3 {
+						sec = gongkai.SecApplications
+					}
+					sc.hits = append(sc.hits, hit{section: sec, label: lastLabel.Text, loc: labelLoc(lastLabel, ti, ri),
+						values: values, table: ti, row: ri, printed: true})
+				}
 				continue
 			}
 			switch sec {
@@ -210,14 +231,138 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 					sc.v2021 += 2
 				}
 			}
-			loc := lastLabel.Loc
-			if loc == "" {
-				loc = fmt.Sprintf("table %d row %d", ti+1, ri+1)
-			}
-			sc.hits = append(sc.hits, hit{section: sec, key: key, label: lastLabel.Text, loc: loc, values: values, table: ti, row: ri})
+			sc.hits = append(sc.hits, hit{section: sec, key: key, label: lastLabel.Text, loc: labelLoc(lastLabel, ti, ri), values: values, table: ti, row: ri})
 		}
 	}
 	return sc
+}
+
+func labelLoc(c Cell, ti, ri int) string {
+	if c.Loc != "" {
+		return c.Loc
+	}
+	return fmt.Sprintf("table %d row %d", ti+1, ri+1)
+}
+
+// resolveLabels settles the rows whose printed label no rule knew, by the
+// layout v: each may stand only for a row of its own table that no other
+// label named and that lies between the rows named right before and after
+// it (its neighbours); among those, the official label it is closest to
+// wins (resolveLabel). Two rows that fit equally leave it unplaced with a
+// READ finding naming both; they stay null. A label that fits no row is
+// left alone (a note, a stray line).
+func resolveLabels(sc *scan, v gongkai.Version) []gongkai.Finding {
+	l := gongkai.LayoutOf(v)
+	var out []gongkai.Finding
+	order := map[string][]labelCandidate{}
+	for _, a := range l.Active {
+		order[gongkai.SecActive] = append(order[gongkai.SecActive], labelCandidate{a.Key, a.Label})
+	}
+	for _, r := range l.AllRows() {
+		order[gongkai.SecApplications] = append(order[gongkai.SecApplications], labelCandidate{r.Key, r.Label})
+	}
+	for i := range sc.hits {
+		h := &sc.hits[i]
+		if !h.printed || h.key != "" {
+			continue
+		}
+		rows := order[h.section]
+		pos := func(key string) int {
+			for j, c := range rows {
+				if c.key == key {
+					return j
+				}
+			}
+			return -1
+		}
+		taken := map[string]bool{}
+		lo, hi := -1, len(rows)
+		for j, o := range sc.hits {
+			if o.section != h.section || o.key == "" {
+				continue
+			}
+			taken[o.key] = true
+			p := pos(o.key)
+			if p < 0 {
+				continue
+			}
+			if j < i && p > lo {
+				lo = p
+			}
+			if j > i && p < hi {
+				hi = p
+			}
+		}
+		if lo >= hi {
+			lo, hi = -1, len(rows) // neighbours out of order: judge by the label alone
+		}
+		var cands []labelCandidate
+		for _, c := range rows[lo+1 : hi] {
+			if taken[c.key] || !otherRowFits(c.key, taken) {
+				continue
+			}
+			cands = append(cands, c)
+		}
+		key, amb := resolveLabel(h.label, cands)
+		switch {
+		case key != "":
+			h.key = key
+			out = append(out, gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevInfo, Status: gongkai.Uncertain,
+				Where: gongkai.Paths{h.section + "." + key},
+				Message: fmt.Sprintf("%s: row label %q read as %q (misspelled; placed by its wording and its neighbours)",
+					h.loc, cleanText(h.label), officialLabel(rows, key))})
+		case len(amb) > 0:
+			var where gongkai.Paths
+			for _, k := range amb {
+				where = append(where, h.section+"."+k)
+			}
+			out = append(out, readFinding(where, fmt.Sprintf("%s: row label %q fits %s equally well; its values are not placed",
+				h.loc, cleanText(h.label), strings.Join(amb, " and "))))
+		}
+	}
+	return out
+}
+
+// otherRowFits keeps （六）其他处理 as one row (3_6) and its sub-rows from
+// both being candidates in a 2021 table: once either is named, the other
+// printing is out.
+func otherRowFits(key string, taken map[string]bool) bool {
+	switch {
+	case key == gongkai.RowOtherHandled:
+		return !taken["3_6_1"] && !taken["3_6_2"] && !taken["3_6_3"]
+	case strings.HasPrefix(key, "3_6_"):
+		return !taken[gongkai.RowOtherHandled]
+	}
+	return true
+}
+
+func officialLabel(rows []labelCandidate, key string) string {
+	for _, c := range rows {
+		if c.key == key {
+			return c.label
+		}
+	}
+	return key
+}
+
+// singleOther reports whether a 2021-layout table prints （六）其他处理 as
+// one row with values and none of its sub-rows (FORMAT.md §3): the report
+// then keeps that row as 3_6.
+func singleOther(sc *scan, v gongkai.Version) bool {
+	if v != gongkai.V2021 {
+		return false
+	}
+	single := false
+	for _, h := range sc.hits {
+		switch {
+		case h.section != gongkai.SecApplications:
+		case h.key == gongkai.RowOtherHandled && hasContent(h.values):
+			single = true
+		case strings.HasPrefix(h.key, "3_6_"):
+			return false
+		}
+	}
+	return single
 }
 
 func prevKeyIs(sc *scan, key string) bool {
@@ -256,21 +401,69 @@ func decideVersion(sc *scan, year int) gongkai.Version {
 	return gongkai.V2021
 }
 
-// fit makes a row's value cells exactly n long. Blank padding at the ends
-// (colspan padding, a trailing cell) is dropped first. ok=false means the
-// cells cannot be placed by position: fewer values than columns because
-// empty cells were dropped, or more values than columns.
-func fit(values []Cell, n int) ([]Cell, string) {
-	v := values
-	for len(v) > n && v[len(v)-1].Unsure == "" && classify(v[len(v)-1].Text) == kindBlank {
-		v = v[:len(v)-1]
+// align says which end of a row's value cells blank padding sits at, when
+// a row has more cells than columns.
+type align int
+
+const (
+	// alignRight: the values fill the table's last columns and padding
+	// comes before them (a label spanning two or three label columns,
+	// written out as empty cells). Section 三 and 四 rows.
+	alignRight align = iota
+	// alignLeft: the values start right after the label and the last one
+	// spans the rest of the row (section 二's 本年处理决定数量 over three
+	// columns), so padding follows them.
+	alignLeft
+	// alignExact: the rendering writes one cell per cell and no padding
+	// (Word's text export: one line per cell). A surplus cell is a stray
+	// line and the row may be shifted; nothing is dropped.
+	alignExact
+)
+
+// alignFor is how the value cells of a row of section sec line up in the
+// scanned document.
+func (sc *scan) alignFor(sec string) align {
+	switch {
+	case sc.rendering == "word_text":
+		return alignExact
+	case sec == gongkai.SecActive:
+		return alignLeft
 	}
-	for len(v) > n && v[0].Unsure == "" && classify(v[0].Text) == kindBlank {
-		v = v[1:]
+	return alignRight
+}
+
+// fit makes a row's value cells exactly n long. Blank padding is dropped
+// from the end a it says, then from the other; alignExact drops none.
+// ok=false means the cells cannot be placed by position: fewer values than
+// columns because empty cells were dropped, or more values than columns —
+// with alignExact that is a stray line that may have shifted the row, and
+// the row is left null rather than read one column off.
+func fit(values []Cell, n int, a align) ([]Cell, string) {
+	v := values
+	blank := func(c Cell) bool { return c.Unsure == "" && classify(c.Text) == kindBlank }
+	dropTrailing := func() {
+		for len(v) > n && blank(v[len(v)-1]) {
+			v = v[:len(v)-1]
+		}
+	}
+	dropLeading := func() {
+		for len(v) > n && blank(v[0]) {
+			v = v[1:]
+		}
+	}
+	switch a {
+	case alignRight:
+		dropLeading()
+		dropTrailing()
+	case alignLeft:
+		dropTrailing()
+		dropLeading()
 	}
 	switch {
 	case len(v) == n:
 		return v, ""
+	case len(v) > n && a == alignExact:
+		return nil, fmt.Sprintf("%d value cells for %d columns: a stray line; the row would be shifted, so its cells are left null", len(v), n)
 	case len(v) > n:
 		return nil, fmt.Sprintf("%d values for %d columns; cannot tell which belong here", len(v), n)
 	case !hasContent(v):
@@ -293,6 +486,9 @@ func place(r *gongkai.Report, sc *scan) {
 	// values; later ones with values must agree with it.
 	primary := map[string]int{}
 	for i, h := range sc.hits {
+		if h.key == "" {
+			continue // a misspelled label resolveLabels could not settle
+		}
 		k := h.section + "." + h.key
 		j, ok := primary[k]
 		if !ok || (!hasContent(sc.hits[j].values) && hasContent(h.values)) {
@@ -300,6 +496,9 @@ func place(r *gongkai.Report, sc *scan) {
 		}
 	}
 	for i, h := range sc.hits {
+		if h.key == "" {
+			continue
+		}
 		if j := primary[h.section+"."+h.key]; j != i && !seen[h.section+"."+h.key] {
 			continue // placed when its primary comes, or never if blank
 		}
@@ -341,12 +540,12 @@ func place(r *gongkai.Report, sc *scan) {
 		rowPath := h.section + "." + h.key
 		if seen[rowPath] {
 			if hasContent(h.values) {
-				checkRepeat(r, h, paths, targets)
+				checkRepeat(r, h, paths, targets, sc.alignFor(h.section))
 			}
 			continue
 		}
 		seen[rowPath] = true
-		cells, problem := fit(h.values, len(paths))
+		cells, problem := fit(h.values, len(paths), sc.alignFor(h.section))
 		if problem != "" {
 			r.Findings = append(r.Findings, readFinding(gongkai.Paths{rowPath},
 				fmt.Sprintf("%s: row %q: %s", h.loc, cleanText(h.label), problem)))
@@ -375,8 +574,8 @@ func place(r *gongkai.Report, sc *scan) {
 // checkRepeat handles a row given twice (a table continued over a page
 // break may repeat it): equal values are fine; different ones make the
 // row's cells null with a finding.
-func checkRepeat(r *gongkai.Report, h hit, paths []string, targets []unit) {
-	cells, problem := fit(h.values, len(paths))
+func checkRepeat(r *gongkai.Report, h hit, paths []string, targets []unit, a align) {
+	cells, problem := fit(h.values, len(paths), a)
 	if problem != "" || cells == nil {
 		return
 	}
@@ -443,7 +642,7 @@ func placeReview(r *gongkai.Report, sc *scan) {
 				r.Findings = append(r.Findings, readFinding(gongkai.Paths{blockPath}, "block not found in table 四; its cells are null"))
 				continue
 			}
-			cells, problem := fit(vals, len(l.ReviewColumns))
+			cells, problem := fit(vals, len(l.ReviewColumns), sc.alignFor(gongkai.SecReview))
 			if problem != "" {
 				r.Findings = append(r.Findings, readFinding(gongkai.Paths{blockPath},
 					fmt.Sprintf("%s: table 四 block %s: %s", sc.reviewBlockLocs[b.Key], b.Label, problem)))
@@ -465,7 +664,7 @@ func placeReview(r *gongkai.Report, sc *scan) {
 			"table 四 found but no row of values in it"))
 		return
 	}
-	cells, problem := fit(sc.review, len(paths))
+	cells, problem := fit(sc.review, len(paths), sc.alignFor(gongkai.SecReview))
 	if problem != "" {
 		r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecReview},
 			fmt.Sprintf("%s: table 四: %s", sc.reviewLoc, problem)))
@@ -485,7 +684,9 @@ func addMissingFindings(r *gongkai.Report, sc *scan) {
 	l := r.Layout()
 	found := map[string]bool{}
 	for _, h := range sc.hits {
-		found[h.section+"."+h.key] = true
+		if h.key != "" {
+			found[h.section+"."+h.key] = true
+		}
 	}
 	if sc.sections[2] {
 		var miss []string
@@ -503,7 +704,7 @@ func addMissingFindings(r *gongkai.Report, sc *scan) {
 	if sc.sections[3] {
 		var miss []string
 		for _, row := range l.Rows {
-			if !found[gongkai.SecApplications+"."+row.Key] {
+			if !found[gongkai.SecApplications+"."+row.Key] && !row.Unprinted {
 				miss = append(miss, gongkai.SecApplications+"."+row.Key)
 			}
 		}
