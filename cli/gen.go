@@ -24,7 +24,9 @@ requests, some departments hundreds.
 
 Beside each report it writes <report>.truth.json (the record, docs/FORMAT.md §5)
 and one truth.csv listing every file with its organization, year, layout
-version, rendering and the rule it breaks on purpose (--violations). When
+version, rendering and the rule it breaks on purpose (--violations; R8 for
+--mismatches). --typos, --single-other and --blanks print what real PDFs
+show: misspelled labels, （六）其他处理 as one row, cells left blank. When
 ingesting a generated folder, these truth files are not reports.
 
 The output depends only on the flags: the same --seed gives the same bytes
@@ -40,6 +42,7 @@ Examples:
   gongkai gen --out /tmp/district --district 威海市文登区 --townships 8 --departments 4 --years 2019-2024 --seed 7
   gongkai gen --out /tmp/mixed --rendering all --violations 0.1 --noise 0.3
   gongkai gen --out /tmp/one --townships 2 --departments 0 --years 2023 --rendering html_gbk
+  gongkai gen --out /tmp/real --rendering all --mixed --typos 0.3 --single-other 0.2 --blanks 0.1 --mismatches 0.05
   gongkai gen --out /tmp/big --townships 300 --departments 32 --rendering all --mixed --noise 0.3   # ~2,000 mixed reports
 `,
 		run: runGen,
@@ -59,6 +62,10 @@ func runGen(ctx context.Context, env *Env, args []string) error {
 	noise := fs.Float64("noise", 0, "share of reports (0-1) with noise: full-width digits, half-width brackets, thousands separators, label typos, repeated heading")
 	rendering := fs.String("rendering", gen.WordText, "rendering name, a comma-separated list, or all")
 	mixed := fs.Bool("mixed", false, "write each report once, in one rendering picked from --rendering (a mixed folder)")
+	typos := fs.Float64("typos", 0, "share of reports (0-1) whose printed labels and headers carry misspellings (其他法律行政止公开)")
+	singleOther := fs.Float64("single-other", 0, "share of 2021 reports (0-1) printed with a single （六）其他处理 row instead of its three sub-rows")
+	blanks := fs.Float64("blanks", 0, "share of reports (0-1) with one to three table cells left blank (null in the truth)")
+	mismatches := fs.Float64("mismatches", 0, "share of reports (0-1) whose prose states a request count that differs from the table (R8)")
 	names := fs.String("township-names", "", "comma-separated township names (泽库镇,龙山街道,...) instead of the built-in ones")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -76,6 +83,7 @@ func runGen(ctx context.Context, env *Env, args []string) error {
 	opts := gen.Options{
 		Out: *out, District: *district, Townships: *townships, Departments: *departments,
 		FirstYear: first, LastYear: last, Seed: *seed, Violations: *violations, Noise: *noise, Mixed: *mixed,
+		Typos: *typos, SingleOther: *singleOther, Blanks: *blanks, Mismatches: *mismatches,
 	}
 	if *rendering == "all" {
 		opts.Renderings = gen.AllRenderings()

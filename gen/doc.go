@@ -121,9 +121,10 @@ const (
 )
 
 type builder struct {
-	st  style
-	r   *rand.Rand
-	rep *gongkai.Report
+	st    style
+	r     *rand.Rand
+	rep   *gongkai.Report
+	typos map[string]string
 }
 
 func (b *builder) label(s string) string {
@@ -132,6 +133,17 @@ func (b *builder) label(s string) string {
 	}
 	if t, ok := labelTypos[s]; ok && b.st.noise.LabelTypos {
 		s = t
+	}
+	if t, ok := b.typos[s]; ok {
+		s = t
+	}
+	return s
+}
+
+// header is a column header as printed: with the report's typos.
+func (b *builder) header(s string) string {
+	if t, ok := b.typos[s]; ok {
+		return t
 	}
 	return s
 }
@@ -184,7 +196,7 @@ func (b *builder) val(n gongkai.Num, cs int) *tcell {
 // buildDoc lays out one report.
 func buildDoc(it *Item, st style, r *rand.Rand) *document {
 	rep := it.Record
-	b := &builder{st: st, r: r, rep: rep}
+	b := &builder{st: st, r: r, rep: rep, typos: it.Typos}
 	d := &document{
 		org:          rep.Organization,
 		title:        fmt.Sprintf("%d%s", rep.ReportYear, reportTitle),
@@ -212,6 +224,11 @@ func buildDoc(it *Item, st style, r *rand.Rand) *document {
 	app := rep.Applications
 	nNew, nOver := app[gongkai.RowNew][totalCol], app[gongkai.RowCarriedOver][totalCol]
 	nTot, nFwd := app[gongkai.RowTotal][totalCol], app[gongkai.RowCarriedForward][totalCol]
+	// The prose states the narrative's count, which equals 1_new's total
+	// unless a mismatch was seeded (Options.Mismatches, R8).
+	if said, ok := rep.Narrative[NarrRequests]; ok && said.Valid() {
+		nNew = said
+	}
 	if nNew.Sign() == 0 && nOver.Sign() == 0 && nTot.Sign() == 0 && nFwd.Sign() == 0 {
 		para(fmt.Sprintf("（二）依申请公开情况。%d年，%s未收到政府信息公开申请。", year, it.we))
 	} else {
@@ -296,10 +313,10 @@ func (b *builder) requestTable() *table {
 	}
 	add(span(note, 3, 3), span(headApplicant, 1, gongkai.NumColumns))
 	cols := l.Columns
-	add(span(cols[0].Label, 2, 1), span(gongkai.ApplicantGroupLabel, 1, 5), span(cols[len(cols)-1].Label, 2, 1))
+	add(span(b.header(cols[0].Label), 2, 1), span(gongkai.ApplicantGroupLabel, 1, 5), span(b.header(cols[len(cols)-1].Label), 2, 1))
 	var mid []*tcell
 	for _, c := range cols[1 : len(cols)-1] {
-		text := c.Label
+		text := b.header(c.Label)
 		if b.st.applicantBreaks && len([]rune(text)) == 4 {
 			rs := []rune(text)
 			text = string(rs[:2]) + "\n" + string(rs[2:])
@@ -311,7 +328,13 @@ func (b *builder) requestTable() *table {
 	results := ""
 	nResults := 0
 	groupSize := map[string]int{}
+	var printed []gongkai.Row
 	for _, row := range l.Rows {
+		if !row.Unprinted {
+			printed = append(printed, row)
+		}
+	}
+	for _, row := range printed {
 		if row.Group != "" {
 			if results == "" {
 				results = row.Group
@@ -324,7 +347,7 @@ func (b *builder) requestTable() *table {
 	// （四）无法提供 (the group of row 3_4_1).
 	split := -1
 	if r41, ok := l.Row("3_4_1"); ok && b.st.noise.RepeatedHeading {
-		for i, row := range l.Rows {
+		for i, row := range printed {
 			if row.Group == r41.Group {
 				split = i
 				break
@@ -332,7 +355,7 @@ func (b *builder) requestTable() *table {
 		}
 	}
 	firstResultRow, resultIdx := -1, 0
-	for i, row := range l.Rows {
+	for i, row := range printed {
 		vals := rep(b, row.Key)
 		var cells []*tcell
 		if row.Group != "" {
@@ -395,7 +418,7 @@ func (b *builder) reviewTable() *table {
 	add(span(b.label(first), 1, nc), span(lit, 1, nc*(len(l.ReviewBlocks)-1)))
 	var row []*tcell
 	for _, c := range l.ReviewColumns {
-		row = append(row, span(b.breakReview(c.Label), 2, 1))
+		row = append(row, span(b.breakReview(b.header(c.Label)), 2, 1))
 	}
 	for _, blk := range l.ReviewBlocks[1:] {
 		_, sub, _ := strings.Cut(blk.Label, "·")
@@ -405,7 +428,7 @@ func (b *builder) reviewTable() *table {
 	row = nil
 	for range l.ReviewBlocks[1:] {
 		for _, c := range l.ReviewColumns {
-			row = append(row, lbl(b.breakReview(c.Label)))
+			row = append(row, lbl(b.breakReview(b.header(c.Label))))
 		}
 	}
 	add(row...)

@@ -59,6 +59,29 @@ type Options struct {
 	// TownshipNames replaces the built-in names; its length must equal
 	// Townships.
 	TownshipNames []string
+
+	// The variants below are what real PDFs showed and the readers must
+	// hold on (FORMAT.md §3, §8). Each is a share of reports (0–1), drawn
+	// from its own stream of the seed, so leaving them at zero gives the
+	// same files as before they existed.
+
+	// Typos is the share of reports whose printed row labels and column
+	// headers carry one to three misspellings (a character dropped, added,
+	// doubled, swapped or three dropped, as 其他法律行政止公开). The truth
+	// does not change.
+	Typos float64
+	// SingleOther is the share of 2021-layout reports printed with a single
+	// （六）其他处理 row instead of its three sub-rows: the truth holds 3_6
+	// and null 3_6_1…3_6_3.
+	SingleOther float64
+	// Blanks is the share of reports with one to three table cells left
+	// blank (null in the truth).
+	Blanks float64
+	// Mismatches is the share of reports whose section 一 states a number
+	// of requests received (共收到政府信息公开申请X件) that differs from
+	// the table's 本年新收…总计: an R8 warning, named in the manifest's
+	// violated_rule column.
+	Mismatches float64
 }
 
 // SampleOptions are the options testdata/sample was made with (the
@@ -91,6 +114,9 @@ type Item struct {
 	Violation string
 	// Noise is applied by Render; callers may change it.
 	Noise Noise
+	// Typos maps official labels to the misspelled forms this report
+	// prints (Options.Typos); Render applies them.
+	Typos map[string]string
 
 	seed   uint64
 	wechat string
@@ -108,6 +134,14 @@ func (o *Options) validate() error {
 		return fmt.Errorf("--violations %v: want a share between 0 and 1", o.Violations)
 	case o.Noise < 0 || o.Noise > 1 || math.IsNaN(o.Noise):
 		return fmt.Errorf("--noise %v: want a share between 0 and 1", o.Noise)
+	}
+	for _, v := range []struct {
+		flag  string
+		share float64
+	}{{"--typos", o.Typos}, {"--single-other", o.SingleOther}, {"--blanks", o.Blanks}, {"--mismatches", o.Mismatches}} {
+		if v.share < 0 || v.share > 1 || math.IsNaN(v.share) {
+			return fmt.Errorf("%s %v: want a share between 0 and 1", v.flag, v.share)
+		}
 	}
 	if len(o.Renderings) == 0 {
 		o.Renderings = []string{WordText}
@@ -146,7 +180,9 @@ func Build(opts Options) ([]*Item, error) {
 		r := rngFor(opts.Seed, "body", b.org)
 		st := newState()
 		for y := opts.FirstYear; y <= opts.LastYear; y++ {
-			rep := genReport(r, b, y, st)
+			single := opts.SingleOther > 0 && versionOf(y) == gongkai.V2021 &&
+				rngFor(opts.Seed, "single-other", b.org, strconv.Itoa(y)).Float64() < opts.SingleOther
+			rep := genReport(r, b, y, st, single)
 			items = append(items, &Item{
 				Base: fmt.Sprintf("%d_%s", y, b.org), Record: rep, BodyType: b.typ,
 				seed: opts.Seed, wechat: b.short, we: b.we,
@@ -176,6 +212,11 @@ func Build(opts Options) ([]*Item, error) {
 		}
 		// The narrative restates the printed table (R8 holds).
 		it.Record.Narrative[NarrRequests] = it.Record.Applications[gongkai.RowNew][gongkai.NumColumns-1]
+	}
+	if err := applyVariants(opts, items); err != nil {
+		return nil, err
+	}
+	for _, it := range items {
 		injected := it.Record.Findings
 		it.Record.Findings = append(gongkai.Check(it.Record), injected...)
 	}

@@ -95,9 +95,12 @@ var outcomeWeight = map[string]float64{
 
 // genReport makes one body's clean report for one year (R1–R5 hold, and
 // the links to last year's report in st hold); st moves on to this year.
-func genReport(r *rand.Rand, b body, year int, st *state) *gongkai.Report {
+//
+// single prints a 2021 report's （六）其他处理 as one row (Options.SingleOther).
+func genReport(r *rand.Rand, b body, year int, st *state, single bool) *gongkai.Report {
 	v := versionOf(year)
 	rep := gongkai.NewReport(v)
+	rep.UseSingleOther(single)
 	rep.Organization = b.org
 	rep.ReportYear = year
 	rep.PublishedOn = fmt.Sprintf("%04d-%02d-%02d", year+1, 1+r.IntN(3), 1+r.IntN(28))
