@@ -137,7 +137,8 @@ func measure(t *testing.T, items []*gen.Item, renderings []string) map[string]*t
 // TestVariantsAccuracy reads a generated district with the variants of
 // FORMAT.md §3 and §8 seeded (misspelled labels and headers, the single
 // （六） row, R8 mismatches, noise, rule violations), in every rendering but
-// pdf (TestRoundTrip covers the pdf reader; GONGKAI_MEASURE_PDF=1 adds it),
+// pdf (TestRoundTrip covers the pdf reader; GONGKAI_MEASURE_RENDERINGS=pdf
+// measures it, or any comma-separated list),
 // and requires no report refused and every cell right or under a failed
 // or uncertain finding naming it; and 99.9 % of the cells right in every
 // rendering that keeps cell borders (glued text loses them: a run that
@@ -158,8 +159,9 @@ func TestVariantsAccuracy(t *testing.T) {
 		seed = s
 	}
 	renderings := gen.AllRenderings()
-	if os.Getenv("GONGKAI_MEASURE_PDF") == "" {
-		renderings = renderings[:len(renderings)-1]
+	renderings = renderings[:len(renderings)-1]
+	if r := os.Getenv("GONGKAI_MEASURE_RENDERINGS"); r != "" {
+		renderings = strings.Split(r, ",")
 	}
 	for _, blanks := range []float64{0, 1} {
 		t.Run(fmt.Sprintf("blanks=%v", blanks), func(t *testing.T) {
