@@ -96,6 +96,9 @@ type Resolver struct {
 	// zones are new areas and zones that are no division of their own
 	// (西咸新区): name → the division that holds all of them.
 	zones map[string]*node
+	// cityStems are city names without 市 (银川 for 银川市), read only
+	// before a zone's name (银川经济技术开发区, which the data lacks).
+	cityStems map[string][]*node
 }
 
 var (
@@ -126,7 +129,8 @@ func Parse(gz []byte) (*Resolver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("divisions data: %w", err)
 	}
-	r := &Resolver{byCode: map[string]*node{}, byName: map[string][]*node{}, zones: map[string]*node{}}
+	r := &Resolver{byCode: map[string]*node{}, byName: map[string][]*node{}, zones: map[string]*node{},
+		cityStems: map[string][]*node{}}
 	sc := bufio.NewScanner(zr)
 	line := 0
 	for sc.Scan() {
@@ -167,6 +171,9 @@ func Parse(gz []byte) (*Resolver, error) {
 		r.byCode[code] = n
 		for _, v := range variants(n) {
 			r.addName(v, n)
+		}
+		if stem, ok := strings.CutSuffix(n.name, "市"); ok && n.level == City && utf8.RuneCountInString(stem) >= 2 {
+			r.cityStems[stem] = append(r.cityStems[stem], n)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -557,12 +564,14 @@ func (r *Resolver) describe(ns []*node) string {
 }
 
 // FullName returns the names from the province down: 山东省威海市文登区.
-// Placeholder city names (市辖区) are left out. "" for an unknown code.
+// Placeholder city names (市辖区) are left out, and so is the county-level
+// twin of a city without counties (广东省中山市, not 广东省中山市中山市). ""
+// for an unknown code.
 func (r *Resolver) FullName(code string) string {
 	n := r.lookup(code)
 	var parts []string
 	for m := n; m != nil; m = m.parent {
-		if !placeholder(m) {
+		if !placeholder(m) && (m.parent == nil || m.name != m.parent.name) {
 			parts = append(parts, m.name)
 		}
 	}

@@ -36,6 +36,12 @@ func TestDataLoads(t *testing.T) {
 	if got := r.FullName("110105"); got != "北京市朝阳区" {
 		t.Errorf("FullName(110105) = %q", got)
 	}
+	// A city without counties is named once, above its townships.
+	for code, want := range map[string]string{"442000": "广东省中山市", "442000001": "广东省中山市石岐街道", "4419": "广东省东莞市"} {
+		if got := r.FullName(code); got != want {
+			t.Errorf("FullName(%s) = %q, want %q", code, got, want)
+		}
+	}
 	kids := r.Children("371003")
 	if len(kids) < 10 {
 		t.Fatalf("文登区 has %d townships", len(kids))

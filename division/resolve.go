@@ -153,6 +153,28 @@ func (r *Resolver) walkOn(s string, p int, scope *node, acc []*node, out *[]chai
 			}
 		}
 	}
+	// A city's name without 市 before a zone's name: the zone is the
+	// city's, even where the data does not list it (银川经济技术开发区).
+	if scope == nil || scope.level == Province {
+		found := false
+		l := 0
+		for i := 0; i < 6 && l < len(rest); i++ {
+			_, size := utf8.DecodeRuneInString(rest[l:])
+			l += size
+			if i == 0 || !zoneWordRe.MatchString(rest[l:]) {
+				continue
+			}
+			for _, c := range r.cityStems[rest[:l]] {
+				if scope == nil || c.under(scope) {
+					r.walk(s, p+l, c, append(acc, c), out)
+					found = true
+				}
+			}
+		}
+		if found {
+			return true
+		}
+	}
 	zone, zl := (*node)(nil), 0
 	for name, z := range r.zones {
 		if len(name) > zl && strings.HasPrefix(rest, name) {
@@ -393,6 +415,9 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 	body.Type = bodyType(n, rest, aggregate)
 	return body, findings
 }
+
+// zoneWordRe starts the name of a development zone or new area.
+var zoneWordRe = regexp.MustCompile(`^(经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区|经开区|综合保税区|保税区|新区|工业园区|产业园区|开发区)`)
 
 // branchRe reads a city bureau's branch: 公安局 + 朝阳 + 分局.
 var branchRe = regexp.MustCompile(`^(\p{Han}+?局)(\p{Han}{1,10}?)分局$`)
