@@ -416,8 +416,11 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 	return body, findings
 }
 
-// zoneWordRe starts the name of a development zone or new area.
-var zoneWordRe = regexp.MustCompile(`^(经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区|经开区|综合保税区|保税区|新区|工业园区|产业园区|开发区)`)
+// zoneWordRe starts the name of a national or provincial development
+// zone, which by the naming rules carries its city's name in front
+// (银川经济技术开发区). Generic words (新区, 开发区, 工业园区) are left out:
+// 朝阳新区 could be in any city.
+var zoneWordRe = regexp.MustCompile(`^(经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区|经开区|综合保税区)`)
 
 // branchRe reads a city bureau's branch: 公安局 + 朝阳 + 分局.
 var branchRe = regexp.MustCompile(`^(\p{Han}+?局)(\p{Han}{1,10}?)分局$`)
