@@ -14,7 +14,7 @@ import (
 var exportCmd = &command{
 	name:    "export",
 	summary: "write a table, rollup or query as Parquet, Arrow, CSV, JSON lines or XLSX; or the whole store as a Parquet dataset",
-	usage: `Usage: gongkai export --db PATH (--table NAME | --rollup NAME [--year Y] [--division D] [--level L] | --query SQL)
+	usage: `Usage: gongkai export --db PATH (--table NAME | --rollup NAME [--year Y] [--division D] [--level L] | --query SQL [--timeout D])
                       [--format parquet|arrow|arrows|csv|jsonl|xlsx] --out FILE
        gongkai export --db PATH --dataset DIR
 
@@ -27,8 +27,9 @@ integers, money stays DECIMAL(18,6) (Parquet, Arrow) and nulls stay null
   --rollup   a named rollup (gongkai rollup --list), with its parameters
   --query    one read-only SELECT; it runs in the same SQL sandbox as
              'gongkai query' (no file or network access, 512MB of DuckDB
-             memory) without a row cap, for at most 2 minutes; gongkai
-             writes the file from the rows the sandbox sends back
+             memory) without a row cap, for at most --timeout (2m, which
+             can only be lowered); gongkai writes the file from the rows
+             the sandbox sends back
 
 Formats: parquet (zstd), arrow (Arrow IPC file), arrows (Arrow IPC stream),
 csv, jsonl (one JSON object per line), xlsx. Without --format, the --out
@@ -68,6 +69,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	division := fs.String("division", "", "rollup parameter: district name, division-code prefix or part of the organization")
 	level := fs.String("level", "", "rollup parameter: level of the division hierarchy, for rollups that take it")
 	sqlText := fs.String("query", "", "one read-only SELECT (run in the SQL sandbox)")
+	timeout := fs.Duration("timeout", query.ExportTimeout, "with --query: stop the statement after this long (at most the default)")
 	format := fs.String("format", "", "parquet, arrow, arrows, csv, jsonl or xlsx (default: from --out's extension)")
 	out := fs.StringP("out", "o", "", "the file to write ('-' = standard output, with --format)")
 	dataset := fs.String("dataset", "", "write the whole store as a hive-partitioned Parquet dataset in this folder")
@@ -120,17 +122,20 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *sqlText != "" {
-		sb := query.New(query.Config{Workers: 1})
+		if *timeout <= 0 || *timeout > query.ExportTimeout {
+			return usageError("--timeout must be positive and at most %v", query.ExportTimeout)
+		}
+		sb := query.New(query.Config{Workers: 1, Limits: query.Limits{}.LowerMemory(env.Getenv("GONGKAI_MEMORY_LIMIT"))})
 		defer sb.Close()
 		if *out == "-" {
-			n, err := sb.ExportTo(ctx, *db, *sqlText, f, env.Stdout)
+			n, err := sb.ExportTo(ctx, *db, *sqlText, *timeout, f, env.Stdout)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stderr, "wrote %d rows to standard output (%s)\n", n, f)
 			return nil
 		}
-		n, err := sb.Export(ctx, *db, *sqlText, f, *out)
+		n, err := sb.Export(ctx, *db, *sqlText, *timeout, f, *out)
 		if err != nil {
 			return err
 		}

@@ -24,9 +24,9 @@ Only read statements run (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN...), one at
 a time, as DuckDB's own parser classifies them, in a separate worker process
 that cannot read or write files, reach the network or change the store. The
 statement is stopped after --timeout (at most 5s) and may use at most 512MB
-of DuckDB memory; at most --max-rows rows (at most 10000) are printed, and a
-note says when the result was cut. --timeout and --max-rows can only lower
-the defaults.
+of DuckDB memory (GONGKAI_MEMORY_LIMIT may set less); at most --max-rows
+rows (at most 10000) are printed, and a note says when the result was cut.
+--timeout and --max-rows can only lower the defaults.
 
 Examples:
   gongkai query "SELECT organization, report_year FROM reports ORDER BY 1, 2"
@@ -76,7 +76,8 @@ func runQuery(ctx context.Context, env *Env, args []string) error {
 	if err := checkStore(ctx, *db); err != nil {
 		return err
 	}
-	res, err := query.Run(ctx, *db, text, query.Limits{MaxRows: *maxRows, Timeout: *timeout})
+	res, err := query.Run(ctx, *db, text, query.Limits{MaxRows: *maxRows, Timeout: *timeout,
+		MemoryLimit: env.Getenv("GONGKAI_MEMORY_LIMIT")})
 	if err != nil {
 		return err
 	}

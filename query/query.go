@@ -115,6 +115,16 @@ func (l Limits) Lower(timeout time.Duration, maxRows int) Limits {
 	return l
 }
 
+// LowerMemory returns l with DuckDB's memory limit m (a size such as
+// "128MB") when m is a valid size below l's; it never raises it.
+func (l Limits) LowerMemory(m string) Limits {
+	l = l.WithDefaults()
+	if n := parseSize(m); strings.TrimSpace(m) != "" && store.ValidSize(m) && n > 0 && n < parseSize(l.MemoryLimit) {
+		l.MemoryLimit = strings.TrimSpace(m)
+	}
+	return l
+}
+
 // Query runs one ad-hoc statement on the store file db and returns at
 // most lim.MaxRows rows (lim can only lower the sandbox's limits). Values
 // are the plain Go types store.Store.Query documents. A statement the
@@ -181,13 +191,17 @@ func (s *Sandbox) Arrow(ctx context.Context, db, sql string, lim Limits, w io.Wr
 }
 
 // Export runs one statement in the sandbox without a row cap (time limit
-// ExportTimeout) and writes its rows to the file out in format f,
+// ExportTimeout, or timeout when lower and positive) and writes its rows
+// to the file out in format f,
 // atomically (see store.ExportRows). The file is written by this process
 // from the rows the worker sent, never by DuckDB inside the sandbox. It
 // returns the number of rows written.
-func (s *Sandbox) Export(ctx context.Context, db, sql string, f store.Format, out string) (int64, error) {
+func (s *Sandbox) Export(ctx context.Context, db, sql string, timeout time.Duration, f store.Format, out string) (int64, error) {
 	lim := s.cfg.Limits
 	lim.Timeout = ExportTimeout
+	if timeout > 0 && timeout < ExportTimeout {
+		lim.Timeout = timeout
+	}
 	c, err := s.call(ctx, db, sql, lim, modeExport)
 	if err != nil {
 		return 0, err
@@ -248,14 +262,14 @@ func (s *Sandbox) Export(ctx context.Context, db, sql string, f store.Format, ou
 
 // ExportTo is Export writing to w (standard output): the file is made in
 // a private temporary folder, then copied to w and removed.
-func (s *Sandbox) ExportTo(ctx context.Context, db, sql string, f store.Format, w io.Writer) (int64, error) {
+func (s *Sandbox) ExportTo(ctx context.Context, db, sql string, timeout time.Duration, f store.Format, w io.Writer) (int64, error) {
 	dir, err := os.MkdirTemp("", "gongkai-export-")
 	if err != nil {
 		return 0, &gongkai.Error{Op: "export", Err: err}
 	}
 	defer os.RemoveAll(dir)
 	tmp := filepath.Join(dir, "out"+f.Ext())
-	n, err := s.Export(ctx, db, sql, f, tmp)
+	n, err := s.Export(ctx, db, sql, timeout, f, tmp)
 	if err != nil {
 		return 0, err
 	}
@@ -276,9 +290,10 @@ func (s *Sandbox) lower(lim Limits) Limits {
 }
 
 // Run is Query on a sandbox of one worker, closed afterwards: the CLI's
-// way to run a single statement.
+// way to run a single statement. lim may lower the default limits
+// (memory included), never raise them.
 func Run(ctx context.Context, db, sql string, lim Limits) (*gongkai.Result, error) {
-	s := New(Config{Workers: 1})
+	s := New(Config{Workers: 1, Limits: Limits{}.LowerMemory(lim.MemoryLimit)})
 	defer s.Close()
 	return s.Query(ctx, db, sql, lim)
 }

@@ -74,7 +74,7 @@ var ErrOutOfMemory = errors.New("memory limit exceeded")
 // OpenGuard opens the store file at path read-only in a fresh, locked
 // in-memory DuckDB instance (see Guard).
 func OpenGuard(ctx context.Context, path string, cfg GuardConfig) (g *Guard, err error) {
-	if !validSize(cfg.MemoryLimit) {
+	if !ValidSize(cfg.MemoryLimit) {
 		return nil, &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: memory limit %q is not a size", gongkai.ErrUsage, cfg.MemoryLimit),
 			Hint: "give a DuckDB size such as 512MB or 2GB"}
 	}
@@ -125,7 +125,7 @@ func OpenGuard(ctx context.Context, path string, cfg GuardConfig) (g *Guard, err
 	g.db = sql.OpenDB(c)
 	g.conn, err = g.db.Conn(ctx)
 	if err != nil {
-		return g, guardOpenError(err)
+		return g, guardOpenError(ctx, err)
 	}
 	setup := []string{
 		"ATTACH " + quoteLiteral(attach) + " AS store (READ_ONLY)",
@@ -140,7 +140,7 @@ func OpenGuard(ctx context.Context, path string, cfg GuardConfig) (g *Guard, err
 	}
 	for _, stmt := range setup {
 		if _, err := g.conn.ExecContext(ctx, stmt); err != nil {
-			return g, guardOpenError(err)
+			return g, guardOpenError(ctx, err)
 		}
 	}
 	return g, nil
@@ -149,7 +149,10 @@ func OpenGuard(ctx context.Context, path string, cfg GuardConfig) (g *Guard, err
 // guardOpenError classifies a failure to set the instance up: a store
 // held by a writer, or a file that is no DuckDB database. The messages
 // carry no path.
-func guardOpenError(err error) error {
+func guardOpenError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return runError(ctx, err)
+	}
 	if m := lockHeld.FindStringSubmatch(err.Error()); m != nil {
 		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: held by %s (PID %s)", gongkai.ErrDatabaseBusy, m[1], m[2]),
 			Hint: fmt.Sprintf("wait for process %s to finish", m[2])}
@@ -177,9 +180,9 @@ func (g *Guard) Close() error {
 	return errors.Join(errs...)
 }
 
-// validSize reports whether s is a DuckDB size (512MB, 1.5GiB); it goes
+// ValidSize reports whether s is a DuckDB size (512MB, 1.5GiB); it goes
 // into the DSN, so nothing else may.
-func validSize(s string) bool {
+func ValidSize(s string) bool {
 	s = strings.TrimSpace(s)
 	i := 0
 	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
