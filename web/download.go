@@ -40,9 +40,8 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	st, done, err := h.open(ctx)
-	if err != nil {
-		h.errorPage(w, r, l, err)
+	st, done, ok := h.openStore(w, r, l)
+	if !ok {
 		return
 	}
 	defer done()

@@ -105,12 +105,15 @@ var texts = map[string][2]string{ // key → {zh, en}
 }
 
 // T returns the page text key in l.
-func (l Lang) T(key string) string {
-	t, ok := texts[key]
-	if !ok {
+func (l Lang) T(key string) string { return l.from(texts, key) }
+
+// from returns m[key] in l, or key itself when m has none.
+func (l Lang) from(m map[string][2]string, key string) string {
+	t, ok := m[key]
+	switch {
+	case !ok:
 		return key
-	}
-	if l == En {
+	case l == En:
 		return t[1]
 	}
 	return t[0]
@@ -132,14 +135,5 @@ var bodyTypes = map[string][2]string{
 	division.ProvinceAggregate:  {"全省汇总", "province whole-area report"},
 }
 
-// BodyType names a body type in l ("" stays "").
-func (l Lang) BodyType(t string) string {
-	n, ok := bodyTypes[t]
-	if !ok {
-		return t
-	}
-	if l == En {
-		return n[1]
-	}
-	return n[0]
-}
+// BodyType names a body type in l (an unknown one, or "", as it is).
+func (l Lang) BodyType(t string) string { return l.from(bodyTypes, t) }

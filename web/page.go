@@ -82,9 +82,8 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 		chosen, has = d, true
 	}
 	ctx := r.Context()
-	st, done, err := h.open(ctx)
-	if err != nil {
-		h.errorPage(w, r, l, err)
+	st, done, ok := h.openStore(w, r, l)
+	if !ok {
 		return
 	}
 	defer done()

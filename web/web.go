@@ -74,6 +74,17 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /ui/static/", http.StripPrefix("/ui/static/", http.FileServerFS(static)))
 }
 
+// openStore opens the store for a request; when it cannot (an ingest
+// holds it, the file is gone) it answers with the error page and ok false.
+func (h *Handler) openStore(w http.ResponseWriter, r *http.Request, l Lang) (st *store.Store, done func(), ok bool) {
+	st, done, err := h.open(r.Context())
+	if err != nil {
+		h.errorPage(w, r, l, err)
+		return nil, nil, false
+	}
+	return st, done, true
+}
+
 // errorPage answers err with the status its kind calls for, as a page.
 func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, l Lang, err error) {
 	status := http.StatusInternalServerError
