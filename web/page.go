@@ -55,7 +55,10 @@ type findingGroup struct {
 
 type findingRow struct {
 	Rule, Status, Severity, Message string
-	Cells                           []cellRef
+	// Statement is the rule's official statement (gongkai.Rules), in
+	// Chinese: what the finding says does not hold.
+	Statement string
+	Cells     []cellRef
 }
 
 // cellRef names a cell a finding concerns, with its official labels and a
@@ -286,6 +289,9 @@ func cellLabels(r *gongkai.Report) map[string]string {
 
 func findingRowOf(f gongkai.Finding, labels map[string]string, href string) findingRow {
 	row := findingRow{Rule: f.Rule, Status: string(f.Status), Severity: string(f.Severity), Message: f.Message}
+	if i := slices.IndexFunc(gongkai.Rules, func(ri gongkai.RuleInfo) bool { return ri.Rule == f.Rule }); i >= 0 {
+		row.Statement = gongkai.Rules[i].Statement
+	}
 	for _, p := range f.Where {
 		ref := cellRef{Path: p, Label: labels[p]}
 		if ref.Label == "" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -133,9 +134,24 @@ func TestBodyReport(t *testing.T) {
 			t.Errorf("no %q in the report page", w)
 		}
 	}
+	// The rule's own statement beside its name, as the domain states it
+	// (html/template writes + as &#43;).
+	if w := `<td>R4<div class="note">` + ruleStatement(t, "R4") + `</div></td>`; !strings.Contains(html.UnescapeString(body), w) {
+		t.Errorf("no %q in the report page", w)
+	}
 	if n := strings.Count(body, `class="n flag"`); n != 5 {
 		t.Errorf("%d cells marked, want the block's 5", n)
 	}
+}
+
+func ruleStatement(t *testing.T, rule string) string {
+	for _, r := range gongkai.Rules {
+		if r.Rule == rule {
+			return r.Statement
+		}
+	}
+	t.Fatalf("no rule %s", rule)
+	return ""
 }
 
 // TestDownloads checks the compiled CSV (BOM, official labels, one row per
