@@ -222,8 +222,16 @@ func buildDoc(it *Item, st style, r *rand.Rand) *document {
 	para(fmt.Sprintf("（一）主动公开情况。%d年度通过各类媒体渠道公开政府信息%s条，其中通过“%s”微信公众号发布消息%s条。",
 		year, rep.Narrative[NarrDisclosed], it.wechat, rep.Narrative[NarrWechat]))
 	app := rep.Applications
-	nNew, nOver := app[gongkai.RowNew][totalCol], app[gongkai.RowCarriedOver][totalCol]
-	nTot, nFwd := app[gongkai.RowTotal][totalCol], app[gongkai.RowCarriedForward][totalCol]
+	// The prose states the real counts even where the table leaves a cell
+	// blank (Options.Blanks): it.said keeps them.
+	stated := func(row string) gongkai.Num {
+		if v, ok := it.said[row]; ok {
+			return v
+		}
+		return app[row][totalCol]
+	}
+	nNew, nOver := stated(gongkai.RowNew), stated(gongkai.RowCarriedOver)
+	nTot, nFwd := stated(gongkai.RowTotal), stated(gongkai.RowCarriedForward)
 	// The prose states the narrative's count, which equals 1_new's total
 	// unless a mismatch was seeded (Options.Mismatches, R8).
 	if said, ok := rep.Narrative[NarrRequests]; ok && said.Valid() {

@@ -118,6 +118,10 @@ type Item struct {
 	// prints (Options.Typos); Render applies them.
 	Typos map[string]string
 
+	// said holds the request counts the prose states (by row key, column
+	// 总计) where Options.Blanks left the table's cell blank.
+	said map[string]gongkai.Num
+
 	seed   uint64
 	wechat string
 	we     string

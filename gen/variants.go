@@ -26,6 +26,10 @@ func applyVariants(opts Options, items []*Item) error {
 		br := rngFor(opts.Seed, "blanks")
 		for _, it := range items {
 			if br.Float64() < opts.Blanks {
+				it.said = map[string]gongkai.Num{}
+				for _, k := range []string{gongkai.RowNew, gongkai.RowCarriedOver, gongkai.RowTotal, gongkai.RowCarriedForward} {
+					it.said[k] = it.Record.Applications[k][gongkai.NumColumns-1]
+				}
 				blankCells(br, it.Record)
 			}
 		}
