@@ -210,3 +210,27 @@ func TestFuzzyContains(t *testing.T) {
 		}
 	}
 }
+
+// TestAmbiguousLabel: a 2021 | table whose two （六） sub-rows 1 and 2 are
+// both printed "申请人逾期、行政机关不再处理其政府信息公开申请" (no numbering). The
+// label fits 3_6_1 and 3_6_2 about equally (it shares the whole 行政机关…申请
+// tail with both): both rows stay null under a READ finding naming both,
+// never a guess; 3.其他 (8 0 0 0 0 0 8, line 52) is read as printed.
+func TestAmbiguousLabel(t *testing.T) {
+	r := mustParseBytes(t, "ambiguous_label.pipe.txt", readFixture(t, "ambiguous_label.pipe.txt"))
+	for _, k := range []string{"3_6_1", "3_6_2"} {
+		if got := *r.Applications[k]; got != nullRow {
+			t.Errorf("%s = %v, want null", k, got)
+		}
+		found := false
+		for _, f := range findingsFor(r, gongkai.RuleRead, gongkai.Uncertain, "applications."+k+".total") {
+			found = found || strings.Contains(f.Message, "equally")
+		}
+		if !found {
+			t.Errorf("no READ finding says %s is ambiguous: %v", k, r.Findings)
+		}
+	}
+	if got, want := *r.Applications["3_6_3"], row(8, 0, 0, 0, 0, 0, 8); got != want {
+		t.Errorf("3_6_3 = %v, want %v", got, want)
+	}
+}
