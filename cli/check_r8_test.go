@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"encoding/csv"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -22,19 +20,10 @@ func TestCheckR8FindsSeededMismatch(t *testing.T) {
 		"--seed", "8", "--mismatches", "0.3"); code != 0 {
 		t.Fatalf("gen: exit %d: %s", code, errs)
 	}
-	f, err := os.Open(filepath.Join(dir, gen.ManifestName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var want []string
-	for _, r := range rows[1:] {
-		if r[5] == "R8" {
-			want = append(want, r[1]+"|"+r[2])
+	for _, m := range readManifest(t, filepath.Join(dir, gen.ManifestName)) {
+		if m["violated_rule"] == "R8" {
+			want = append(want, m["organization"]+"|"+m["year"])
 		}
 	}
 	if len(want) == 0 {

@@ -270,16 +270,6 @@ func lcsLen(a, b []rune) int {
 	return prev[len(b)]
 }
 
-// leadingDigits returns the digits a normalized label starts with ("2" of
-// "2其他法律…"), or "".
-func leadingDigits(n string) string {
-	i := 0
-	for i < len(n) && n[i] >= '0' && n[i] <= '9' {
-		i++
-	}
-	return n[:i]
-}
-
 // labelCandidate is an official row a printed label may stand for.
 type labelCandidate struct {
 	key, label string
@@ -300,7 +290,7 @@ const (
 // returns the key, or "" with the keys that fit equally well (ambiguous)
 // or none at all (no row fits).
 func resolveLabel(printed string, cands []labelCandidate) (key string, ambiguous []string) {
-	pn := leadingDigits(normLabel(printed))
+	pn := leadingNumber(normLabel(printed))
 	type scored struct {
 		key   string
 		score float64
@@ -308,7 +298,7 @@ func resolveLabel(printed string, cands []labelCandidate) (key string, ambiguous
 	var s []scored
 	for _, c := range cands {
 		// A digit numbering that is printed must agree ("2." is not "3.").
-		if cn := leadingDigits(normLabel(c.label)); pn != "" && cn != "" && cn != pn {
+		if cn := leadingNumber(normLabel(c.label)); pn != "" && cn != "" && cn != pn {
 			continue
 		}
 		s = append(s, scored{c.key, labelSimilarity(printed, c.label)})
