@@ -479,15 +479,22 @@ func (g *gluedText) approxFind(label string, from, to int) (start, end int, ok b
 	for i := 1; i <= len(pat); i++ {
 		curD[0], curS[0] = i, 0
 		for j := 1; j <= len(text); j++ {
+			// A digit is never part of a label: the match may not take one
+			// for a misspelled character (行政事业性收288.9434 is 行政事业性收费
+			// without 费, then the run 288.9434, not 行政事业性收2 and 88.9434).
+			digit := text[j-1] >= '0' && text[j-1] <= '9'
 			cost := 1
-			if pat[i-1] == text[j-1] {
+			switch {
+			case pat[i-1] == text[j-1]:
 				cost = 0
+			case digit:
+				cost = len(pat) + 1
 			}
 			curD[j], curS[j] = prevD[j-1]+cost, prevS[j-1]
 			if prevD[j]+1 < curD[j] {
 				curD[j], curS[j] = prevD[j]+1, prevS[j]
 			}
-			if curD[j-1]+1 < curD[j] {
+			if !digit && curD[j-1]+1 < curD[j] {
 				curD[j], curS[j] = curD[j-1]+1, curS[j-1]
 			}
 			if i > 1 && j > 1 && pat[i-1] == text[j-2] && pat[i-2] == text[j-1] && prev2D[j-2]+1 < curD[j] {
@@ -508,7 +515,8 @@ func (g *gluedText) approxFind(label string, from, to int) (start, end int, ok b
 	}
 	// A changed last character ties with dropping it: take the match
 	// that includes it.
-	for best+1 <= len(text) && prevD[best+1] == prevD[best] && prevS[best+1] == prevS[best] {
+	for best+1 <= len(text) && prevD[best+1] == prevD[best] && prevS[best+1] == prevS[best] &&
+		!(text[best] >= '0' && text[best] <= '9') {
 		best++
 	}
 	return g.keyAt[a+prevS[best]], g.keyAt[a+best-1] + 1, true

@@ -234,3 +234,21 @@ func TestAmbiguousLabel(t *testing.T) {
 		t.Errorf("3_6_3 = %v, want %v", got, want)
 	}
 }
+
+// TestGluedMisspelledLabel: in glued text a misspelled label runs straight
+// into its digits. 行政事业性收费 printed without 费 before 288.9434 must be
+// found as "行政事业性收", leaving the run whole (the match once took the
+// digit 2 for the missing 费 and the amount came out 88.9434, silently).
+func TestGluedMisspelledLabel(t *testing.T) {
+	for _, tc := range []struct{ text, label, want string }{
+		{"第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收288.9434 三、", "行政事业性收费", "行政事业性收"},
+		{"（五）不予处理…0000000（六）其处他理0000000（七）总计", "（六）其他处理", "六)其处他理"},              // swapped: one edit
+		{"1.属于国家秘密00000002.其他法律行政止公开00000003.危及", "2.其他法律行政法规禁止公开", "其他法律行政止公开"}, // three dropped
+	} {
+		g := newGluedText(tc.text)
+		s, e, ok := g.approxFind(tc.label, 0, len(g.text))
+		if !ok || string(g.text[s:e]) != tc.want {
+			t.Errorf("approxFind(%q) in %q = %q, %v; want %q", tc.label, tc.text, string(g.text[s:min(max(e, s), len(g.text))]), ok, tc.want)
+		}
+	}
+}
