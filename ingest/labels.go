@@ -36,8 +36,16 @@ func foldWidth(s string) string {
 // cleanText removes Word bookmarks, folds widths and trims spaces: the
 // text of a cell as the recognizer compares and parses it.
 func cleanText(s string) string {
-	s = bookmarkRE.ReplaceAllString(s, "")
-	return strings.TrimSpace(foldWidth(s))
+	return strings.TrimSpace(foldWidth(dropBookmarks(s)))
+}
+
+// dropBookmarks removes Word bookmarks. Most text has none, and a regexp
+// replacement costs even when nothing matches: this runs on every cell.
+func dropBookmarks(s string) string {
+	if !strings.Contains(s, "[bookmark:") {
+		return s
+	}
+	return bookmarkRE.ReplaceAllString(s, "")
 }
 
 // normLabel is the form labels are compared in: bookmarks removed, widths
@@ -45,8 +53,7 @@ func cleanText(s string) string {
 // "（三）不予公开 1.属于国家秘密", "(三)不予公开\n1、属于国家秘密" and
 // "三不予公开1属于国家秘密" compare equal. Digits and Chinese stay.
 func normLabel(s string) string {
-	s = bookmarkRE.ReplaceAllString(s, "")
-	s = foldWidth(s)
+	s = foldWidth(dropBookmarks(s))
 	var b strings.Builder
 	for _, r := range s {
 		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {

@@ -40,8 +40,29 @@ var thousandsRE = regexp.MustCompile(`^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$`)
 // unit after a space: "1 234", "12 345 678.5 元".
 var spacedThousandsRE = regexp.MustCompile(`^[-+]?\d{1,3}( \d{3})+(\.\d+)?( ?(万元|元|件|条|个|项|次|篇))?$|^[-+]?\d+(\.\d+)? (万元|元|件|条|个|项|次|篇)$`)
 
-// numberRE is a plain signed decimal once units and separators are gone.
-var numberRE = regexp.MustCompile(`^[-+]?\d+(\.\d+)?$`)
+// isDecimal says whether s is a plain signed decimal (`^[-+]?\d+(\.\d+)?$`)
+// once units and separators are gone. Written out rather than as a regexp:
+// every cell of every report passes here.
+func isDecimal(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	return allDigits(intPart) && (!hasDot || allDigits(frac))
+}
+
+// allDigits says whether s is one or more ASCII digits.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // unit is what a value's text says about its unit.
 type unit int
@@ -76,10 +97,10 @@ func splitNumber(s string) (num string, u unit, ok bool) {
 			s = strings.TrimSuffix(s, suf)
 		}
 	}
-	if thousandsRE.MatchString(s) {
+	if strings.IndexByte(s, ',') >= 0 && thousandsRE.MatchString(s) {
 		s = strings.ReplaceAll(s, ",", "")
 	}
-	if !numberRE.MatchString(s) {
+	if !isDecimal(s) {
 		return "", unitNone, false
 	}
 	s = strings.TrimPrefix(s, "+")
