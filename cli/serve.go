@@ -32,12 +32,15 @@ backends and analysts:
   GET  /v1/reports?division=&year=&limit=&offset=    reports, newest ingest included
   GET  /v1/reports/{id}                              the record, its findings, provenance
   POST /v1/query  {"sql": "...", "timeout_ms": 2000, "max_rows": 1000, "format": "json|csv|arrow"}
+  GET  /v1/openapi.json                              OpenAPI 3.1 description of all of the above
 
 Ad-hoc SQL passes the same guard as 'gongkai query': one read statement, no
 file or network access, at most --max-rows rows and --timeout (a request may
 lower both). Errors are JSON {"error": "...", "hint": "..."} with a 4xx
 status; 503 with Retry-After while an ingest holds the store. Cross-origin
-POSTs from browsers are refused.
+POSTs from browsers are refused, and browsers on other sites may not read
+answers, unless --cors names their origin. Answers are gzipped for clients
+that accept it; a wrong method gets 405 with Allow.
 
 One writer, many readers: serve answers from a checkpointed copy of the store
 (a snapshot in a hidden folder beside it, deleted when serve stops), so
@@ -55,6 +58,7 @@ application/json.
 
 Examples:
   gongkai serve --db gongkai.duckdb
+  gongkai serve --db gongkai.duckdb --cors https://dash.example.org
   curl -s localhost:8080/v1/rollups
   curl -sO -J 'localhost:8080/v1/rollups/district_year?year=2023&format=parquet'
   duckdb -c "SELECT * FROM 'district_year-2023.parquet'"
@@ -80,6 +84,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	live := fs.Bool("live", false, "read the store file on every request instead of snapshots")
 	allowHosts := fs.StringSlice("allow-host", nil, "a host name clients call serve by (besides IP addresses and localhost); repeat for more")
 	refresh := fs.Duration("refresh", 2*time.Second, "how often to check the store for a newer state to snapshot")
+	cors := fs.StringSlice("cors", nil, "let browser pages on this origin (https://host[:port]) read the API and POST queries; '*' = any origin may read; repeatable")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -110,6 +115,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		Live:         *live,
 		AllowedHosts: *allowHosts,
 		RefreshEvery: *refresh,
+		CORSOrigins:  *cors,
 		// Long enough for an ad-hoc query at its limit plus the export.
 		RequestTimeout: *timeout + 55*time.Second,
 	})

@@ -16,7 +16,8 @@ const listReportsSQL = `
 SELECT r.report_id, r.organization, r.report_year, r.format_version, r.published_on,
        r.province, r.city, r.county, r.township, r.division_code, r.body_type, r.is_aggregate,
        r.source_path, r.rendering, r.ingested_at,
-       (SELECT count(*) FROM findings f WHERE f.report_id = r.report_id) AS findings
+       (SELECT count(*) FROM findings f WHERE f.report_id = r.report_id) AS findings,
+       count(*) OVER () AS total_matching
 FROM reports r
 WHERE ($year IS NULL OR r.report_year = $year)
   AND ($division IS NULL
@@ -26,6 +27,10 @@ ORDER BY r.report_year, r.division_code NULLS LAST, r.organization, r.report_id
 LIMIT $limit OFFSET $offset`
 
 // GET /v1/reports?division=&year=&limit=&offset=
+//
+// The answer carries the total number of matching reports (the "total"
+// field and X-Total-Count), so a dashboard can page, and the store's ETag,
+// so it can revalidate for nothing (If-None-Match → 304).
 func (s *Server) listReports(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var year, division any
@@ -61,6 +66,17 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer done()
+	etag, err := storeETag(r.Context(), st)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-cache")
+	if matchETag(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	res, err := st.Query(r.Context(), listReportsSQL, namedArg("year", year), namedArg("division", division),
 		namedArg("limit", limit+1), namedArg("offset", offset))
 	if err != nil {
@@ -71,15 +87,33 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request) {
 	if truncated {
 		res.Rows = res.Rows[:limit]
 	}
+	// The window count is the last column; an offset past the end leaves
+	// no row to read it from, so count again from the start.
+	total := int64(0)
+	last := len(res.Columns) - 1
+	if len(res.Rows) > 0 {
+		total, _ = res.Rows[0][last].(int64)
+	} else if offset > 0 {
+		first, err := st.Query(r.Context(), listReportsSQL, namedArg("year", year), namedArg("division", division),
+			namedArg("limit", int64(1)), namedArg("offset", int64(0)))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if len(first.Rows) > 0 {
+			total, _ = first.Rows[0][last].(int64)
+		}
+	}
 	out := make([]map[string]any, len(res.Rows))
 	for i, row := range res.Rows {
 		m := make(map[string]any, len(row))
-		for j, c := range res.Columns {
+		for j, c := range res.Columns[:last] {
 			m[c] = row[j]
 		}
 		out[i] = m
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"reports": out, "truncated": truncated})
+	w.Header().Set("X-Total-Count", strconv.FormatInt(total, 10))
+	writeJSON(w, http.StatusOK, map[string]any{"reports": out, "total": total, "limit": limit, "offset": offset, "truncated": truncated})
 }
 
 // reportDetail is GET /v1/reports/{id}: the record (FORMAT.md §5 shape,

@@ -63,6 +63,10 @@ type Config struct {
 	// RefreshEvery is how often a request may check the store for a newer
 	// state to snapshot (default 2 s).
 	RefreshEvery time.Duration
+	// CORSOrigins lets browser pages on these origins (https://host[:port])
+	// read the API, and POST /v1/query; "*" lets any origin read (GET,
+	// HEAD). Empty (the default): no CORS headers at all.
+	CORSOrigins []string
 }
 
 // maxBody is the largest request body accepted (POST /v1/query).
@@ -97,6 +101,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RefreshEvery <= 0 {
 		cfg.RefreshEvery = 2 * time.Second
 	}
+	cors, err := parseCORS(cfg.CORSOrigins)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", gongkai.ErrUsage, err)
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger, queries: make(chan struct{}, cfg.MaxQueries),
 		sandbox: query.New(query.Config{Limits: cfg.Limits, Workers: cfg.MaxQueries})}
 	if !cfg.Live {
@@ -118,18 +126,22 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /v1/reports", s.listReports)
 	mux.HandleFunc("GET /v1/reports/{id}", s.getReport)
 	mux.HandleFunc("POST /v1/query", s.postQuery)
+	mux.HandleFunc("GET /v1/openapi.json", s.getOpenAPI)
 	web.New(s.open, s.log).Mount(mux) // the office's page at GET /
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path,
-			"endpoints: GET / (the page), GET /v1/rollups, GET /v1/rollups/{name}, GET /v1/reports, GET /v1/reports/{id}, POST /v1/query, GET /healthz")
-	})
+	mux.HandleFunc("/", notFound(mux,
+		"endpoints: GET / (the page), GET /v1/rollups, GET /v1/rollups/{name}, GET /v1/reports, GET /v1/reports/{id}, POST /v1/query, GET /v1/openapi.json, GET /healthz"))
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, "cross-origin request refused",
 			"call the API from a server or from the same origin; browsers on other sites may not POST to it")
 	}))
-	s.handler = s.logged(s.hardened(s.bounded(cop.Handler(mux))))
+	for _, o := range cors.trusted() {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("%w: CORS origin %q: %v", gongkai.ErrUsage, o, err)
+		}
+	}
+	s.handler = s.logged(s.hardened(s.bounded(cors.handler(gzipped(cop.Handler(mux))))))
 	return s, nil
 }
 
