@@ -114,3 +114,19 @@ func mustLookup(t *testing.T, res *division.Resolver, code string) division.Divi
 	}
 	return d
 }
+
+func TestWhy(t *testing.T) {
+	for _, tt := range []struct {
+		l    Lang
+		last int64
+		want string
+	}{
+		{Zh, 2022, "2022年有报告，2023年没有"},
+		{En, 2022, "reported for 2022, not for 2023"},
+		{Zh, 0, "区划数据中有此乡镇（街道），未见其报告"},
+	} {
+		if got := (base{L: tt.l, Year: 2023}).Why(tt.last); got != tt.want {
+			t.Errorf("Why(%d) in %s = %q, want %q", tt.last, tt.l, got, tt.want)
+		}
+	}
+}

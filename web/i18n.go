@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -102,6 +103,8 @@ var texts = map[string][2]string{ // key → {zh, en}
 	"api":             {"接口", "API"},
 	"error":           {"出错了", "Something went wrong"},
 	"division":        {"行政区划", "Division"},
+	"why_reported":    {"%d年有报告，%d年没有", "reported for %d, not for %d"},
+	"why_township":    {"区划数据中有此乡镇（街道），未见其报告", "a township of the divisions data; no report stored for it"},
 }
 
 // T returns the page text key in l.
@@ -137,3 +140,13 @@ var bodyTypes = map[string][2]string{
 
 // BodyType names a body type in l (an unknown one, or "", as it is).
 func (l Lang) BodyType(t string) string { return l.from(bodyTypes, t) }
+
+// Why says why a missing body is expected, in the page's language: it
+// reported for lastYear (not for the year shown), or, when lastYear is 0,
+// it is a township of the divisions data.
+func (b base) Why(lastYear int64) string {
+	if lastYear > 0 {
+		return fmt.Sprintf(b.L.T("why_reported"), lastYear, b.Year)
+	}
+	return b.L.T("why_township")
+}

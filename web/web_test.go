@@ -72,6 +72,8 @@ func TestPages(t *testing.T) {
 				`data-path="applications.1_new.total">571</td>`,
 				`id="table-active"`, `id="table-review"`, gongkai.HeadingApplications, gongkai.R1Note,
 				`id="chart-trend"`, `id="chart-compare"`, `id="chart-rate"`, `<b id="n-bodies">13</b>`,
+				// 8 of 文登区's townships in the divisions data have no report.
+				`<b id="n-missing">8</b>`, "区划数据中有此乡镇（街道），未见其报告",
 				`href="/ui/download/compile.xlsx?division=371003&amp;year=2023"`,
 				`href="/v1/rollups/levels?year=2023&amp;division=371003&amp;format=parquet"`},
 			nil},
