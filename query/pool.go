@@ -30,7 +30,7 @@ type Config struct {
 // grace is how long past its deadline a worker may take to answer before
 // the parent kills it. The worker's own deadline interrupts DuckDB at the
 // limit; the grace covers DuckDB noticing it.
-const grace = 300 * time.Millisecond
+const grace = 150 * time.Millisecond
 
 // retireAfter: a worker answers this many statements, then a fresh one
 // takes its place (DuckDB instances come and go in it; this bounds any
@@ -155,11 +155,14 @@ func (s *Sandbox) start(ctx context.Context) (*worker, error) {
 	return w, nil
 }
 
-// kill ends the process at once; its pipes then read EOF.
+// kill ends the process at once and closes the parent's ends of its
+// pipes, so a read blocked on the answer returns now — not when the kernel
+// has finished tearing down a worker that filled its address space.
 func (w *worker) kill() {
 	w.killOnce.Do(func() {
 		w.cmd.Process.Kill()
 		w.requests.Close()
+		w.answers.Close()
 	})
 }
 
@@ -167,7 +170,6 @@ func (w *worker) kill() {
 func (w *worker) stop() {
 	w.kill()
 	<-w.exited
-	w.answers.Close()
 }
 
 // get returns an idle worker or starts one.
