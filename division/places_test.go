@@ -202,3 +202,14 @@ func TestPlaceUnresolved(t *testing.T) {
 		t.Errorf(`Resolve("", 文登区) = %+v %v`, b, fs)
 	}
 }
+
+// BenchmarkResolve resolves the names of the placement table, one per op.
+func BenchmarkResolve(b *testing.B) {
+	r := Default()
+	t := &testing.T{}
+	cases := append(readPlaceCases(t, "organizations.tsv"), readPlaceCases(t, "organizations_more.tsv")...)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		r.Resolve(cases[i%len(cases)].org, Hint{})
+	}
+}

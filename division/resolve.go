@@ -161,10 +161,11 @@ func (r *Resolver) walkOn(s string, p int, scope *node, acc []*node, out *[]chai
 		for i := 0; i < 6 && l < len(rest); i++ {
 			_, size := utf8.DecodeRuneInString(rest[l:])
 			l += size
-			if i == 0 || !zoneWordRe.MatchString(rest[l:]) {
+			cs := r.cityStems[rest[:l]]
+			if i == 0 || len(cs) == 0 || !zoneWordRe.MatchString(rest[l:]) {
 				continue
 			}
-			for _, c := range r.cityStems[rest[:l]] {
+			for _, c := range cs {
 				if scope == nil || c.under(scope) {
 					r.walk(s, p+l, c, append(acc, c), out)
 					found = true
