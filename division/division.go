@@ -224,7 +224,8 @@ func (r *Resolver) AddAliases(data []byte) error {
 // placeholder city names of the data: municipalities' 市辖区 and 县, and
 // the provinces' directly administered counties.
 func placeholder(n *node) bool {
-	return n.level == City && (n.name == "市辖区" || n.name == "县" || n.name == "省直辖县级行政区划")
+	return n.level == City && (n.name == "市辖区" || n.name == "县" || n.name == "省直辖县级行政区划" ||
+		n.name == "自治区直辖县级行政区划")
 }
 
 // variants lists the spellings under which a division is found at the

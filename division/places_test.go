@@ -186,7 +186,9 @@ func TestPlaceUnresolved(t *testing.T) {
 		{"平潭综合实验区管理委员会", ""},  // not in the data
 		{"西咸新区管理委员会", ""},     // a zone, no division of its own
 		{"重庆两江新区人和街道办事处", ""}, // two 人和街道 in Chongqing
-		{"", ""},                    // nothing to read
+		{"", ""}, // nothing to read
+		{"河北雄安新区管理委员会", ""},         // a zone held by the whole province
+		{"新疆生产建设兵团第八师", ""},         // likewise
 		{"广州开发区管委会", ""},            // 开发区 alone is no zone's proper name
 		{"朝阳新区管理委员会", ""},           // nor is 新区
 		{"中山公园管理处", ""},             // a city's name without 市 counts only before a zone's name

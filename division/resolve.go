@@ -347,6 +347,16 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 	}
 	n := lasts[0]
 	rest := s[bestEnd:]
+	// The body of a zone held by a whole province (雄安新区's committee, a
+	// 兵团 division) is not a department of that province.
+	if n.level == Province {
+		for name, z := range r.zones {
+			if z == n && strings.HasPrefix(rest, name) {
+				return gongkai.Body{}, append(findings, divFinding(fmt.Sprintf(
+					"organization %q is a body of %s, a zone that is no division; give --district or a manifest", org, name)))
+			}
+		}
+	}
 	// A title that names only the place (天津市蓟州区) heads the whole
 	// area's report, not its government's own.
 	if rest == "" && n.level <= County && !strings.HasSuffix(n.name, "管委会") {
