@@ -14,7 +14,7 @@ import (
 var exportCmd = &command{
 	name:    "export",
 	summary: "write a table, rollup or query as Parquet, Arrow, CSV, JSON lines or XLSX; or the whole store as a Parquet dataset",
-	usage: `Usage: gongkai export --db PATH (--table NAME | --rollup NAME [--year Y] [--division D] [--level L] | --query SQL [--timeout D])
+	usage: `Usage: gongkai export --db PATH (--table NAME | --rollup NAME [--year Y] [--division D] [--level L] [--rule R] | --query SQL [--timeout D])
                       [--format parquet|arrow|arrows|csv|jsonl|xlsx] --out FILE
        gongkai export --db PATH --dataset DIR
 
@@ -65,9 +65,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	db := dbFlag(fs)
 	table := fs.String("table", "", "a table or view of the store")
 	rollupName := fs.String("rollup", "", "a named rollup (gongkai rollup --list)")
-	year := fs.Int("year", 0, "rollup parameter: report year")
-	division := fs.String("division", "", "rollup parameter: district name, division-code prefix or part of the organization")
-	level := fs.String("level", "", "rollup parameter: level of the division hierarchy, for rollups that take it")
+	params := addRollupFlags(fs, "with --rollup: ")
 	sqlText := fs.String("query", "", "one read-only SELECT (run in the SQL sandbox)")
 	timeout := fs.Duration("timeout", query.ExportTimeout, "with --query: stop the statement after this long (at most the default)")
 	format := fs.String("format", "", "parquet, arrow, arrows, csv, jsonl or xlsx (default: from --out's extension)")
@@ -88,8 +86,8 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if given != 1 {
 		return usageError("give exactly one of --table, --rollup, --query or --dataset")
 	}
-	if *rollupName == "" && (*year != 0 || *division != "" || *level != "") {
-		return usageError("--year, --division and --level go with --rollup")
+	if *rollupName == "" && params.given() {
+		return usageError("--year, --division, --level and --rule go with --rollup")
 	}
 
 	st, err := store.OpenReadOnly(ctx, *db)
@@ -142,26 +140,13 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "wrote %d rows to %s (%s)\n", n, *out, f)
 		return nil
 	}
-	src := store.Source{Table: *table}
+	src := store.Selection{Table: *table}
 	if *rollupName != "" {
-		ro, err := rollup.Lookup(*rollupName)
+		ro, err := rollup.Bind(*rollupName, params.params())
 		if err != nil {
 			return err
 		}
-		if _, err := rollup.Args(ro, rollup.Params{Year: *year, Division: *division, Level: *level}); err != nil {
-			return err
-		}
-		src.Rollup = ro.Name
-		src.Params = map[string]any{}
-		if *year != 0 {
-			src.Params["year"] = int64(*year)
-		}
-		if *division != "" {
-			src.Params["division"] = *division
-		}
-		if *level != "" {
-			src.Params["level"] = *level
-		}
+		src = ro.Selection()
 	}
 	if *out == "-" {
 		n, err := st.ExportTo(ctx, src, f, "", env.Stdout)

@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gongkai"
+	"gongkai/rollup"
 	"gongkai/store"
 )
 
@@ -105,7 +106,7 @@ func TestExportCommand(t *testing.T) {
 	}
 
 	xl := filepath.Join(dir, "r.xlsx")
-	name := store.Rollups()[0].Name
+	name := rollup.List()[0].Name
 	code, _, stderr = runExportCLI(t, "export", "--db", db, "--rollup", name, "--out", xl)
 	if code != 0 {
 		t.Fatalf("rollup export: %d %s", code, stderr)
@@ -116,7 +117,7 @@ func TestExportCommand(t *testing.T) {
 	}
 	rows, _ := x.GetRows("data")
 	x.Close()
-	want, err := st.Query(t.Context(), store.Rollups()[0].SQL, rollupNulls(store.Rollups()[0].Params)...)
+	want, err := rollup.Run(t.Context(), st, name, rollup.Params{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,14 +209,6 @@ func mustExport(t *testing.T, db, f string) string {
 	return stdout
 }
 
-func rollupNulls(params []string) []any {
-	var out []any
-	for _, p := range params {
-		out = append(out, namedArg(p, nil))
-	}
-	return out
-}
-
 // syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
 type syncBuffer struct {
 	mu sync.Mutex
@@ -255,7 +248,7 @@ func TestServeCommand(t *testing.T) {
 		cancel()
 		t.Fatalf("serve did not start: %s", stderr.String())
 	}
-	resp, err := http.Get(base + "/v1/rollups/" + store.Rollups()[0].Name + "?format=parquet")
+	resp, err := http.Get(base + "/v1/rollups/" + rollup.List()[0].Name + "?format=parquet")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"gongkai"
 	"gongkai/render"
 	"gongkai/rollup"
@@ -14,7 +16,7 @@ var rollupCmd = &command{
 	name:    "rollup",
 	summary: "run a named rollup (district × year totals...) over the store",
 	usage: `Usage: gongkai rollup --list
-       gongkai rollup NAME [--year Y] [--division D] [--format table|csv|json|jsonl] [--db PATH]
+       gongkai rollup NAME [--year Y] [--division D] [--level L] [--rule R] [--format table|csv|json|jsonl] [--db PATH]
 
 Runs one of the rollups shipped in sql/rollups/*.sql on a read-only
 connection. Subtotal and total rows come from the same GROUPING SETS query
@@ -28,6 +30,8 @@ Examples:
   gongkai rollup district_year --year 2023
   gongkai rollup township_year --division 文登区 --format csv > townships.csv
   gongkai rollup district_year_review --format json
+  gongkai rollup levels --level county --year 2023
+  gongkai rollup findings --rule R1 --division 文登区
 `,
 }
 
@@ -39,8 +43,7 @@ func init() {
 func runRollup(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(rollupCmd, env)
 	list := fs.Bool("list", false, "list the rollups with their parameters")
-	year := fs.Int("year", 0, "only this report year")
-	division := fs.String("division", "", "only this division (文登区, 威海市文登区, 威海市; a division-code prefix; or part of the organization)")
+	params := addRollupFlags(fs, "")
 	format := fs.String("format", "table", "output: table, csv, json or jsonl")
 	db := dbFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -59,13 +62,8 @@ func runRollup(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usageError("want one rollup name (gongkai rollup --list shows them), got %d arguments", fs.NArg())
 	}
-	name := fs.Arg(0)
-	file, err := rollup.Lookup(name)
+	ro, err := rollup.Bind(fs.Arg(0), params.params())
 	if err != nil {
-		return err
-	}
-	p := rollup.Params{Year: *year, Division: *division}
-	if _, err := rollup.Args(file, p); err != nil {
 		return err
 	}
 	st, err := store.OpenReadOnly(ctx, *db)
@@ -73,12 +71,37 @@ func runRollup(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	res, err := rollup.Run(ctx, st, name, p)
+	res, err := ro.Run(ctx, st)
 	if err != nil {
 		return err
 	}
 	return render.Write(env.Stdout, res, f)
 }
+
+// rollupFlags are the rollup parameters as flags, shared by 'rollup' and
+// 'export --rollup'.
+type rollupFlags struct {
+	year                  *int
+	division, level, rule *string
+}
+
+// addRollupFlags adds --year, --division, --level and --rule to fs; what
+// is prefixed to each usage line says what they go with.
+func addRollupFlags(fs *pflag.FlagSet, prefix string) *rollupFlags {
+	return &rollupFlags{
+		year:     fs.Int("year", 0, prefix+"only this report year"),
+		division: fs.String("division", "", prefix+"only this division (文登区, 威海市文登区, 威海市; a division-code prefix; or part of the organization)"),
+		level:    fs.String("level", "", prefix+"one level of the division hierarchy, for rollups that take it (body, township, county, city, province, nation…)"),
+		rule:     fs.String("rule", "", prefix+"one rule's findings (R1, READ…), for the findings rollups"),
+	}
+}
+
+func (r *rollupFlags) params() rollup.Params {
+	return rollup.Params{Year: *r.year, Division: *r.division, Level: *r.level, Rule: *r.rule}
+}
+
+// given reports whether any parameter was set.
+func (r *rollupFlags) given() bool { return r.params() != (rollup.Params{}) }
 
 // rollupList is the catalogue as a result, so every output format works.
 // short keeps each description to its first clause, for a terminal.

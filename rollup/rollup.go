@@ -1,7 +1,9 @@
-// Package rollup runs the named rollups (sql/rollups/*.sql) through the
-// store: it lists them, checks the parameters a user gives against what
-// each rollup declares, and binds every declared parameter (NULL when not
-// given), so no value is ever spliced into SQL text.
+// Package rollup owns the named rollups (sql/rollups/*.sql): it lists them,
+// reads and checks the parameters a user gives (the year range included)
+// against what each rollup declares, binds every declared parameter (NULL
+// when not given) so no value is ever spliced into SQL text, and runs
+// them. The CLI (rollup, export) and the HTTP API all go through Bind or
+// Run; the store only runs the bound statement.
 package rollup
 
 import (
@@ -9,9 +11,11 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gongkai"
+	sqlfiles "gongkai/sql"
 	"gongkai/store"
 )
 
@@ -32,8 +36,8 @@ type Rollup struct {
 type Params struct {
 	// Year is a report year (2008 on); 0 means all years.
 	Year int
-	// Division matches a county name (文登区), a division-code prefix or a
-	// part of the organization name.
+	// Division matches a division name at any level (文登区, 威海市文登区),
+	// a division-code prefix or a part of the organization name.
 	Division string
 	// Level selects a level of the division hierarchy, for rollups that
 	// declare it.
@@ -42,14 +46,59 @@ type Params struct {
 	Rule string
 }
 
-// known lists the parameters this package can bind.
-var known = []string{"year", "division", "level", "rule"}
+// ParamNames lists the parameters a rollup may declare and a user may
+// give, in the order help texts name them.
+var ParamNames = []string{"year", "division", "level", "rule"}
+
+// Set sets the parameter called name from its text form (a query string,
+// a flag). An unknown name or a year that is not a number is a usage error.
+func (p *Params) Set(name, value string) error {
+	switch name {
+	case "year":
+		y, err := strconv.Atoi(strings.TrimSpace(value))
+		if err != nil {
+			return &gongkai.Error{Op: "rollup", Err: fmt.Errorf("%w: year %q is not a year", gongkai.ErrUsage, value), Hint: "for example year=2023"}
+		}
+		p.Year = y
+	case "division":
+		p.Division = value
+	case "level":
+		p.Level = value
+	case "rule":
+		p.Rule = value
+	default:
+		return &gongkai.Error{Op: "rollup", Err: fmt.Errorf("%w: unknown parameter %q", gongkai.ErrUsage, name),
+			Hint: "parameters: " + strings.Join(ParamNames, ", ")}
+	}
+	return nil
+}
+
+// given returns the parameters set in p, by name, as they are bound.
+func (p Params) given() map[string]any {
+	g := map[string]any{}
+	if p.Year != 0 {
+		g["year"] = int64(p.Year)
+	}
+	if p.Division != "" {
+		g["division"] = p.Division
+	}
+	if p.Level != "" {
+		g["level"] = p.Level
+	}
+	if p.Rule != "" {
+		g["rule"] = p.Rule
+	}
+	return g
+}
+
+// files is the embedded rollups, sorted by name.
+func files() []sqlfiles.File { return sqlfiles.Named("rollups") }
 
 // List returns every rollup, sorted by name.
 func List() []Rollup {
-	files := store.Rollups()
-	out := make([]Rollup, len(files))
-	for i, f := range files {
+	fs := files()
+	out := make([]Rollup, len(fs))
+	for i, f := range fs {
 		out[i] = Rollup{Name: f.Name, Description: f.Description, Params: slices.Clone(f.Params)}
 	}
 	return out
@@ -58,21 +107,29 @@ func List() []Rollup {
 // Names returns the rollup names, sorted.
 func Names() []string {
 	var out []string
-	for _, f := range store.Rollups() {
+	for _, f := range files() {
 		out = append(out, f.Name)
 	}
 	return out
 }
 
-// Lookup returns the named rollup's file, or an error wrapping
+// Lookup returns the named rollup, or an error wrapping
 // gongkai.ErrNotFound whose hint lists the names.
-func Lookup(name string) (store.RollupFile, error) {
-	for _, f := range store.Rollups() {
+func Lookup(name string) (Rollup, error) {
+	f, err := lookup(name)
+	if err != nil {
+		return Rollup{}, err
+	}
+	return Rollup{Name: f.Name, Description: f.Description, Params: slices.Clone(f.Params)}, nil
+}
+
+func lookup(name string) (sqlfiles.File, error) {
+	for _, f := range files() {
 		if f.Name == name {
 			return f, nil
 		}
 	}
-	return store.RollupFile{}, &gongkai.Error{
+	return sqlfiles.File{}, &gongkai.Error{
 		Op:   "rollup",
 		Path: name,
 		Err:  fmt.Errorf("%w: no rollup named %q", gongkai.ErrNotFound, name),
@@ -80,42 +137,74 @@ func Lookup(name string) (store.RollupFile, error) {
 	}
 }
 
-// Args checks p against the parameters f declares and returns one bound
-// named argument per declared parameter. A value given for a parameter
-// the rollup does not take is a usage error rather than silently ignored.
-func Args(f store.RollupFile, p Params) ([]any, error) {
-	given := map[string]any{}
-	if p.Year != 0 {
-		if p.Year < 2008 || p.Year > 2100 {
-			return nil, usage(f.Name, fmt.Sprintf("year %d out of range (2008 to 2100)", p.Year))
-		}
-		given["year"] = int64(p.Year)
+// Bound is a rollup with its parameters checked and bound, ready to run or
+// export.
+type Bound struct {
+	Rollup
+	// Given holds the parameters the user gave, by name (year as int64),
+	// for echoing back and naming files.
+	Given map[string]any
+	sql   string
+	args  []any
+}
+
+// Bind looks the rollup up and checks p against the parameters it
+// declares: a value given for a parameter the rollup does not take is a
+// usage error rather than silently ignored, and a year must lie in 2008 to
+// 2100. Every declared parameter is bound, NULL when not given.
+func Bind(name string, p Params) (Bound, error) {
+	f, err := lookup(name)
+	if err != nil {
+		return Bound{}, err
 	}
-	if p.Division != "" {
-		given["division"] = p.Division
+	if p.Year != 0 && (p.Year < 2008 || p.Year > 2100) {
+		return Bound{}, usage(f.Name, fmt.Sprintf("year %d out of range (2008 to 2100)", p.Year))
 	}
-	if p.Level != "" {
-		given["level"] = p.Level
-	}
-	if p.Rule != "" {
-		given["rule"] = p.Rule
-	}
-	for k := range given {
-		if !slices.Contains(f.Params, k) {
-			return nil, usage(f.Name, fmt.Sprintf("rollup %s takes no %s parameter (it takes: %s)", f.Name, k, paramList(f)))
+	given := p.given()
+	for _, k := range ParamNames {
+		if _, ok := given[k]; ok && !slices.Contains(f.Params, k) {
+			return Bound{}, usage(f.Name, fmt.Sprintf("rollup %s takes no %s parameter (it takes: %s)", f.Name, k, paramList(f)))
 		}
 	}
 	args := make([]any, 0, len(f.Params))
 	for _, name := range f.Params {
-		if !slices.Contains(known, name) {
-			return nil, fmt.Errorf("rollup %s declares parameter %q, which gongkai cannot bind", f.Name, name)
+		if !slices.Contains(ParamNames, name) {
+			return Bound{}, fmt.Errorf("rollup %s declares parameter %q, which gongkai cannot bind", f.Name, name)
 		}
 		args = append(args, sql.Named(name, given[name]))
 	}
-	return args, nil
+	return Bound{
+		Rollup: Rollup{Name: f.Name, Description: f.Description, Params: slices.Clone(f.Params)},
+		Given:  given,
+		sql:    f.SQL,
+		args:   args,
+	}, nil
 }
 
-func paramList(f store.RollupFile) string {
+// Selection is what the store exports for this rollup.
+func (b Bound) Selection() store.Selection {
+	return store.Selection{Statement: b.sql, Args: b.args}
+}
+
+// Run executes the bound rollup through q.
+func (b Bound) Run(ctx context.Context, q Querier) (*gongkai.Result, error) {
+	res, err := q.Query(ctx, b.sql, b.args...)
+	if err != nil {
+		return nil, fmt.Errorf("rollup %s: %w", b.Name, err)
+	}
+	return res, nil
+}
+
+// Run binds the named rollup with p and executes it through q.
+func Run(ctx context.Context, q Querier, name string, p Params) (*gongkai.Result, error) {
+	b, err := Bind(name, p)
+	if err != nil {
+		return nil, err
+	}
+	return b.Run(ctx, q)
+}
+
+func paramList(f sqlfiles.File) string {
 	if len(f.Params) == 0 {
 		return "none"
 	}
@@ -124,21 +213,4 @@ func paramList(f store.RollupFile) string {
 
 func usage(name, msg string) error {
 	return &gongkai.Error{Op: "rollup", Path: name, Err: fmt.Errorf("%w: %s", gongkai.ErrUsage, msg)}
-}
-
-// Run executes the named rollup with p through q.
-func Run(ctx context.Context, q Querier, name string, p Params) (*gongkai.Result, error) {
-	f, err := Lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	args, err := Args(f, p)
-	if err != nil {
-		return nil, err
-	}
-	res, err := q.Query(ctx, f.SQL, args...)
-	if err != nil {
-		return nil, fmt.Errorf("rollup %s: %w", name, err)
-	}
-	return res, nil
 }

@@ -1,6 +1,7 @@
 package rollup
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -354,20 +355,79 @@ func TestListAndParams(t *testing.T) {
 		if r.Description == "" {
 			t.Errorf("%s has no description", r.Name)
 		}
-		f, _ := Lookup(r.Name)
-		if _, err := Args(f, Params{}); err != nil {
+		if _, err := Bind(r.Name, Params{}); err != nil {
 			t.Errorf("%s: %v", r.Name, err)
 		}
 	}
 	if _, err := Lookup("nope"); err == nil || gongkai.HintOf(err) == "" {
 		t.Errorf("unknown rollup: err %v, hint %q", err, gongkai.HintOf(err))
 	}
-	f, _ := Lookup("district_year")
-	if _, err := Args(f, Params{Rule: "R1"}); err == nil {
-		t.Error("district_year accepted a rule parameter")
+	if _, err := Bind("district_year", Params{Rule: "R1"}); !errors.Is(err, gongkai.ErrUsage) {
+		t.Errorf("district_year accepted a rule parameter: %v", err)
 	}
-	if _, err := Args(f, Params{Year: 1999}); err == nil {
-		t.Error("year 1999 accepted")
+	for _, y := range []int{1999, 2101} {
+		if _, err := Bind("district_year", Params{Year: y}); !errors.Is(err, gongkai.ErrUsage) {
+			t.Errorf("year %d: %v", y, err)
+		}
+	}
+	var p Params
+	for _, c := range []struct{ name, value string }{{"year", "2023"}, {"division", "文登区"}, {"level", "county"}, {"rule", "R1"}} {
+		if err := p.Set(c.name, c.value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p != (Params{Year: 2023, Division: "文登区", Level: "county", Rule: "R1"}) {
+		t.Errorf("Set gave %+v", p)
+	}
+	if err := p.Set("year", "twenty"); !errors.Is(err, gongkai.ErrUsage) {
+		t.Errorf("year twenty: %v", err)
+	}
+	if err := p.Set("month", "1"); !errors.Is(err, gongkai.ErrUsage) || gongkai.HintOf(err) == "" {
+		t.Errorf("unknown parameter: %v", err)
+	}
+	b, err := Bind("levels", Params{Year: 2023, Level: "county"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Given) != 2 || b.Given["year"] != int64(2023) || b.Given["level"] != "county" {
+		t.Errorf("Given = %v", b.Given)
+	}
+}
+
+// TestRollupsRun runs every embedded rollup on an empty store, with every
+// parameter unset and with every parameter it takes set, so a typo in any
+// file fails here rather than in front of a user.
+func TestRollupsRun(t *testing.T) {
+	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "e.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	all := Params{Year: 2023, Division: "文登区", Rule: "R1", Level: "county"}
+	for _, r := range List() {
+		var p Params
+		for _, name := range r.Params {
+			switch name {
+			case "year":
+				p.Year = all.Year
+			case "division":
+				p.Division = all.Division
+			case "rule":
+				p.Rule = all.Rule
+			case "level":
+				p.Level = all.Level
+			}
+		}
+		for _, p := range []Params{{}, p} {
+			res, err := Run(t.Context(), st, r.Name, p)
+			if err != nil {
+				t.Errorf("%s %+v: %v", r.Name, p, err)
+				continue
+			}
+			if len(res.Columns) == 0 {
+				t.Errorf("%s: no columns", r.Name)
+			}
+		}
 	}
 }
 

@@ -3,7 +3,6 @@ package serve
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"mime"
 	"net/http"
@@ -49,12 +48,9 @@ var rollupFormats = map[string]store.Format{
 	"jsonl":   store.JSONLines,
 }
 
-// rollupParams are the query parameters a rollup may take.
-var rollupParams = []string{"year", "division", "level", "rule"}
-
 func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
-	ro, err := rollup.Lookup(r.PathValue("name"))
-	if err != nil {
+	name := r.PathValue("name")
+	if _, err := rollup.Lookup(name); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -64,41 +60,24 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 		if k == "format" {
 			continue
 		}
-		if !slices.Contains(rollupParams, k) {
+		if !slices.Contains(rollup.ParamNames, k) {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown parameter %q", k),
-				"parameters: year, division, level, rule, format")
+				"parameters: "+strings.Join(rollup.ParamNames, ", ")+", format")
 			return
 		}
 		if len(v) != 1 || v[0] == "" {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("parameter %q needs one value", k), "")
 			return
 		}
-		switch k {
-		case "year":
-			y, err := strconv.Atoi(v[0])
-			if err != nil {
-				writeError(w, http.StatusBadRequest, fmt.Sprintf("year %q is not a year", v[0]), "for example year=2023")
-				return
-			}
-			p.Year = y
-		case "division":
-			p.Division = v[0]
-		case "level":
-			p.Level = v[0]
-		case "rule":
-			p.Rule = v[0]
+		if err := p.Set(k, v[0]); err != nil {
+			s.fail(w, r, err)
+			return
 		}
 	}
-	args, err := rollup.Args(ro, p)
+	ro, err := rollup.Bind(name, p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	params := map[string]any{}
-	for _, a := range args {
-		if na, ok := a.(sql.NamedArg); ok && na.Value != nil {
-			params[na.Name] = na.Value
-		}
 	}
 	format := q.Get("format")
 	if format == "" {
@@ -128,23 +107,23 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if format == "json" {
-		res, err := st.Query(r.Context(), ro.SQL, args...)
+		res, err := ro.Run(r.Context(), st)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"rollup": ro.Name, "parameters": params, "result": toJSON(res)})
+		writeJSON(w, http.StatusOK, map[string]any{"rollup": ro.Name, "parameters": ro.Given, "result": toJSON(res)})
 		return
 	}
 	// Rollups are aggregates: small enough to build whole before the
 	// status line, so a failure is still a proper error response.
 	var buf bytes.Buffer
-	if _, err := st.ExportTo(r.Context(), store.Source{Rollup: ro.Name, Params: params}, f, s.cfg.TempDir, &buf); err != nil {
+	if _, err := st.ExportTo(r.Context(), ro.Selection(), f, s.cfg.TempDir, &buf); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", f.ContentType())
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": fileName(ro.Name, params, f)}))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": fileName(ro.Name, ro.Given, f)}))
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(http.StatusOK)
 	w.Write(buf.Bytes())

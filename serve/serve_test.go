@@ -23,6 +23,7 @@ import (
 
 	"gongkai"
 	"gongkai/query"
+	"gongkai/rollup"
 	"gongkai/store"
 )
 
@@ -159,7 +160,7 @@ func TestHealthAndRollupList(t *testing.T) {
 	if err := json.Unmarshal(body, &list); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("rollups %d %s %v", resp.StatusCode, body, err)
 	}
-	if len(list.Rollups) != len(store.Rollups()) || len(list.Rollups) == 0 {
+	if len(list.Rollups) != len(rollup.List()) || len(list.Rollups) == 0 {
 		t.Fatalf("rollups %+v", list)
 	}
 	for _, r := range list.Rollups {
@@ -180,10 +181,10 @@ func TestHealthAndRollupList(t *testing.T) {
 func TestRollupFormatsAndETag(t *testing.T) {
 	ts, path := newServer(t, 4)
 	name := "district_year"
-	if _, err := store.FindRollup(name); err != nil {
-		name = store.Rollups()[0].Name
+	ro, err := rollup.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
 	}
-	ro, _ := store.FindRollup(name)
 	qs := ""
 	if len(ro.Params) > 0 && ro.Params[0] == "year" {
 		qs = "year=2022&"
@@ -451,7 +452,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 
 func TestConcurrentRollupClients(t *testing.T) {
 	ts, _ := newServer(t, 3)
-	name := store.Rollups()[0].Name
+	name := rollup.List()[0].Name
 	const clients = 100
 	var wg sync.WaitGroup
 	errs := make(chan string, clients)

@@ -5,7 +5,14 @@
 // reading Go, and keeps the store the only package that knows DuckDB.
 package sql
 
-import "embed"
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+)
 
 // Files is the tree of SQL files: schema/NNNN_*.sql (migrations, applied in
 // name order), rollups/NAME.sql, rules/NAME.sql, compile/NAME.sql and
@@ -14,3 +21,100 @@ import "embed"
 //
 //go:embed schema/*.sql rollups/*.sql rules/*.sql compile/*.sql queries/*.sql
 var Files embed.FS
+
+// File is one named SQL file (a rollup, a cross rule): a single query whose
+// header lines name and describe it.
+type File struct {
+	Name        string
+	Description string
+	// Params are the DuckDB named parameters ($year...) the query uses, in
+	// header order; the caller binds every one of them.
+	Params []string
+	SQL    string
+}
+
+// Named reads the named files of one folder (rollups, rules), sorted by
+// name. It panics only when an embedded file lacks its header, which the
+// package's tests catch; user input never reaches it.
+func Named(dir string) []File {
+	out, err := parseNamed(Files, dir)
+	if err != nil {
+		panic(err)
+	}
+	return out
+}
+
+func parseNamed(fsys fs.FS, dir string) ([]File, error) {
+	names, err := fs.Glob(fsys, dir+"/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var out []File
+	for _, n := range names {
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		r, err := parseHeader(string(b))
+		if err != nil {
+			return nil, fmt.Errorf("sql/%s: %w", n, err)
+		}
+		if want := strings.TrimSuffix(path.Base(n), ".sql"); r.Name != want {
+			return nil, fmt.Errorf("sql/%s: header names %q, file name says %q", n, r.Name, want)
+		}
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// parseHeader reads the "-- name:", "-- description:" and "-- params:"
+// header lines (in any order, before the first non-comment line). A
+// description may continue on following "--   " lines.
+func parseHeader(text string) (File, error) {
+	r := File{SQL: text}
+	last := ""
+	for _, line := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		if !strings.HasPrefix(t, "--") {
+			break
+		}
+		body := strings.TrimSpace(strings.TrimPrefix(t, "--"))
+		key, val, ok := strings.Cut(body, ":")
+		key = strings.TrimSpace(key)
+		switch {
+		case ok && key == "name":
+			r.Name = strings.TrimSpace(val)
+			last = key
+		case ok && key == "description":
+			r.Description = strings.TrimSpace(val)
+			last = key
+		case ok && key == "params":
+			for _, p := range strings.Split(val, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					r.Params = append(r.Params, p)
+				}
+			}
+			last = key
+		case last == "description" && body != "" && strings.HasPrefix(t, "--  "):
+			r.Description += " " + body
+		default:
+			last = ""
+		}
+	}
+	if r.Name == "" {
+		return r, fmt.Errorf("missing '-- name:' header")
+	}
+	if r.Description == "" {
+		return r, fmt.Errorf("missing '-- description:' header")
+	}
+	for _, p := range r.Params {
+		if !strings.Contains(text, "$"+p) {
+			return r, fmt.Errorf("param %q declared but $%s not used", p, p)
+		}
+	}
+	return r, nil
+}

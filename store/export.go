@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -76,68 +75,33 @@ func (f Format) Ext() string {
 	return "." + string(f)
 }
 
-// Source is what an export reads: exactly one of Table or Rollup. An
-// ad-hoc query's rows are exported by package query, from its sandbox,
-// through ExportRecords.
-type Source struct {
+// Selection is what an export reads: exactly one of a table or view by name,
+// or a statement gongkai ships (SQL from the embedded sql/ files, such as
+// a rollup bound by package rollup) with its arguments. User SQL never
+// comes here: ad-hoc queries are exported by package query, from its
+// sandbox, through ExportRecords.
+type Selection struct {
 	// Table names a table or view of the store (reports, applications…).
 	Table string
-	// Rollup names an embedded rollup (see Rollups); Params holds its
-	// parameter values by name, a missing one bound as NULL.
-	Rollup string
-	Params map[string]any
+	// Statement is trusted, embedded SQL (one query) and Args its bound
+	// arguments.
+	Statement string
+	Args      []any
 }
 
-// resolve turns a Source into trusted SQL and its arguments.
-func (s *Store) resolve(ctx context.Context, src Source) (string, []any, error) {
-	n := 0
-	for _, v := range []string{src.Table, src.Rollup} {
-		if v != "" {
-			n++
-		}
-	}
-	if n != 1 {
+// resolve turns a Selection into trusted SQL and its arguments.
+func (s *Store) resolve(ctx context.Context, src Selection) (string, []any, error) {
+	if (src.Table == "") == (src.Statement == "") {
 		return "", nil, &gongkai.Error{Op: "export", Err: fmt.Errorf("%w: give exactly one of a table or a rollup", gongkai.ErrUsage)}
 	}
-	switch {
-	case src.Table != "":
-		name, err := s.tableName(ctx, src.Table)
-		if err != nil {
-			return "", nil, err
-		}
-		return "SELECT * FROM " + quoteIdent(name), nil, nil
-	default:
-		r, err := FindRollup(src.Rollup)
-		if err != nil {
-			return "", nil, err
-		}
-		for k := range src.Params {
-			if !slices.Contains(r.Params, k) {
-				return "", nil, &gongkai.Error{Op: "export", Path: r.Name,
-					Err:  fmt.Errorf("%w: rollup %s takes no parameter %q", gongkai.ErrUsage, r.Name, k),
-					Hint: "its parameters: " + strings.Join(r.Params, ", ")}
-			}
-		}
-		args := make([]any, len(r.Params))
-		for i, p := range r.Params {
-			args[i] = sql.Named(p, src.Params[p])
-		}
-		return bareStatement(r.SQL), args, nil
+	if src.Statement != "" {
+		return bareStatement(src.Statement), src.Args, nil
 	}
-}
-
-// FindRollup returns the embedded rollup called name, or an error wrapping
-// gongkai.ErrNotFound that lists the known names.
-func FindRollup(name string) (RollupFile, error) {
-	var names []string
-	for _, r := range Rollups() {
-		if r.Name == name {
-			return r, nil
-		}
-		names = append(names, r.Name)
+	name, err := s.tableName(ctx, src.Table)
+	if err != nil {
+		return "", nil, err
 	}
-	return RollupFile{}, &gongkai.Error{Op: "rollup", Path: name, Err: fmt.Errorf("%w: no rollup named %q", gongkai.ErrNotFound, name),
-		Hint: "known rollups: " + strings.Join(names, ", ")}
+	return "SELECT * FROM " + quoteIdent(name), nil, nil
 }
 
 // tableName returns the store's table or view called name (compared
@@ -180,7 +144,7 @@ func bareStatement(q string) string {
 // to a temporary file in out's folder, which is synced and renamed over out
 // only when complete, so a reader never sees half a file and a failure
 // leaves any previous out untouched. It returns the number of rows written.
-func (s *Store) Export(ctx context.Context, src Source, f Format, out string) (int64, error) {
+func (s *Store) Export(ctx context.Context, src Selection, f Format, out string) (int64, error) {
 	q, args, err := s.resolve(ctx, src)
 	if err != nil {
 		return 0, err
@@ -201,7 +165,7 @@ func (s *Store) Export(ctx context.Context, src Source, f Format, out string) (i
 // that need a seekable file (Parquet, Arrow file, XLSX, and CSV and JSON
 // lines, which DuckDB writes to files) go through a temporary file in tmpDir
 // ("" = the system's), removed afterwards.
-func (s *Store) ExportTo(ctx context.Context, src Source, f Format, tmpDir string, w io.Writer) (int64, error) {
+func (s *Store) ExportTo(ctx context.Context, src Selection, f Format, tmpDir string, w io.Writer) (int64, error) {
 	q, args, err := s.resolve(ctx, src)
 	if err != nil {
 		return 0, err

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -343,7 +344,7 @@ func TestExportTableRollupAndErrors(t *testing.T) {
 	s := openRO(t, exportFixture(t, 4))
 	dir := t.TempDir()
 	out := filepath.Join(dir, "reports.parquet")
-	n, err := s.Export(t.Context(), Source{Table: "REPORTS"}, Parquet, out)
+	n, err := s.Export(t.Context(), Selection{Table: "REPORTS"}, Parquet, out)
 	if err != nil || n != 4 {
 		t.Fatalf("table export: n=%d err=%v", n, err)
 	}
@@ -355,27 +356,21 @@ func TestExportTableRollupAndErrors(t *testing.T) {
 		t.Errorf("read back %s, want [4 3 2022] (one NULL province)", got)
 	}
 
-	for _, r := range Rollups() {
-		params := map[string]any{}
-		if len(r.Params) > 0 && r.Params[0] == "year" {
-			params["year"] = int64(2022)
-		}
-		out := filepath.Join(dir, r.Name+".csv")
-		if _, err := s.Export(t.Context(), Source{Rollup: r.Name, Params: params}, CSV, out); err != nil {
-			t.Errorf("rollup %s: %v", r.Name, err)
-		}
+	// A statement with its bound arguments, as package rollup gives one.
+	stmt := Selection{Statement: "SELECT report_year FROM reports WHERE report_year = $year;\n", Args: []any{sql.Named("year", int64(2022))}}
+	if n, err := s.Export(t.Context(), stmt, CSV, filepath.Join(dir, "stmt.csv")); err != nil || n == 0 {
+		t.Errorf("statement export: n=%d err=%v", n, err)
 	}
 
 	// Failures leave an existing output untouched.
 	before, _ := os.ReadFile(out)
 	for _, tc := range []struct {
-		src  Source
+		src  Selection
 		want error
 	}{
-		{Source{Table: "nosuch"}, gongkai.ErrNotFound},
-		{Source{Rollup: "nosuch"}, gongkai.ErrNotFound},
-		{Source{}, gongkai.ErrUsage},
-		{Source{Table: "reports", Rollup: "district_year"}, gongkai.ErrUsage},
+		{Selection{Table: "nosuch"}, gongkai.ErrNotFound},
+		{Selection{}, gongkai.ErrUsage},
+		{Selection{Table: "reports", Statement: "SELECT 1"}, gongkai.ErrUsage},
 	} {
 		_, err := s.Export(t.Context(), tc.src, Parquet, out)
 		if !errors.Is(err, tc.want) && !(tc.want == gongkai.ErrRefused && errors.Is(err, ErrBadQuery)) {
@@ -386,7 +381,7 @@ func TestExportTableRollupAndErrors(t *testing.T) {
 	if string(before) != string(after) {
 		t.Error("a failed export changed the previous output")
 	}
-	if _, err := s.Export(t.Context(), Source{Table: "reports"}, Parquet, filepath.Join(dir, "no", "such", "x.parquet")); err == nil || gongkai.HintOf(err) == "" {
+	if _, err := s.Export(t.Context(), Selection{Table: "reports"}, Parquet, filepath.Join(dir, "no", "such", "x.parquet")); err == nil || gongkai.HintOf(err) == "" {
 		t.Errorf("missing folder: %v", err)
 	}
 	if _, err := ParseFormat("xml"); !errors.Is(err, gongkai.ErrUsage) {

@@ -7,17 +7,18 @@ import (
 	"testing"
 
 	"gongkai"
+	sqlfiles "gongkai/sql"
 )
 
-func levelsFile(t *testing.T) RollupFile {
+func levelsFile(t *testing.T) sqlfiles.File {
 	t.Helper()
-	for _, f := range Rollups() {
+	for _, f := range sqlfiles.Named("rollups") {
 		if f.Name == "levels" {
 			return f
 		}
 	}
 	t.Fatal("no levels rollup")
-	return RollupFile{}
+	return sqlfiles.File{}
 }
 
 func runLevels(t *testing.T, s *Store, year any, div any, level any) []map[string]any {

@@ -4,9 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io/fs"
-	"path"
-	"slices"
 	"strings"
 
 	sqlfiles "gongkai/sql"
@@ -25,26 +22,10 @@ type RuleFile struct {
 // panics only when an embedded file lacks its header, which the package's
 // tests catch.
 func CrossRules() []RuleFile {
-	names, err := fs.Glob(sqlfiles.Files, "rules/*.sql")
-	if err != nil {
-		panic(err)
-	}
 	var out []RuleFile
-	for _, n := range names {
-		b, err := sqlfiles.Files.ReadFile(n)
-		if err != nil {
-			panic(err)
-		}
-		r, err := parseRollup(string(b))
-		if err != nil {
-			panic(fmt.Sprintf("sql/%s: %v", n, err))
-		}
-		if want := strings.TrimSuffix(path.Base(n), ".sql"); r.Name != want {
-			panic(fmt.Sprintf("sql/%s: header names %q", n, r.Name))
-		}
-		out = append(out, RuleFile{Name: r.Name, Description: r.Description, SQL: r.SQL})
+	for _, f := range sqlfiles.Named("rules") {
+		out = append(out, RuleFile{Name: f.Name, Description: f.Description, SQL: f.SQL})
 	}
-	slices.SortFunc(out, func(a, b RuleFile) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 

@@ -1,0 +1,47 @@
+package sql
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestNamedHeaders(t *testing.T) {
+	for _, dir := range []string{"rollups", "rules"} {
+		rs := Named(dir)
+		if len(rs) < 3 {
+			t.Fatalf("only %d files embedded in %s", len(rs), dir)
+		}
+		for _, r := range rs {
+			if r.Name == "" || r.Description == "" || strings.Contains(r.Description, "--") {
+				t.Errorf("%s/%s: bad header: %+v", dir, r.Name, r)
+			}
+		}
+	}
+	cases := []struct {
+		name, file, text, err string
+	}{
+		{"ok", "rollups/a.sql", "-- name: a\n-- description: one\n--   two\n-- params: year\nSELECT $year", ""},
+		{"no name", "rollups/a.sql", "-- description: d\nSELECT 1", "missing '-- name:'"},
+		{"no description", "rollups/a.sql", "-- name: a\nSELECT 1", "missing '-- description:'"},
+		{"unused param", "rollups/a.sql", "-- name: a\n-- description: d\n-- params: year, rule\nSELECT $year", `param "rule"`},
+		{"file name", "rollups/b.sql", "-- name: a\n-- description: d\nSELECT 1", "file name says"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := parseNamed(fstest.MapFS{c.file: {Data: []byte(c.text)}}, "rollups")
+			if c.err == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got[0].Description != "one two" || len(got[0].Params) != 1 || got[0].Params[0] != "year" {
+					t.Errorf("parsed %+v", got[0])
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("err %v, want %q", err, c.err)
+			}
+		})
+	}
+}
