@@ -44,6 +44,7 @@ Examples:
   gongkai gen --out /tmp/one --townships 2 --departments 0 --years 2023 --rendering html_gbk
   gongkai gen --out /tmp/real --rendering all --mixed --typos 0.3 --single-other 0.2 --blanks 0.1 --mismatches 0.05
   gongkai gen --out /tmp/big --townships 300 --departments 32 --rendering all --mixed --noise 0.3   # ~2,000 mixed reports
+  gongkai gen --out /tmp/ids --townships 40 --years 2019-2024 --rendering all --mixed --vary-identity   # every title form
 `,
 		run: runGen,
 	})
@@ -67,6 +68,7 @@ func runGen(ctx context.Context, env *Env, args []string) error {
 	blanks := fs.Float64("blanks", 0, "share of reports (0-1) with one to three table cells left blank (null in the truth)")
 	mismatches := fs.Float64("mismatches", 0, "share of reports (0-1) whose prose states a request count that differs from the table (R8)")
 	names := fs.String("township-names", "", "comma-separated township names (泽库镇,龙山街道,...) instead of the built-in ones")
+	varyID := fs.Bool("vary-identity", false, "print each report's organization and year in a form drawn from the seed: title forms (year first, 关于…年度, two lines, Chinese-numeral years, none), signatures, quiet bodies, DOCX/PDF metadata")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -84,6 +86,7 @@ func runGen(ctx context.Context, env *Env, args []string) error {
 		Out: *out, District: *district, Townships: *townships, Departments: *departments,
 		FirstYear: first, LastYear: last, Seed: *seed, Violations: *violations, Noise: *noise, Mixed: *mixed,
 		Typos: *typos, SingleOther: *singleOther, Blanks: *blanks, Mismatches: *mismatches,
+		VaryIdentity: *varyID,
 	}
 	if *rendering == "all" {
 		opts.Renderings = gen.AllRenderings()

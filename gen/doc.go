@@ -18,6 +18,8 @@ type document struct {
 	published    string // "2024年1月22日"
 	publishedISO string // "2024-01-22"
 	blocks       []block
+	// id is how the renderings state the organization and year.
+	id IdentityStyle
 }
 
 type block struct {
@@ -202,6 +204,7 @@ func buildDoc(it *Item, st style, r *rand.Rand) *document {
 		title:        fmt.Sprintf("%d%s", rep.ReportYear, reportTitle),
 		year:         rep.ReportYear,
 		publishedISO: rep.PublishedOn,
+		id:           it.Identity,
 	}
 	var y, m, day int
 	fmt.Sscanf(rep.PublishedOn, "%d-%d-%d", &y, &m, &day)
@@ -215,12 +218,22 @@ func buildDoc(it *Item, st style, r *rand.Rand) *document {
 	if rep.FormatVersion == gongkai.V2019 {
 		format = "《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式（试行）〉的通知》（国办公开办函〔2019〕60号）"
 	}
-	para(fmt.Sprintf("根据《中华人民共和国政府信息公开条例》（国务院令第711号，以下简称《条例》）和%s要求，结合%d年%s政府信息公开工作实际，编制本报告。本报告所列数据的统计期限自%d年1月1日到12月31日止。",
-		format, year, rep.Organization, year))
+	// The body names the organization and the year, unless the identity
+	// style keeps it quiet (本机关, 本年度).
+	yr, org, we := fmt.Sprintf("%d年", year), rep.Organization, it.we
+	if it.Identity.Body != BodyDefault {
+		yr, org, we = "本年", "本机关", "本机关"
+	}
+	intro := fmt.Sprintf("根据《中华人民共和国政府信息公开条例》（国务院令第711号，以下简称《条例》）和%s要求，结合%s%s政府信息公开工作实际，编制本报告。本报告所列数据的统计期限自%s1月1日到12月31日止。",
+		format, yr, org, yr)
+	if it.Identity.Body == BodyReportedBy {
+		intro += fmt.Sprintf("本报告由%s编制。", rep.Organization)
+	}
+	para(intro)
 	head(secGeneral)
-	para(fmt.Sprintf("%d年，%s认真贯彻落实《条例》，扎实做好政府信息公开工作，切实保障人民群众的知情权、参与权、监督权和表达权。", year, rep.Organization))
-	para(fmt.Sprintf("（一）主动公开情况。%d年度通过各类媒体渠道公开政府信息%s条，其中通过“%s”微信公众号发布消息%s条。",
-		year, rep.Narrative[NarrDisclosed], it.wechat, rep.Narrative[NarrWechat]))
+	para(fmt.Sprintf("%s，%s认真贯彻落实《条例》，扎实做好政府信息公开工作，切实保障人民群众的知情权、参与权、监督权和表达权。", yr, org))
+	para(fmt.Sprintf("（一）主动公开情况。%s度通过各类媒体渠道公开政府信息%s条，其中通过“%s”微信公众号发布消息%s条。",
+		yr, rep.Narrative[NarrDisclosed], it.wechat, rep.Narrative[NarrWechat]))
 	app := rep.Applications
 	// The prose states the real counts even where the table leaves a cell
 	// blank (Options.Blanks): it.said keeps them.
@@ -238,10 +251,10 @@ func buildDoc(it *Item, st style, r *rand.Rand) *document {
 		nNew = said
 	}
 	if nNew.Sign() == 0 && nOver.Sign() == 0 && nTot.Sign() == 0 && nFwd.Sign() == 0 {
-		para(fmt.Sprintf("（二）依申请公开情况。%d年，%s未收到政府信息公开申请。", year, it.we))
+		para(fmt.Sprintf("（二）依申请公开情况。%s，%s未收到政府信息公开申请。", yr, we))
 	} else {
-		para(fmt.Sprintf("（二）依申请公开情况。%d年，%s共收到政府信息公开申请%s件，上年结转%s件，办结%s件，结转下年度继续办理%s件。",
-			year, it.we, nNew, nOver, nTot, nFwd))
+		para(fmt.Sprintf("（二）依申请公开情况。%s，%s共收到政府信息公开申请%s件，上年结转%s件，办结%s件，结转下年度继续办理%s件。",
+			yr, we, nNew, nOver, nTot, nFwd))
 	}
 	para("（三）政府信息管理情况。坚持“先审查、后公开”和“一事一审”原则，落实信息公开保密审查制度。")
 	para(fmt.Sprintf("（四）平台建设情况。依托政府门户网站和“%s”微信公众号做好政务公开平台建设。", it.wechat))
@@ -253,10 +266,10 @@ func buildDoc(it *Item, st style, r *rand.Rand) *document {
 	head(secReview)
 	tab(b.reviewTable())
 	head(secProblems)
-	para(fmt.Sprintf("%d年，%s政府信息公开工作取得了一定成效，但仍存在公开内容不够丰富、工作人员业务能力有待提高等问题。下一步，%s将加强队伍建设，完善工作机制，提升公开质量。",
-		year, it.we, it.we))
+	para(fmt.Sprintf("%s，%s政府信息公开工作取得了一定成效，但仍存在公开内容不够丰富、工作人员业务能力有待提高等问题。下一步，%s将加强队伍建设，完善工作机制，提升公开质量。",
+		yr, we, we))
 	head(secOther)
-	para(fmt.Sprintf("%d年度本单位未收取信息处理费。", year))
+	para(fmt.Sprintf("%s度本单位未收取信息处理费。", yr))
 	return d
 }
 

@@ -82,6 +82,11 @@ type Options struct {
 	// the table's 本年新收…总计: an R8 warning, named in the manifest's
 	// violated_rule column.
 	Mismatches float64
+	// VaryIdentity gives each report an identity style drawn from the
+	// seed: every title form of FORMAT.md §9 (year first, 关于…年度, two
+	// lines, Chinese-numeral years, none), signatures, a body that names
+	// the organization and year or not, document metadata.
+	VaryIdentity bool
 }
 
 // SampleOptions are the options testdata/sample was made with (the
@@ -121,6 +126,9 @@ type Item struct {
 	// said holds the request counts the prose states (by row key, column
 	// 总计) where Options.Blanks left the table's cell blank.
 	said map[string]gongkai.Num
+	// Identity is how the renderings state the organization and year;
+	// the zero style is each rendering's default. Callers may change it.
+	Identity IdentityStyle
 
 	seed   uint64
 	wechat string
@@ -208,7 +216,11 @@ func Build(opts Options) ([]*Item, error) {
 		}
 	}
 	nr := rngFor(opts.Seed, "noise")
+	ir := rngFor(opts.Seed, "identity")
 	for _, it := range items {
+		if opts.VaryIdentity {
+			it.Identity = randomIdentity(ir)
+		}
 		if nr.Float64() < opts.Noise {
 			for it.Noise == (Noise{}) {
 				it.Noise = Noise{nr.IntN(2) == 0, nr.IntN(2) == 0, nr.IntN(2) == 0, nr.IntN(2) == 0, nr.IntN(2) == 0}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/xml"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -70,8 +71,9 @@ func documentXML(d *document, r *rand.Rand) []byte {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n")
 	b.WriteString(`<w:document xmlns:w="` + wNS + `"><w:body>`)
-	b.WriteString(wPara(d.org, r))
-	b.WriteString(wPara(d.title, r))
+	for _, l := range d.headLines(d.org, d.title) {
+		b.WriteString(wPara(l, r))
+	}
 	for _, bl := range d.blocks {
 		if bl.tab == nil {
 			b.WriteString(wPara(bl.text, r))
@@ -115,8 +117,9 @@ func documentXML(d *document, r *rand.Rand) []byte {
 		}
 		b.WriteString("</w:tbl>")
 	}
-	b.WriteString(wPara(d.org, r))
-	b.WriteString(wPara(d.published, r))
+	for _, l := range d.sigLines(d.org, d.published) {
+		b.WriteString(wPara(l, r))
+	}
 	b.WriteString(`<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1800" w:bottom="1440" w:left="1800" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>`)
 	b.WriteString("</w:body></w:document>")
 	return []byte(b.String())
@@ -128,17 +131,45 @@ const contentTypes = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 const rootRels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`
 
+// corePropsType and corePropsRel declare docProps/core.xml, written when
+// the identity style puts the title and author in the metadata.
+const (
+	corePropsType = `<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>`
+	corePropsRel  = `<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>`
+)
+
+// coreXML writes docProps/core.xml with the report's title and its
+// organization as the author.
+func coreXML(d *document) []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n")
+	b.WriteString(`<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`)
+	b.WriteString("<dc:title>")
+	xml.EscapeText(&b, []byte(d.oneLineTitle()))
+	b.WriteString("</dc:title><dc:creator>")
+	xml.EscapeText(&b, []byte(d.org))
+	b.WriteString("</dc:creator></cp:coreProperties>")
+	return []byte(b.String())
+}
+
 func renderDOCX(_ context.Context, d *document, r *rand.Rand) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for _, f := range []struct {
+	type part struct {
 		name string
 		data []byte
-	}{
+	}
+	parts := []part{
 		{"[Content_Types].xml", []byte(contentTypes)},
 		{"_rels/.rels", []byte(rootRels)},
 		{"word/document.xml", documentXML(d, r)},
-	} {
+	}
+	if d.id.Metadata {
+		parts[0].data = []byte(strings.Replace(contentTypes, "</Types>", corePropsType+"</Types>", 1))
+		parts[1].data = []byte(strings.Replace(rootRels, "</Relationships>", corePropsRel+"</Relationships>", 1))
+		parts = append(parts, part{"docProps/core.xml", coreXML(d)})
+	}
+	for _, f := range parts {
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: docxTime})
 		if err != nil {
 			return nil, err

@@ -58,14 +58,23 @@ func htmlBody(d *document, r *rand.Rand) string {
 			fmt.Fprintf(&b, `<p class="MsoNormal" style="text-indent:32.0pt;line-height:28.0pt"><span style="font-size:16.0pt;font-family:仿宋_GB2312">%s</span></p>`+"\n", html.EscapeString(bl.text))
 		}
 	}
-	fmt.Fprintf(&b, `<p class="MsoNormal" align="right" style="text-align:right"><span>%s</span></p>`+"\n", html.EscapeString(d.org))
-	fmt.Fprintf(&b, `<p class="MsoNormal" align="right" style="text-align:right"><span>%s</span></p>`+"\n", d.published)
+	for _, l := range d.sigLines(d.org, d.published) {
+		fmt.Fprintf(&b, `<p class="MsoNormal" align="right" style="text-align:right"><span>%s</span></p>`+"\n", html.EscapeString(l))
+	}
 	return b.String()
 }
 
 func htmlPage(d *document, charset, content string) []byte {
 	var b bytes.Buffer
-	title := html.EscapeString(d.org + d.title)
+	title := html.EscapeString(d.oneLineTitle())
+	var heads []string
+	for _, l := range d.headLines(d.org + d.title) {
+		heads = append(heads, html.EscapeString(l))
+	}
+	articleTitle := ""
+	if len(heads) > 0 {
+		articleTitle = `<div class="article_title">` + strings.Join(heads, "<br>") + "</div>\n"
+	}
 	fmt.Fprintf(&b, `<!DOCTYPE html>
 <html>
 <head>
@@ -80,9 +89,8 @@ func htmlPage(d *document, charset, content string) []byte {
 <div class="header"><a href="/">首页</a> | <a href="/zwgk/">政务公开</a> | <a href="/hdjl/">互动交流</a> | <a href="/bsfw/">办事服务</a></div>
 <div class="nav">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <a href="/zwgk/zfxxgknb/">政府信息公开年报</a></div>
 <div class="article">
-<div class="article_title">%s</div>
-<div class="article_extend"><span>来源：%s</span>&nbsp;&nbsp;<span>时间：%s</span>&nbsp;&nbsp;<a href="javascript:window.print()">打印</a></div>
-`, charset, title, d.publishedISO, html.EscapeString(d.org), title, title, html.EscapeString(d.org), d.publishedISO)
+%s<div class="article_extend"><span>来源：%s</span>&nbsp;&nbsp;<span>时间：%s</span>&nbsp;&nbsp;<a href="javascript:window.print()">打印</a></div>
+`, charset, title, d.publishedISO, html.EscapeString(d.org), title, articleTitle, html.EscapeString(d.org), d.publishedISO)
 	b.WriteString(content)
 	b.WriteString(`</div>
 <div class="related"><a href="../">上一篇</a> <a href="../">下一篇</a></div>

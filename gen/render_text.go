@@ -17,8 +17,9 @@ func renderWordText(_ context.Context, d *document, r *rand.Rand) ([]byte, error
 	ln := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 	bookmark := func() string { return fmt.Sprintf("[bookmark: _Hlk%d]", 66970000+r.IntN(70000)) }
 	ln("")
-	ln(d.org)
-	ln(d.title)
+	for _, l := range d.headLines(d.org, d.title) {
+		ln(l)
+	}
 	ln("")
 	for _, bl := range d.blocks {
 		switch {
@@ -58,8 +59,9 @@ func renderWordText(_ context.Context, d *document, r *rand.Rand) ([]byte, error
 	}
 	ln("")
 	ln("")
-	ln(d.org)
-	ln(d.published + "    ")
+	for _, l := range d.sigLines(d.org, d.published+"    ") {
+		ln(l)
+	}
 	return b.Bytes(), nil
 }
 
@@ -69,7 +71,9 @@ func renderWordText(_ context.Context, d *document, r *rand.Rand) ([]byte, error
 func renderPipe(_ context.Context, d *document, _ *rand.Rand) ([]byte, error) {
 	var b bytes.Buffer
 	ln := func(s string) { b.WriteString(s); b.WriteByte('\n') }
-	ln(d.org + d.title)
+	for _, l := range d.headLines(d.org + d.title) {
+		ln(l)
+	}
 	ln("发布时间：" + d.publishedISO)
 	for _, bl := range d.blocks {
 		if bl.tab == nil {
@@ -98,8 +102,9 @@ func renderPipe(_ context.Context, d *document, _ *rand.Rand) ([]byte, error) {
 			ln(strings.Join(parts, " "))
 		}
 	}
-	ln(d.org)
-	ln(d.published)
+	for _, l := range d.sigLines(d.org, d.published) {
+		ln(l)
+	}
 	return b.Bytes(), nil
 }
 
@@ -108,7 +113,9 @@ func renderPipe(_ context.Context, d *document, _ *rand.Rand) ([]byte, error) {
 func renderCellLines(_ context.Context, d *document, _ *rand.Rand) ([]byte, error) {
 	var b bytes.Buffer
 	ln := func(s string) { b.WriteString(s); b.WriteByte('\n') }
-	ln(d.org + d.title)
+	for _, l := range d.headLines(d.org + d.title) {
+		ln(l)
+	}
 	for _, bl := range d.blocks {
 		if bl.tab == nil {
 			ln(bl.text)
@@ -129,8 +136,9 @@ func renderCellLines(_ context.Context, d *document, _ *rand.Rand) ([]byte, erro
 			ln(strings.Repeat("|", pads+1))
 		}
 	}
-	ln(d.org)
-	ln(d.published)
+	for _, l := range d.sigLines(d.org, d.published) {
+		ln(l)
+	}
 	return b.Bytes(), nil
 }
 
@@ -140,10 +148,13 @@ func renderCellLines(_ context.Context, d *document, _ *rand.Rand) ([]byte, erro
 func renderParagraphs(_ context.Context, d *document, _ *rand.Rand) ([]byte, error) {
 	var b bytes.Buffer
 	p := func(s string) { b.WriteString(s); b.WriteString("\n\n") }
-	p(d.org + "关于" + d.title[:len(fmt.Sprint(d.year))] + "年度政府信息公开工作的年度报告")
+	if d.id.Title == TitleDefault {
+		p(d.org + "关于" + d.title[:len(fmt.Sprint(d.year))] + "年度政府信息公开工作的年度报告")
+	}
 	p(fmt.Sprintf("www.gov.cn     发布时间:%s     来源:%s      选择阅读字号:[ ]     阅读次数:", d.publishedISO, d.org))
-	p(d.org)
-	p(d.title)
+	for _, l := range d.headLines(d.org, d.title) {
+		p(l)
+	}
 	p(" ")
 	for _, bl := range d.blocks {
 		if bl.tab == nil {
@@ -166,8 +177,9 @@ func renderParagraphs(_ context.Context, d *document, _ *rand.Rand) ([]byte, err
 		}
 		p(" ")
 	}
-	p(d.org)
-	p(d.published)
+	for _, l := range d.sigLines(d.org, d.published) {
+		p(l)
+	}
 	return b.Bytes(), nil
 }
 
@@ -176,7 +188,9 @@ func renderParagraphs(_ context.Context, d *document, _ *rand.Rand) ([]byte, err
 func renderMarkdown(_ context.Context, d *document, _ *rand.Rand) ([]byte, error) {
 	var b bytes.Buffer
 	ln := func(s string) { b.WriteString(s); b.WriteByte('\n') }
-	ln("# " + d.org + d.title)
+	for _, l := range d.headLines(d.org + d.title) {
+		ln("# " + l)
+	}
 	ln("")
 	for _, bl := range d.blocks {
 		switch {
@@ -202,9 +216,16 @@ func renderMarkdown(_ context.Context, d *document, _ *rand.Rand) ([]byte, error
 		}
 		ln("")
 	}
-	ln(d.org)
-	ln("")
-	ln(d.published)
+	if d.id.Signature == SigDefault {
+		ln(d.org)
+		ln("")
+		ln(d.published)
+	} else {
+		for _, l := range d.sigLines() {
+			ln(l)
+			ln("")
+		}
+	}
 	return b.Bytes(), nil
 }
 
@@ -216,7 +237,7 @@ func renderGlued(_ context.Context, d *document, r *rand.Rand) ([]byte, error) {
 	id := 10000 + r.IntN(90000)
 	month := strings.ReplaceAll(d.publishedISO[:7], "-", "")
 	day := strings.ReplaceAll(d.publishedISO, "-", "")
-	fmt.Fprintf(&b, "标题: %s%s\n", d.org, d.title)
+	fmt.Fprintf(&b, "标题: %s\n", d.oneLineTitle())
 	fmt.Fprintf(&b, "发布时间: %s %02d:%02d\n", d.publishedISO, 8+r.IntN(10), r.IntN(60))
 	b.WriteString("文号: \n")
 	fmt.Fprintf(&b, "发布机构: %s\n", d.org)
@@ -225,7 +246,9 @@ func renderGlued(_ context.Context, d *document, r *rand.Rand) ([]byte, error) {
 	fmt.Fprintf(&b, "本地目录: zwgk/zfxxgk/zfxxgknb/%s/%d_%s%s\n", month, id, d.org, d.title)
 	b.WriteString("页面链接与图片详见 links.tsv(同目录)\n")
 	b.WriteString("==================== 正文 ====================\n")
-	b.WriteString(d.org + d.title + " ")
+	if head := d.headLines(d.org + d.title); len(head) > 0 {
+		b.WriteString(strings.Join(head, " ") + " ")
+	}
 	for _, bl := range d.blocks {
 		if bl.tab == nil {
 			b.WriteString(bl.text)
@@ -246,6 +269,6 @@ func renderGlued(_ context.Context, d *document, r *rand.Rand) ([]byte, error) {
 		}
 		b.WriteByte(' ')
 	}
-	b.WriteString(d.org + d.published + "\n")
+	b.WriteString(strings.Join(d.sigLines(d.org+d.published), "") + "\n")
 	return b.Bytes(), nil
 }

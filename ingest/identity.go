@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -133,19 +134,30 @@ func readIdentity(doc *Document, lines []Line) reportID {
 	for i, l := range lines {
 		texts[i] = l.Text
 	}
-	for i := 0; i < len(lines) && i < headLimit; i++ {
-		if t, ok := titleAt(texts, i); ok {
-			add(clue{Clue: gongkai.Clue{Source: "title", Loc: lines[i].Loc, Raw: t.raw,
-				Organization: t.org, Year: t.year}, rank: rankTitle})
-		}
-	}
-
 	// Statements from outside the text: the readers' properties, and the
 	// header fields of a saved page among the first lines.
 	props := doc.Properties
 	for i := 0; i < len(lines) && i < headLimit; i++ {
 		props = append(props, headerFields(lines[i].Text, lines[i].Loc)...)
 	}
+	// The text readers keep a crawler's 标题 line as text (without its
+	// key): it is that property, not the document's own title.
+	headerTitle := map[string]bool{}
+	for _, p := range props {
+		if p.Kind == PropTitle && p.Loc != "" {
+			headerTitle[p.Loc+"\x00"+cleanText(p.Value)] = true
+		}
+	}
+	for i := 0; i < len(lines) && i < headLimit; i++ {
+		if headerTitle[lines[i].Loc+"\x00"+lines[i].Text] {
+			continue
+		}
+		if t, ok := titleAt(texts, i); ok {
+			add(clue{Clue: gongkai.Clue{Source: "title", Loc: lines[i].Loc, Raw: t.raw,
+				Organization: t.org, Year: t.year}, rank: rankTitle})
+		}
+	}
+
 	for _, p := range props {
 		addProperty(&id, p)
 	}
@@ -159,7 +171,7 @@ func readIdentity(doc *Document, lines []Line) reportID {
 
 	// Phrases of the body.
 	id.tried = append(id.tried, "the body (本报告由…编制, 结合…年…政府信息公开工作实际, 统计期限自…年1月1日)")
-	for _, c := range bodyClues(lines) {
+	for _, c := range bodyClues(lines, doc.Rendering) {
 		add(c)
 	}
 
@@ -278,7 +290,7 @@ func orgPrefix(prefix string) string {
 // the cut (XX区人民 + 政府信息公开) gets it back; brackets are printed
 // full-width, as Chinese names are.
 func orgName(s string) string {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(s), "#*>"))
 	s = strings.TrimSuffix(s, "关于")
 	s = dropCJKSpaces(s)
 	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
@@ -424,7 +436,7 @@ func signature(lines []Line) (clue, bool) {
 			continue // 发布日期：…, a page's furniture
 		}
 		c := clue{Clue: gongkai.Clue{Source: "signature", Loc: lines[i].Loc, Raw: l, Published: d}, rank: rankSignature}
-		if o := orgName(l[:at]); o != "" {
+		if o := orgName(orgPrefix(l[:at])); o != "" {
 			c.Organization = o
 		}
 		for j := i - 1; c.Organization == "" && j >= 0 && j >= i-2; j-- {
@@ -446,28 +458,46 @@ func signature(lines []Line) (clue, bool) {
 }
 
 // bodyClues reads the phrases of the body that name the organization or
-// the year.
-func bodyClues(lines []Line) []clue {
+// the year. A PDF wraps its paragraphs into lines, so there the lines are
+// joined before the phrases are looked for; elsewhere a line is a
+// paragraph.
+func bodyClues(lines []Line, rendering string) []clue {
+	sep := "\n"
+	if rendering == "pdf" {
+		sep = ""
+	}
+	var text strings.Builder
+	starts := make([]int, len(lines))
+	for i, l := range lines {
+		if i > 0 {
+			text.WriteString(sep)
+		}
+		starts[i] = text.Len()
+		text.WriteString(normYears(l.Text))
+	}
+	t := text.String()
+	locAt := func(off int) string {
+		i := sort.SearchInts(starts, off+1) - 1
+		if i < 0 {
+			return ""
+		}
+		return lines[i].Loc
+	}
 	var out []clue
-	once := map[string]bool{}
-	for _, l := range lines {
-		t := normYears(l.Text)
-		if m := reportByRE.FindStringSubmatch(t); m != nil && !once["by"] {
-			if o := orgName(m[1]); o != "" {
-				once["by"] = true
-				out = append(out, clue{Clue: gongkai.Clue{Source: "body text", Loc: l.Loc, Raw: m[0], Organization: o}, rank: rankBody})
-			}
+	for _, m := range reportByRE.FindAllStringSubmatchIndex(t, -1) {
+		if o := orgName(t[m[2]:m[3]]); o != "" {
+			out = append(out, clue{Clue: gongkai.Clue{Source: "body text", Loc: locAt(m[0]), Raw: t[m[0]:m[1]], Organization: o}, rank: rankBody})
+			break
 		}
-		if m := combineRE.FindStringSubmatch(t); m != nil && !once["combine"] {
-			once["combine"] = true
-			y, _ := strconv.Atoi(m[1])
-			out = append(out, clue{Clue: gongkai.Clue{Source: "body text", Loc: l.Loc, Raw: m[0], Organization: orgName(m[2]), Year: y}, rank: rankBody})
-		}
-		if m := periodRE.FindStringSubmatch(t); m != nil && !once["period"] {
-			once["period"] = true
-			y, _ := strconv.Atoi(m[1])
-			out = append(out, clue{Clue: gongkai.Clue{Source: "statistics period", Loc: l.Loc, Raw: m[0], Year: y}, rank: rankBody})
-		}
+	}
+	if m := combineRE.FindStringSubmatchIndex(t); m != nil {
+		y, _ := strconv.Atoi(t[m[2]:m[3]])
+		out = append(out, clue{Clue: gongkai.Clue{Source: "body text", Loc: locAt(m[0]), Raw: t[m[0]:m[1]],
+			Organization: orgName(t[m[4]:m[5]]), Year: y}, rank: rankBody})
+	}
+	if m := periodRE.FindStringSubmatchIndex(t); m != nil {
+		y, _ := strconv.Atoi(t[m[2]:m[3]])
+		out = append(out, clue{Clue: gongkai.Clue{Source: "statistics period", Loc: locAt(m[0]), Raw: t[m[0]:m[1]], Year: y}, rank: rankBody})
 	}
 	return out
 }
