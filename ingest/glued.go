@@ -6,9 +6,6 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"gongkai"
 )
@@ -69,7 +66,7 @@ func sniffGlued(name string, head []byte) bool {
 		bytes.HasPrefix(head, []byte("PK")) {
 		return false
 	}
-	text := decodeGluedText(head)
+	text := decodeText(head)
 	folded := string(gluedFold([]rune(text)))
 	hits := 0
 	for _, l := range gluedSniffLabels {
@@ -87,23 +84,6 @@ func sniffGlued(name string, head []byte) bool {
 		}
 	}
 	return hits >= 4
-}
-
-// decodeGluedText returns data as UTF-8: as is when it is valid UTF-8
-// (a byte-order mark dropped), else decoded from GB18030, the superset of
-// the GBK that many Chinese sites still serve. Line ends become "\n".
-func decodeGluedText(data []byte) string {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	s := string(data)
-	if !utf8.Valid(data) {
-		if d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data); err == nil {
-			s = string(d)
-		} else {
-			s = strings.ToValidUTF8(s, "\uFFFD")
-		}
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.ReplaceAll(s, "\r", "\n")
 }
 
 // gluedFold maps each rune to its half-width form (digits, signs, points,
@@ -724,7 +704,7 @@ func readGlued(path string, data []byte) (*Document, error) {
 	if len(data) > gluedMaxBytes {
 		return nil, fmt.Errorf("%w: %d bytes is too large for a page of glued text (at most %d)", gongkai.ErrUnreadable, len(data), gluedMaxBytes)
 	}
-	s := decodeGluedText(data)
+	s := decodeText(data)
 	g := newGluedText(s)
 	doc := &Document{Path: path, Rendering: "glued_text"}
 	reg := g.regions()

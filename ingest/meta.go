@@ -205,6 +205,9 @@ func looksLikeOrg(s string) bool {
 		}
 		s = s[:i]
 	}
+	if genericNames[s] {
+		return false
+	}
 	for _, suf := range orgSuffixes {
 		if strings.HasSuffix(s, suf) && s != suf {
 			return true
@@ -212,6 +215,11 @@ func looksLikeOrg(s string) bool {
 	}
 	return false
 }
+
+// genericNames end like a body's name but name no body: the second half of
+// a name broken over two lines, or a word of the text.
+var genericNames = map[string]bool{"人民政府": true, "人民政府办公室": true, "街道办事处": true, "办事处": true,
+	"管委会": true, "委员会": true, "本单位": true, "本部门": true, "我单位": true, "各部门": true, "本级政府": true}
 
 // notOrgWords occur in lines that end like a body's name but are not one.
 var notOrgWords = []string{"报告", "信息公开工作", "本机关", "情况", "根据", "当前位置", "首页", "附件", "主办", "承办", "版权", "网站"}
