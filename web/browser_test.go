@@ -292,6 +292,27 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the workbook's 本年新收 row does not end with the total %s: %q", shown["applications.1_new.total"], rows)
 	}
 
+	// Every level's measures as Parquet and CSV, from the API the page
+	// links: fetched by the page itself, as a click would.
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`(async () => {
+		const out = {};
+		for (const id of ['dl-parquet', 'dl-levels-csv', 'dl-csv']) {
+			const r = await fetch(document.getElementById(id).href);
+			const b = new Uint8Array(await r.arrayBuffer());
+			out[id] = r.status + ' ' + [...b.slice(0, 4)].map(x => x.toString(16).padStart(2, '0')).join('') + ' ' + b.length;
+		}
+		return out;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first four bytes in hex: "PAR1", "leve" (the header's first
+	// column, level), the byte-order mark EF BB BF.
+	if !strings.HasPrefix(got["dl-parquet"], "200 50415231 ") || !strings.HasPrefix(got["dl-levels-csv"], "200 6c657665 ") ||
+		!strings.HasPrefix(got["dl-csv"], "200 efbbbf") {
+		t.Errorf("downloads: %q (want Parquet, the levels CSV, the compiled CSV with its BOM)", got)
+	}
+
 	// A body's report: its own numbers with where each was read, the
 	// cells of its findings marked.
 	if err := chromedp.Do(ctx,

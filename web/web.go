@@ -110,7 +110,7 @@ type errorData struct {
 }
 
 // csp allows the page's own style sheet and script and nothing else.
-const csp = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+const csp = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // render executes a template into a buffer first, so a template error
 // never leaves half a page.
