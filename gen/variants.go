@@ -82,6 +82,9 @@ func makeTypos(r *rand.Rand, rep *gongkai.Report) map[string]string {
 	for _, c := range l.ReviewColumns {
 		labels = append(labels, c.Label)
 	}
+	// Section 四's first block title (行政复议; 行政法复议 is a typo seen).
+	first, _, _ := strings.Cut(l.ReviewBlocks[0].Label, "·")
+	labels = append(labels, first)
 	labels = slices.Compact(slices.Sorted(slices.Values(labels)))
 	labels = slices.DeleteFunc(labels, func(s string) bool { return utf8.RuneCountInString(labelBody(s)) < 4 })
 	out := map[string]string{}

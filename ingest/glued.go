@@ -549,7 +549,9 @@ func (g *gluedText) regions() gluedRegions {
 	if r.sec3 >= 0 {
 		// Section 四's heading names 行政复议; no section 三 label does. Its
 		// numbering "四" also opens 四、结转下年度继续办理, so search the name.
-		if s, _, ok := g.findAny([]string{"行政复议", "行政法复议"}, from, n); ok {
+		// 行政诉讼 heads the same table: it is found when 行政复议 is
+		// misspelled beyond the known 行政法复议.
+		if s, _, ok := g.findAny([]string{"行政复议", "行政法复议", "行政诉讼"}, from, n); ok {
 			r.sec4 = s
 		}
 	}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -251,4 +252,54 @@ func TestGluedMisspelledLabel(t *testing.T) {
 			t.Errorf("approxFind(%q) in %q = %q, %v; want %q", tc.label, tc.text, string(g.text[s:min(max(e, s), len(g.text))]), ok, tc.want)
 		}
 	}
+}
+
+// FuzzResolveLabel: any printed label gives one of the candidates, or none,
+// never both a key and an ambiguity.
+func FuzzResolveLabel(f *testing.F) {
+	for _, s := range []string{"2.其他法律行政止公开", "申请公开", "", "（六）其他处理", "3.其他"} {
+		f.Add(s)
+	}
+	var cands []labelCandidate
+	for _, r := range gongkai.LayoutSingleOther().Rows {
+		cands = append(cands, labelCandidate{r.Key, r.Label})
+	}
+	f.Fuzz(func(t *testing.T, printed string) {
+		key, amb := resolveLabel(printed, cands)
+		if key != "" && len(amb) > 0 {
+			t.Fatalf("%q: both %q and ambiguous %v", printed, key, amb)
+		}
+		if key != "" && !slices.ContainsFunc(cands, func(c labelCandidate) bool { return c.key == key }) {
+			t.Fatalf("%q: %q is no candidate", printed, key)
+		}
+	})
+}
+
+// FuzzGluedApproxFind: a match lies inside the text searched and, for a
+// label without digits of its own, holds no digit (digits belong to runs).
+func FuzzGluedApproxFind(f *testing.F) {
+	f.Add("行政事业性收288.9434 三、", "行政事业性收费")
+	f.Add("（六）其处他理0000000（七）总计", "（六）其他处理")
+	f.Fuzz(func(t *testing.T, text, label string) {
+		if len(text) > 2000 || len(label) > 200 {
+			return
+		}
+		g := newGluedText(text)
+		s, e, ok := g.approxFind(label, 0, len(g.text))
+		if !ok {
+			return
+		}
+		if s < 0 || e > len(g.text) || s >= e {
+			t.Fatalf("match [%d, %d) outside the text of %d runes", s, e, len(g.text))
+		}
+		body := strings.TrimLeft(string(gluedFold([]rune(label))), "0123456789")
+		if strings.ContainsAny(body, "0123456789") {
+			return // a label with digits of its own may match them
+		}
+		for _, r := range g.text[s:e] {
+			if r >= '0' && r <= '9' {
+				t.Fatalf("match %q holds a digit", string(g.text[s:e]))
+			}
+		}
+	})
 }
