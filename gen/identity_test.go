@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"gongkai"
@@ -57,16 +58,73 @@ func parseAll(t *testing.T, rendering string, items []*gen.Item) ([]gongkai.Pars
 	if rendering == gen.PDF && !gen.PDFAvailable() {
 		t.Fatal("no PDF converter: LibreOffice (soffice) is not on PATH; run ./scripts/install-deps")
 	}
-	data, err := gen.RenderBatch(t.Context(), rendering, items)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := renderCached(t, rendering, items)
 	ps := make([]gongkai.Parsed, len(items))
 	errs := make([]error, len(items))
 	for i, it := range items {
 		ps[i], errs[i] = ingest.ParseBytes(t.Context(), it.Base+gen.Ext(rendering), data[i])
 	}
 	return ps, errs
+}
+
+// pdfCache holds the PDFs of every report the identity tests below use,
+// converted in one LibreOffice run (starting LibreOffice costs more than
+// converting a report, and these tests would otherwise start it once each).
+var pdfCache struct {
+	sync.Mutex
+	data map[string][]byte
+}
+
+func cacheKey(it *gen.Item) string { return it.Base + "|" + it.Identity.String() }
+
+// renderCached renders items, PDFs through pdfCache.
+func renderCached(t *testing.T, rendering string, items []*gen.Item) [][]byte {
+	t.Helper()
+	if rendering != gen.PDF {
+		data, err := gen.RenderBatch(t.Context(), rendering, items)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	pdfCache.Lock()
+	defer pdfCache.Unlock()
+	if pdfCache.data == nil {
+		union := slices.Concat(titleFormItems(t), signatureItems(t))
+		others, _ := otherSourceItems(t)
+		union = append(union, others...)
+		data, err := gen.RenderBatch(t.Context(), gen.PDF, union)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdfCache.data = map[string][]byte{}
+		for i, it := range union {
+			pdfCache.data[cacheKey(it)] = data[i]
+		}
+	}
+	out := make([][]byte, len(items))
+	var missing []*gen.Item
+	for i, it := range items {
+		if d, ok := pdfCache.data[cacheKey(it)]; ok {
+			out[i] = d
+		} else {
+			missing = append(missing, it)
+		}
+	}
+	if len(missing) > 0 {
+		data, err := gen.RenderBatch(t.Context(), gen.PDF, missing)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := 0
+		for i := range out {
+			if out[i] == nil {
+				out[i] = data[k]
+				k++
+			}
+		}
+	}
+	return out
 }
 
 // usedSource is where the organization was taken from.
@@ -77,19 +135,25 @@ func usedSource(p gongkai.Parsed, field string) string {
 	return p.Report.Provenance[field].Loc
 }
 
+// titleFormItems: one report per title form and year style.
+func titleFormItems(t *testing.T) []*gen.Item {
+	forms := []gen.TitleForm{gen.TitleOrgYear, gen.TitleOrgYearDu, gen.TitleYearOrg, gen.TitleGuanyu, gen.TitleTwoLines, gen.TitleTwoLinesGuanyu}
+	var all []*gen.Item
+	for i, f := range forms {
+		for j, cn := range []bool{false, true} {
+			all = append(all, identityItems(t, gen.IdentityStyle{Title: f, CNYear: cn, Signature: gen.SigNone, Body: gen.BodyQuiet}, 2*i+j, 1)...)
+		}
+	}
+	return all
+}
+
 // Every title form of FORMAT.md §9, with the year in digits and in Chinese
 // numerals, in every rendering: the body, the signature and the metadata
 // say nothing, so organization and year come from the title alone.
 func TestIdentityTitleForms(t *testing.T) {
-	forms := []gen.TitleForm{gen.TitleOrgYear, gen.TitleOrgYearDu, gen.TitleYearOrg, gen.TitleGuanyu, gen.TitleTwoLines, gen.TitleTwoLinesGuanyu}
 	for _, rendering := range families {
 		t.Run(rendering, func(t *testing.T) {
-			var all []*gen.Item
-			for i, f := range forms {
-				for j, cn := range []bool{false, true} {
-					all = append(all, identityItems(t, gen.IdentityStyle{Title: f, CNYear: cn, Signature: gen.SigNone, Body: gen.BodyQuiet}, 2*i+j, 1)...)
-				}
-			}
+			all := titleFormItems(t)
 			ps, errs := parseAll(t, rendering, all)
 			for i, it := range all {
 				if errs[i] != nil {
@@ -116,19 +180,24 @@ func TestIdentityTitleForms(t *testing.T) {
 	}
 }
 
+// signatureItems: two reports per signature form, no title, a quiet body.
+func signatureItems(t *testing.T) []*gen.Item {
+	var all []*gen.Item
+	for i, s := range []gen.SignatureForm{gen.SigOrgDate, gen.SigOrgCNDate, gen.SigOneLine} {
+		all = append(all, identityItems(t, gen.IdentityStyle{Title: gen.TitleNone, Signature: s, Body: gen.BodyQuiet}, 2*i, 2)...)
+	}
+	return all
+}
+
 // A report printed without a title and with a quiet body is known by its
 // signature (organization, then the date in digits or Chinese numerals, or
 // both on one line): the year is the one before the date, with a finding
 // that says so. Where the page or file states a title elsewhere (HTML
 // <title>, 标题 line), that wins; the signature clue is still found.
 func TestIdentitySignatures(t *testing.T) {
-	sigs := []gen.SignatureForm{gen.SigOrgDate, gen.SigOrgCNDate, gen.SigOneLine}
 	for _, rendering := range families {
 		t.Run(rendering, func(t *testing.T) {
-			var all []*gen.Item
-			for i, s := range sigs {
-				all = append(all, identityItems(t, gen.IdentityStyle{Title: gen.TitleNone, Signature: s, Body: gen.BodyQuiet}, 2*i, 2)...)
-			}
+			all := signatureItems(t)
 			ps, errs := parseAll(t, rendering, all)
 			for i, it := range all {
 				if errs[i] != nil {
@@ -167,36 +236,43 @@ func TestIdentitySignatures(t *testing.T) {
 // both, 本报告由…编制 for the organization with the signature's date for the
 // year). Where a rendering has none of them, the error names every place
 // tried.
-func TestIdentityOtherSources(t *testing.T) {
-	cases := []struct {
-		name  string
-		style gen.IdentityStyle
-		// source: rendering → the source the organization must come from;
-		// renderings not listed must fail naming the places tried.
-		source map[string]string
-	}{
-		{"metadata", gen.IdentityStyle{Title: gen.TitleNone, Signature: gen.SigNone, Body: gen.BodyQuiet, Metadata: true},
-			// paragraphs: the page's 来源 line names the publisher and its
-			// 发布时间 the year after the report's.
-			map[string]string{gen.DOCX: "DOCX metadata title", gen.PDF: "PDF metadata Title", gen.HTML: "HTML <title>",
-				gen.HTMLGBK: "HTML <title>", gen.HTMLJS: "HTML <title>", gen.GluedText: "标题 line", gen.Paragraph: "来源 line"}},
-		{"body", gen.IdentityStyle{Title: gen.TitleNone, Signature: gen.SigNone, Body: gen.BodyDefault},
-			map[string]string{"*": "body text"}},
-		{"reported_by", gen.IdentityStyle{Title: gen.TitleNone, Signature: gen.SigDateOnly, Body: gen.BodyReportedBy},
-			map[string]string{"*": "body text"}},
+var otherSourceCases = []struct {
+	name  string
+	style gen.IdentityStyle
+	// source: rendering → the source the organization must come from;
+	// renderings not listed must fail naming the places tried.
+	source map[string]string
+}{
+	{"metadata", gen.IdentityStyle{Title: gen.TitleNone, Signature: gen.SigNone, Body: gen.BodyQuiet, Metadata: true},
+		// paragraphs: the page's 来源 line names the publisher and its
+		// 发布时间 the year after the report's.
+		map[string]string{gen.DOCX: "DOCX metadata title", gen.PDF: "PDF metadata Title", gen.HTML: "HTML <title>",
+			gen.HTMLGBK: "HTML <title>", gen.HTMLJS: "HTML <title>", gen.GluedText: "标题 line", gen.Paragraph: "来源 line"}},
+	{"body", gen.IdentityStyle{Title: gen.TitleNone, Signature: gen.SigNone, Body: gen.BodyDefault},
+		map[string]string{"*": "body text"}},
+	{"reported_by", gen.IdentityStyle{Title: gen.TitleNone, Signature: gen.SigDateOnly, Body: gen.BodyReportedBy},
+		map[string]string{"*": "body text"}},
+}
+
+// otherSourceItems: two reports per case of otherSourceCases, and each
+// one's case.
+func otherSourceItems(t *testing.T) (items []*gen.Item, caseOf []int) {
+	for ci, c := range otherSourceCases {
+		its := identityItems(t, c.style, 2*ci, 2)
+		items = append(items, its...)
+		for range its {
+			caseOf = append(caseOf, ci)
+		}
 	}
+	return items, caseOf
+}
+
+// TestIdentityOtherSources reads otherSourceCases in every rendering.
+func TestIdentityOtherSources(t *testing.T) {
+	cases := otherSourceCases
 	for _, rendering := range families {
 		t.Run(rendering, func(t *testing.T) {
-			// one batch for all cases: for pdf, one LibreOffice run
-			var items []*gen.Item
-			var caseOf []int
-			for ci, c := range cases {
-				its := identityItems(t, c.style, 2*ci, 2)
-				items = append(items, its...)
-				for range its {
-					caseOf = append(caseOf, ci)
-				}
-			}
+			items, caseOf := otherSourceItems(t)
 			ps, errs := parseAll(t, rendering, items)
 			for i, it := range items {
 				c := cases[caseOf[i]]

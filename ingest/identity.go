@@ -73,8 +73,13 @@ var titleRE = regexp.MustCompile(`((?:19|20)\d{2})\s*年\s*(?:度\s*)?([^。，,
 // cnYearRE is a year in Chinese numerals: 二〇二三年, 二零二三年度.
 var cnYearRE = regexp.MustCompile(`[〇零○OＯ一二三四五六七八九]{4}(\s*年)`)
 
-// reportByRE: "本报告由泽库镇人民政府编制".
-var reportByRE = regexp.MustCompile(`本(?:年度)?报告(?:由|是)\s*([^，。,；;\n《》]{3,40}?)\s*(?:负责)?(?:编制|编写|起草|制作|编撰)`)
+// reportByRE: "本报告由泽库镇人民政府编制", "本报告由淮安市人民政府办公室根据
+// 《…》规定编制": group 1 holds the name and what follows it, cut at
+// reportByEnd.
+var reportByRE = regexp.MustCompile(`本(?:年度)?报告(?:由|是)\s*([^，。,；;\n《》]{3,60})`)
+
+// reportByEnd ends the name in a 本报告由… phrase.
+var reportByEnd = regexp.MustCompile(`\s*(?:根据|依据|按照|负责|编制|编写|起草|制作|编撰)`)
 
 // combineRE: "结合2023年泽库镇人民政府政府信息公开工作实际".
 var combineRE = regexp.MustCompile(`结合\s*((?:19|20)\d{2})\s*年\s*度?\s*([^，。,；;\n《》]{2,40}?)\s*(?:政府信息公开|政务公开)工作(?:实际|情况)`)
@@ -117,7 +122,14 @@ const (
 // publication date.
 func readIdentity(doc *Document, lines []Line) reportID {
 	var id reportID
-	add := func(c clue) { id.clues = append(id.clues, c) }
+	add := func(c clue) {
+		for _, o := range id.clues {
+			if o.Clue == c.Clue {
+				return // the same statement seen twice (a header line kept as text)
+			}
+		}
+		id.clues = append(id.clues, c)
+	}
 
 	if g := doc.Given; g.Organization != "" || g.Year != 0 {
 		src := g.Source
@@ -159,7 +171,9 @@ func readIdentity(doc *Document, lines []Line) reportID {
 	}
 
 	for _, p := range props {
-		addProperty(&id, p)
+		for _, c := range propertyClues(p) {
+			add(c)
+		}
 	}
 	id.tried = append(id.tried, propertySources(doc)...)
 
@@ -217,34 +231,41 @@ type title struct {
 func titleAt(lines []string, i int) (title, bool) {
 	a := normYears(lines[i])
 	l, m := a, titleMatch(a)
-	raw := lines[i]
 	if m == nil && i+1 < len(lines) && strings.Contains(a, "年") && utf8.RuneCountInString(a) < 60 {
 		b := normYears(lines[i+1])
 		if mm := titleMatch(a + b); mm != nil && mm[0] < len(a) && mm[1] > len(a) {
-			l, m, raw = a+b, mm, lines[i]+lines[i+1]
+			l, m = a+b, mm
 		}
 	}
 	if m == nil {
 		return title{}, false
 	}
-	t := title{raw: raw}
+	t := title{raw: l[m[0]:m[1]]}
 	t.year, _ = strconv.Atoi(l[m[2]:m[3]])
 	if mid := l[m[4]:m[5]]; mid != "" {
 		t.org = orgName(mid)
 	}
 	if t.org == "" {
-		t.org = orgName(orgPrefix(l[:m[0]]))
+		p := orgPrefix(l[:m[0]])
+		if t.org = orgName(p); t.org != "" {
+			t.raw = strings.TrimSpace(l[strings.LastIndex(l[:m[0]], p):m[1]])
+		}
 	}
 	for j := i - 1; t.org == "" && j >= 0 && j >= i-3; j-- {
-		t.org = orgName(lines[j])
-		if t.org == "" && j > 0 {
+		if t.org = orgName(lines[j]); t.org != "" {
+			t.raw = lines[j] + "\n" + t.raw
+		} else if j > 0 {
 			// a long name broken over two lines
-			t.org = orgName(lines[j-1] + lines[j])
+			if t.org = orgName(lines[j-1] + lines[j]); t.org != "" {
+				t.raw = lines[j-1] + "\n" + lines[j] + "\n" + t.raw
+			}
 		}
 	}
 	if t.org == "" && i+1 < len(lines) {
 		if n := strings.TrimSpace(lines[i+1]); strings.HasPrefix(n, "(") && strings.HasSuffix(n, ")") {
-			t.org = orgName(n[1 : len(n)-1])
+			if t.org = orgName(n[1 : len(n)-1]); t.org != "" {
+				t.raw += "\n" + n
+			}
 		}
 	}
 	return t, true
@@ -378,8 +399,9 @@ func rawHeaderFields(data []byte) []Property {
 	return out
 }
 
-// addProperty turns a property into clues.
-func addProperty(id *reportID, p Property) {
+// propertyClues turns a property into clues.
+func propertyClues(p Property) []clue {
+	var out []clue
 	v := cleanText(p.Value)
 	switch p.Kind {
 	case PropTitle:
@@ -389,36 +411,39 @@ func addProperty(id *reportID, p Property) {
 		for _, part := range parts {
 			part = strings.TrimSpace(part)
 			if t, ok := titleAt([]string{part}, 0); ok {
-				id.clues = append(id.clues, clue{Clue: gongkai.Clue{Source: p.Source, Loc: p.Loc, Raw: p.Value,
+				out = append(out, clue{Clue: gongkai.Clue{Source: p.Source, Loc: p.Loc, Raw: p.Value,
 					Organization: t.org, Year: t.year}, rank: rankTitleProp})
 			} else if site == "" {
 				site = orgName(part)
 			}
 		}
 		if site != "" {
-			id.clues = append(id.clues, clue{Clue: gongkai.Clue{Source: p.Source + " (site name)", Loc: p.Loc,
+			out = append(out, clue{Clue: gongkai.Clue{Source: p.Source + " (site name)", Loc: p.Loc,
 				Raw: p.Value, Organization: site}, rank: rankPublisher})
 		}
 	case PropOrg:
 		if o := orgName(v); o != "" {
-			id.clues = append(id.clues, clue{Clue: gongkai.Clue{Source: p.Source, Loc: p.Loc, Raw: p.Value,
+			out = append(out, clue{Clue: gongkai.Clue{Source: p.Source, Loc: p.Loc, Raw: p.Value,
 				Organization: o}, rank: rankPublisher})
 		}
 	case PropDate:
 		d, ok := footDate(v)
+		raw := v
 		if !ok {
 			if m := isoDateRE.FindStringSubmatch(v); m != nil {
 				y, _ := strconv.Atoi(m[1])
 				mo, _ := strconv.Atoi(m[2])
 				dd, _ := strconv.Atoi(m[3])
 				d, ok = validDate(y, mo, dd)
+				raw = m[0]
 			}
 		}
 		if ok {
-			id.clues = append(id.clues, clue{Clue: gongkai.Clue{Source: p.Source, Loc: p.Loc, Raw: p.Value,
+			out = append(out, clue{Clue: gongkai.Clue{Source: p.Source, Loc: p.Loc, Raw: raw,
 				Published: d}, rank: rankPublisher})
 		}
 	}
+	return out
 }
 
 // signature finds the date at the foot of the report and the organization
@@ -485,8 +510,13 @@ func bodyClues(lines []Line, rendering string) []clue {
 	}
 	var out []clue
 	for _, m := range reportByRE.FindAllStringSubmatchIndex(t, -1) {
-		if o := orgName(t[m[2]:m[3]]); o != "" {
-			out = append(out, clue{Clue: gongkai.Clue{Source: "body text", Loc: locAt(m[0]), Raw: t[m[0]:m[1]], Organization: o}, rank: rankBody})
+		name := t[m[2]:m[3]]
+		e := reportByEnd.FindStringIndex(name)
+		if e == nil {
+			continue
+		}
+		if o := orgName(name[:e[0]]); o != "" {
+			out = append(out, clue{Clue: gongkai.Clue{Source: "body text", Loc: locAt(m[0]), Raw: t[m[0] : m[2]+e[1]], Organization: o}, rank: rankBody})
 			break
 		}
 	}
