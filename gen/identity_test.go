@@ -127,6 +127,24 @@ func renderCached(t *testing.T, rendering string, items []*gen.Item) [][]byte {
 	return out
 }
 
+// readRight says whether a report read without error and with the
+// organization and year (and, with date, the publication date) of its
+// truth, and reports it when not.
+func readRight(t *testing.T, it *gen.Item, p gongkai.Parsed, err error, date bool) bool {
+	t.Helper()
+	if err != nil {
+		t.Errorf("%s %v: %v", it.Base, it.Identity, err)
+		return false
+	}
+	r, want := p.Report, it.Record
+	if r.Organization != want.Organization || r.ReportYear != want.ReportYear || date && r.PublishedOn != want.PublishedOn {
+		t.Errorf("%s %v: read %q %d %s, want %q %d %s", it.Base, it.Identity, r.Organization, r.ReportYear, r.PublishedOn,
+			want.Organization, want.ReportYear, want.PublishedOn)
+		return false
+	}
+	return true
+}
+
 // usedSource is where the organization was taken from.
 func usedSource(p gongkai.Parsed, field string) string {
 	if p.Report == nil {
@@ -156,22 +174,17 @@ func TestIdentityTitleForms(t *testing.T) {
 			all := titleFormItems(t)
 			ps, errs := parseAll(t, rendering, all)
 			for i, it := range all {
-				if errs[i] != nil {
-					t.Errorf("%s %v: %v", it.Base, it.Identity, errs[i])
+				if !readRight(t, it, ps[i], errs[i], false) {
 					continue
 				}
 				r := ps[i].Report
-				if r.Organization != it.Record.Organization || r.ReportYear != it.Record.ReportYear {
-					t.Errorf("%s %v: read %q %d, want %q %d", it.Base, it.Identity, r.Organization, r.ReportYear, it.Record.Organization, it.Record.ReportYear)
-					continue
-				}
 				// The text's title, or a title the page or file states
 				// apart from it (<title>, 标题 line), which says the same.
 				if src := usedSource(ps[i], "organization"); !strings.HasPrefix(src, "title") && !strings.HasPrefix(src, "HTML <title>") && !strings.HasPrefix(src, "标题 line") {
 					t.Errorf("%s %v: organization taken from %q, want the title", it.Base, it.Identity, src)
 				}
 				for _, f := range r.Findings {
-					if f.Rule == gongkai.RuleRead && slices.Contains(f.Where, "organization") || slices.Contains(f.Where, "report_year") {
+					if f.Rule == gongkai.RuleRead && (slices.Contains(f.Where, "organization") || slices.Contains(f.Where, "report_year")) {
 						t.Errorf("%s %v: unexpected identity finding %s", it.Base, it.Identity, f)
 					}
 				}
@@ -200,15 +213,10 @@ func TestIdentitySignatures(t *testing.T) {
 			all := signatureItems(t)
 			ps, errs := parseAll(t, rendering, all)
 			for i, it := range all {
-				if errs[i] != nil {
-					t.Errorf("%s %v: %v", it.Base, it.Identity, errs[i])
+				if !readRight(t, it, ps[i], errs[i], true) {
 					continue
 				}
 				r := ps[i].Report
-				if r.Organization != it.Record.Organization || r.ReportYear != it.Record.ReportYear || r.PublishedOn != it.Record.PublishedOn {
-					t.Errorf("%s %v: read %q %d %s, want %q %d %s", it.Base, it.Identity, r.Organization, r.ReportYear, r.PublishedOn,
-						it.Record.Organization, it.Record.ReportYear, it.Record.PublishedOn)
-				}
 				found := false
 				for _, c := range ps[i].Clues {
 					found = found || c.Source == "signature" && c.Organization == it.Record.Organization && c.Published == it.Record.PublishedOn
@@ -286,13 +294,8 @@ func TestIdentityOtherSources(t *testing.T) {
 					}
 					continue
 				}
-				if errs[i] != nil {
-					t.Errorf("%s %s %v: %v", c.name, it.Base, it.Identity, errs[i])
+				if !readRight(t, it, ps[i], errs[i], false) {
 					continue
-				}
-				r := ps[i].Report
-				if r.Organization != it.Record.Organization || r.ReportYear != it.Record.ReportYear {
-					t.Errorf("%s %s: read %q %d, want %q %d", c.name, it.Base, r.Organization, r.ReportYear, it.Record.Organization, it.Record.ReportYear)
 				}
 				switch rendering {
 				case gen.HTML, gen.HTMLGBK, gen.HTMLJS:
