@@ -162,6 +162,8 @@ func TestPlaceNeverGuesses(t *testing.T) {
 		// 公安局乙分局: 乙区 and 乙县 both fit; stays a city department.
 		{"甲市公安局乙分局", "990100", CityDepartment, "may belong to"},
 		{"甲市公安局丙区分局", "990102", CountyDepartment, ""},
+		// Without its county, a short name is not read across the whole city.
+		{"甲市广外街道办事处", "990100", StreetOffice, "not in the divisions data"},
 		// A branch named for no district of the city stays with the city.
 		{"甲市公安局高新分局", "990100", CityDepartment, ""},
 	} {

@@ -481,6 +481,11 @@ var townSuffixes = []string{"街道", "镇", "乡", "苏木"}
 // to the same last (广外街道 for 广安门外街道). Renamed suffixes are tried
 // first; callers accept only a single candidate.
 func (r *Resolver) similarTownships(n *node, stem, suffix string) []*node {
+	// Only inside one county (or a city without counties): a whole
+	// city has too many townships to read a short name safely.
+	if n.level == City && !(len(n.kids) == 1 && n.kids[0].name == n.name) {
+		return nil
+	}
 	var renamed, shortened []*node
 	sr := []rune(stem)
 	r.each(n, Township, func(t *node) {
