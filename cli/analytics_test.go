@@ -74,8 +74,11 @@ func TestRollupList(t *testing.T) {
 		}
 	}
 	code, out, _ = runCLI(t, "rollup", "--list", "--format", "json")
-	var list []struct{ Name, Parameters, Description string }
-	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || len(list) < 4 {
+	var list struct {
+		Columns []string
+		Rows    [][]any
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || len(list.Rows) < 4 || list.Columns[0] != "name" {
 		t.Errorf("--list --format json: exit %d, %q", code, out)
 	}
 }
@@ -154,15 +157,19 @@ func TestQueryFormats(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var rows []struct {
-		Organization string
-		Value        int64
+	// The result document, as the HTTP API answers it.
+	var doc struct {
+		Columns, Types []string
+		Rows           [][]any
+		Truncated      bool
 	}
-	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
-	if len(rows) != 2 || rows[0].Organization != "威海市文登区泽库镇人民政府" || rows[0].Value != 3 || rows[1].Value != 7 {
-		t.Errorf("json rows %+v", rows)
+	rows := doc.Rows
+	if strings.Join(doc.Columns, ",") != "organization,value" || len(rows) != 2 || rows[0][0] != "威海市文登区泽库镇人民政府" ||
+		rows[0][1] != float64(3) || rows[1][1] != float64(7) || doc.Truncated {
+		t.Errorf("json document %+v", doc)
 	}
 
 	code, out, _ = runCLI(t, "query", q, "--format", "csv", "--db", db)

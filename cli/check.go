@@ -100,11 +100,11 @@ func writeFindings(env *Env, summary, list *gongkai.Result, f render.Format) err
 		return render.WriteTable(env.Stdout, list)
 	case render.JSON:
 		fmt.Fprint(env.Stdout, "{\"summary\": ")
-		if err := render.WriteJSON(env.Stdout, summary); err != nil {
+		if err := render.WriteObjects(env.Stdout, summary); err != nil {
 			return err
 		}
 		fmt.Fprint(env.Stdout, ", \"findings\": ")
-		if err := render.WriteJSON(env.Stdout, list); err != nil {
+		if err := render.WriteObjects(env.Stdout, list); err != nil {
 			return err
 		}
 		fmt.Fprintln(env.Stdout, "}")

@@ -6,15 +6,10 @@ package render
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -142,9 +137,21 @@ func WriteCSV(w io.Writer, res *gongkai.Result) error {
 	return nil
 }
 
-// WriteJSON writes an array of objects, keys in column order, numbers as
-// JSON numbers (exact decimals keep their digits), NULL as null.
+// WriteJSON writes the result document (ResultJSON): columns, types,
+// rows as arrays, truncated — the same document the HTTP API answers.
 func WriteJSON(w io.Writer, res *gongkai.Result) error {
+	b, err := ResultJSON{res}.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("render json: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// WriteObjects writes an array of objects, keys in column order, values by
+// the serializer's rules: for documents made of several lists, such as
+// 'gongkai check --format json'.
+func WriteObjects(w io.Writer, res *gongkai.Result) error {
 	var b bytes.Buffer
 	b.WriteString("[")
 	for n, row := range res.Rows {
@@ -202,84 +209,12 @@ func writeObject(b *bytes.Buffer, res *gongkai.Result, row []any) error {
 }
 
 func writeValue(b *bytes.Buffer, v any, typ string) error {
-	switch x := v.(type) {
-	case nil:
-		b.WriteString("null")
-		return nil
-	case gongkai.Num:
-		if !x.Valid() {
-			b.WriteString("null")
-			return nil
-		}
-		b.WriteString(x.String())
-		return nil
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			// JSON has no NaN or infinity; keep the value as text.
-			s, _ := json.Marshal(strconv.FormatFloat(x, 'g', -1, 64))
-			b.Write(s)
-			return nil
-		}
-	case string:
-		// DECIMAL or HUGEINT values too wide for int64 arrive as text.
-		if isNumericType(typ) && isNumberText(x) {
-			b.WriteString(x)
-			return nil
-		}
-	case time.Time, []byte:
-		s, _ := json.Marshal(Text(x, typ))
-		b.Write(s)
-		return nil
-	}
-	s, err := json.Marshal(v)
+	out, err := AppendJSON(b.AvailableBuffer(), v, typ)
 	if err != nil {
 		return err
 	}
-	b.Write(s)
+	b.Write(out)
 	return nil
-}
-
-// Text formats one value for a table or CSV cell: NULL is "", dates are
-// YYYY-MM-DD, timestamps RFC 3339, decimals keep their exact digits.
-func Text(v any, typ string) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case int:
-		return strconv.Itoa(x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	case gongkai.Num:
-		if !x.Valid() {
-			return ""
-		}
-		return x.String()
-	case time.Time:
-		if strings.EqualFold(typ, "DATE") {
-			return x.Format(time.DateOnly)
-		}
-		return x.Format(time.RFC3339Nano)
-	case []byte:
-		if utf8.Valid(x) {
-			return string(x)
-		}
-		return `\x` + hex.EncodeToString(x)
-	case []any, map[string]any:
-		s, err := json.Marshal(x)
-		if err != nil {
-			return fmt.Sprint(x)
-		}
-		return string(s)
-	case fmt.Stringer:
-		return x.String()
-	}
-	return fmt.Sprint(v)
 }
 
 func typeOf(res *gongkai.Result, i int) string {

@@ -124,7 +124,7 @@ func TestCSV(t *testing.T) {
 
 func TestJSONKeepsOrderTypesAndNulls(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteJSON(&b, sample()); err != nil {
+	if err := WriteObjects(&b, sample()); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -165,7 +165,7 @@ func TestJSONKeepsOrderTypesAndNulls(t *testing.T) {
 
 func TestJSONEmptyIsArray(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteJSON(&b, &gongkai.Result{Columns: []string{"a"}}); err != nil {
+	if err := WriteObjects(&b, &gongkai.Result{Columns: []string{"a"}}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.TrimSpace(b.String()) != "[]" {

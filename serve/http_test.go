@@ -330,3 +330,20 @@ func TestReportsTotalAndETag(t *testing.T) {
 		t.Errorf("stale If-None-Match: %d", resp.StatusCode)
 	}
 }
+
+// TestValuesSerialized checks the HTTP API writes values by the one
+// serializer the CLI uses: a DATE as YYYY-MM-DD, a timestamp in RFC 3339
+// with its zone, a BIGINT beyond 2^53 as a string, a DECIMAL exactly.
+func TestValuesSerialized(t *testing.T) {
+	ts, _ := newServer(t, 1)
+	resp, body := postQuery(t, ts.URL, map[string]any{"sql": `SELECT DATE '2020-03-19' AS d, TIMESTAMP '2026-01-02 03:04:05.5' AS ts,
+		9007199254740993::BIGINT AS big, 42::BIGINT AS small, 1234567.125::DECIMAL(18,6) AS money, NULL AS nothing`})
+	want := `"rows":[["2020-03-19","2026-01-02T03:04:05.5Z","9007199254740993",42,1234567.125,null]]`
+	if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+		t.Errorf("query JSON %d %s, want %s", resp.StatusCode, body, want)
+	}
+	resp, body = postQuery(t, ts.URL, map[string]any{"sql": `SELECT DATE '2020-03-19' AS d, 9007199254740993::BIGINT AS big`, "format": "csv"})
+	if resp.StatusCode != 200 || string(body) != "d,big\n2020-03-19,9007199254740993\n" {
+		t.Errorf("query CSV %d %q", resp.StatusCode, body)
+	}
+}

@@ -2,7 +2,6 @@ package serve
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"gongkai"
+	"gongkai/render"
 )
 
 // queryRequest is the body of POST /v1/query.
@@ -85,7 +84,10 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Format == "csv" {
 		var buf bytes.Buffer
-		writeCSV(&buf, res)
+		if err := render.WriteCSV(&buf, res); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("X-Gongkai-Truncated", strconv.FormatBool(res.Truncated))
 		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
@@ -94,27 +96,4 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("X-Gongkai-Truncated", strconv.FormatBool(res.Truncated))
 	writeJSON(w, http.StatusOK, toJSON(res))
-}
-
-// writeCSV writes a header line and the rows; null is an empty field.
-func writeCSV(buf *bytes.Buffer, res *gongkai.Result) {
-	cw := csv.NewWriter(buf)
-	cw.Write(res.Columns)
-	rec := make([]string, len(res.Columns))
-	for _, row := range res.Rows {
-		for i, v := range row {
-			switch x := v.(type) {
-			case nil:
-				rec[i] = ""
-			case time.Time:
-				rec[i] = x.Format(time.RFC3339Nano)
-			case []byte:
-				rec[i] = string(x)
-			default:
-				rec[i] = fmt.Sprint(x)
-			}
-		}
-		cw.Write(rec)
-	}
-	cw.Flush()
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"gongkai"
+	"gongkai/render"
 	"gongkai/store"
 )
 
@@ -104,11 +105,11 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request) {
 			total, _ = first.Rows[0][last].(int64)
 		}
 	}
-	out := make([]map[string]any, len(res.Rows))
+	out := make([]map[string]render.Value, len(res.Rows))
 	for i, row := range res.Rows {
-		m := make(map[string]any, len(row))
+		m := make(map[string]render.Value, len(row))
 		for j, c := range res.Columns[:last] {
-			m[c] = row[j]
+			m[c] = render.Value{V: row[j], Type: res.Types[j]}
 		}
 		out[i] = m
 	}

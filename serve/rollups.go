@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"gongkai"
+	"gongkai/render"
 	"gongkai/rollup"
 	"gongkai/store"
 )
@@ -26,18 +27,11 @@ func (s *Server) listRollups(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"rollups": list})
 }
 
-// resultJSON is a tabular answer: columns, their DuckDB types, rows as
-// arrays in column order (numbers as JSON numbers, null as null).
-type resultJSON struct {
-	Columns   []string `json:"columns"`
-	Types     []string `json:"types"`
-	Rows      [][]any  `json:"rows"`
-	Truncated bool     `json:"truncated"`
-}
-
-func toJSON(res *gongkai.Result) resultJSON {
-	return resultJSON{Columns: res.Columns, Types: res.Types, Rows: res.Rows, Truncated: res.Truncated}
-}
+// toJSON is a tabular answer as the one result document the CLI writes
+// too (render.ResultJSON): columns, DuckDB types, rows as arrays, values
+// by the one serializer (dates YYYY-MM-DD, integers beyond 2^53 as
+// strings…).
+func toJSON(res *gongkai.Result) render.ResultJSON { return render.ResultJSON{Result: res} }
 
 // rollupFormats maps the format query parameter to an export format.
 var rollupFormats = map[string]store.Format{

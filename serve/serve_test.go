@@ -68,6 +68,14 @@ func putReports(t testing.TB, path string, first, n int) {
 	}
 }
 
+// resultJSON decodes a result document (render.ResultJSON).
+type resultJSON struct {
+	Columns   []string `json:"columns"`
+	Types     []string `json:"types"`
+	Rows      [][]any  `json:"rows"`
+	Truncated bool     `json:"truncated"`
+}
+
 func newServer(t *testing.T, n int) (*httptest.Server, string) {
 	return newServerMode(t, n, false)
 }
