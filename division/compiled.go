@@ -169,6 +169,9 @@ func appRows(r *gongkai.Report) [][]string {
 	var out [][]string
 	group := ""
 	for _, row := range l.Rows {
+		if row.Unprinted {
+			continue // not in this printing (3_6_1…3_6_3 beside a single （六） row)
+		}
 		if strings.HasPrefix(row.Key, gongkai.OutcomeGroupPrefix) {
 			if group == "" {
 				out = append(out, []string{"三、本年度办理结果"})
@@ -468,13 +471,16 @@ func (c *Compilation) WriteHTML(out io.Writer) error {
 	outcomeRows := 0
 	groupSpan := map[string]int{}
 	for _, row := range l.Rows {
-		if strings.HasPrefix(row.Key, gongkai.OutcomeGroupPrefix) {
+		if strings.HasPrefix(row.Key, gongkai.OutcomeGroupPrefix) && !row.Unprinted {
 			outcomeRows++
 			groupSpan[row.Group]++
 		}
 	}
 	firstOutcome, seenGroup := true, map[string]bool{}
 	for _, row := range l.Rows {
+		if row.Unprinted {
+			continue // not in this printing (3_6_1…3_6_3 beside a single （六） row)
+		}
 		w.WriteString("<tr>")
 		switch {
 		case !strings.HasPrefix(row.Key, gongkai.OutcomeGroupPrefix):

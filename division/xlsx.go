@@ -130,6 +130,9 @@ func (c *Compilation) xlsx(f *excelize.File) error {
 	groupStart, groupEnd := map[string]int{}, map[string]int{}
 	row = 5
 	for _, r := range l.Rows {
+		if r.Unprinted {
+			continue // not in this printing (3_6_1…3_6_3 beside a single （六） row)
+		}
 		if !strings.HasPrefix(r.Key, gongkai.OutcomeGroupPrefix) {
 			merge(s, 1, row, 3, row, r.Label)
 		} else {

@@ -130,13 +130,16 @@ func applicationsTable(r *gongkai.Report, l *gongkai.Layout, fi formInfo) formTa
 
 	outcomeRows, groupRows := 0, map[string]int{}
 	for _, row := range l.Rows {
-		if strings.HasPrefix(row.Key, gongkai.OutcomeGroupPrefix) {
+		if strings.HasPrefix(row.Key, gongkai.OutcomeGroupPrefix) && !row.Unprinted {
 			outcomeRows++
 			groupRows[row.Group]++
 		}
 	}
 	firstOutcome, seen := true, map[string]bool{}
 	for _, row := range l.Rows {
+		if row.Unprinted {
+			continue // not in this printing (3_6_1…3_6_3 beside a single （六） row)
+		}
 		var cells []formCell
 		switch {
 		case !strings.HasPrefix(row.Key, gongkai.OutcomeGroupPrefix):
