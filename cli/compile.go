@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 
 	"gongkai"
+	"gongkai/compile"
 	"gongkai/division"
+	"gongkai/render"
 	"gongkai/store"
 )
 
@@ -91,39 +93,12 @@ func runCompile(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	c, err := st.Compile(ctx, store.DivisionPrefix(d.Code), *year)
+	c, err := compile.Division(ctx, st, res, d, *year)
 	if err != nil {
 		return err
 	}
-	c.Division = d
-	c.Report.Organization = res.FullName(d.Code)
-	body, _ := res.Body(d.Code)
-	body.Aggregate = true
-	switch d.Level {
-	case division.County:
-		body.Type = division.CountyAggregate
-	case division.City:
-		body.Type = division.CityAggregate
-	case division.Province:
-		body.Type = division.ProvinceAggregate
-	}
-	c.Report.Body = body
-	c.AddExpectedTownships(res)
-
 	var buf bytes.Buffer
-	switch *format {
-	case "table":
-		err = c.WriteText(&buf)
-	case "markdown":
-		err = c.WriteMarkdown(&buf)
-	case "html":
-		err = c.WriteHTML(&buf)
-	case "json":
-		err = c.WriteJSON(&buf)
-	case "xlsx":
-		err = c.WriteXLSX(&buf)
-	}
-	if err != nil {
+	if err := render.WriteCompiled(&buf, c, render.Format(*format)); err != nil {
 		return &gongkai.Error{Op: "compile", Path: *div, Err: err}
 	}
 	if *out == "" || *out == "-" {

@@ -14,6 +14,7 @@ import (
 
 	"gongkai"
 	"gongkai/division"
+	"gongkai/render"
 	"gongkai/store"
 )
 
@@ -130,11 +131,11 @@ func TestCompileCommand(t *testing.T) {
 		"A7": "三、本年度办理结果", "B7": "（一）予以公开", "J7": "12",
 		"D3": "自然人", "E3": "法人或其他组织", "E4": "商业企业",
 	} {
-		if got, _ := f.GetCellValue(division.SheetApps, cell); got != want {
-			t.Errorf("%s!%s = %q, want %q", division.SheetApps, cell, got, want)
+		if got, _ := f.GetCellValue(render.SheetApps, cell); got != want {
+			t.Errorf("%s!%s = %q, want %q", render.SheetApps, cell, got, want)
 		}
 	}
-	if got, _ := f.GetCellValue(division.SheetReview, "A5"); got != "3" {
+	if got, _ := f.GetCellValue(render.SheetReview, "A5"); got != "3" {
 		t.Errorf("review upheld = %q, want 3", got)
 	}
 
@@ -147,7 +148,7 @@ func TestCompileCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("xlsx from stdout: %v", err)
 	}
-	if got, _ := fx.GetCellValue(division.SheetApps, "J5"); got != "20" {
+	if got, _ := fx.GetCellValue(render.SheetApps, "J5"); got != "20" {
 		t.Errorf("xlsx from stdout J5 = %q, want 20", got)
 	}
 	fx.Close()

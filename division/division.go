@@ -630,3 +630,16 @@ func normalize(s string) string {
 		return r
 	}, strings.TrimSpace(s))
 }
+
+// CodePrefix turns a division code into the prefix its members' codes
+// start with: 370000 → 37, 371000 → 3710, 371003 → 371003; a 9-digit code
+// is its own prefix.
+func CodePrefix(code string) string {
+	switch {
+	case len(code) == 6 && strings.HasSuffix(code, "0000"):
+		return code[:2]
+	case len(code) == 6 && strings.HasSuffix(code, "00"):
+		return code[:4]
+	}
+	return code
+}

@@ -25,6 +25,9 @@ const (
 	CSV       Format = "csv"
 	JSON      Format = "json"
 	JSONLines Format = "jsonl"
+	Markdown  Format = "markdown"
+	HTML      Format = "html"
+	XLSX      Format = "xlsx"
 )
 
 // Formats lists the accepted format names, for usage texts.

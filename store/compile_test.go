@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"gongkai"
+	"gongkai/compile"
+	"gongkai/division"
 )
 
 // randomReport fills every cell with a small random count (money with a
@@ -50,7 +52,7 @@ func TestCompileSumsCells(t *testing.T) {
 	if _, err := s.Put(ctx, batch); err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.Compile(ctx, DivisionPrefix("371003"), 2023)
+	c, err := compile.Sum(ctx, s, division.CodePrefix("371003"), 2023)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,11 +82,11 @@ func TestCompileSumsCells(t *testing.T) {
 		t.Errorf("findings = %v", c.Report.Findings)
 	}
 	// Whole city: the 环翠区 report joins.
-	c, err = s.Compile(ctx, DivisionPrefix("371000"), 2023)
+	c, err = compile.Sum(ctx, s, division.CodePrefix("371000"), 2023)
 	if err != nil || len(c.Bodies) != 5 {
 		t.Fatalf("city compile: %v, %d bodies", err, len(c.Bodies))
 	}
-	if _, err := s.Compile(ctx, "371003", 2010); err == nil {
+	if _, err := compile.Sum(ctx, s, "371003", 2010); err == nil {
 		t.Errorf("compile of an empty year: no error")
 	}
 }

@@ -9,11 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"gongkai"
+	"gongkai/render"
 )
 
 // Format is an export file format.
@@ -229,10 +227,8 @@ func (s *Store) writeFile(ctx context.Context, q string, args []any, f Format, p
 	return 0, fmt.Errorf("%w: unknown format %q", gongkai.ErrUsage, f)
 }
 
-// writeXLSX writes one sheet named "data": a header row, then the rows.
-// Integers and decimals become numeric cells (a DECIMAL(18,6) money value
-// keeps its digits: Excel stores doubles, exact to 15 significant digits);
-// a null becomes an empty cell, never 0.
+// writeXLSX writes the rows of trusted query q as one sheet (see
+// render.XLSXTable).
 func (s *Store) writeXLSX(ctx context.Context, q string, args []any, path string) (int64, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -243,90 +239,42 @@ func (s *Store) writeXLSX(ctx context.Context, q string, args []any, path string
 	if err != nil {
 		return 0, err
 	}
-	x := excelize.NewFile()
-	defer x.Close()
-	const sheet = "data"
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return 0, err
-	}
-	sw, err := x.NewStreamWriter(sheet)
+	x, err := render.NewXLSXTable(cols)
 	if err != nil {
 		return 0, err
 	}
-	header := make([]any, len(cols))
-	for i, c := range cols {
-		header[i] = c
-	}
-	if err := sw.SetRow("A1", header); err != nil {
-		return 0, err
-	}
-	var n int64
+	defer x.Close()
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
+	row := make([]any, len(cols))
 	for rows.Next() {
-		if n+1 >= xlsxMaxRows {
-			return n, &gongkai.Error{Op: "export", Err: fmt.Errorf("%w: more than %d rows, the most an XLSX sheet holds", gongkai.ErrUsage, xlsxMaxRows-1),
-				Hint: "export as parquet or csv, or narrow the query"}
-		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return n, err
+			return x.Rows(), err
 		}
-		cells := make([]any, len(cols))
 		for i, v := range vals {
-			cells[i] = xlsxValue(plain(v))
+			row[i] = plain(v)
 		}
-		cell, err := excelize.CoordinatesToCellName(1, int(n)+2)
-		if err != nil {
-			return n, err
+		if err := x.Append(row); err != nil {
+			return x.Rows(), err
 		}
-		if err := sw.SetRow(cell, cells); err != nil {
-			return n, err
-		}
-		n++
 	}
 	if err := rows.Err(); err != nil {
-		return n, err
-	}
-	if err := sw.Flush(); err != nil {
-		return n, err
+		return x.Rows(), err
 	}
 	// Write, not SaveAs: SaveAs insists on an .xlsx name, and the atomic
 	// temporary file has another.
 	fh, err := os.Create(path)
 	if err != nil {
-		return n, err
+		return x.Rows(), err
 	}
-	if err := x.Write(fh); err != nil {
+	if _, err := x.WriteTo(fh); err != nil {
 		fh.Close()
-		return n, err
+		return x.Rows(), err
 	}
-	return n, fh.Close()
-}
-
-// xlsxMaxRows is the row limit of an Excel sheet, header included.
-const xlsxMaxRows = 1_048_576
-
-// xlsxValue maps a plain value to what excelize writes as the right cell
-// type; nil stays nil (an empty cell).
-func xlsxValue(v any) any {
-	switch x := v.(type) {
-	case gongkai.Num:
-		if !x.Valid() {
-			return nil
-		}
-		if i, ok := x.Int64(); ok {
-			return i
-		}
-		return x.Float64()
-	case time.Time:
-		return x
-	case []any, map[string]any:
-		return fmt.Sprint(x)
-	}
-	return v
+	return x.Rows(), fh.Close()
 }
 
 // writeAtomic calls write with a temporary path in dest's folder, then

@@ -54,12 +54,12 @@ func (s *Store) Report(ctx context.Context, id int64) (*StoredReport, error) {
 			Err: fmt.Errorf("%w: no report %d", gongkai.ErrNotFound, id), Hint: "report ids come from GET /v1/reports"}
 	}
 	h := head.Rows[0]
-	v, err := gongkai.ParseVersion(compileStr(h[2]))
+	v, err := gongkai.ParseVersion(textOf(h[2]))
 	if err != nil {
 		return nil, fmt.Errorf("report %d: %w", id, err)
 	}
 	rep := gongkai.NewReport(v)
-	rep.Organization = compileStr(h[0])
+	rep.Organization = textOf(h[0])
 	if y, ok := h[1].(int64); ok {
 		rep.ReportYear = int(y)
 	}
@@ -67,10 +67,10 @@ func (s *Store) Report(ctx context.Context, id int64) (*StoredReport, error) {
 		rep.PublishedOn = t.Format(time.DateOnly)
 	}
 	agg, _ := h[10].(bool)
-	rep.Body = gongkai.Body{Province: compileStr(h[4]), City: compileStr(h[5]), County: compileStr(h[6]),
-		Township: compileStr(h[7]), DivisionCode: compileStr(h[8]), Type: compileStr(h[9]), Aggregate: agg}
-	out := &StoredReport{ID: id, Report: rep, SourcePath: compileStr(h[11]), Rendering: compileStr(h[12]),
-		ContentHash: compileStr(h[13]), Findings: []StoredFinding{}}
+	rep.Body = gongkai.Body{Province: textOf(h[4]), City: textOf(h[5]), County: textOf(h[6]),
+		Township: textOf(h[7]), DivisionCode: textOf(h[8]), Type: textOf(h[9]), Aggregate: agg}
+	out := &StoredReport{ID: id, Report: rep, SourcePath: textOf(h[11]), Rendering: textOf(h[12]),
+		ContentHash: textOf(h[13]), Findings: []StoredFinding{}}
 	out.IngestedAt, _ = h[14].(time.Time)
 
 	cells, err := s.Query(ctx, querySQL("report_cells"), arg)
@@ -78,19 +78,19 @@ func (s *Store) Report(ctx context.Context, id int64) (*StoredReport, error) {
 		return nil, fmt.Errorf("report %d: %w", id, err)
 	}
 	for _, c := range cells.Rows {
-		if compileStr(c[0]) == gongkai.SecApplications && compileStr(c[1]) == gongkai.RowOtherHandled {
+		if textOf(c[0]) == gongkai.SecApplications && textOf(c[1]) == gongkai.RowOtherHandled {
 			rep.UseSingleOther(true) // a 2021 report printed with a single （六） row
 		}
 	}
 	for _, c := range cells.Rows {
-		path := gongkai.CellPath(compileStr(c[0]), compileStr(c[1]), compileStr(c[2]))
+		path := gongkai.CellPath(textOf(c[0]), textOf(c[1]), textOf(c[2]))
 		if n, ok := c[3].(gongkai.Num); ok {
 			if err := rep.Set(path, n); err != nil {
 				return nil, fmt.Errorf("report %d: stored cell %s: %w", id, path, err)
 			}
 		}
 		if c[4] != nil || c[5] != nil {
-			rep.Provenance[path] = gongkai.Source{Loc: compileStr(c[4]), Raw: compileStr(c[5])}
+			rep.Provenance[path] = gongkai.Source{Loc: textOf(c[4]), Raw: textOf(c[5])}
 		}
 	}
 	narr, err := s.Query(ctx, querySQL("report_narrative"), arg)
@@ -99,10 +99,10 @@ func (s *Store) Report(ctx context.Context, id int64) (*StoredReport, error) {
 	}
 	for _, c := range narr.Rows {
 		if n, ok := c[1].(gongkai.Num); ok {
-			rep.Narrative[compileStr(c[0])] = n
+			rep.Narrative[textOf(c[0])] = n
 		}
 		if c[2] != nil || c[3] != nil {
-			rep.Provenance["narrative."+compileStr(c[0])] = gongkai.Source{Loc: compileStr(c[2]), Raw: compileStr(c[3])}
+			rep.Provenance["narrative."+textOf(c[0])] = gongkai.Source{Loc: textOf(c[2]), Raw: textOf(c[3])}
 		}
 	}
 	fs, err := s.Query(ctx, querySQL("report_findings"), arg)
@@ -111,12 +111,12 @@ func (s *Store) Report(ctx context.Context, id int64) (*StoredReport, error) {
 	}
 	for _, f := range fs.Rows {
 		var where gongkai.Paths
-		if err := json.Unmarshal([]byte(compileStr(f[3])), &where); err != nil {
-			return nil, fmt.Errorf("report %d: finding cells %q: %w", id, compileStr(f[3]), err)
+		if err := json.Unmarshal([]byte(textOf(f[3])), &where); err != nil {
+			return nil, fmt.Errorf("report %d: finding cells %q: %w", id, textOf(f[3]), err)
 		}
-		fd := gongkai.Finding{Rule: compileStr(f[0]), Severity: gongkai.Severity(compileStr(f[1])),
-			Status: gongkai.Status(compileStr(f[2])), Where: where, Message: compileStr(f[4])}
-		out.Findings = append(out.Findings, StoredFinding{fd, compileStr(f[5])})
+		fd := gongkai.Finding{Rule: textOf(f[0]), Severity: gongkai.Severity(textOf(f[1])),
+			Status: gongkai.Status(textOf(f[2])), Where: where, Message: textOf(f[4])}
+		out.Findings = append(out.Findings, StoredFinding{fd, textOf(f[5])})
 		rep.Findings = append(rep.Findings, fd)
 	}
 	return out, nil
@@ -146,7 +146,7 @@ func (s *Store) Coverage(ctx context.Context, within string) ([]Coverage, error)
 	}
 	out := make([]Coverage, 0, len(res.Rows))
 	for _, r := range res.Rows {
-		c := Coverage{DivisionCode: compileStr(r[0])}
+		c := Coverage{DivisionCode: textOf(r[0])}
 		y, _ := r[1].(int64)
 		c.Year = int(y)
 		c.Reports, _ = r[2].(int64)
@@ -154,4 +154,15 @@ func (s *Store) Coverage(ctx context.Context, within string) ([]Coverage, error)
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// textOf is a scanned value as text; NULL as "".
+func textOf(v any) string {
+	if v == nil {
+		return ""
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
 }

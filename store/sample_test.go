@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"gongkai"
+	"gongkai/compile"
 	"gongkai/division"
 )
 
@@ -74,7 +75,7 @@ func TestSampleCompileEqualsTruthSums(t *testing.T) {
 		years[it.report.ReportYear] = true
 	}
 	for y := range years {
-		c, err := s.Compile(t.Context(), DivisionPrefix("371003"), y)
+		c, err := compile.Sum(t.Context(), s, division.CodePrefix("371003"), y)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"gongkai"
+	"gongkai/compile"
+	"gongkai/division"
 )
 
 // A 2021 report printed with a single （六）其他处理 row (FORMAT.md §3) keeps
@@ -50,7 +52,7 @@ func TestSingleOtherRowStoredAndRolledUp(t *testing.T) {
 			t.Errorf("%s other_handled = %v, want %d", row[0], row[1], want[row[0].(string)])
 		}
 	}
-	c, err := s.Compile(ctx, DivisionPrefix("371003"), 2023)
+	c, err := compile.Sum(ctx, s, division.CodePrefix("371003"), 2023)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,8 @@ import (
 	"strconv"
 
 	"gongkai"
-	"gongkai/division"
+	"gongkai/compile"
+	"gongkai/render"
 )
 
 // download serves the compiled workbook (compile.xlsx, the same bytes as
@@ -45,7 +46,7 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer done()
-	c, err := compileDivision(ctx, st, h.res, d, year)
+	c, err := compile.Division(ctx, st, h.res, d, year)
 	if err != nil {
 		h.errorPage(w, r, l, err)
 		return
@@ -53,7 +54,7 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
 	ctype := "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	if file == "compile.xlsx" {
-		err = c.WriteXLSX(&buf)
+		err = render.WriteCompiled(&buf, c, render.XLSX)
 	} else {
 		ctype = "text/csv; charset=utf-8"
 		err = writeCompiledCSV(&buf, c)
@@ -75,7 +76,7 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request) {
 // table, the official row and column labels, the value (empty when some
 // body did not state it) and the cell's path, after a byte-order mark so
 // Excel and WPS on Chinese Windows read UTF-8.
-func writeCompiledCSV(buf *bytes.Buffer, c *division.Compilation) error {
+func writeCompiledCSV(buf *bytes.Buffer, c *compile.Compilation) error {
 	buf.WriteString("\ufeff")
 	cw := csv.NewWriter(buf)
 	heading := map[string]string{gongkai.SecActive: gongkai.HeadingActive, gongkai.SecApplications: gongkai.HeadingApplications, gongkai.SecReview: gongkai.HeadingReview}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -11,8 +10,8 @@ import (
 	"sync"
 
 	"gongkai"
+	"gongkai/compile"
 	"gongkai/division"
-	"gongkai/store"
 )
 
 // indexData is the main page.
@@ -29,7 +28,7 @@ type indexData struct {
 	FullName string
 	// NoYear is set when the division has no report for Year.
 	NoYear bool
-	C      *division.Compilation
+	C      *compile.Compilation
 	Tables []formTable
 	// Bodies are the included bodies with links to their reports.
 	Bodies   []bodyRow
@@ -42,7 +41,7 @@ type indexData struct {
 }
 
 type bodyRow struct {
-	division.CompiledBody
+	compile.Body
 	Href string
 }
 
@@ -107,7 +106,7 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &indexData{base: newBase(r, l, code), Unplaced: cov.unplaced, NoData: len(rows) == 0}
 	if has && year == 0 {
-		if ys := cov.years(store.DivisionPrefix(chosen.Code)); len(ys) > 0 {
+		if ys := cov.years(division.CodePrefix(chosen.Code)); len(ys) > 0 {
 			year = ys[0]
 		}
 	}
@@ -120,7 +119,7 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Chosen = &chosen
 	d.FullName = h.res.FullName(chosen.Code)
-	if year == 0 || cov.count(store.DivisionPrefix(chosen.Code), year) == 0 {
+	if year == 0 || cov.count(division.CodePrefix(chosen.Code), year) == 0 {
 		d.NoYear = true
 		h.render(w, http.StatusOK, "index.html", d)
 		return
@@ -128,13 +127,13 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 	// The compilation and the charts' rollups are separate queries: run
 	// them at once.
 	var (
-		c     *division.Compilation
+		c     *compile.Compilation
 		cd    chartData
 		errCh error
 		wg    sync.WaitGroup
 	)
 	wg.Go(func() { cd, errCh = fetchCharts(ctx, st, chosen, year) })
-	c, err = compileDivision(ctx, st, h.res, chosen, year)
+	c, err = compile.Division(ctx, st, h.res, chosen, year)
 	wg.Wait()
 	if errors.Is(err, gongkai.ErrNotFound) {
 		// Only whole-area reports: nothing to sum.
@@ -156,31 +155,6 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 		d.Charts = cd.charts(d, d.ids)
 	}
 	h.render(w, http.StatusOK, "index.html", d)
-}
-
-// compileDivision compiles division d for year as `gongkai compile` does:
-// the bodies' sums, the division's name and body, the townships of the
-// divisions data expected but missing.
-func compileDivision(ctx context.Context, st *store.Store, res *division.Resolver, d division.Division, year int) (*division.Compilation, error) {
-	c, err := st.Compile(ctx, store.DivisionPrefix(d.Code), year)
-	if err != nil {
-		return nil, err
-	}
-	c.Division = d
-	c.Report.Organization = res.FullName(d.Code)
-	body, _ := res.Body(d.Code)
-	body.Aggregate = true
-	switch d.Level {
-	case division.County:
-		body.Type = division.CountyAggregate
-	case division.City:
-		body.Type = division.CityAggregate
-	case division.Province:
-		body.Type = division.ProvinceAggregate
-	}
-	c.Report.Body = body
-	c.AddExpectedTownships(res)
-	return c, nil
 }
 
 // countyOptions lists the county-level divisions with reports, for the

@@ -68,7 +68,7 @@ func newCoverage(rows []store.Coverage) *coverage {
 }
 
 // count is the number of reports (whole-area ones too) inside the
-// division with code prefix p (store.DivisionPrefix), for year (0: all).
+// division with code prefix p (division.CodePrefix), for year (0: all).
 func (c *coverage) count(p string, year int) int64 {
 	if year != 0 {
 		return c.byYear[p][year]
@@ -177,7 +177,7 @@ func newPicker(l Lang, res *division.Resolver, cov *coverage, chosen division.Di
 		lv.Options = append(lv.Options, option{Name: l.T("any")})
 		var next []division.Division
 		for _, d := range parentOpts {
-			n := cov.count(store.DivisionPrefix(d.Code), 0)
+			n := cov.count(division.CodePrefix(d.Code), 0)
 			if n == 0 {
 				continue
 			}
@@ -193,7 +193,7 @@ func newPicker(l Lang, res *division.Resolver, cov *coverage, chosen division.Di
 	}
 	prefix := ""
 	if has {
-		prefix = store.DivisionPrefix(chosen.Code)
+		prefix = division.CodePrefix(chosen.Code)
 	}
 	for _, y := range cov.years(prefix) {
 		p.Years = append(p.Years, option{Value: itoa(y), Name: itoa(y), Reports: cov.count(prefix, y), Selected: y == year})

@@ -1,4 +1,4 @@
-package division
+package render
 
 import (
 	"bytes"
@@ -8,103 +8,28 @@ import (
 	"io"
 	"strings"
 
-	"golang.org/x/text/width"
-
 	"gongkai"
+	"gongkai/compile"
 )
 
-// RuleCompile names findings about a compiled total: a cell that some
-// body did not state, so the district's sum is unknown.
-const RuleCompile = "COMPILE"
-
-// CompiledBody is one body in a compilation: a report included, or a body
-// expected but missing.
-type CompiledBody struct {
-	ReportID      int64  `json:"-"`
-	Organization  string `json:"organization"`
-	BodyType      string `json:"body_type,omitempty"`
-	DivisionCode  string `json:"division_code,omitempty"`
-	Township      string `json:"township,omitempty"`
-	FormatVersion string `json:"format_version,omitempty"`
-	SourcePath    string `json:"source_path,omitempty"`
-	Aggregate     bool   `json:"aggregate,omitempty"`
-	// Problems counts the report's failed or uncertain findings.
-	Problems int64 `json:"problems,omitempty"`
-	// LastYear is the latest year a missing body reported (0 when it is
-	// expected from the divisions data only).
-	LastYear int64 `json:"last_year,omitempty"`
-	// Note says why a missing body is expected.
-	Note string `json:"note,omitempty"`
-}
-
-// BodyFinding is a finding of one included report.
-type BodyFinding struct {
-	Organization string `json:"organization"`
-	gongkai.Finding
-}
-
-// Compilation is a division's compiled report for a year: every cell the
-// sum of the included bodies' cells (what a district office compiles each
-// January from its townships, streets and departments).
-type Compilation struct {
-	Year int
-	// Prefix is what the included bodies' division codes start with.
-	Prefix string
-	// Division is the compiled division (set by the caller).
-	Division Division
-	// Report holds the sums in the layout most included bodies use; its
-	// Organization is the division's full name. A cell some body did not
-	// state is null, and a COMPILE finding gives the known part.
-	Report *gongkai.Report
-	// Bodies lists the reports summed; Aggregates the division's whole-area
-	// reports of the year (never summed; R9 compares them).
-	Bodies     []CompiledBody
-	Aggregates []CompiledBody
-	// Missing lists bodies expected but without a report this year: those
-	// that reported in an earlier year, and townships of the divisions data
-	// with no report.
-	Missing []CompiledBody
-	// Findings are the failed or uncertain findings of the included bodies.
-	Findings []BodyFinding
-	// Unresolved lists reports of the year with no division at all.
-	Unresolved []string
-}
-
-// AddExpectedTownships adds to Missing the township-level divisions below
-// the compiled division (from the divisions data) of which no included body
-// is part. A body counts for a township by code, or by name when its
-// township was kept by name only (龙山街道 for the data's 龙山路街道 is not
-// matched: it is listed, which a reader of the list can judge).
-func (c *Compilation) AddExpectedTownships(r *Resolver) {
-	if c.Division.Level != County {
-		return
+// WriteCompiled writes a division's compiled report in format f: Table
+// (aligned plain-text tables), Markdown, HTML (a standalone page laid out
+// like the official form), JSON (a report record with a "compiled" field)
+// or XLSX (a workbook, one sheet per official table).
+func WriteCompiled(w io.Writer, c *compile.Compilation, f Format) error {
+	switch f {
+	case Table, "":
+		return writeCompiledText(w, c)
+	case Markdown:
+		return writeCompiledMarkdown(w, c)
+	case HTML:
+		return writeCompiledHTML(w, c)
+	case JSON:
+		return writeCompiledJSON(w, c)
+	case XLSX:
+		return writeCompiledXLSX(w, c)
 	}
-	have := map[string]bool{}
-	for _, b := range c.Bodies {
-		have[b.DivisionCode] = true
-		if b.Township != "" {
-			have[b.Township] = true
-		}
-	}
-	for _, m := range c.Missing {
-		have[m.DivisionCode] = true
-		if m.Township != "" {
-			have[m.Township] = true
-		}
-	}
-	for _, t := range r.Children(c.Division.Code) {
-		if have[t.Code] || have[t.Name] {
-			continue
-		}
-		typ := TownshipGovernment
-		if strings.HasSuffix(t.Name, "街道") || strings.HasSuffix(t.Name, "办事处") {
-			typ = StreetOffice
-		}
-		c.Missing = append(c.Missing, CompiledBody{
-			Organization: t.Name, BodyType: typ, DivisionCode: t.Code, Township: t.Name,
-			Note: "township in the divisions data; no report stored for it",
-		})
-	}
+	return fmt.Errorf("%w: a compiled report has no format %q (want table, markdown, html, json or xlsx)", gongkai.ErrUsage, f)
 }
 
 // Section headings of the official form.
@@ -114,11 +39,6 @@ const (
 	headReview = "四、政府信息公开行政复议、行政诉讼情况"
 	r1Note     = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 )
-
-// Title is the heading of the compiled report.
-func (c *Compilation) Title() string {
-	return fmt.Sprintf("%s %d年政府信息公开工作年度报告 汇总（%d个机关）", c.Report.Organization, c.Year, len(c.Bodies))
-}
 
 // cellText renders a value as the form shows it; null as —.
 func cellText(n gongkai.Num) string {
@@ -219,7 +139,7 @@ func reviewGrid(r *gongkai.Report) grid {
 	return g
 }
 
-func bodiesGrid(c *Compilation) grid {
+func bodiesGrid(c *compile.Compilation) grid {
 	g := grid{title: fmt.Sprintf("汇总机关 bodies included (%d)", len(c.Bodies)),
 		header: []string{"机关 organization", "body_type", "division_code", "township", "layout", "problems"}}
 	for _, b := range c.Bodies {
@@ -228,7 +148,7 @@ func bodiesGrid(c *Compilation) grid {
 	return g
 }
 
-func aggregatesGrid(c *Compilation) grid {
+func aggregatesGrid(c *compile.Compilation) grid {
 	g := grid{title: fmt.Sprintf("全区/全市汇总报告 whole-area reports, not summed (%d)", len(c.Aggregates)),
 		header: []string{"机关 organization", "body_type", "division_code", "layout", "problems"}}
 	for _, b := range c.Aggregates {
@@ -237,7 +157,7 @@ func aggregatesGrid(c *Compilation) grid {
 	return g
 }
 
-func missingGrid(c *Compilation) grid {
+func missingGrid(c *compile.Compilation) grid {
 	g := grid{title: fmt.Sprintf("应报未报 expected but missing (%d)", len(c.Missing)),
 		header: []string{"机关 organization", "body_type", "division_code", "why expected"}}
 	for _, b := range c.Missing {
@@ -246,7 +166,7 @@ func missingGrid(c *Compilation) grid {
 	return g
 }
 
-func findingsGrid(c *Compilation) grid {
+func findingsGrid(c *compile.Compilation) grid {
 	g := grid{title: fmt.Sprintf("影响汇总数的问题 findings affecting the totals (%d)", len(c.Findings)+len(c.Report.Findings)),
 		header: []string{"机关 organization", "rule", "status", "where", "message"}}
 	for _, f := range c.Report.Findings {
@@ -258,7 +178,7 @@ func findingsGrid(c *Compilation) grid {
 	return g
 }
 
-func unresolvedGrid(c *Compilation) grid {
+func unresolvedGrid(c *compile.Compilation) grid {
 	g := grid{title: fmt.Sprintf("未定位机关 reports of %d with no division, not included (%d)", c.Year, len(c.Unresolved)),
 		header: []string{"organization (file)"}}
 	for _, u := range c.Unresolved {
@@ -268,7 +188,7 @@ func unresolvedGrid(c *Compilation) grid {
 }
 
 // listGrids are the grids after the three official tables.
-func listGrids(c *Compilation) []grid {
+func listGrids(c *compile.Compilation) []grid {
 	gs := []grid{bodiesGrid(c)}
 	if len(c.Aggregates) > 0 {
 		gs = append(gs, aggregatesGrid(c))
@@ -280,63 +200,40 @@ func listGrids(c *Compilation) []grid {
 	return gs
 }
 
-// displayWidth counts East Asian wide characters as two columns.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
-}
-
-func writeText(w *bytes.Buffer, g grid) {
+// writeGridText writes a grid's title line, then the grid drawn by
+// WriteTable (the one table renderer): a column whose cells are all
+// numbers or the null mark — is right-aligned.
+func writeGridText(w *bytes.Buffer, g grid) error {
 	if g.title != "" {
 		fmt.Fprintln(w, g.title)
 	}
-	widths := make([]int, len(g.header))
-	all := append([][]string{g.header}, g.rows...)
-	for _, row := range all {
-		for i, s := range row {
-			if i < len(widths) {
-				widths[i] = max(widths[i], displayWidth(s))
+	res := &gongkai.Result{Columns: g.header, Types: make([]string, len(g.header))}
+	for i := range g.header {
+		res.Types[i] = "VARCHAR"
+		num := i > 0 && len(g.rows) > 0
+		for _, row := range g.rows {
+			if i < len(row) && row[i] != "" && !numeric(row[i]) {
+				num = false
 			}
 		}
-	}
-	line := func(row []string) {
-		for i := range widths {
-			s := ""
-			if i < len(row) {
-				s = row[i]
-			}
-			pad := strings.Repeat(" ", widths[i]-displayWidth(s))
-			switch {
-			case i == 0:
-				w.WriteString(s + pad)
-			case numeric(s):
-				w.WriteString("  " + pad + s)
-			case i == len(widths)-1:
-				w.WriteString("  " + s)
-			default:
-				w.WriteString("  " + s + pad)
-			}
+		if num {
+			res.Types[i] = "DECIMAL"
 		}
-		w.WriteString("\n")
 	}
-	line(g.header)
-	total := 0
-	for _, x := range widths {
-		total += x + 2
-	}
-	w.WriteString(strings.Repeat("-", max(total-2, 1)) + "\n")
 	for _, row := range g.rows {
-		line(row)
+		r := make([]any, len(g.header))
+		for i := range r {
+			if i < len(row) {
+				r[i] = row[i]
+			}
+		}
+		res.Rows = append(res.Rows, r)
+	}
+	if err := WriteTable(w, res); err != nil {
+		return err
 	}
 	w.WriteString("\n")
+	return nil
 }
 
 // numeric reports whether a cell is a number (or the null mark), which
@@ -353,21 +250,20 @@ func numeric(s string) bool {
 	return true
 }
 
-// WriteText writes the compiled report as aligned plain-text tables.
-func (c *Compilation) WriteText(out io.Writer) error {
+// writeCompiledText writes the compiled report as aligned plain-text tables.
+func writeCompiledText(out io.Writer, c *compile.Compilation) error {
 	var w bytes.Buffer
 	fmt.Fprintf(&w, "%s\n", c.Title())
 	fmt.Fprintf(&w, "division %s (%s), layout %s\n\n", c.Report.Body.DivisionCode, c.Division.Level, c.Report.FormatVersion)
 	fmt.Fprintf(&w, "%s\n\n", headActive)
-	for _, g := range activeGrids(c.Report) {
-		writeText(&w, g)
-	}
-	fmt.Fprintf(&w, "%s\n", headApps)
-	writeText(&w, grid{title: r1Note, header: appHeader(c.Report.Layout()), rows: appRows(c.Report)})
-	fmt.Fprintf(&w, "%s\n", headReview)
-	writeText(&w, reviewGrid(c.Report))
-	for _, g := range listGrids(c) {
-		writeText(&w, g)
+	review := reviewGrid(c.Report)
+	review.title = headReview
+	grids := append(activeGrids(c.Report),
+		grid{title: headApps + "\n" + r1Note, header: appHeader(c.Report.Layout()), rows: appRows(c.Report)}, review)
+	for _, g := range append(grids, listGrids(c)...) {
+		if err := writeGridText(&w, g); err != nil {
+			return err
+		}
 	}
 	_, err := out.Write(w.Bytes())
 	return err
@@ -377,7 +273,7 @@ func mdEscape(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
 }
 
-func writeMarkdown(w *bytes.Buffer, g grid, level string) {
+func writeGridMarkdown(w *bytes.Buffer, g grid, level string) {
 	if g.title != "" {
 		fmt.Fprintf(w, "%s %s\n\n", level, mdEscape(g.title))
 	}
@@ -408,29 +304,29 @@ func writeMarkdown(w *bytes.Buffer, g grid, level string) {
 	w.WriteString("\n")
 }
 
-// WriteMarkdown writes the compiled report as Markdown tables.
-func (c *Compilation) WriteMarkdown(out io.Writer) error {
+// writeCompiledMarkdown writes the compiled report as Markdown tables.
+func writeCompiledMarkdown(out io.Writer, c *compile.Compilation) error {
 	var w bytes.Buffer
 	fmt.Fprintf(&w, "# %s\n\n", mdEscape(c.Title()))
 	fmt.Fprintf(&w, "Division %s, layout %s.\n\n", c.Report.Body.DivisionCode, c.Report.FormatVersion)
 	fmt.Fprintf(&w, "## %s\n\n", headActive)
 	for _, g := range activeGrids(c.Report) {
-		writeMarkdown(&w, g, "###")
+		writeGridMarkdown(&w, g, "###")
 	}
 	fmt.Fprintf(&w, "## %s\n\n%s\n\n", headApps, r1Note)
-	writeMarkdown(&w, grid{header: appHeader(c.Report.Layout()), rows: appRows(c.Report)}, "###")
+	writeGridMarkdown(&w, grid{header: appHeader(c.Report.Layout()), rows: appRows(c.Report)}, "###")
 	fmt.Fprintf(&w, "## %s\n\n", headReview)
-	writeMarkdown(&w, reviewGrid(c.Report), "###")
+	writeGridMarkdown(&w, reviewGrid(c.Report), "###")
 	for _, g := range listGrids(c) {
-		writeMarkdown(&w, g, "##")
+		writeGridMarkdown(&w, g, "##")
 	}
 	_, err := out.Write(w.Bytes())
 	return err
 }
 
-// WriteHTML writes a standalone HTML page with the three tables laid out
+// writeCompiledHTML writes a standalone HTML page with the three tables laid out
 // like the official form (merged header cells) and the lists.
-func (c *Compilation) WriteHTML(out io.Writer) error {
+func writeCompiledHTML(out io.Writer, c *compile.Compilation) error {
 	var w bytes.Buffer
 	e := html.EscapeString
 	l := c.Report.Layout()
@@ -548,24 +444,24 @@ func (c *Compilation) WriteHTML(out io.Writer) error {
 	return err
 }
 
-// WriteJSON writes the compiled report as a report record (FORMAT.md §5)
+// writeCompiledJSON writes the compiled report as a report record (FORMAT.md §5)
 // whose organization is the division, with one more top-level field,
 // "compiled", listing the bodies included, the whole-area reports, the
 // bodies missing, the findings affecting the totals and the unresolved
 // reports. Readers of records ignore the extra field, so the output can be
 // ingested like any record.
-func (c *Compilation) WriteJSON(out io.Writer) error {
+func writeCompiledJSON(out io.Writer, c *compile.Compilation) error {
 	rec, err := c.Report.MarshalJSON()
 	if err != nil {
 		return err
 	}
 	extra := struct {
-		Prefix     string         `json:"division_prefix"`
-		Bodies     []CompiledBody `json:"bodies"`
-		Aggregates []CompiledBody `json:"aggregates"`
-		Missing    []CompiledBody `json:"missing"`
-		Findings   []BodyFinding  `json:"findings"`
-		Unresolved []string       `json:"unresolved"`
+		Prefix     string                `json:"division_prefix"`
+		Bodies     []compile.Body        `json:"bodies"`
+		Aggregates []compile.Body        `json:"aggregates"`
+		Missing    []compile.Body        `json:"missing"`
+		Findings   []compile.BodyFinding `json:"findings"`
+		Unresolved []string              `json:"unresolved"`
 	}{c.Prefix, nonNil(c.Bodies), nonNil(c.Aggregates), nonNil(c.Missing), nonNil(c.Findings), nonNil(c.Unresolved)}
 	ex, err := json.Marshal(extra)
 	if err != nil {

@@ -1,4 +1,4 @@
-package division
+package render
 
 import (
 	"bytes"
@@ -9,11 +9,13 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gongkai"
+	"gongkai/compile"
+	"gongkai/division"
 )
 
 // sampleCompilation builds a compilation by hand: two bodies whose cells
 // are known, summed here cell by cell.
-func sampleCompilation(t *testing.T) *Compilation {
+func sampleCompilation(t *testing.T) *compile.Compilation {
 	t.Helper()
 	a, b := gongkai.NewReport(gongkai.V2021), gongkai.NewReport(gongkai.V2021)
 	for i, cell := range a.Cells() {
@@ -28,43 +30,30 @@ func sampleCompilation(t *testing.T) *Compilation {
 		sum.Set(cell.Path(), cell.Value.Add(bv))
 	}
 	sum.Set("applications.3_3_1.natural_person", gongkai.Null)
-	sum.Findings = []gongkai.Finding{{Rule: RuleCompile, Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
+	sum.Findings = []gongkai.Finding{{Rule: compile.RuleCompile, Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
 		Where: gongkai.Paths{"applications.3_3_1.natural_person"}, Message: "1 of 2 bodies did not state it"}}
 	sum.ReportYear = 2023
-	sum.Organization = Default().FullName("371003")
-	body, _ := Default().Body("371003")
-	body.Type, body.Aggregate = CountyAggregate, true
+	sum.Organization = division.Default().FullName("371003")
+	body, _ := division.Default().Body("371003")
+	body.Type, body.Aggregate = division.CountyAggregate, true
 	sum.Body = body
-	d, _ := Default().Lookup("371003")
-	c := &Compilation{Year: 2023, Prefix: "371003", Division: d, Report: sum,
-		Bodies: []CompiledBody{
-			{Organization: "威海市文登区泽库镇人民政府", BodyType: TownshipGovernment, DivisionCode: "371003104", Township: "泽库镇", FormatVersion: "2021"},
-			{Organization: "文登区教育和体育局", BodyType: CountyDepartment, DivisionCode: "371003", FormatVersion: "2021", Problems: 1},
+	d, _ := division.Default().Lookup("371003")
+	c := &compile.Compilation{Year: 2023, Prefix: "371003", Division: d, Report: sum,
+		Bodies: []compile.Body{
+			{Organization: "威海市文登区泽库镇人民政府", BodyType: division.TownshipGovernment, DivisionCode: "371003104", Township: "泽库镇", FormatVersion: "2021"},
+			{Organization: "文登区教育和体育局", BodyType: division.CountyDepartment, DivisionCode: "371003", FormatVersion: "2021", Problems: 1},
 		},
-		Findings: []BodyFinding{{Organization: "文登区教育和体育局", Finding: gongkai.Finding{Rule: "R1", Severity: gongkai.SevError,
+		Findings: []compile.BodyFinding{{Organization: "文登区教育和体育局", Finding: gongkai.Finding{Rule: "R1", Severity: gongkai.SevError,
 			Status: gongkai.Failed, Where: gongkai.Paths{"applications.1_new.total"}, Message: "sum off"}}},
 	}
-	c.AddExpectedTownships(Default())
+	c.AddExpectedTownships(division.Default())
 	return c
-}
-
-func TestExpectedTownships(t *testing.T) {
-	c := sampleCompilation(t)
-	kids := Default().Children("371003")
-	if len(c.Missing) != len(kids)-1 {
-		t.Errorf("missing %d, want %d (all townships but 泽库镇)", len(c.Missing), len(kids)-1)
-	}
-	for _, m := range c.Missing {
-		if m.Township == "泽库镇" {
-			t.Errorf("泽库镇 reported but listed missing")
-		}
-	}
 }
 
 func TestCompiledXLSXReadBack(t *testing.T) {
 	c := sampleCompilation(t)
 	var buf bytes.Buffer
-	if err := c.WriteXLSX(&buf); err != nil {
+	if err := WriteCompiled(&buf, c, XLSX); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -168,7 +157,7 @@ func TestCompiledXLSXReadBack(t *testing.T) {
 func TestCompiledTextAndJSON(t *testing.T) {
 	c := sampleCompilation(t)
 	var buf bytes.Buffer
-	if err := c.WriteText(&buf); err != nil {
+	if err := WriteCompiled(&buf, c, Table); err != nil {
 		t.Fatal(err)
 	}
 	s := buf.String()
@@ -178,8 +167,8 @@ func TestCompiledTextAndJSON(t *testing.T) {
 		}
 	}
 	for _, w := range []func(*bytes.Buffer) error{
-		func(b *bytes.Buffer) error { return c.WriteMarkdown(b) },
-		func(b *bytes.Buffer) error { return c.WriteHTML(b) },
+		func(b *bytes.Buffer) error { return WriteCompiled(b, c, Markdown) },
+		func(b *bytes.Buffer) error { return WriteCompiled(b, c, HTML) },
 	} {
 		buf.Reset()
 		if err := w(&buf); err != nil || !strings.Contains(buf.String(), "（七）总计") {
@@ -187,7 +176,7 @@ func TestCompiledTextAndJSON(t *testing.T) {
 		}
 	}
 	buf.Reset()
-	if err := c.WriteJSON(&buf); err != nil {
+	if err := WriteCompiled(&buf, c, JSON); err != nil {
 		t.Fatal(err)
 	}
 	var back gongkai.Report
@@ -204,7 +193,7 @@ func TestCompiledTextAndJSON(t *testing.T) {
 	}
 	var extra struct {
 		Compiled struct {
-			Bodies []CompiledBody `json:"bodies"`
+			Bodies []compile.Body `json:"bodies"`
 		} `json:"compiled"`
 	}
 	json.Unmarshal(buf.Bytes(), &extra)

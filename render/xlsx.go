@@ -1,13 +1,15 @@
-package division
+package render
 
 import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"gongkai"
+	"gongkai/compile"
 )
 
 // Sheet names of the compiled workbook.
@@ -23,9 +25,9 @@ func cellName(col, row int) string {
 	return n
 }
 
-// xlsxValue is a number cell's value: int64 for counts, float64 for
+// compiledValue is a number cell's value: int64 for counts, float64 for
 // money with a fraction, "—" for null.
-func xlsxValue(n gongkai.Num) any {
+func compiledValue(n gongkai.Num) any {
 	if !n.Valid() {
 		return "—"
 	}
@@ -35,13 +37,13 @@ func xlsxValue(n gongkai.Num) any {
 	return n.Float64()
 }
 
-// WriteXLSX writes the compiled report as a workbook: one sheet per
+// writeCompiledXLSX writes the compiled report as a workbook: one sheet per
 // official table laid out like the form (merged headers), and a sheet
 // listing the bodies included, the bodies missing and the findings.
-func (c *Compilation) WriteXLSX(out io.Writer) error {
+func writeCompiledXLSX(out io.Writer, c *compile.Compilation) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := c.xlsx(f); err != nil {
+	if err := compiledSheets(f, c); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	if err := f.Write(out); err != nil {
@@ -50,7 +52,7 @@ func (c *Compilation) WriteXLSX(out io.Writer) error {
 	return nil
 }
 
-func (c *Compilation) xlsx(f *excelize.File) error {
+func compiledSheets(f *excelize.File, c *compile.Compilation) error {
 	l := c.Report.Layout()
 	var err error
 	set := func(sheet string, col, row int, v any) {
@@ -106,7 +108,7 @@ func (c *Compilation) xlsx(f *excelize.File) error {
 			}
 			set(s, 1, row, it.Label)
 			for j, m := range it.Metrics {
-				set(s, j+2, row, xlsxValue(c.Report.Active[it.Key][m.Key]))
+				set(s, j+2, row, compiledValue(c.Report.Active[it.Key][m.Key]))
 			}
 			row++
 		}
@@ -151,7 +153,7 @@ func (c *Compilation) xlsx(f *excelize.File) error {
 			}
 		}
 		for j := range l.Columns {
-			set(s, 4+j, row, xlsxValue(c.Report.Applications[r.Key][j]))
+			set(s, 4+j, row, compiledValue(c.Report.Applications[r.Key][j]))
 		}
 		row++
 	}
@@ -180,7 +182,7 @@ func (c *Compilation) xlsx(f *excelize.File) error {
 	for i, b := range l.ReviewBlocks {
 		for j, col := range l.ReviewColumns {
 			set(s, i*n+j+1, 4, col.Label)
-			set(s, i*n+j+1, 5, xlsxValue(c.Report.ReviewLitigation[b.Key][col.Key]))
+			set(s, i*n+j+1, 5, compiledValue(c.Report.ReviewLitigation[b.Key][col.Key]))
 		}
 	}
 
@@ -206,4 +208,100 @@ func (c *Compilation) xlsx(f *excelize.File) error {
 	_ = f.SetColWidth(s, "A", "A", 36)
 	_ = f.SetColWidth(s, "E", "E", 60)
 	return err
+}
+
+// XLSXMaxRows is the row limit of an Excel sheet, header included.
+const XLSXMaxRows = 1_048_576
+
+// XLSXTable streams rows into a one-sheet workbook named "data": a header
+// row, then one row per Append. It is the writer of every tabular XLSX
+// (export of a table, rollup or query; a Result as XLSX); the compiled
+// report's form-shaped workbook is written by WriteCompiled.
+type XLSXTable struct {
+	f  *excelize.File
+	sw *excelize.StreamWriter
+	n  int64
+}
+
+// NewXLSXTable starts a workbook with the header row columns. Close it.
+func NewXLSXTable(columns []string) (*XLSXTable, error) {
+	f := excelize.NewFile()
+	const sheet = "data"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		f.Close()
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	header := make([]any, len(columns))
+	for i, c := range columns {
+		header[i] = c
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &XLSXTable{f: f, sw: sw}, nil
+}
+
+// Append adds a row of plain values (gongkai.Num, int64, string,
+// time.Time…). Integers and decimals become numeric cells (a DECIMAL(18,6)
+// money value keeps its digits: Excel stores doubles, exact to 15
+// significant digits); a null becomes an empty cell, never 0. More rows
+// than a sheet holds is an error wrapping gongkai.ErrUsage.
+func (t *XLSXTable) Append(row []any) error {
+	if t.n+1 >= XLSXMaxRows {
+		return &gongkai.Error{Op: "export", Err: fmt.Errorf("%w: more than %d rows, the most an XLSX sheet holds", gongkai.ErrUsage, XLSXMaxRows-1),
+			Hint: "export as parquet or csv, or narrow the query"}
+	}
+	cells := make([]any, len(row))
+	for i, v := range row {
+		cells[i] = tableCell(v)
+	}
+	cell, err := excelize.CoordinatesToCellName(1, int(t.n)+2)
+	if err != nil {
+		return err
+	}
+	if err := t.sw.SetRow(cell, cells); err != nil {
+		return err
+	}
+	t.n++
+	return nil
+}
+
+// Rows is the number of rows appended.
+func (t *XLSXTable) Rows() int64 { return t.n }
+
+// WriteTo finishes the sheet and writes the workbook to w.
+func (t *XLSXTable) WriteTo(w io.Writer) (int64, error) {
+	if err := t.sw.Flush(); err != nil {
+		return 0, err
+	}
+	return t.f.WriteTo(w)
+}
+
+// Close releases the workbook.
+func (t *XLSXTable) Close() error { return t.f.Close() }
+
+// tableCell maps a plain value to what excelize writes as the right cell
+// type; nil stays nil (an empty cell).
+func tableCell(v any) any {
+	switch x := v.(type) {
+	case gongkai.Num:
+		if !x.Valid() {
+			return nil
+		}
+		if i, ok := x.Int64(); ok {
+			return i
+		}
+		return x.Float64()
+	case time.Time:
+		return x
+	case []any, map[string]any:
+		return fmt.Sprint(x)
+	}
+	return v
 }
