@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"database/sql"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,22 +10,6 @@ import (
 	"gongkai/store"
 )
 
-func namedArg(name string, v any) any { return sql.Named(name, v) }
-
-const listReportsSQL = `
-SELECT r.report_id, r.organization, r.report_year, r.format_version, r.published_on,
-       r.province, r.city, r.county, r.township, r.division_code, r.body_type, r.is_aggregate,
-       r.source_path, r.rendering, r.ingested_at,
-       (SELECT count(*) FROM findings f WHERE f.report_id = r.report_id) AS findings,
-       count(*) OVER () AS total_matching
-FROM reports r
-WHERE ($year IS NULL OR r.report_year = $year)
-  AND ($division IS NULL
-       OR starts_with(r.division_code, $division)
-       OR $division IN (r.province, r.city, r.county, r.township))
-ORDER BY r.report_year, r.division_code NULLS LAST, r.organization, r.report_id
-LIMIT $limit OFFSET $offset`
-
 // GET /v1/reports?division=&year=&limit=&offset=
 //
 // The answer carries the total number of matching reports (the "total"
@@ -34,18 +17,16 @@ LIMIT $limit OFFSET $offset`
 // so it can revalidate for nothing (If-None-Match → 304).
 func (s *Server) listReports(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	var year, division any
+	year := 0
 	if v := q.Get("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("year %q is not a year", v), "for example year=2023")
 			return
 		}
-		year = int64(y)
+		year = y
 	}
-	if v := q.Get("division"); v != "" {
-		division = v
-	}
+	division := q.Get("division")
 	limit, offset := int64(1000), int64(0)
 	for _, p := range []struct {
 		name string
@@ -78,8 +59,7 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	res, err := st.Query(r.Context(), listReportsSQL, namedArg("year", year), namedArg("division", division),
-		namedArg("limit", limit+1), namedArg("offset", offset))
+	res, err := st.ListReports(r.Context(), year, division, limit+1, offset)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -95,8 +75,7 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request) {
 	if len(res.Rows) > 0 {
 		total, _ = res.Rows[0][last].(int64)
 	} else if offset > 0 {
-		first, err := st.Query(r.Context(), listReportsSQL, namedArg("year", year), namedArg("division", division),
-			namedArg("limit", int64(1)), namedArg("offset", int64(0)))
+		first, err := st.ListReports(r.Context(), year, division, 1, 0)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -624,5 +625,51 @@ func TestShutdownOnCancel(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("server did not stop")
+	}
+}
+
+// TestReportsDivisionAsRollups checks that /v1/reports filters a division
+// exactly as the rollups do (one reports_in macro): for each way of
+// naming the division, the reports listed are the bodies district_year
+// rolls up.
+func TestReportsDivisionAsRollups(t *testing.T) {
+	ts, _ := newServer(t, 4)
+	for _, d := range []string{"测试市测试区", "浙江省测试市测试区", "测试区", "测试市", "浙江省", "3301", "第1街道", "威海市文登区", "测试"} {
+		_, body := get(t, ts.URL+"/v1/reports?division="+url.QueryEscape(d))
+		var list struct{ Reports []map[string]any }
+		if err := json.Unmarshal(body, &list); err != nil {
+			t.Fatalf("%s: %v %s", d, err, body)
+		}
+		listed := map[string]bool{}
+		for _, r := range list.Reports {
+			listed[fmt.Sprint(r["organization"], r["report_year"])] = true
+		}
+		_, body = get(t, ts.URL+"/v1/rollups/district_year?division="+url.QueryEscape(d))
+		var ro struct {
+			Result struct {
+				Columns []string
+				Rows    [][]any
+			}
+		}
+		if err := json.Unmarshal(body, &ro); err != nil {
+			t.Fatalf("%s: %v %s", d, err, body)
+		}
+		col := map[string]int{}
+		for i, c := range ro.Result.Columns {
+			col[c] = i
+		}
+		rolled := map[string]bool{}
+		for _, r := range ro.Result.Rows {
+			if r[col["level"]] == "body" {
+				rolled[fmt.Sprint(r[col["organization"]], r[col["year"]])] = true
+			}
+		}
+		if fmt.Sprint(listed) != fmt.Sprint(rolled) {
+			t.Errorf("division %s: /v1/reports lists %v, district_year rolls up %v", d, listed, rolled)
+		}
+		wantAny := d != "威海市文登区"
+		if (len(listed) > 0) != wantAny {
+			t.Errorf("division %s: %d reports listed", d, len(listed))
+		}
 	}
 }

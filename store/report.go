@@ -166,3 +166,24 @@ func textOf(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// ListReports returns one page of the stored reports of year (0: all)
+// inside division ("" : all; matched as the rollups match it, see
+// sql/queries/report_list.sql), limit rows from offset, ordered by year,
+// division and organization. The last column, total_matching, is how many
+// reports match in all.
+func (s *Store) ListReports(ctx context.Context, year int, division string, limit, offset int64) (*gongkai.Result, error) {
+	var y, d any
+	if year != 0 {
+		y = int64(year)
+	}
+	if division != "" {
+		d = division
+	}
+	res, err := s.Query(ctx, querySQL("report_list"), sql.Named("year", y), sql.Named("division", d),
+		sql.Named("limit", limit), sql.Named("offset", offset))
+	if err != nil {
+		return nil, fmt.Errorf("list reports: %w", err)
+	}
+	return res, nil
+}
