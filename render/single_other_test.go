@@ -1,4 +1,4 @@
-package division
+package render
 
 import (
 	"bytes"
@@ -16,9 +16,9 @@ func TestCompiledSingleOtherRow(t *testing.T) {
 		name  string
 		write func(*bytes.Buffer) error
 	}{
-		{"text", func(b *bytes.Buffer) error { return c.WriteText(b) }},
-		{"markdown", func(b *bytes.Buffer) error { return c.WriteMarkdown(b) }},
-		{"html", func(b *bytes.Buffer) error { return c.WriteHTML(b) }},
+		{"text", func(b *bytes.Buffer) error { return WriteCompiled(b, c, Table) }},
+		{"markdown", func(b *bytes.Buffer) error { return WriteCompiled(b, c, Markdown) }},
+		{"html", func(b *bytes.Buffer) error { return WriteCompiled(b, c, HTML) }},
 	} {
 		var buf bytes.Buffer
 		if err := w.write(&buf); err != nil {
