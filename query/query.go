@@ -40,8 +40,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -260,28 +258,12 @@ func (s *Sandbox) Export(ctx context.Context, db, sql string, timeout time.Durat
 	return n, nil
 }
 
-// ExportTo is Export writing to w (standard output): the file is made in
-// a private temporary folder, then copied to w and removed.
+// ExportTo is Export writing to w (standard output), through a private
+// temporary file.
 func (s *Sandbox) ExportTo(ctx context.Context, db, sql string, timeout time.Duration, f store.Format, w io.Writer) (int64, error) {
-	dir, err := os.MkdirTemp("", "gongkai-export-")
-	if err != nil {
-		return 0, &gongkai.Error{Op: "export", Err: err}
-	}
-	defer os.RemoveAll(dir)
-	tmp := filepath.Join(dir, "out"+f.Ext())
-	n, err := s.Export(ctx, db, sql, timeout, f, tmp)
-	if err != nil {
-		return 0, err
-	}
-	fh, err := os.Open(tmp)
-	if err != nil {
-		return 0, &gongkai.Error{Op: "export", Err: err}
-	}
-	defer fh.Close()
-	if _, err := io.Copy(w, fh); err != nil {
-		return 0, &gongkai.Error{Op: "export", Err: err}
-	}
-	return n, nil
+	return store.ViaTempFile("", f, w, func(tmp string) (int64, error) {
+		return s.Export(ctx, db, sql, timeout, f, tmp)
+	})
 }
 
 func (s *Sandbox) lower(lim Limits) Limits {

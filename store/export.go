@@ -171,15 +171,29 @@ func (s *Store) ExportTo(ctx context.Context, src Selection, f Format, tmpDir st
 	if f == ArrowStream {
 		return s.writeArrow(ctx, q, args, false, w)
 	}
+	return ViaTempFile(tmpDir, f, w, func(tmp string) (int64, error) {
+		n, err := s.writeFile(ctx, q, args, f, tmp)
+		if err != nil {
+			return 0, exportError("", err)
+		}
+		return n, nil
+	})
+}
+
+// ViaTempFile calls write with a file path in a private temporary folder
+// (in tmpDir, "" = the system's), copies the file it wrote to w and
+// removes the folder: how a format that is written as a file reaches an
+// HTTP answer or standard output.
+func ViaTempFile(tmpDir string, f Format, w io.Writer, write func(path string) (int64, error)) (int64, error) {
 	dir, err := os.MkdirTemp(tmpDir, "gongkai-export-")
 	if err != nil {
 		return 0, &gongkai.Error{Op: "export", Err: err}
 	}
 	defer os.RemoveAll(dir)
 	tmp := filepath.Join(dir, "out"+f.Ext())
-	n, err := s.writeFile(ctx, q, args, f, tmp)
+	n, err := write(tmp)
 	if err != nil {
-		return 0, exportError("", err)
+		return 0, err
 	}
 	fh, err := os.Open(tmp)
 	if err != nil {

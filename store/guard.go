@@ -214,8 +214,37 @@ func quoteLiteral(s string) string {
 // maxBytes (an error wrapping ErrOutOfMemory). Values are the plain Go
 // types Store.Query documents.
 func (g *Guard) Query(ctx context.Context, q string, maxRows int, maxBytes int64) (*gongkai.Result, error) {
-	var res *gongkai.Result
-	err := g.conn.Raw(func(dc any) error {
+	res := &gongkai.Result{Rows: [][]any{}}
+	var size int64
+	err := g.each(ctx, q, func(cols, types []string) {
+		res.Columns, res.Types = cols, types
+	}, func(row []any, n int64) error {
+		if maxRows > 0 && len(res.Rows) == maxRows {
+			res.Truncated = true
+			return errStop
+		}
+		if size += n; maxBytes > 0 && size > maxBytes {
+			return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: the answer passed %d MB", ErrOutOfMemory, maxBytes>>20),
+				Hint: "select fewer or shorter values, or lower max_rows"}
+		}
+		res.Rows = append(res.Rows, row)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// errStop ends each early without an error.
+var errStop = errors.New("stop")
+
+// each checks q, runs the very statement it prepared (below database/sql,
+// so there is no second parse), passes the column names and DuckDB type
+// names to start, then each row as plain values, with its estimated size,
+// to row; row returns errStop to end early.
+func (g *Guard) each(ctx context.Context, q string, start func(cols, types []string), row func(vals []any, size int64) error) error {
+	return g.conn.Raw(func(dc any) error {
 		st, err := g.check(dc, q)
 		if err != nil {
 			return err
@@ -226,13 +255,36 @@ func (g *Guard) Query(ctx context.Context, q string, maxRows int, maxBytes int64
 			return runError(ctx, err)
 		}
 		defer rows.Close()
-		res, err = scanDriverRows(rows, maxRows, maxBytes)
-		if err != nil {
-			return runError(ctx, err)
+		cols := rows.Columns()
+		types := make([]string, len(cols))
+		if tn, ok := rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
+			for i := range cols {
+				types[i] = tn.ColumnTypeDatabaseTypeName(i)
+			}
 		}
-		return nil
+		start(cols, types)
+		for {
+			vals := make([]driver.Value, len(cols))
+			err := rows.Next(vals)
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return runError(ctx, err)
+			}
+			out := make([]any, len(cols))
+			var size int64
+			for i, v := range vals {
+				out[i] = plainValue(v, types[i])
+				size += sizeOf(out[i])
+			}
+			if err := row(out, size); err == errStop {
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
 	})
-	return res, err
 }
 
 // Check has DuckDB classify q without running it: nil when the sandbox
@@ -276,44 +328,6 @@ func (g *Guard) check(dc any, q string) (*duckdb.Stmt, error) {
 	}
 	st.Close()
 	return nil, refused("a "+typeName(t)+" statement", hintFor(t))
-}
-
-// scanDriverRows is scanResult for the driver's own rows: the sandbox runs
-// the prepared statement it checked, below database/sql.
-func scanDriverRows(rows driver.Rows, max int, maxBytes int64) (*gongkai.Result, error) {
-	cols := rows.Columns()
-	res := &gongkai.Result{Columns: cols, Types: make([]string, len(cols)), Rows: [][]any{}}
-	if tn, ok := rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
-		for i := range cols {
-			res.Types[i] = tn.ColumnTypeDatabaseTypeName(i)
-		}
-	}
-	var size int64
-	for {
-		vals := make([]driver.Value, len(cols))
-		err := rows.Next(vals)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if max > 0 && len(res.Rows) == max {
-			res.Truncated = true
-			break
-		}
-		row := make([]any, len(cols))
-		for i, v := range vals {
-			row[i] = plainValue(v, res.Types[i])
-			size += sizeOf(row[i])
-		}
-		if maxBytes > 0 && size > maxBytes {
-			return nil, &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: the answer passed %d MB", ErrOutOfMemory, maxBytes>>20),
-				Hint: "select fewer or shorter values, or lower max_rows"}
-		}
-		res.Rows = append(res.Rows, row)
-	}
-	return res, nil
 }
 
 // sizeOf estimates the bytes a plain value takes in an answer.
@@ -499,58 +513,30 @@ func (g *Guard) Arrow(ctx context.Context, q string, maxRows, maxBytes int64, w 
 // Every call carries the column names and DuckDB type names; there is at
 // least one call.
 func (g *Guard) Rows(ctx context.Context, q string, batch int, batchBytes int64, emit func(cols, types []string, rows [][]any) error) error {
-	return g.conn.Raw(func(dc any) error {
-		st, err := g.check(dc, q)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		rows, err := st.QueryContext(ctx, nil)
-		if err != nil {
-			return runError(ctx, err)
-		}
-		defer rows.Close()
-		cols := rows.Columns()
-		types := make([]string, len(cols))
-		if tn, ok := rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
-			for i := range cols {
-				types[i] = tn.ColumnTypeDatabaseTypeName(i)
-			}
-		}
-		var buf [][]any
-		var size int64
-		first := true
-		flush := func() error {
-			err := emit(cols, types, buf)
-			buf, size, first = nil, 0, false
-			return err
-		}
-		for {
-			vals := make([]driver.Value, len(cols))
-			err := rows.Next(vals)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return runError(ctx, err)
-			}
-			row := make([]any, len(cols))
-			for i, v := range vals {
-				row[i] = plainValue(v, types[i])
-				size += sizeOf(row[i])
-			}
-			buf = append(buf, row)
-			if len(buf) == batch || size >= batchBytes {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-		if len(buf) > 0 || first {
+	var cols, types []string
+	var buf [][]any
+	var size int64
+	calls := 0
+	flush := func() error {
+		calls++
+		err := emit(cols, types, buf)
+		buf, size = nil, 0
+		return err
+	}
+	err := g.each(ctx, q, func(c, t []string) { cols, types = c, t }, func(row []any, n int64) error {
+		buf = append(buf, row)
+		if size += n; len(buf) == batch || size >= batchBytes {
 			return flush()
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if len(buf) > 0 || calls == 0 {
+		return flush()
+	}
+	return nil
 }
 
 // plainValue is plain, with a UUID's 16 bytes as its string.
