@@ -34,7 +34,8 @@ backends and analysts:
   POST /v1/query  {"sql": "...", "timeout_ms": 2000, "max_rows": 1000, "format": "json|csv|arrow"}
   GET  /v1/openapi.json                              OpenAPI 3.1 description of all of the above
 
-Ad-hoc SQL passes the same guard as 'gongkai query': one read statement, no
+Ad-hoc SQL runs in the same sandbox as 'gongkai query' (--max-queries worker
+processes, each with --memory-limit of DuckDB memory): one read statement, no
 file or network access, at most --max-rows rows and --timeout (a request may
 lower both). Errors are JSON {"error": "...", "hint": "..."} with a 4xx
 status; 503 with Retry-After while an ingest holds the store. Cross-origin
@@ -93,6 +94,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if *timeout <= 0 || *maxRows <= 0 || *maxQueries <= 0 {
 		return usageError("--timeout, --max-rows and --max-queries must be positive")
+	}
+	if !store.ValidSize(*memory) {
+		return usageError("--memory-limit %q is not a size such as 512MB", *memory)
 	}
 	if _, err := os.Stat(*db); err != nil {
 		return usageError("no database at %s (create it with 'gongkai ingest --db %s FILES')", *db, *db)
