@@ -76,7 +76,7 @@ var (
 
 // Limits bound one statement. Zero fields take the defaults.
 type Limits struct {
-	Timeout     time.Duration // wall time from the request to the answer
+	Timeout     time.Duration // wall time from the moment a worker has the statement
 	MaxRows     int           // rows kept; more set Truncated
 	MemoryLimit string        // DuckDB memory_limit in a worker, such as "512MB"
 	Threads     int           // DuckDB threads in a worker
