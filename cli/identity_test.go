@@ -78,7 +78,8 @@ func TestParseExplainIdentity(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{
-		"# organization from title (line 3): 2022年政府信息公开工作年度报告",
+		"# organization from title (line 3): 测试市示例区甲乙镇人民政府⏎2022年政府信息公开工作年度报告",
+		"# published_on from signature (line 397): 测试市示例区甲乙镇人民政府⏎2023年1月16日",
 		"# report_year from title (line 3)",
 		"# clue title (line 3): organization=测试市示例区甲乙镇人民政府 year=2022 (used)",
 	} {
