@@ -251,15 +251,16 @@ type call struct {
 }
 
 // call takes a slot and a worker and sends the statement. The time limit
-// runs from the moment a worker has the statement: starting a worker
-// process (the CLI's first statement) is not the statement's time.
+// runs from the call, so it bounds the answer as the caller sees it, a
+// worker's start included (serve keeps workers warm; the CLI starts one).
 func (s *Sandbox) call(ctx context.Context, db, sql string, lim Limits, m mode) (*call, error) {
+	start := time.Now()
 	select {
 	case s.slots <- struct{}{}:
 	case <-ctx.Done():
 		return nil, &gongkai.Error{Op: "query", Err: ctx.Err()}
 	}
-	var deadline time.Time
+	deadline := start.Add(lim.Timeout)
 	req := &request{Mode: m, DB: db, SQL: sql, MaxRows: lim.MaxRows, MemoryLimit: lim.MemoryLimit, Threads: lim.Threads}
 	if m != modeExport {
 		req.MaxAnswer = s.cfg.MaxAnswer
@@ -271,8 +272,12 @@ func (s *Sandbox) call(ctx context.Context, db, sql string, lim Limits, m mode) 
 			<-s.slots
 			return nil, err
 		}
-		deadline = time.Now().Add(lim.Timeout)
-		req.Timeout = lim.Timeout
+		req.Timeout = time.Until(deadline)
+		if req.Timeout <= 0 {
+			s.put(w)
+			<-s.slots
+			return nil, timeoutError(lim.Timeout)
+		}
 		if err = writeFrame(w.requests, req); err == nil {
 			break
 		}

@@ -76,7 +76,7 @@ var (
 
 // Limits bound one statement. Zero fields take the defaults.
 type Limits struct {
-	Timeout     time.Duration // wall time from the moment a worker has the statement
+	Timeout     time.Duration // wall time from the call to the answer, a worker's start included
 	MaxRows     int           // rows kept; more set Truncated
 	MemoryLimit string        // DuckDB memory_limit in a worker, such as "512MB"
 	Threads     int           // DuckDB threads in a worker
