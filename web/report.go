@@ -41,13 +41,12 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, l, err)
 		return
 	}
-	ctx := r.Context()
 	st, done, ok := h.openStore(w, r, l)
 	if !ok {
 		return
 	}
 	defer done()
-	sr, err := st.Report(ctx, id)
+	sr, err := st.Report(r.Context(), id)
 	if err != nil {
 		h.errorPage(w, r, l, err)
 		return
