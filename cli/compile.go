@@ -17,7 +17,7 @@ import (
 var compileCmd = &command{
 	name:    "compile",
 	summary: "compile a division's report for a year: the three official tables summed over its bodies",
-	usage: `Usage: gongkai compile --division NAME|CODE --year YEAR [--format table|markdown|html|xlsx|json] [--out FILE] [--db PATH]
+	usage: `Usage: gongkai compile --division NAME|CODE --year YEAR [--format table|markdown|html|xlsx|json|csv] [--out FILE] [--db PATH]
 
 Does the district office's January job: sums, cell by cell, the reports of
 every body inside the division (townships, streets, departments, the
@@ -41,13 +41,16 @@ manifest).
 candidates. --format json writes a report record (as 'gongkai parse' does)
 whose organization is the division, with a "compiled" field listing the
 bodies and findings; xlsx writes one sheet per official table plus a sheet
-of bodies and findings, and needs --out.
+of bodies and findings, and needs --out; csv writes one row per cell (table,
+official row and column labels, value, cell path) after a byte-order mark,
+for Excel and WPS (the page's 汇总表 CSV download is the same).
 
 Examples:
   gongkai compile --division 文登区 --year 2023
   gongkai compile --division 371003 --year 2023 --format markdown --out 文登区2023.md
   gongkai compile --division 威海市文登区 --year 2023 --format xlsx --out 文登区2023.xlsx
   gongkai compile --division 威海市 --year 2022 --format json
+  gongkai compile --division 文登区 --year 2023 --format csv --out 文登区2023.csv
 `,
 }
 
@@ -60,7 +63,7 @@ func runCompile(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(compileCmd, env)
 	div := fs.String("division", "", "division name or code (文登区, 371003)")
 	year := fs.Int("year", 0, "report year")
-	format := fs.String("format", "table", "output: table, markdown, html, xlsx or json")
+	format := fs.String("format", "table", "output: table, markdown, html, xlsx, json or csv")
 	out := fs.String("out", "", "write to this file instead of standard output ('-' = standard output; required for xlsx)")
 	db := dbFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -75,13 +78,13 @@ func runCompile(ctx context.Context, env *Env, args []string) error {
 		return usageError("--year is required (the report year, e.g. 2023)")
 	}
 	switch *format {
-	case "table", "markdown", "html", "json":
+	case "table", "markdown", "html", "json", "csv":
 	case "xlsx":
 		if *out == "" {
 			return usageError("--format xlsx needs --out FILE (or --out - for standard output)")
 		}
 	default:
-		return usageError("unknown --format %q (want table, markdown, html, xlsx or json)", *format)
+		return usageError("unknown --format %q (want table, markdown, html, xlsx, json or csv)", *format)
 	}
 	res := division.Default()
 	d, err := res.District(*div)

@@ -28,16 +28,18 @@ func WriteCompiled(w io.Writer, c *compile.Compilation, f Format) error {
 		return writeCompiledJSON(w, c)
 	case XLSX:
 		return writeCompiledXLSX(w, c)
+	case CSV:
+		return writeCompiledCSV(w, c)
 	}
-	return fmt.Errorf("%w: a compiled report has no format %q (want table, markdown, html, json or xlsx)", gongkai.ErrUsage, f)
+	return fmt.Errorf("%w: a compiled report has no format %q (want table, markdown, html, json, xlsx or csv)", gongkai.ErrUsage, f)
 }
 
 // Section headings of the official form.
 const (
-	headActive = "二、主动公开政府信息情况"
-	headApps   = "三、收到和处理政府信息公开申请情况"
-	headReview = "四、政府信息公开行政复议、行政诉讼情况"
-	r1Note     = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+	headActive = gongkai.HeadingActive
+	headApps   = gongkai.HeadingApplications
+	headReview = gongkai.HeadingReview
+	r1Note     = gongkai.R1Note
 )
 
 // cellText renders a value as the form shows it; null as —.
@@ -357,7 +359,7 @@ func writeCompiledHTML(out io.Writer, c *compile.Compilation) error {
 	w.WriteString("</table>\n")
 
 	fmt.Fprintf(&w, "<h2>%s</h2>\n<table>\n", headApps)
-	fmt.Fprintf(&w, "<tr><th colspan=\"3\" rowspan=\"3\">%s</th><th colspan=\"7\">申请人情况</th></tr>\n", e(r1Note))
+	fmt.Fprintf(&w, "<tr><th colspan=\"3\" rowspan=\"3\">%s</th><th colspan=\"7\">%s</th></tr>\n", e(r1Note), gongkai.ApplicantsLabel)
 	fmt.Fprintf(&w, "<tr><th rowspan=\"2\">%s</th><th colspan=\"5\">%s</th><th rowspan=\"2\">%s</th></tr>\n<tr>",
 		e(l.Columns[0].Label), gongkai.ApplicantGroupLabel, e(l.Columns[6].Label))
 	for _, col := range l.Columns[1:6] {

@@ -14,9 +14,9 @@ import (
 
 // Sheet names of the compiled workbook.
 const (
-	SheetActive = "二、主动公开政府信息情况"
-	SheetApps   = "三、收到和处理政府信息公开申请情况"
-	SheetReview = "四、政府信息公开行政复议、行政诉讼情况"
+	SheetActive = gongkai.HeadingActive
+	SheetApps   = gongkai.HeadingApplications
+	SheetReview = gongkai.HeadingReview
 	SheetBodies = "机关和问题"
 )
 
@@ -121,7 +121,7 @@ func compiledSheets(f *excelize.File, c *compile.Compilation) error {
 	s = SheetApps
 	merge(s, 1, 1, 10, 1, c.Title())
 	merge(s, 1, 2, 3, 4, r1Note)
-	merge(s, 4, 2, 10, 2, "申请人情况")
+	merge(s, 4, 2, 10, 2, gongkai.ApplicantsLabel)
 	merge(s, 4, 3, 4, 4, l.Columns[0].Label)
 	merge(s, 5, 3, 9, 3, gongkai.ApplicantGroupLabel)
 	for j, col := range l.Columns[1:6] {

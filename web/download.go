@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -57,7 +56,7 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request) {
 		err = render.WriteCompiled(&buf, c, render.XLSX)
 	} else {
 		ctype = "text/csv; charset=utf-8"
-		err = writeCompiledCSV(&buf, c)
+		err = render.WriteCompiled(&buf, c, render.CSV)
 	}
 	if err != nil {
 		h.errorPage(w, r, l, &gongkai.Error{Op: "download", Path: file, Err: err})
@@ -70,24 +69,4 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name)))
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.Write(buf.Bytes())
-}
-
-// writeCompiledCSV writes one row per cell of the compiled tables: the
-// table, the official row and column labels, the value (empty when some
-// body did not state it) and the cell's path, after a byte-order mark so
-// Excel and WPS on Chinese Windows read UTF-8.
-func writeCompiledCSV(buf *bytes.Buffer, c *compile.Compilation) error {
-	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(buf)
-	heading := map[string]string{gongkai.SecActive: gongkai.HeadingActive, gongkai.SecApplications: gongkai.HeadingApplications, gongkai.SecReview: gongkai.HeadingReview}
-	cw.Write([]string{"表", "项目", "栏目", "数值", "单元格"})
-	for _, cell := range c.Report.Cells() {
-		v := ""
-		if cell.Value.Valid() {
-			v = cell.Value.String()
-		}
-		cw.Write([]string{heading[cell.Section], cell.RowLabel, cell.ColLabel, v, cell.Path()})
-	}
-	cw.Flush()
-	return cw.Error()
 }

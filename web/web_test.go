@@ -170,6 +170,14 @@ func TestDownloads(t *testing.T) {
 	if cd := h.Get("Content-Disposition"); !strings.Contains(cd, "compile-371003-2023.csv") || !strings.Contains(cd, "filename*=UTF-8''%E6%96%87%E7%99%BB%E5%8C%BA2023") {
 		t.Errorf("Content-Disposition = %q", cd)
 	}
+	// The same bytes as the command line's.
+	cliCSV, err := runCLI(t.Context(), "compile", "--db", sampleDB, "--division", "371003", "--year", "2023", "--format", "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(cliCSV) != body {
+		t.Error("the page's CSV differs from gongkai compile --format csv")
+	}
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
