@@ -33,7 +33,10 @@ integers, money stays DECIMAL(18,6) (Parquet, Arrow) and nulls stay null
 
 Formats: parquet (zstd), arrow (Arrow IPC file), arrows (Arrow IPC stream),
 csv, jsonl (one JSON object per line), xlsx. Without --format, the --out
-file's extension decides.
+file's extension decides. A CSV file starts with a UTF-8 byte-order mark, so
+Excel and WPS on Chinese Windows show the Chinese names instead of mojibake
+(DuckDB, pandas and polars skip the mark); CSV to standard output has none.
+--bom=false or --bom changes that.
 
 --dataset DIR writes every cell of the store (sections 二, 三 and 四 with the
 report's identity, division and provenance on each row) as a hive-partitioned
@@ -71,6 +74,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	format := fs.String("format", "", "parquet, arrow, arrows, csv, jsonl or xlsx (default: from --out's extension)")
 	out := fs.StringP("out", "o", "", "the file to write ('-' = standard output, with --format)")
 	dataset := fs.String("dataset", "", "write the whole store as a hive-partitioned Parquet dataset in this folder")
+	bom := fs.Bool("bom", true, "csv: start with a UTF-8 byte-order mark, so Excel and WPS read Chinese right (default for files, not for --out -)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -118,6 +122,11 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	f, err := exportFormat(*format, *out)
 	if err != nil {
 		return err
+	}
+	// A CSV file is most often opened by a person in Excel; a CSV stream
+	// goes to a program. --bom decides either way.
+	if f == store.CSV && ((*out != "-" && !fs.Changed("bom")) || (fs.Changed("bom") && *bom)) {
+		f = store.CSVBOM
 	}
 	if *sqlText != "" {
 		if *timeout <= 0 || *timeout > query.ExportTimeout {

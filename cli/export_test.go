@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -277,3 +279,82 @@ func TestServeCommand(t *testing.T) {
 }
 
 func namedArg(name string, v any) any { return sql.Named(name, v) }
+
+// TestExportCSVForExcel checks a CSV file meant for people starts with
+// the UTF-8 byte-order mark and round-trips (the mark removed, every field
+// equal to the store's rows, Chinese intact), and that a CSV stream and
+// --bom=false have none.
+func TestExportCSVForExcel(t *testing.T) {
+	db := exportStore(t, 2)
+	out := filepath.Join(t.TempDir(), "reports.csv")
+	q := "SELECT organization, report_year FROM reports ORDER BY organization"
+	if code, _, stderr := runExportCLI(t, "export", "--db", db, "--table", "reports", "--out", out); code != 0 {
+		t.Fatalf("export: %d %s", code, stderr)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(raw, []byte("\xef\xbb\xbf")) {
+		t.Fatalf("no byte-order mark: % x", raw[:8])
+	}
+	recs, err := csv.NewReader(bytes.NewReader(raw[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenReadOnly(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	want, err := st.Query(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, c := range recs[0] {
+		col[c] = i
+	}
+	var got [][]string
+	for _, r := range recs[1:] {
+		got = append(got, []string{r[col["organization"]], r[col["report_year"]]})
+	}
+	slices.SortFunc(got, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
+	if len(got) != len(want.Rows) || len(got) != 2 {
+		t.Fatalf("%d rows, want %d", len(got), len(want.Rows))
+	}
+	for i, r := range want.Rows {
+		if got[i][0] != r[0] || got[i][1] != fmt.Sprint(r[1]) || !strings.Contains(got[i][0], "文登区") {
+			t.Errorf("row %d: %v, want %v", i, got[i], r)
+		}
+	}
+	// DuckDB reads the file back with the mark skipped: same header.
+	res, err := st.Query(t.Context(), "SELECT * FROM read_csv(?, header = true) LIMIT 0", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Columns[0] != recs[0][0] {
+		t.Errorf("DuckDB reads the first column as %q, want %q", res.Columns[0], recs[0][0])
+	}
+
+	// No mark on standard output or with --bom=false; a mark with --bom on stdout.
+	for _, c := range []struct {
+		args []string
+		bom  bool
+	}{
+		{[]string{"--format", "csv", "--out", "-"}, false},
+		{[]string{"--format", "csv", "--out", "-", "--bom"}, true},
+	} {
+		code, stdout, stderr := runExportCLI(t, append([]string{"export", "--db", db, "--table", "reports"}, c.args...)...)
+		if code != 0 || strings.HasPrefix(stdout, "\xef\xbb\xbf") != c.bom {
+			t.Errorf("%v: exit %d, mark %v, want %v: %s", c.args, code, strings.HasPrefix(stdout, "\xef\xbb\xbf"), c.bom, stderr)
+		}
+	}
+	plain := filepath.Join(t.TempDir(), "plain.csv")
+	if code, _, stderr := runExportCLI(t, "export", "--db", db, "--table", "reports", "--bom=false", "--out", plain); code != 0 {
+		t.Fatalf("--bom=false: %d %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(plain); bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) || len(b) != len(raw)-3 {
+		t.Errorf("--bom=false: %d bytes, with mark %d", len(b), len(raw))
+	}
+}

@@ -27,7 +27,15 @@ const (
 	CSV         Format = "csv"     // header line, RFC 4180 quoting, empty field = null
 	JSONLines   Format = "jsonl"   // one JSON object per line, null kept
 	XLSX        Format = "xlsx"    // one sheet, numbers as numbers, null = empty cell
+	// CSVBOM is CSV for Excel: the same file after a UTF-8 byte-order
+	// mark, without which Excel on Chinese Windows reads UTF-8 as GBK
+	// (mojibake). 'gongkai export' writes it for .csv files unless
+	// --bom=false; DuckDB, pandas and polars skip the mark when reading.
+	CSVBOM Format = "csv-bom"
 )
+
+// utf8BOM is the UTF-8 byte-order mark.
+const utf8BOM = "\xef\xbb\xbf"
 
 // Formats lists the export formats in the order the CLI documents them.
 var Formats = []Format{Parquet, ArrowFile, ArrowStream, CSV, JSONLines, XLSX}
@@ -55,7 +63,7 @@ func (f Format) ContentType() string {
 		return "application/vnd.apache.arrow.file"
 	case ArrowStream:
 		return "application/vnd.apache.arrow.stream"
-	case CSV:
+	case CSV, CSVBOM:
 		return "text/csv; charset=utf-8"
 	case JSONLines:
 		return "application/x-ndjson"
@@ -67,8 +75,11 @@ func (f Format) ContentType() string {
 
 // Ext is the usual file name extension of a format, with its dot.
 func (f Format) Ext() string {
-	if f == JSONLines {
+	switch f {
+	case JSONLines:
 		return ".jsonl"
+	case CSVBOM:
+		return ".csv"
 	}
 	return "." + string(f)
 }
@@ -228,6 +239,10 @@ func (s *Store) writeFile(ctx context.Context, q string, args []any, f Format, p
 			return 0, err
 		}
 		return res.RowsAffected()
+	case CSVBOM:
+		return writeWithBOM(path, func(body string) (int64, error) {
+			return s.writeFile(ctx, q, args, CSV, body)
+		})
 	case ArrowFile, ArrowStream:
 		fh, err := os.Create(path)
 		if err != nil {
@@ -239,6 +254,36 @@ func (s *Store) writeFile(ctx context.Context, q string, args []any, f Format, p
 		return s.writeXLSX(ctx, q, args, path)
 	}
 	return 0, fmt.Errorf("%w: unknown format %q", gongkai.ErrUsage, f)
+}
+
+// writeWithBOM has write put a file beside path, then writes path as the
+// byte-order mark followed by that file (DuckDB's COPY cannot write the
+// mark itself).
+func writeWithBOM(path string, write func(body string) (int64, error)) (int64, error) {
+	body := path + ".body"
+	defer os.Remove(body)
+	n, err := write(body)
+	if err != nil {
+		return 0, err
+	}
+	in, err := os.Open(body)
+	if err != nil {
+		return 0, err
+	}
+	defer in.Close()
+	out, err := os.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := io.WriteString(out, utf8BOM); err != nil {
+		out.Close()
+		return 0, err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return 0, err
+	}
+	return n, out.Close()
 }
 
 // writeXLSX writes the rows of trusted query q as one sheet (see
