@@ -33,7 +33,7 @@ the temporary files.
 
 Examples:
   gongkai demo
-  go run -tags duckdb_arrow ./cmd/gongkai demo
+  go run ./cmd/gongkai demo
 `,
 }
 

@@ -20,7 +20,7 @@ import (
 // store and the cross-report rules the command runs afterwards are outside
 // the clock; MB/s counts the report files' bytes.
 //
-//	go test -tags duckdb_arrow -run '^$' -bench BenchmarkRun -benchtime 3x -count 6 ./cli/ | tee run.txt
+//	go test -run '^$' -bench BenchmarkRun -benchtime 3x -count 6 ./cli/ | tee run.txt
 //	benchstat run.txt
 func BenchmarkRun(b *testing.B) {
 	const townships, years = 92, 4 // (1 + 92 + 32) bodies × 4 years

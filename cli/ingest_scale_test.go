@@ -20,7 +20,7 @@ import (
 // reports in mixed renderings shows progress and finishes with the right
 // counts; a second run finds every file unchanged.
 //
-//	go test -tags duckdb_arrow -run TestIngestScaleMixed -v ./cli/
+//	go test -run TestIngestScaleMixed -v ./cli/
 //
 // It takes 10–20 s on 2 cores shared with other work (generation ~3 s,
 // each ingest 4–8 s); -short runs it on 200 reports.

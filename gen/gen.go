@@ -10,7 +10,7 @@
 // the same bytes.
 package gen
 
-//go:generate go run -tags duckdb_arrow ../cmd/gongkai gen --out ../testdata/sample --district 威海市文登区 --townships 8 --departments 4 --years 2019-2024 --seed 20240122 --violations 0.05 --rendering word_text
+//go:generate go run ../cmd/gongkai gen --out ../testdata/sample --district 威海市文登区 --townships 8 --departments 4 --years 2019-2024 --seed 20240122 --violations 0.05 --rendering word_text
 
 import (
 	"context"

@@ -338,7 +338,7 @@ func identityAccuracy(t *testing.T, items []*gen.Item, renderings []string) (rig
 }
 
 // The accuracy set's size and seed; a larger run:
-// go test -tags duckdb_arrow -run TestIdentityAccuracy -v ./gen/ -args -identity.townships 90 -identity.seed 7
+// go test -run TestIdentityAccuracy -v ./gen/ -args -identity.townships 90 -identity.seed 7
 var (
 	identityTownships = flag.Int("identity.townships", 9, "townships in TestIdentityAccuracy's district (a third as many departments)")
 	identitySeed      = flag.Uint64("identity.seed", 20261130, "seed of TestIdentityAccuracy's district")

@@ -15,7 +15,7 @@ import (
 // reports (an office, 8 townships, 4 departments, 2 years, a fifth of them
 // with noise), the same bytes on every run.
 //
-//	go test -tags duckdb_arrow -run '^$' -bench BenchmarkParse -benchtime 2s -count 6 ./ingest/ | tee parse.txt
+//	go test -run '^$' -bench BenchmarkParse -benchtime 2s -count 6 ./ingest/ | tee parse.txt
 //	benchstat parse.txt
 //
 // pdf is included only where LibreOffice is installed (see

@@ -7,7 +7,7 @@ package store
 // moment, reopens the database and checks that every stored report is
 // whole and nothing half-written remains. Run with
 //
-//	go test -tags 'duckdb_arrow crash' -run TestCrash -count=1 ./store/
+//	go test -tags crash -run TestCrash -count=1 ./store/
 
 import (
 	"bufio"

@@ -328,7 +328,7 @@ func TestPutReadOnly(t *testing.T) {
 // BenchmarkPut measures the writer: batches of 256 reports of the 2021
 // layout (200 cells each), into a fresh database.
 //
-//	go test -tags duckdb_arrow -run '^$' -bench BenchmarkPut -benchtime 20x ./store/
+//	go test -run '^$' -bench BenchmarkPut -benchtime 20x ./store/
 func BenchmarkPut(b *testing.B) {
 	s, err := Open(b.Context(), filepath.Join(b.TempDir(), "bench.duckdb"))
 	if err != nil {
