@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"gongkai/store"
 )
 
 // What browser dashboards need from the API, kept apart from the
@@ -28,6 +30,31 @@ func (s *Server) getOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(openAPI)))
 	w.Write(openAPI)
+}
+
+// openRevalidated opens the store for a GET whose answer depends only on
+// the store's state: it sets the store's ETag and answers 304 itself when
+// If-None-Match names it (ok false then, and on an error it answered).
+func (s *Server) openRevalidated(w http.ResponseWriter, r *http.Request) (st *store.Store, done func(), ok bool) {
+	st, done, err := s.open(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, false
+	}
+	etag, err := storeETag(r.Context(), st)
+	if err != nil {
+		done()
+		s.fail(w, r, err)
+		return nil, nil, false
+	}
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-cache")
+	if matchETag(r.Header.Get("If-None-Match"), etag) {
+		done()
+		w.WriteHeader(http.StatusNotModified)
+		return nil, nil, false
+	}
+	return st, done, true
 }
 
 // corsPolicy answers cross-origin requests from the origins in its

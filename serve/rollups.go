@@ -83,23 +83,11 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	st, done, err := s.open(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
+	st, done, ok := s.openRevalidated(w, r)
+	if !ok {
 		return
 	}
 	defer done()
-	etag, err := storeETag(r.Context(), st)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "no-cache")
-	if matchETag(r.Header.Get("If-None-Match"), etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
 	if format == "json" {
 		res, err := ro.Run(r.Context(), st)
 		if err != nil {
