@@ -27,11 +27,20 @@ const (
 	Replaced Outcome = "replaced"
 )
 
-// Sink stores batches of reports. Each batch is stored whole or not at all;
-// the outcomes are in batch order. The store implements it; ingest only
-// knows this interface, so parsing never links DuckDB.
+// Sink is where ingest stores what it reads; the store implements it, and
+// ingest knows only this interface, so parsing never links DuckDB. This is
+// the whole contract: ingest calls PutDetailed for each batch, then
+// UpdateCrossRules once at the end of a run.
 type Sink interface {
-	Put(ctx context.Context, batch []Parsed) ([]Outcome, error)
+	// PutDetailed stores a batch whole or not at all. It returns the
+	// outcomes in batch order and, for each, the stored file it matched:
+	// for Unchanged the file with the same content, for Replaced the file
+	// whose report it replaced ("" when none).
+	PutDetailed(ctx context.Context, batch []Parsed) ([]Outcome, []string, error)
+	// UpdateCrossRules brings the cross-report findings (R6, R7, R9) up to
+	// date with what the stored batches changed. Ingest calls it at the end
+	// of every run, interrupted or not, so findings never lag the reports.
+	UpdateCrossRules(ctx context.Context) error
 }
 
 // Result is a tabular answer (a rollup, a query), small enough to hold in

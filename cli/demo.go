@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"gongkai"
-	"gongkai/division"
 	"gongkai/gen"
 	"gongkai/ingest"
 	"gongkai/render"
@@ -81,16 +80,10 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	resolver := division.Default()
-	hint := division.Hint{District: opts.District}
 	sum, err := ingest.Run(ctx, ingest.Options{
-		Inputs: inputs,
-		Parse:  ingest.ParseBytes,
-		Resolve: func(_ string, r *gongkai.Report) {
-			b, findings := resolver.Resolve(r.Organization, hint)
-			r.Body = b
-			r.Findings = append(r.Findings, findings...)
-		},
+		Inputs:    inputs,
+		Parse:     ingest.ParseBytes,
+		Placement: ingest.Placement{District: opts.District},
 	}, st)
 	if err != nil {
 		return fmt.Errorf("demo: ingest: %w", err)
@@ -99,9 +92,6 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		sum.Parsed, src, sum.Added+sum.Replaced, sum.Failed)
 	for _, f := range sum.Failures {
 		fmt.Fprintf(out, "  failed: %s: %v\n", f.Name, f.Err)
-	}
-	if err := st.RunCrossRules(ctx); err != nil {
-		return fmt.Errorf("demo: cross-year rules: %w", err)
 	}
 
 	summary, err := rollup.Run(ctx, st, "findings_summary", rollup.Params{})

@@ -108,9 +108,8 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	resolve, err := resolver(*district, man)
-	if err != nil {
-		return err
+	if _, err := (ingest.Placement{District: *district}).Placer(); err != nil {
+		return err // before creating the database
 	}
 	st, err := store.Open(ctx, *db, storeOptions(env)...)
 	if err != nil {
@@ -121,11 +120,11 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	pr := newProgress(env.Stderr)
 	out := env.Stdout
 	sum, runErr := ingest.Run(ctx, ingest.Options{
-		Inputs:   fs.Args(),
-		Workers:  *workers,
-		Parse:    identityParser(man, id),
-		Resolve:  resolve,
-		Progress: pr.update,
+		Inputs:    fs.Args(),
+		Workers:   *workers,
+		Parse:     identityParser(man, id),
+		Placement: ingest.Placement{District: *district, Manifest: man},
+		Progress:  pr.update,
 		OnFile: func(e ingest.FileEvent) {
 			switch e.Status {
 			case ingest.StatusUnchanged:
@@ -152,14 +151,6 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		},
 	}, st)
 	pr.finish()
-	// Cross-year and whole-area rules (R6, R7, R9) depend on other
-	// reports: recompute the findings the stored batches can have changed
-	// (the store records which), in chunks so memory stays flat. With
-	// nothing pending (every file unchanged) it writes nothing; after an
-	// interrupted run it finishes the work left pending.
-	if err := st.UpdateCrossRules(context.WithoutCancel(ctx)); err != nil {
-		runErr = errors.Join(runErr, err)
-	}
 	fmt.Fprintf(out, "parsed %d, added %d, unchanged %d, replaced %d, failed %d",
 		sum.Parsed, sum.Added, sum.Unchanged, sum.Replaced, sum.Failed)
 	if sum.Skipped > 0 {
@@ -226,18 +217,6 @@ func loadManifest(path string) (division.Manifest, error) {
 	return m, nil
 }
 
-// manifestEntry finds a document's manifest entry, by its name or, inside
-// an archive, by its member's name.
-func manifestEntry(man division.Manifest, name string) (division.Entry, bool) {
-	if e, ok := man.Lookup(name); ok {
-		return e, true
-	}
-	if i := strings.LastIndex(name, ingest.ZipSep); i >= 0 {
-		return man.Lookup(name[i+len(ingest.ZipSep):])
-	}
-	return division.Entry{}, false
-}
-
 // identityParser parses each document with the identity the user states
 // for it: the flags (one file) or its manifest entry's organization and
 // year.
@@ -245,44 +224,12 @@ func identityParser(man division.Manifest, flags ingest.Identity) func(context.C
 	return func(ctx context.Context, name string, data []byte) (gongkai.Parsed, error) {
 		id := flags
 		if id == (ingest.Identity{}) {
-			if e, ok := manifestEntry(man, name); ok && (e.Organization != "" || e.Year != 0) {
+			if e, ok := ingest.ManifestEntry(man, name); ok && (e.Organization != "" || e.Year != 0) {
 				id = ingest.Identity{Organization: e.Organization, Year: e.Year, Source: man.Source(e)}
 			}
 		}
 		return ingest.ParseBytesAs(ctx, name, data, id)
 	}
-}
-
-// districtError reports a --district that cannot be used. A name several
-// divisions have is not a usage mistake: the error lists them with their
-// codes to pick from (exit 1). Anything else is a usage error.
-func districtError(district string, err error) error {
-	if errors.Is(err, division.ErrAmbiguous) {
-		return fmt.Errorf("--district %s: %w", district, err)
-	}
-	return usageError("--district %s: %v", district, err)
-}
-
-// resolver builds the division resolution ingest runs on every report.
-func resolver(district string, man division.Manifest) (func(string, *gongkai.Report), error) {
-	res := division.Default()
-	if district != "" {
-		if _, err := res.District(district); err != nil {
-			return nil, districtError(district, err)
-		}
-	}
-	return func(name string, r *gongkai.Report) {
-		hint := division.Hint{District: district}
-		e, inManifest := manifestEntry(man, name)
-		if inManifest && (e.DivisionCode != "" || e.BodyType != "") {
-			hint.DivisionCode, hint.BodyType = e.DivisionCode, e.BodyType
-		} else if !r.Body.IsZero() {
-			return // a JSON record that says who wrote it
-		}
-		body, findings := res.Resolve(r.Organization, hint)
-		r.Body = body
-		r.Findings = append(r.Findings, findings...)
-	}, nil
 }
 
 // progress renders ingest's progress: a bar on a terminal, a plain line

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"gongkai/division"
 	"gongkai/gen"
 	"gongkai/ingest"
 	"gongkai/store"
@@ -56,10 +55,6 @@ func BenchmarkRun(b *testing.B) {
 			size += info.Size()
 		}
 	}
-	resolve, err := resolver("", division.Manifest{})
-	if err != nil {
-		b.Fatal(err)
-	}
 	n := 0
 	for b.Loop() {
 		b.StopTimer()
@@ -68,7 +63,7 @@ func BenchmarkRun(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		got, err := ingest.Run(b.Context(), ingest.Options{Inputs: []string{dir}, Resolve: resolve}, st)
+		got, err := ingest.Run(b.Context(), ingest.Options{Inputs: []string{dir}}, st)
 		if cerr := st.Close(); err == nil {
 			err = cerr
 		}

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"gongkai"
-	"gongkai/division"
 	"gongkai/ingest"
 )
 
@@ -75,10 +74,9 @@ func runParse(ctx context.Context, env *Env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *district != "" {
-		if _, err := division.Default().District(*district); err != nil {
-			return districtError(*district, err)
-		}
+	place, err := (ingest.Placement{District: *district}).Placer()
+	if err != nil {
+		return err
 	}
 	files := fs.Args()
 	if len(files) == 0 {
@@ -109,12 +107,7 @@ func runParse(ctx context.Context, env *Env, args []string) error {
 			}
 			continue
 		}
-		if p.Report.Body.IsZero() {
-			// Show who wrote the report, as ingest would store it.
-			body, fs := division.Default().Resolve(p.Report.Organization, division.Hint{District: *district})
-			p.Report.Body = body
-			p.Report.Findings = append(p.Report.Findings, fs...)
-		}
+		place(f, p.Report) // who wrote the report, as ingest would store it
 		if *explain {
 			writeExplain(env.Stdout, p, len(files) > 1)
 			continue

@@ -31,11 +31,9 @@ type Options struct {
 	MaxFileSize int64
 	// Parse reads one document; nil means ParseBytes.
 	Parse func(ctx context.Context, name string, data []byte) (gongkai.Parsed, error)
-	// Resolve, when set, places the report's author among the divisions
-	// (fills r.Body, may append findings). name is the document's name as
-	// reported (zip members as ARCHIVE!/MEMBER, see ZipSep). It runs on the
-	// parse workers, concurrently: it must be safe for concurrent use.
-	Resolve func(name string, r *gongkai.Report)
+	// Placement says how every report's author is placed among the
+	// divisions (by name, narrowed by a district, or from a manifest).
+	Placement Placement
 	// Progress, when set, is called with the counts so far, at most every
 	// ProgressEvery (default 250 ms) and once at the end (Final set).
 	Progress      func(Progress)
@@ -102,17 +100,14 @@ type Summary struct {
 	Skips    []Failure
 }
 
-// detailedSink is a Sink that also names the stored file an outcome
-// matched (the store implements it).
-type detailedSink interface {
-	PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gongkai.Outcome, []string, error)
-}
-
 // Run reads every document under opts.Inputs, parses them on a pool of
-// workers and stores them through sink from this one goroutine, in
-// batches, in input order (so when two files report the same body and
-// year, the later one wins, every time). Memory stays flat: documents are
-// read as workers free up and at most a bounded number are in flight.
+// workers, places each author among the divisions (opts.Placement) and
+// stores them through sink from this one goroutine, in batches, in input
+// order (so when two files report the same body and year, the later one
+// wins, every time). Memory stays flat: documents are read as workers free
+// up and at most a bounded number are in flight. It ends by bringing the
+// cross-report findings up to date (sink.UpdateCrossRules), also after an
+// interruption, so what was stored is checked against its neighbours.
 //
 // A document that cannot be read, parsed or stored is a failure in the
 // Summary and the others go on. Run returns an error only when it cannot
@@ -137,10 +132,26 @@ func Run(ctx context.Context, opts Options, sink gongkai.Sink) (Summary, error) 
 	if opts.Parse == nil {
 		opts.Parse = defaultParse
 	}
+	place, err := opts.Placement.Placer()
+	if err != nil {
+		return Summary{}, err
+	}
+	sum, err := run(ctx, opts, place, sink)
+	// Cross-year and whole-area rules (R6, R7, R9) depend on other
+	// reports: the sink recomputes the findings the stored batches can
+	// have changed (it records which). With nothing pending it writes
+	// nothing; after an interrupted run it finishes the work left pending.
+	if ferr := sink.UpdateCrossRules(context.WithoutCancel(ctx)); ferr != nil {
+		err = errors.Join(err, fmt.Errorf("cross-report rules: %w", ferr))
+	}
+	return sum, err
+}
+
+func run(ctx context.Context, opts Options, place func(string, *gongkai.Report), sink gongkai.Sink) (Summary, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	r := &runner{opts: opts, sink: sink, start: time.Now(), next: 0, pending: map[int]result{}}
+	r := &runner{opts: opts, place: place, sink: sink, start: time.Now(), next: 0, pending: map[int]result{}}
 	r.total.Store(-1)
 	// At most inFlight documents are between reading and the batch, and
 	// at most inFlightBytes of their raw bytes are held before parsing: a
@@ -244,6 +255,7 @@ type result struct {
 
 type runner struct {
 	opts   Options
+	place  func(name string, r *gongkai.Report)
 	sink   gongkai.Sink
 	start  time.Time
 	total  atomic.Int64
@@ -288,9 +300,7 @@ func (r *runner) parse(ctx context.Context, j job) result {
 		sum := sha256.Sum256(j.data)
 		p.Hash = hex.EncodeToString(sum[:])
 	}
-	if r.opts.Resolve != nil {
-		r.opts.Resolve(j.name, p.Report)
-	}
+	r.place(j.name, p.Report)
 	res.parsed = p
 	return res
 }
@@ -416,16 +426,7 @@ func fatal(ctx context.Context, err error) bool {
 }
 
 func (r *runner) put(ctx context.Context, batch []gongkai.Parsed) ([]gongkai.Outcome, []string, error) {
-	var (
-		out  []gongkai.Outcome
-		prev []string
-		err  error
-	)
-	if d, ok := r.sink.(detailedSink); ok {
-		out, prev, err = d.PutDetailed(ctx, batch)
-	} else {
-		out, err = r.sink.Put(ctx, batch)
-	}
+	out, prev, err := r.sink.PutDetailed(ctx, batch)
 	if err == nil && len(out) != len(batch) {
 		err = fmt.Errorf("sink returned %d outcomes for %d reports", len(out), len(batch))
 	}

@@ -38,6 +38,8 @@ type memSink struct {
 	failHash string
 	// inFlight is decremented by the batch size on every Put.
 	inFlight *atomic.Int64
+	// finished counts UpdateCrossRules calls.
+	finished int
 }
 
 func newMemSink() *memSink {
@@ -76,9 +78,12 @@ func (m *memSink) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]go
 	return out, prev, nil
 }
 
-func (m *memSink) Put(ctx context.Context, batch []gongkai.Parsed) ([]gongkai.Outcome, error) {
-	out, _, err := m.PutDetailed(ctx, batch)
-	return out, err
+// UpdateCrossRules counts the calls: Run must finish every run with one.
+func (m *memSink) UpdateCrossRules(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.finished++
+	return nil
 }
 
 // record returns a JSON record (FORMAT.md §5) of a report with distinct
@@ -409,8 +414,10 @@ func TestRunSinkBusyStops(t *testing.T) {
 
 type busySink struct{}
 
-func (busySink) Put(context.Context, []gongkai.Parsed) ([]gongkai.Outcome, error) {
-	return nil, fmt.Errorf("open x: %w", gongkai.ErrDatabaseBusy)
+func (busySink) UpdateCrossRules(context.Context) error { return nil }
+
+func (busySink) PutDetailed(context.Context, []gongkai.Parsed) ([]gongkai.Outcome, []string, error) {
+	return nil, nil, fmt.Errorf("open x: %w", gongkai.ErrDatabaseBusy)
 }
 
 // parseRecord reads only JSON records, so these tests do not depend on
@@ -430,4 +437,49 @@ func parseRecord(ctx context.Context, name string, data []byte) (gongkai.Parsed,
 	}
 	sum := sha256.Sum256(data)
 	return gongkai.Parsed{Report: &r, Path: name, Hash: hex.EncodeToString(sum[:]), Rendering: "record_json"}, nil
+}
+
+// TestRunPlacesAndFinishes checks the two steps Run owns around storing:
+// every report's author is placed (narrowed by the district), and the run
+// ends with one UpdateCrossRules — also when it was cancelled. An unknown
+// district stores nothing.
+func TestRunPlacesAndFinishes(t *testing.T) {
+	dir := t.TempDir()
+	for i, org := range []string{"威海市文登区泽库镇人民政府", "文登区教育和体育局"} {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d.json", i)), record(t, org, 2023, i+1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sink := newMemSink()
+	sum, err := Run(t.Context(), Options{Inputs: []string{dir}, Placement: Placement{District: "文登区"}}, sink)
+	if err != nil || sum.Added != 2 {
+		t.Fatalf("added %d, err %v", sum.Added, err)
+	}
+	if sink.finished != 1 {
+		t.Errorf("UpdateCrossRules called %d times, want 1", sink.finished)
+	}
+	want := map[string]string{"威海市文登区泽库镇人民政府": "township_government", "文登区教育和体育局": "county_department"}
+	for _, p := range sink.byKey {
+		if p.Report.Body.County != "文登区" || p.Report.Body.Type != want[p.Report.Organization] {
+			t.Errorf("%s placed as %+v", p.Report.Organization, p.Report.Body)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	sink = newMemSink()
+	if _, err := Run(ctx, Options{Inputs: []string{dir}}, sink); err == nil {
+		t.Error("cancelled run: no error")
+	}
+	if sink.finished != 1 {
+		t.Errorf("cancelled run: UpdateCrossRules called %d times, want 1", sink.finished)
+	}
+
+	sink = newMemSink()
+	if _, err := Run(t.Context(), Options{Inputs: []string{dir}, Placement: Placement{District: "没有这个区"}}, sink); !errors.Is(err, gongkai.ErrUsage) {
+		t.Errorf("unknown district: %v", err)
+	}
+	if len(sink.order) != 0 || sink.finished != 0 {
+		t.Errorf("unknown district stored %d reports, finished %d times", len(sink.order), sink.finished)
+	}
 }
