@@ -10,7 +10,6 @@ import (
 	"gongkai/division"
 	"gongkai/render"
 	"gongkai/rollup"
-	"gongkai/store"
 )
 
 var checkCmd = &command{
@@ -64,7 +63,7 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 		*rule = r
 	}
 	p := rollup.Params{Year: *year, Division: *division, Rule: *rule}
-	st, err := store.OpenReadOnly(ctx, *db)
+	st, err := openStore(ctx, env, *db, false)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"gongkai"
+	"gongkai/store"
 )
 
 // Env is what a command may touch: its streams and the arguments after the
@@ -153,4 +154,19 @@ func parseFlags(fs *pflag.FlagSet, args []string) error {
 // dbFlag adds the common --db flag.
 func dbFlag(fs *pflag.FlagSet) *string {
 	return fs.String("db", "./gongkai.duckdb", "the DuckDB database file")
+}
+
+// openStore opens the database at path the one way every command does:
+// read-only unless write, with the settings the environment asks for
+// (GONGKAI_MEMORY_LIMIT, a DuckDB size such as 4GB, replaces the store's
+// default memory limit).
+func openStore(ctx context.Context, env *Env, path string, write bool) (*store.Store, error) {
+	var opts []store.Option
+	if v := strings.TrimSpace(env.Getenv("GONGKAI_MEMORY_LIMIT")); v != "" {
+		opts = append(opts, store.MemoryLimit(v))
+	}
+	if write {
+		return store.Open(ctx, path, opts...)
+	}
+	return store.OpenReadOnly(ctx, path, opts...)
 }

@@ -11,7 +11,6 @@ import (
 	"gongkai/compile"
 	"gongkai/division"
 	"gongkai/render"
-	"gongkai/store"
 )
 
 var compileCmd = &command{
@@ -91,7 +90,7 @@ func runCompile(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.OpenReadOnly(ctx, *db)
+	st, err := openStore(ctx, env, *db, false)
 	if err != nil {
 		return err
 	}

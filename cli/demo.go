@@ -14,7 +14,6 @@ import (
 	"gongkai/ingest"
 	"gongkai/render"
 	"gongkai/rollup"
-	"gongkai/store"
 )
 
 var demoCmd = &command{
@@ -75,7 +74,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 
-	st, err := store.Open(ctx, filepath.Join(tmp, "demo.duckdb"))
+	st, err := openStore(ctx, env, filepath.Join(tmp, "demo.duckdb"), true)
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return usageError("--year, --division, --level and --rule go with --rollup")
 	}
 
-	st, err := store.OpenReadOnly(ctx, *db)
+	st, err := openStore(ctx, env, *db, false)
 	if err != nil {
 		return err
 	}

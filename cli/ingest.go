@@ -16,7 +16,6 @@ import (
 	"gongkai"
 	"gongkai/division"
 	"gongkai/ingest"
-	"gongkai/store"
 )
 
 var ingestCmd = &command{
@@ -111,7 +110,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if _, err := (ingest.Placement{District: *district}).Placer(); err != nil {
 		return err // before creating the database
 	}
-	st, err := store.Open(ctx, *db, storeOptions(env)...)
+	st, err := openStore(ctx, env, *db, true)
 	if err != nil {
 		return err
 	}
@@ -176,17 +175,6 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		return errSilent
 	}
 	return nil
-}
-
-// storeOptions are the store settings the environment asks for:
-// GONGKAI_MEMORY_LIMIT (a DuckDB size such as 4GB) replaces the store's
-// default memory limit.
-func storeOptions(env *Env) []store.Option {
-	var opts []store.Option
-	if v := strings.TrimSpace(env.Getenv("GONGKAI_MEMORY_LIMIT")); v != "" {
-		opts = append(opts, store.MemoryLimit(v))
-	}
-	return opts
 }
 
 // reason is an error's text without the file name the message already

@@ -32,3 +32,32 @@ func TestIngestMemoryLimitFromEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// Every command that opens the store honours GONGKAI_MEMORY_LIMIT (one
+// opening helper): a size DuckDB refuses fails each of them, a good one
+// works.
+func TestEveryCommandHonoursMemoryLimit(t *testing.T) {
+	db := analyticsDB(t)
+	for _, args := range [][]string{
+		{"rollup", "district_year", "--db", db},
+		{"check", "--db", db},
+		{"query", "SELECT count(*) FROM reports", "--db", db},
+		{"export", "--table", "reports", "--format", "csv", "--out", "-", "--db", db},
+	} {
+		for _, tc := range []struct {
+			limit string
+			code  int
+		}{{"lots", 1}, {"300MB", 0}} {
+			var out, errb bytes.Buffer
+			env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(k string) string {
+				if k == "GONGKAI_MEMORY_LIMIT" {
+					return tc.limit
+				}
+				return ""
+			}}
+			if code := Run(t.Context(), args, env); code != tc.code {
+				t.Errorf("%s with GONGKAI_MEMORY_LIMIT=%s: exit %d, want %d; stderr %s", args[0], tc.limit, code, tc.code, errb.String())
+			}
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 
 	"gongkai/query"
 	"gongkai/render"
-	"gongkai/store"
 )
 
 var queryCmd = &command{
@@ -73,7 +72,7 @@ func runQuery(ctx context.Context, env *Env, args []string) error {
 	// Open and close the store here first: a missing file, a store of
 	// another version or one held by an ingest gets the store's own clear
 	// error; then the statement runs in the sandbox.
-	if err := checkStore(ctx, *db); err != nil {
+	if err := checkStore(ctx, env, *db); err != nil {
 		return err
 	}
 	res, err := query.Run(ctx, *db, text, query.Limits{MaxRows: *maxRows, Timeout: *timeout,
@@ -91,8 +90,8 @@ func runQuery(ctx context.Context, env *Env, args []string) error {
 }
 
 // checkStore opens the store at db read-only and closes it again.
-func checkStore(ctx context.Context, db string) error {
-	st, err := store.OpenReadOnly(ctx, db)
+func checkStore(ctx context.Context, env *Env, db string) error {
+	st, err := openStore(ctx, env, db, false)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"gongkai"
 	"gongkai/render"
 	"gongkai/rollup"
-	"gongkai/store"
 )
 
 var rollupCmd = &command{
@@ -66,7 +65,7 @@ func runRollup(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.OpenReadOnly(ctx, *db)
+	st, err := openStore(ctx, env, *db, false)
 	if err != nil {
 		return err
 	}

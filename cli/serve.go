@@ -102,7 +102,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return usageError("no database at %s (create it with 'gongkai ingest --db %s FILES')", *db, *db)
 	}
 	// Fail now, not at the first request, if the file is no gongkai store.
-	if st, err := store.OpenReadOnly(ctx, *db); err != nil {
+	if st, err := openStore(ctx, env, *db, false); err != nil {
 		return err
 	} else if err := st.Close(); err != nil {
 		return err
