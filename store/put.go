@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -130,6 +131,9 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 		if err := appendReports(conn, toWrite, ids, time.Now().UTC()); err != nil {
 			return err
 		}
+		if err := insertFacts(ctx, conn, ids); err != nil {
+			return err
+		}
 		if err := markPending(ctx, conn, ids); err != nil {
 			return err
 		}
@@ -231,7 +235,29 @@ func placeholders(n int) string {
 
 // cellTables are every table holding rows keyed by report_id, children
 // first and reports last.
-var cellTables = []string{"active_cells", "application_cells", "review_cells", "narrative", "findings", "reports"}
+var cellTables = []string{"active_cells", "application_cells", "review_cells", "narrative", "findings", "report_facts", "reports"}
+
+// insertFacts writes the report_facts rows of the reports ids, just
+// appended with their cells in the same transaction (schema 6). The ids
+// come from one nextval run, so they are usually one range: each range
+// is derived in one statement whose id bounds let DuckDB skip every row
+// group of the cell tables but the new ones.
+func insertFacts(ctx context.Context, conn *sql.Conn, ids []int64) error {
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	for i := 0; i < len(sorted); {
+		j := i + 1
+		for j < len(sorted) && sorted[j] == sorted[j-1]+1 {
+			j++
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO report_facts SELECT * FROM report_facts_of(?, ?)`,
+			sorted[i], sorted[j-1]); err != nil {
+			return fmt.Errorf("deriving the reports' facts: %w", err)
+		}
+		i = j
+	}
+	return nil
+}
 
 func deleteReports(ctx context.Context, conn *sql.Conn, ids []int64) error {
 	if len(ids) == 0 {
