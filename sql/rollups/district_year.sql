@@ -6,7 +6,7 @@
 --   query. Whole-area (aggregate) reports are never summed with their parts.
 -- params: year, division
 --
--- Measures (per report from the report_measures view, then summed; SUM ignores
+-- Measures (per report from report_facts, schema 6, then summed; SUM ignores
 -- NULL, so null_* counts say how many reports of the row left that measure
 -- unknown and its total is incomplete):
 --   requests_new     = 1_new              carried_over = 2_carried_over
@@ -16,7 +16,8 @@
 --   outcome_5        = not_handled: Σ 3_5_* (idem)
 --   outcome_6        = other_handled: 3_6 (2019 layout) or Σ 3_6_* (2021 layout)
 --   outcome_7        = handled: 3_7_total carried_forward = 4_carried_forward
--- Rows: rollup_bodies($year, $division) (aggregate reports left out).
+-- Rows: rollup_bodies($year, $division): report_facts rows, aggregate reports
+-- left out; one table read, nothing joined.
 -- Dimensions (report_bodies): district = reports.county, else the 区/县/旗
 -- named in the organization; body_kind 'township' = a 镇/乡/街道 body (by
 -- division fields, body_type, else the organization's name), 'county' = any
@@ -32,45 +33,44 @@ SELECT CASE WHEN GROUPING(b.report_year) = 1 THEN 'total'
        b.body_kind,
        b.organization,
        count(*)                                             AS reports,
-       CAST(sum(a.requests_new) AS BIGINT)                  AS requests_new,
-       CAST(sum(a.carried_over) AS BIGINT)                  AS carried_over,
-       CAST(sum(a.disclosed) AS BIGINT)                     AS outcome_1,
-       CAST(sum(a.partially) AS BIGINT)                     AS outcome_2,
-       CAST(sum(a.withheld) AS BIGINT)                      AS outcome_3,
-       CAST(sum(a.no_info) AS BIGINT)                       AS outcome_4,
-       CAST(sum(a.not_handled) AS BIGINT)                   AS outcome_5,
-       CAST(sum(a.other_handled) AS BIGINT)                 AS outcome_6,
-       CAST(sum(a.handled) AS BIGINT)                       AS outcome_7,
-       CAST(sum(a.carried_forward) AS BIGINT)               AS carried_forward,
-       count(*) FILTER (WHERE a.requests_new IS NULL OR a.carried_over IS NULL
-                           OR a.disclosed IS NULL OR a.partially IS NULL
-                           OR a.withheld IS NULL OR a.no_info IS NULL
-                           OR a.not_handled IS NULL OR a.other_handled IS NULL
-                           OR a.handled IS NULL OR a.carried_forward IS NULL) AS incomplete_reports,
+       CAST(sum(b.requests_new) AS BIGINT)                  AS requests_new,
+       CAST(sum(b.carried_over) AS BIGINT)                  AS carried_over,
+       CAST(sum(b.disclosed) AS BIGINT)                     AS outcome_1,
+       CAST(sum(b.partially) AS BIGINT)                     AS outcome_2,
+       CAST(sum(b.withheld) AS BIGINT)                      AS outcome_3,
+       CAST(sum(b.no_info) AS BIGINT)                       AS outcome_4,
+       CAST(sum(b.not_handled) AS BIGINT)                   AS outcome_5,
+       CAST(sum(b.other_handled) AS BIGINT)                 AS outcome_6,
+       CAST(sum(b.handled) AS BIGINT)                       AS outcome_7,
+       CAST(sum(b.carried_forward) AS BIGINT)               AS carried_forward,
+       count(*) FILTER (WHERE b.requests_new IS NULL OR b.carried_over IS NULL
+                           OR b.disclosed IS NULL OR b.partially IS NULL
+                           OR b.withheld IS NULL OR b.no_info IS NULL
+                           OR b.not_handled IS NULL OR b.other_handled IS NULL
+                           OR b.handled IS NULL OR b.carried_forward IS NULL) AS incomplete_reports,
        concat_ws(' ',
-           CASE WHEN count(*) FILTER (WHERE a.requests_new IS NULL) > 0
-                THEN 'requests_new=' || count(*) FILTER (WHERE a.requests_new IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.carried_over IS NULL) > 0
-                THEN 'carried_over=' || count(*) FILTER (WHERE a.carried_over IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.disclosed IS NULL) > 0
-                THEN 'outcome_1=' || count(*) FILTER (WHERE a.disclosed IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.partially IS NULL) > 0
-                THEN 'outcome_2=' || count(*) FILTER (WHERE a.partially IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.withheld IS NULL) > 0
-                THEN 'outcome_3=' || count(*) FILTER (WHERE a.withheld IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.no_info IS NULL) > 0
-                THEN 'outcome_4=' || count(*) FILTER (WHERE a.no_info IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.not_handled IS NULL) > 0
-                THEN 'outcome_5=' || count(*) FILTER (WHERE a.not_handled IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.other_handled IS NULL) > 0
-                THEN 'outcome_6=' || count(*) FILTER (WHERE a.other_handled IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.handled IS NULL) > 0
-                THEN 'outcome_7=' || count(*) FILTER (WHERE a.handled IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.carried_forward IS NULL) > 0
-                THEN 'carried_forward=' || count(*) FILTER (WHERE a.carried_forward IS NULL) END
+           CASE WHEN count(*) FILTER (WHERE b.requests_new IS NULL) > 0
+                THEN 'requests_new=' || count(*) FILTER (WHERE b.requests_new IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.carried_over IS NULL) > 0
+                THEN 'carried_over=' || count(*) FILTER (WHERE b.carried_over IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.disclosed IS NULL) > 0
+                THEN 'outcome_1=' || count(*) FILTER (WHERE b.disclosed IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.partially IS NULL) > 0
+                THEN 'outcome_2=' || count(*) FILTER (WHERE b.partially IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.withheld IS NULL) > 0
+                THEN 'outcome_3=' || count(*) FILTER (WHERE b.withheld IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.no_info IS NULL) > 0
+                THEN 'outcome_4=' || count(*) FILTER (WHERE b.no_info IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.not_handled IS NULL) > 0
+                THEN 'outcome_5=' || count(*) FILTER (WHERE b.not_handled IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.other_handled IS NULL) > 0
+                THEN 'outcome_6=' || count(*) FILTER (WHERE b.other_handled IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.handled IS NULL) > 0
+                THEN 'outcome_7=' || count(*) FILTER (WHERE b.handled IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.carried_forward IS NULL) > 0
+                THEN 'carried_forward=' || count(*) FILTER (WHERE b.carried_forward IS NULL) END
        )                                                    AS null_counts
 FROM rollup_bodies(CAST($year AS INTEGER), CAST($division AS VARCHAR)) b
-LEFT JOIN report_measures a USING (report_id)
 GROUP BY GROUPING SETS (
     (b.report_year, b.district, b.body_kind, b.organization),
     (b.report_year, b.district, b.body_kind),

@@ -13,39 +13,50 @@
 -- ignores them, so value is incomplete when null_reports > 0).
 -- Rows, district and body_kind as in district_year (rollup_bodies, report_bodies).
 -- level (from GROUPING()): body_kind | district | year.
-WITH cell AS (
-    SELECT b.report_year, b.format_version, b.district, b.body_kind,
-           c.item_key, c.metric_key, c.value,
-           coalesce(l.row_order, 0) AS row_order,
-           coalesce(l.col_order, 0) AS col_order,
-           l.row_label, l.col_label
-    FROM rollup_bodies(CAST($year AS INTEGER), CAST($division AS VARCHAR)) b
-    JOIN active_cells c USING (report_id)
-    LEFT JOIN cell_labels l
-      ON l.format_version = b.format_version AND l.section = 'active'
-     AND l.row_key = c.item_key AND l.col_key = c.metric_key
+-- How: report_facts (schema 6) holds every section 二 cell of both layouts as
+-- a column a_<item>__<metric>; the reports are summed per grouping set in
+-- one pass (one struct of sum and null count per column), then unpivoted
+-- to one row per cell and kept where cell_labels lists the cell for the
+-- row's layout (a 2021 report's 2019-only columns are not its cells).
+WITH agg AS (
+    SELECT GROUPING(district) AS g_district, GROUPING(body_kind) AS g_kind,
+           report_year, format_version, district, body_kind,
+           count(*) AS n,
+           struct_pack(v := sum(COLUMNS('^a_(.*)$')), nulls := count_if(COLUMNS('^a_(.*)$') IS NULL)) AS '\1'
+    FROM rollup_bodies(CAST($year AS INTEGER), CAST($division AS VARCHAR))
+    GROUP BY GROUPING SETS (
+        (report_year, format_version, district, body_kind),
+        (report_year, format_version, district),
+        (report_year, format_version)
+    )
+),
+cell AS (
+    SELECT g_district, g_kind, report_year, format_version, district, body_kind, n,
+           split_part(cell, '__', 1) AS item_key, split_part(cell, '__', 2) AS metric_key,
+           s.v AS value, s.nulls AS null_reports
+    FROM (UNPIVOT agg
+          ON COLUMNS(* EXCLUDE (g_district, g_kind, report_year, format_version, district, body_kind, n))
+          INTO NAME cell VALUE s)
 )
-SELECT CASE WHEN GROUPING(district) = 1 THEN 'year'
-            WHEN GROUPING(body_kind) = 1 THEN 'district'
+SELECT CASE WHEN c.g_district = 1 THEN 'year'
+            WHEN c.g_kind = 1 THEN 'district'
             ELSE 'body_kind' END AS level,
-       report_year AS year,
-       district,
-       body_kind,
-       format_version,
-       item_key,
-       metric_key,
-       any_value(row_label) AS item_label,
-       any_value(col_label) AS metric_label,
-       CAST(sum(value) AS DECIMAL(18, 6)) AS value,
-       count(*) AS reports,
-       count(*) FILTER (WHERE value IS NULL) AS null_reports
-FROM cell
-GROUP BY GROUPING SETS (
-    (report_year, format_version, district, body_kind, item_key, metric_key, row_order, col_order),
-    (report_year, format_version, district, item_key, metric_key, row_order, col_order),
-    (report_year, format_version, item_key, metric_key, row_order, col_order)
-)
-ORDER BY report_year, format_version,
-         GROUPING(district), district,
-         GROUPING(body_kind), body_kind DESC,
-         row_order, col_order, item_key, metric_key;
+       c.report_year AS year,
+       c.district,
+       c.body_kind,
+       c.format_version,
+       c.item_key,
+       c.metric_key,
+       l.row_label AS item_label,
+       l.col_label AS metric_label,
+       CAST(c.value AS DECIMAL(18, 6)) AS value,
+       c.n AS reports,
+       CAST(c.null_reports AS BIGINT) AS null_reports
+FROM cell c
+JOIN cell_labels l
+  ON l.format_version = c.format_version AND l.section = 'active'
+ AND l.row_key = c.item_key AND l.col_key = c.metric_key
+ORDER BY c.report_year, c.format_version,
+         c.g_district, c.district,
+         c.g_kind, c.body_kind DESC,
+         l.row_order, l.col_order, c.item_key, c.metric_key;

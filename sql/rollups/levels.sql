@@ -13,7 +13,7 @@
 -- '(unresolved)'. $division: a name at any level (文登区, 威海市) or a code
 -- (371003, 371000, 37).
 --
--- Measures (per report from the report_measures view, then summed; SUM skips NULL):
+-- Measures (per report from report_facts, schema 6, then summed; SUM skips NULL):
 --   requests_new = 1_new · carried_over = 2_carried_over · carried_forward = 4_carried_forward
 --   disclosed = 3_1 · partially = 3_2 · withheld = Σ 3_3_* · no_info = Σ 3_4_* ·
 --   not_handled = Σ 3_5_* · other_handled = 3_6 (2019) or Σ 3_6_* · handled = 3_7_total
@@ -36,8 +36,10 @@ WITH p AS (
            CAST($division AS VARCHAR) AS division,
            CAST($level AS VARCHAR) AS level
 ),
-rep AS (
-    SELECT r.report_id, r.report_year AS year, r.organization, r.format_version,
+m AS (
+    -- report_facts (schema 6): each report's divisions and measures in one row.
+    SELECT r.* EXCLUDE (report_year, body_type, province, city, county, township),
+           r.report_year AS year,
            coalesce(r.body_type, '(unknown)') AS body_type,
            coalesce(r.province, '(unresolved)') AS province,
            coalesce(r.city, CASE WHEN r.province IS NULL THEN '(unresolved)' ELSE '(province level)' END) AS city,
@@ -46,7 +48,7 @@ rep AS (
            coalesce(r.township, CASE WHEN r.province IS NULL THEN '(unresolved)'
                                      WHEN r.city IS NULL THEN '(province level)'
                                      WHEN r.county IS NULL THEN '(city level)' ELSE '(county level)' END) AS township
-    FROM reports r, p
+    FROM report_facts r, p
     WHERE NOT r.is_aggregate
       AND (p.year IS NULL OR r.report_year IN (p.year, p.year - 1))
       AND (p.division IS NULL
@@ -55,11 +57,6 @@ rep AS (
                   CASE WHEN regexp_full_match(p.division, '[0-9]{2}0000') THEN left(p.division, 2)
                        WHEN regexp_full_match(p.division, '[0-9]{4}00') THEN left(p.division, 4)
                        ELSE p.division END))
-),
-m AS (
-    SELECT rep.*, rm.* EXCLUDE (report_id)
-    FROM rep
-    LEFT JOIN report_measures rm USING (report_id)
 ),
 g AS (
     SELECT CASE WHEN GROUPING(organization) = 0 THEN 'body'

@@ -13,7 +13,7 @@
 -- 镇/乡/街道 named in the organization).
 -- level (from GROUPING()): township_year | township | district_year | total.
 WITH b AS (
-    SELECT report_id, report_year, district, township_name AS township
+    SELECT * EXCLUDE (township), township_name AS township
     FROM rollup_bodies(CAST($year AS INTEGER), CAST($division AS VARCHAR))
     WHERE body_kind = 'township'
 )
@@ -25,45 +25,44 @@ SELECT CASE WHEN GROUPING(b.district) = 1 THEN 'total'
        b.township,
        b.report_year                                        AS year,
        count(*)                                             AS reports,
-       CAST(sum(a.requests_new) AS BIGINT)                  AS requests_new,
-       CAST(sum(a.carried_over) AS BIGINT)                  AS carried_over,
-       CAST(sum(a.disclosed) AS BIGINT)                     AS outcome_1,
-       CAST(sum(a.partially) AS BIGINT)                     AS outcome_2,
-       CAST(sum(a.withheld) AS BIGINT)                      AS outcome_3,
-       CAST(sum(a.no_info) AS BIGINT)                       AS outcome_4,
-       CAST(sum(a.not_handled) AS BIGINT)                   AS outcome_5,
-       CAST(sum(a.other_handled) AS BIGINT)                 AS outcome_6,
-       CAST(sum(a.handled) AS BIGINT)                       AS outcome_7,
-       CAST(sum(a.carried_forward) AS BIGINT)               AS carried_forward,
-       count(*) FILTER (WHERE a.requests_new IS NULL OR a.carried_over IS NULL
-                           OR a.disclosed IS NULL OR a.partially IS NULL
-                           OR a.withheld IS NULL OR a.no_info IS NULL
-                           OR a.not_handled IS NULL OR a.other_handled IS NULL
-                           OR a.handled IS NULL OR a.carried_forward IS NULL) AS incomplete_reports,
+       CAST(sum(b.requests_new) AS BIGINT)                  AS requests_new,
+       CAST(sum(b.carried_over) AS BIGINT)                  AS carried_over,
+       CAST(sum(b.disclosed) AS BIGINT)                     AS outcome_1,
+       CAST(sum(b.partially) AS BIGINT)                     AS outcome_2,
+       CAST(sum(b.withheld) AS BIGINT)                      AS outcome_3,
+       CAST(sum(b.no_info) AS BIGINT)                       AS outcome_4,
+       CAST(sum(b.not_handled) AS BIGINT)                   AS outcome_5,
+       CAST(sum(b.other_handled) AS BIGINT)                 AS outcome_6,
+       CAST(sum(b.handled) AS BIGINT)                       AS outcome_7,
+       CAST(sum(b.carried_forward) AS BIGINT)               AS carried_forward,
+       count(*) FILTER (WHERE b.requests_new IS NULL OR b.carried_over IS NULL
+                           OR b.disclosed IS NULL OR b.partially IS NULL
+                           OR b.withheld IS NULL OR b.no_info IS NULL
+                           OR b.not_handled IS NULL OR b.other_handled IS NULL
+                           OR b.handled IS NULL OR b.carried_forward IS NULL) AS incomplete_reports,
        concat_ws(' ',
-           CASE WHEN count(*) FILTER (WHERE a.requests_new IS NULL) > 0
-                THEN 'requests_new=' || count(*) FILTER (WHERE a.requests_new IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.carried_over IS NULL) > 0
-                THEN 'carried_over=' || count(*) FILTER (WHERE a.carried_over IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.disclosed IS NULL) > 0
-                THEN 'outcome_1=' || count(*) FILTER (WHERE a.disclosed IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.partially IS NULL) > 0
-                THEN 'outcome_2=' || count(*) FILTER (WHERE a.partially IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.withheld IS NULL) > 0
-                THEN 'outcome_3=' || count(*) FILTER (WHERE a.withheld IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.no_info IS NULL) > 0
-                THEN 'outcome_4=' || count(*) FILTER (WHERE a.no_info IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.not_handled IS NULL) > 0
-                THEN 'outcome_5=' || count(*) FILTER (WHERE a.not_handled IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.other_handled IS NULL) > 0
-                THEN 'outcome_6=' || count(*) FILTER (WHERE a.other_handled IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.handled IS NULL) > 0
-                THEN 'outcome_7=' || count(*) FILTER (WHERE a.handled IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE a.carried_forward IS NULL) > 0
-                THEN 'carried_forward=' || count(*) FILTER (WHERE a.carried_forward IS NULL) END
+           CASE WHEN count(*) FILTER (WHERE b.requests_new IS NULL) > 0
+                THEN 'requests_new=' || count(*) FILTER (WHERE b.requests_new IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.carried_over IS NULL) > 0
+                THEN 'carried_over=' || count(*) FILTER (WHERE b.carried_over IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.disclosed IS NULL) > 0
+                THEN 'outcome_1=' || count(*) FILTER (WHERE b.disclosed IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.partially IS NULL) > 0
+                THEN 'outcome_2=' || count(*) FILTER (WHERE b.partially IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.withheld IS NULL) > 0
+                THEN 'outcome_3=' || count(*) FILTER (WHERE b.withheld IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.no_info IS NULL) > 0
+                THEN 'outcome_4=' || count(*) FILTER (WHERE b.no_info IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.not_handled IS NULL) > 0
+                THEN 'outcome_5=' || count(*) FILTER (WHERE b.not_handled IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.other_handled IS NULL) > 0
+                THEN 'outcome_6=' || count(*) FILTER (WHERE b.other_handled IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.handled IS NULL) > 0
+                THEN 'outcome_7=' || count(*) FILTER (WHERE b.handled IS NULL) END,
+           CASE WHEN count(*) FILTER (WHERE b.carried_forward IS NULL) > 0
+                THEN 'carried_forward=' || count(*) FILTER (WHERE b.carried_forward IS NULL) END
        )                                                    AS null_counts
 FROM b
-LEFT JOIN report_measures a USING (report_id)
 GROUP BY GROUPING SETS (
     (b.district, b.township, b.report_year),
     (b.district, b.township),

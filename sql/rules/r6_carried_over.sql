@@ -9,31 +9,36 @@
 -- Scope: findings only for the reports listed in the temporary table
 -- rule_scope (report_id), which Store.updateCrossRules fills chunk by
 -- chunk; each step reads only those reports and their bodies' other years.
+-- Reads report_facts (schema 6): the two rows' seven columns are stored
+-- there as lists in layout order (carried_over_cols, carried_forward_cols).
 WITH cur AS (
-    SELECT report_id, report_year, body_key
-    FROM report_bodies
+    SELECT report_id, report_year, body_key, carried_over_cols
+    FROM report_facts
     WHERE report_id IN (SELECT report_id FROM rule_scope)
 ),
 prev AS (
-    SELECT report_id, report_year, body_key
-    FROM report_bodies
+    SELECT report_id, report_year, body_key, carried_forward_cols
+    FROM report_facts
     WHERE body_key IN (SELECT body_key FROM cur)
 ),
 pairs AS (
-    SELECT cur.report_id, cur.report_year, prev.report_id AS prev_id
+    SELECT cur.report_id, cur.report_year, prev.report_id AS prev_id,
+           cur.carried_over_cols, prev.carried_forward_cols
     FROM cur
     LEFT JOIN prev ON prev.body_key = cur.body_key AND prev.report_year = cur.report_year - 1
 ),
+cols AS (
+    SELECT * FROM (VALUES ('natural_person', 1), ('commercial', 2), ('research', 3), ('social_welfare', 4),
+                          ('legal_services', 5), ('other', 6), ('total', 7)) v(col_key, col_order)
+),
 cells AS (
-    SELECT p.report_id, p.report_year, c.col_key,
-           c.value AS carried_over, f.value AS prev_forward,
-           list_position(['natural_person', 'commercial', 'research', 'social_welfare',
-                          'legal_services', 'other', 'total'], c.col_key) AS col_order
-    FROM pairs p
-    JOIN application_cells c ON c.report_id = p.report_id AND c.row_key = '2_carried_over'
-    JOIN application_cells f ON f.report_id = p.prev_id AND f.row_key = '4_carried_forward'
-                            AND f.col_key = c.col_key
+    SELECT p.report_id, p.report_year, k.col_key,
+           p.carried_over_cols[k.col_order] AS carried_over,
+           p.carried_forward_cols[k.col_order] AS prev_forward,
+           k.col_order
+    FROM pairs p, cols k
     WHERE p.prev_id IS NOT NULL
+      AND len(p.carried_over_cols) >= k.col_order AND len(p.carried_forward_cols) >= k.col_order
 )
 SELECT report_id, 'R6' AS rule, 'warning' AS severity, 'failed' AS status,
        ['applications.2_carried_over.' || col_key] AS "where",

@@ -18,14 +18,18 @@ prev AS (
     WHERE body_key IN (SELECT body_key FROM cur)
 ),
 items AS (
-    SELECT report_id, item_key,
-           max(value) FILTER (WHERE metric_key = 'issued')   AS issued,
-           max(value) FILTER (WHERE metric_key = 'repealed') AS repealed,
-           max(value) FILTER (WHERE metric_key = 'in_force') AS in_force
-    FROM active_cells
-    WHERE item_key IN ('regulations', 'normative_documents')
-      AND report_id IN (SELECT report_id FROM prev)
-    GROUP BY report_id, item_key
+    -- report_facts (schema 6) holds the section 二 cells as columns.
+    SELECT report_id, 'regulations' AS item_key,
+           a_regulations__issued AS issued, a_regulations__repealed AS repealed,
+           a_regulations__in_force AS in_force
+    FROM report_facts
+    WHERE report_id IN (SELECT report_id FROM prev)
+    UNION ALL
+    SELECT report_id, 'normative_documents',
+           a_normative_documents__issued, a_normative_documents__repealed,
+           a_normative_documents__in_force
+    FROM report_facts
+    WHERE report_id IN (SELECT report_id FROM prev)
 ),
 pairs AS (
     SELECT cur.report_id, cur.report_year, i.item_key, i.issued, i.repealed, i.in_force,

@@ -18,14 +18,21 @@ prev AS (
     FROM report_bodies
     WHERE body_key IN (SELECT body_key FROM cur)
 ),
+f AS (
+    SELECT * FROM report_facts WHERE report_id IN (SELECT report_id FROM prev)
+),
 items AS (
-    SELECT report_id, item_key,
-           max(value) FILTER (WHERE metric_key = 'prev_year_items') AS prev_items,
-           max(value) FILTER (WHERE metric_key = 'change')          AS change
-    FROM active_cells
-    WHERE item_key IN ('licensing', 'other_services', 'punishment', 'enforcement', 'fees')
-      AND report_id IN (SELECT report_id FROM prev)
-    GROUP BY report_id, item_key
+    -- report_facts (schema 6) holds the section 二 cells as columns.
+    SELECT report_id, 'licensing' AS item_key, a_licensing__prev_year_items AS prev_items, a_licensing__change AS change
+    FROM f
+    UNION ALL
+    SELECT report_id, 'other_services', a_other_services__prev_year_items, a_other_services__change FROM f
+    UNION ALL
+    SELECT report_id, 'punishment', a_punishment__prev_year_items, a_punishment__change FROM f
+    UNION ALL
+    SELECT report_id, 'enforcement', a_enforcement__prev_year_items, a_enforcement__change FROM f
+    UNION ALL
+    SELECT report_id, 'fees', a_fees__prev_year_items, a_fees__change FROM f
 ),
 pairs AS (
     SELECT cur.report_id, cur.report_year, i.item_key, i.prev_items,
