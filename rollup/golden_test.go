@@ -17,6 +17,7 @@ import (
 	"gongkai/division"
 	"gongkai/gen"
 	"gongkai/ingest"
+	"gongkai/internal/sharedtest"
 	"gongkai/store"
 )
 
@@ -65,6 +66,10 @@ var goldenSets = []goldenSet{
 func TestRollupsIdenticalToGolden(t *testing.T) {
 	for _, gs := range goldenSets {
 		t.Run(gs.name, func(t *testing.T) {
+			path, err := filepath.Abs(filepath.Join("testdata", "golden", gs.name+".jsonl.gz"))
+			if err != nil {
+				t.Fatal(err)
+			}
 			st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "g.duckdb"))
 			if err != nil {
 				t.Fatal(err)
@@ -77,7 +82,6 @@ func TestRollupsIdenticalToGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := captureGolden(t, st, gs)
-			path := filepath.Join("testdata", "golden", gs.name+".jsonl.gz")
 			if *updateGolden {
 				writeGolden(t, path, got)
 				return
@@ -344,15 +348,18 @@ func loadGeneratedDistricts(t *testing.T, st *store.Store) bool {
 	return true
 }
 
-// loadCorpus ingests the real reports of ../shared/corpus/raw, placed by
-// the divisions data as `gongkai ingest` does without --district.
+// loadCorpus ingests the real reports of ../shared/corpus/raw (see
+// internal/sharedtest), placed by the divisions data as `gongkai ingest`
+// does without --district, from inside that folder so the stored source
+// paths do not depend on where the checkout is.
 func loadCorpus(t *testing.T, st *store.Store) bool {
-	dir := filepath.Join("..", "..", "shared", "corpus", "raw")
-	if _, err := os.Stat(dir); err != nil {
+	shared, err := sharedtest.Find()
+	if err != nil {
 		return false
 	}
+	t.Chdir(filepath.Join(shared, "corpus", "raw"))
 	res := division.Default()
-	_, err := ingest.Run(t.Context(), ingest.Options{Inputs: []string{dir}, Workers: 1,
+	_, err = ingest.Run(t.Context(), ingest.Options{Inputs: []string{"."}, Workers: 1,
 		Resolve: func(_ string, r *gongkai.Report) {
 			if !r.Body.IsZero() {
 				return
