@@ -48,3 +48,11 @@ func classify(op, path string, err error) error {
 	}
 	return e
 }
+
+// Overloaded reports whether err is DuckDB running out of memory under the
+// store's memory limit: a matter of load (too much at once), which serve
+// answers 503 with Retry-After rather than 500.
+func Overloaded(err error) bool {
+	var de *duckdb.Error
+	return errors.As(err, &de) && de.Type == duckdb.ErrorTypeOutOfMemory
+}
