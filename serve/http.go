@@ -36,25 +36,34 @@ func (s *Server) getOpenAPI(w http.ResponseWriter, r *http.Request) {
 // the store's state: it sets the store's ETag and answers 304 itself when
 // If-None-Match names it (ok false then, and on an error it answered).
 func (s *Server) openRevalidated(w http.ResponseWriter, r *http.Request) (st *store.Store, done func(), ok bool) {
-	st, done, err := s.open(r.Context())
+	st, _, _, done, ok = s.revalidated(w, r)
+	return st, done, ok
+}
+
+// revalidated is openRevalidated that also returns the replica's
+// generation (nil when reading the store itself) and the ETag; a
+// replica's ETag is computed once, when it is opened.
+func (s *Server) revalidated(w http.ResponseWriter, r *http.Request) (st *store.Store, gen *generation, etag string, done func(), ok bool) {
+	st, gen, done, err := s.view(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
-		return nil, nil, false
+		return nil, nil, "", nil, false
 	}
-	etag, err := storeETag(r.Context(), st)
-	if err != nil {
+	if gen != nil {
+		etag = gen.etag
+	} else if etag, err = storeETag(r.Context(), st); err != nil {
 		done()
 		s.fail(w, r, err)
-		return nil, nil, false
+		return nil, nil, "", nil, false
 	}
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "no-cache")
 	if matchETag(r.Header.Get("If-None-Match"), etag) {
 		done()
 		w.WriteHeader(http.StatusNotModified)
-		return nil, nil, false
+		return nil, nil, "", nil, false
 	}
-	return st, done, true
+	return st, gen, etag, done, true
 }
 
 // corsPolicy answers cross-origin requests from the origins in its

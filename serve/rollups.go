@@ -3,6 +3,7 @@ package serve
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
@@ -83,32 +84,50 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	st, done, ok := s.openRevalidated(w, r)
+	st, gen, etag, done, ok := s.revalidated(w, r)
 	if !ok {
 		return
 	}
 	defer done()
-	if format == "json" {
-		res, err := ro.Run(r.Context(), st)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"rollup": ro.Name, "parameters": ro.Given, "result": toJSON(res)})
-		return
+	// The answer for this replica, its parameters and format: from the
+	// cache, from the request already computing it, or computed here.
+	key := fmt.Sprintf("%s|%s|%v|%s", etag, ro.Name, ro.Given, format)
+	var cache *resultCache
+	if gen != nil {
+		cache = gen.cache
 	}
-	// Rollups are aggregates: small enough to build whole before the
-	// status line, so a failure is still a proper error response.
-	var buf bytes.Buffer
-	if _, err := st.ExportTo(r.Context(), ro.Selection(), f, s.cfg.TempDir, &buf); err != nil {
+	ans, err := s.rollupAnswer(r.Context(), cache, key, func(ctx context.Context) (*answer, error) {
+		if format == "json" {
+			res, err := ro.Run(ctx, st)
+			if err != nil {
+				return nil, err
+			}
+			b, err := json.Marshal(map[string]any{"rollup": ro.Name, "parameters": ro.Given, "result": toJSON(res)})
+			if err != nil {
+				return nil, err
+			}
+			return &answer{body: append(b, '\n'), contentType: "application/json; charset=utf-8"}, nil
+		}
+		// Rollups are aggregates: small enough to build whole before the
+		// status line, so a failure is still a proper error response.
+		var buf bytes.Buffer
+		if _, err := st.ExportTo(ctx, ro.Selection(), f, s.cfg.TempDir, &buf); err != nil {
+			return nil, err
+		}
+		return &answer{body: buf.Bytes(), contentType: f.ContentType(),
+			disposition: mime.FormatMediaType("attachment", map[string]string{"filename": fileName(ro.Name, ro.Given, f)})}, nil
+	})
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", f.ContentType())
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": fileName(ro.Name, ro.Given, f)}))
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Type", ans.contentType)
+	if ans.disposition != "" {
+		w.Header().Set("Content-Disposition", ans.disposition)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(ans.body)))
 	w.WriteHeader(http.StatusOK)
-	w.Write(buf.Bytes())
+	w.Write(ans.body)
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)

@@ -28,7 +28,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"gongkai"
@@ -67,6 +69,12 @@ type Config struct {
 	// read the API, and POST /v1/query; "*" lets any origin read (GET,
 	// HEAD). Empty (the default): no CORS headers at all.
 	CORSOrigins []string
+	// MaxRollups is how many rollup queries run at once (default
+	// 2 × GOMAXPROCS); more wait, up to QueueWait (default 5 s), then are
+	// answered 503 with Retry-After. Answers already computed for the
+	// current replica come from a cache and never wait.
+	MaxRollups int
+	QueueWait  time.Duration
 }
 
 // maxBody is the largest request body accepted (POST /v1/query).
@@ -80,6 +88,10 @@ type Server struct {
 	handler http.Handler
 	snaps   *snapshots // nil in live mode
 	sandbox *query.Sandbox
+
+	rollupSlots chan struct{}      // rollup queries running
+	flightMu    sync.Mutex         // guards flights
+	flights     map[string]*flight // rollup answers being computed, by key
 }
 
 // New returns a Server for cfg. It does not open the store: every request
@@ -105,8 +117,15 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", gongkai.ErrUsage, err)
 	}
+	if cfg.MaxRollups <= 0 {
+		cfg.MaxRollups = 2 * runtime.GOMAXPROCS(0)
+	}
+	if cfg.QueueWait <= 0 {
+		cfg.QueueWait = 5 * time.Second
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger, queries: make(chan struct{}, cfg.MaxQueries),
-		sandbox: query.New(query.Config{Limits: cfg.Limits, Workers: cfg.MaxQueries})}
+		sandbox:     query.New(query.Config{Limits: cfg.Limits, Workers: cfg.MaxQueries}),
+		rollupSlots: make(chan struct{}, cfg.MaxRollups), flights: map[string]*flight{}}
 	if !cfg.Live {
 		sn, err := newSnapshots(cfg.DB, cfg.RefreshEvery, cfg.Logger)
 		if err != nil {
@@ -248,20 +267,30 @@ func (s *Server) logged(h http.Handler) http.Handler {
 	})
 }
 
-// open opens, read-only, the current snapshot (or the store itself in live
-// mode) for one request; done closes it.
+// open returns the current replica's shared read-only handle (or, in live
+// mode or before the first replica, the store itself opened for this
+// request); done releases it.
 func (s *Server) open(ctx context.Context) (st *store.Store, done func(), err error) {
-	path, release := s.current()
-	st, err = store.OpenReadOnly(ctx, path)
-	if err != nil {
-		release()
-		return nil, nil, err
+	st, _, done, err = s.view(ctx)
+	return st, done, err
+}
+
+// view is open with the replica's generation (nil when reading the store
+// itself), whose ETag and answer cache the rollups use.
+func (s *Server) view(ctx context.Context) (*store.Store, *generation, func(), error) {
+	if s.snaps != nil {
+		if g, release := s.snaps.acquire(); g != nil {
+			return g.st, g, release, nil
+		}
 	}
-	return st, func() {
+	st, err := store.OpenReadOnly(ctx, s.cfg.DB)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return st, nil, func() {
 		if err := st.Close(); err != nil {
 			s.log.Warn("closing the store", "err", err)
 		}
-		release()
 	}, nil
 }
 
@@ -269,7 +298,9 @@ func (s *Server) open(ctx context.Context) (st *store.Store, done func(), err er
 // or the store itself in live mode — and the function that releases it.
 func (s *Server) current() (path string, release func()) {
 	if s.snaps != nil {
-		return s.snaps.acquire()
+		if g, release := s.snaps.acquire(); g != nil {
+			return g.path, release
+		}
 	}
 	return s.cfg.DB, func() {}
 }
@@ -305,8 +336,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, gongkai.ErrDatabaseBusy):
 		status = http.StatusServiceUnavailable
 		w.Header().Set("Retry-After", "5")
+	case errors.Is(err, errOverloaded), store.Overloaded(err):
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "1")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "1")
 	}
 	hint := gongkai.HintOf(err)
 	msg := err.Error()

@@ -13,42 +13,62 @@ import (
 	"gongkai/store"
 )
 
-// snapshots serves requests from checkpointed copies of the store, so that
-// `gongkai ingest` can hold the store's write lock while serve keeps
-// answering from the last copy.
+// snapshots serves requests from replicas of the store, so that `gongkai
+// ingest` can hold the store's write lock while serve keeps answering
+// from the last replica.
 //
-// A copy ("generation") is made only while serve can open the store
-// read-only, that is while no writer holds it: it therefore holds whole
-// ingest runs, never half of one. At most every `every`, a request checks
-// the store file's size and modification time (and its .wal's); when they
-// changed, a background refresh opens the store read-only, copies it with
-// Store.Snapshot into serve's private folder, and switches new requests to
-// the new copy. Requests in flight finish on the old copy, which is
-// deleted after the last of them. While a writer holds the store the
-// refresh fails with ErrDatabaseBusy and serve keeps the old copy; the
-// copy itself holds the read lock for as long as copying takes, during
-// which a starting ingest is told the store is busy (naming serve's PID).
+// serve keeps two replica files in its private folder and answers from
+// one of them through one read-only handle that all requests share (one
+// DuckDB instance, one buffer pool under the memory cap, however many
+// requests). At most every `every`, a request checks the store file's
+// size and modification time (and its .wal's); when they changed, a
+// background refresh brings the other replica up to date with
+// store.SyncReplica, opens it, and switches new requests to it. Requests
+// in flight finish on the old one, whose handle is closed after the last
+// of them; it becomes the next refresh's target.
 //
-// With no copy yet (the store was busy when serve started, or the folder
-// is not writable), requests open the store itself, and get 503 while a
-// writer holds it.
+// SyncReplica copies only the reports added or removed since the replica
+// was last synced (reports are immutable under their id), so an ingest
+// costs serve the changed reports, not a copy of the store: at a million
+// reports a plain copy of the file takes seconds and as much disk again
+// per ingest (BENCHMARKS.md has both). The first replica, and the second
+// the first time it is needed, are whole copies.
+//
+// A replica is synced only while serve can attach the store read-only,
+// that is while no writer holds it: it therefore holds whole ingest runs,
+// never half of one. While a writer holds the store the refresh fails
+// with ErrDatabaseBusy and serve keeps the old replica; the sync itself
+// holds the read lock for as long as it takes, during which a starting
+// ingest is told the store is busy (naming serve's PID).
+//
+// With no replica yet (the store was busy when serve started, or the
+// folder is not writable), requests open the store itself, and get 503
+// while a writer holds it.
 type snapshots struct {
 	main  string // the store file
-	dir   string // serve's private folder of copies
+	dir   string // serve's private folder of replicas
 	every time.Duration
 	log   *slog.Logger
 
 	mu         sync.Mutex
 	cur        *generation
-	stamp      fileStamp // of main when cur was copied
+	slot       int            // replica file cur answers from (0 or 1)
+	open       [2]*generation // the generation on each replica file, until its handle is closed
+	stamp      fileStamp      // of main when cur was synced
 	lastCheck  time.Time
 	refreshing bool
 	wg         sync.WaitGroup
 	closed     bool
+	last       store.SyncStats // of the latest refresh, for logs and tests
 }
 
+// generation is one synced replica, open read-only for requests.
 type generation struct {
+	slot    int
 	path    string
+	st      *store.Store
+	etag    string
+	cache   *resultCache
 	refs    int
 	retired bool
 }
@@ -84,9 +104,14 @@ func newSnapshots(main string, every time.Duration, log *slog.Logger) (*snapshot
 	return &snapshots{main: main, dir: dir, every: every, log: log}, nil
 }
 
-// acquire returns the file a request should open and a release func. It
-// also starts a refresh when the store changed.
-func (sn *snapshots) acquire() (string, func()) {
+func (sn *snapshots) replicaPath(slot int) string {
+	return filepath.Join(sn.dir, fmt.Sprintf("replica-%d.duckdb", slot))
+}
+
+// acquire returns the generation a request should read (nil: none yet,
+// read the store itself) and a release func. It also starts a refresh
+// when the store changed.
+func (sn *snapshots) acquire() (*generation, func()) {
 	sn.mu.Lock()
 	defer sn.mu.Unlock()
 	if !sn.closed && !sn.refreshing && time.Since(sn.lastCheck) >= sn.every {
@@ -97,58 +122,87 @@ func (sn *snapshots) acquire() (string, func()) {
 			go func() {
 				defer sn.wg.Done()
 				if err := sn.refresh(context.Background()); err != nil {
-					sn.log.Info("snapshot not refreshed; serving the previous one", "err", err)
+					sn.log.Info("replica not refreshed; serving the previous one", "err", err)
 				}
 			}()
 		}
 	}
 	g := sn.cur
 	if g == nil {
-		return sn.main, func() {}
+		return nil, func() {}
 	}
 	g.refs++
-	return g.path, func() {
+	return g, func() {
 		sn.mu.Lock()
 		g.refs--
 		drop := g.retired && g.refs == 0
 		sn.mu.Unlock()
 		if drop {
-			removeDB(g.path)
+			sn.closeGen(g)
 		}
 	}
 }
 
-// refresh copies the store into a new generation and switches to it.
+// closeGen closes a retired generation's handle, freeing its file for the
+// next refresh.
+func (sn *snapshots) closeGen(g *generation) {
+	if err := g.st.Close(); err != nil {
+		sn.log.Warn("closing a replica", "err", err)
+	}
+	sn.mu.Lock()
+	if sn.open[g.slot] == g {
+		sn.open[g.slot] = nil
+	}
+	sn.mu.Unlock()
+}
+
+// errTargetBusy: requests still read the replica the refresh would sync.
+var errTargetBusy = errors.New("requests still read the previous replica; retrying shortly")
+
+// refresh syncs the replica not in use and switches to it.
 func (sn *snapshots) refresh(ctx context.Context) error {
 	defer func() {
 		sn.mu.Lock()
 		sn.refreshing = false
 		sn.mu.Unlock()
 	}()
-	st, err := store.OpenReadOnly(ctx, sn.main)
-	if err != nil {
-		return err
+	sn.mu.Lock()
+	slot := 0
+	if sn.cur != nil {
+		slot = 1 - sn.cur.slot
 	}
-	// The read lock is held from here: no writer can change the file.
+	if sn.open[slot] != nil {
+		// Let the next request retry soon rather than after `every`.
+		sn.lastCheck = time.Time{}
+		sn.mu.Unlock()
+		return errTargetBusy
+	}
+	sn.mu.Unlock()
+
 	stamp := stampOf(sn.main)
-	dest := filepath.Join(sn.dir, fmt.Sprintf("%020d.duckdb", time.Now().UnixNano()))
-	err = st.Snapshot(ctx, dest)
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
+	path := sn.replicaPath(slot)
+	stats, err := store.SyncReplica(ctx, sn.main, path)
 	if err != nil {
-		removeDB(dest)
 		return err
 	}
+	st, err := store.OpenReadOnly(ctx, path)
+	if err != nil {
+		return err
+	}
+	etag, err := storeETag(ctx, st)
+	if err != nil {
+		st.Close()
+		return err
+	}
+	g := &generation{slot: slot, path: path, st: st, etag: etag, cache: newResultCache(resultCacheBytes)}
 	sn.mu.Lock()
 	if sn.closed {
 		sn.mu.Unlock()
-		removeDB(dest)
+		st.Close()
 		return errors.New("server closed")
 	}
 	old := sn.cur
-	sn.cur = &generation{path: dest}
-	sn.stamp = stamp
+	sn.cur, sn.open[slot], sn.stamp, sn.last = g, g, stamp, stats
 	drop := false
 	if old != nil {
 		old.retired = true
@@ -156,13 +210,14 @@ func (sn *snapshots) refresh(ctx context.Context) error {
 	}
 	sn.mu.Unlock()
 	if drop {
-		removeDB(old.path)
+		sn.closeGen(old)
 	}
-	sn.log.Info("serving a new snapshot of the store", "snapshot", dest)
+	sn.log.Info("serving a new replica of the store", "replica", path, "whole_copy", stats.Full,
+		"reports_added", stats.Added, "reports_removed", stats.Removed, "took", stats.Took)
 	return nil
 }
 
-// refreshNow makes the first copy synchronously, at start.
+// refreshNow makes the first replica synchronously, at start.
 func (sn *snapshots) refreshNow(ctx context.Context) error {
 	sn.mu.Lock()
 	sn.refreshing = true
@@ -171,16 +226,22 @@ func (sn *snapshots) refreshNow(ctx context.Context) error {
 	return sn.refresh(ctx)
 }
 
-// close waits for a running refresh and deletes the folder of copies.
+// close waits for a running refresh, closes the replicas and deletes the
+// folder.
 func (sn *snapshots) close() error {
 	sn.mu.Lock()
 	sn.closed = true
 	sn.mu.Unlock()
 	sn.wg.Wait()
+	sn.mu.Lock()
+	gens := sn.open
+	sn.open = [2]*generation{}
+	sn.cur = nil
+	sn.mu.Unlock()
+	for _, g := range gens {
+		if g != nil {
+			g.st.Close()
+		}
+	}
 	return os.RemoveAll(sn.dir)
-}
-
-func removeDB(path string) {
-	os.Remove(path)
-	os.Remove(path + ".wal")
 }
