@@ -1,0 +1,309 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"time"
+
+	"gongkai"
+	"gongkai/store"
+)
+
+// Config sets up a run.
+type Config struct {
+	Dir         string // stores are built here (national-N.duckdb)
+	Sizes       []int  // reports per store, about
+	First, Last int    // years
+	Seed        uint64
+	Clients     int // concurrent serve clients
+	PerClient   int // requests each
+	// Exe is the binary to run as `Exe put …` for the ingest-visibility
+	// measure ("" skips it).
+	Exe string
+	// FloorSample is how many reports the raw Appender floor loads.
+	FloorSample int
+	Log         io.Writer
+}
+
+// Result is everything a run measured.
+type Result struct {
+	Config  Config
+	Started time.Time
+	Machine string
+	Builds  map[int]BuildStats
+	Floors  map[int]time.Duration // Appender floor for FloorSample reports
+	Samples map[int]int
+	PutRate map[int]float64 // reports/s through Put over the build
+	Copies  map[int]time.Duration
+	Figures []Figure
+	Serve   map[int]ServeStats
+	RSS     map[int]int64 // peak RSS after the size's work
+	Checks  []Check
+	Load    []string // load average before each size
+}
+
+// Run builds a store per size and measures it.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	if cfg.Log == nil {
+		cfg.Log = io.Discard
+	}
+	r := &Result{Config: cfg, Started: time.Now().UTC(), Machine: machine(), Builds: map[int]BuildStats{},
+		Floors: map[int]time.Duration{}, Samples: map[int]int{}, PutRate: map[int]float64{}, Copies: map[int]time.Duration{},
+		Serve: map[int]ServeStats{}, RSS: map[int]int64{}}
+	all := Counties(cfg.Seed)
+	years := cfg.Last - cfg.First + 1
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	for _, size := range cfg.Sizes {
+		r.Load = append(r.Load, fmt.Sprintf("%d reports: load average %s", size, loadAvg()))
+		counties := Pick(all, size, years)
+		path := filepath.Join(cfg.Dir, fmt.Sprintf("national-%d.duckdb", size))
+		fmt.Fprintf(cfg.Log, "building %s: %d counties, %d–%d (load %s)\n", path, len(counties), cfg.First, cfg.Last, loadAvg())
+		bs, err := Build(ctx, path, counties, cfg.First, cfg.Last, cfg.Seed, cfg.Log)
+		if err != nil {
+			return r, fmt.Errorf("build %d: %w", size, err)
+		}
+		r.Builds[size] = bs
+		r.PutRate[size] = float64(bs.Reports) / bs.Put.Seconds()
+		fmt.Fprintf(cfg.Log, "  built %d reports in %.1f s (%.1f s in Put, %.0f reports/s), %d MB\n",
+			bs.Reports, bs.Total.Seconds(), bs.Put.Seconds(), r.PutRate[size], bs.Bytes>>20)
+
+		// Appender floor on a sample of the same reports.
+		sample, err := sampleReports(counties, cfg.First, cfg.Last, cfg.Seed, min(cfg.FloorSample, bs.Reports))
+		if err != nil {
+			return r, err
+		}
+		fl, err := AppenderFloor(ctx, filepath.Join(cfg.Dir, "floor.duckdb"), sample)
+		if err != nil {
+			return r, fmt.Errorf("appender floor: %w", err)
+		}
+		r.Floors[size], r.Samples[size] = fl, len(sample)
+		fmt.Fprintf(cfg.Log, "  appender floor: %d reports in %.2f s (%.0f reports/s)\n", len(sample), fl.Seconds(), float64(len(sample))/fl.Seconds())
+
+		cp, n, err := fileCopy(path)
+		if err != nil {
+			return r, err
+		}
+		r.Copies[size] = cp
+		fmt.Fprintf(cfg.Log, "  copying the store file (%d MB): %.2f s\n", n>>20, cp.Seconds())
+
+		st, err := store.Open(ctx, path)
+		if err != nil {
+			return r, err
+		}
+		county := counties[0].Code
+		city := county[:4]
+		figs, checks, err := measureQueries(ctx, st, size, county, city, cfg.Last, cfg.Log)
+		cerr := st.Close()
+		if err != nil {
+			return r, err
+		}
+		if cerr != nil {
+			return r, cerr
+		}
+		r.Figures = append(r.Figures, figs...)
+		r.Checks = append(r.Checks, checks...)
+
+		ss, err := measureServe(ctx, path, counties, cfg.Last, cfg.Clients, cfg.PerClient, cfg.Exe, cfg.Log)
+		if err != nil {
+			return r, fmt.Errorf("serve: %w", err)
+		}
+		r.Serve[size] = ss
+		c := Check{Size: size, Name: fmt.Sprintf("serve: %d concurrent clients, every answer 200 or 503", cfg.Clients)}
+		for st, n := range ss.Status {
+			if st != 200 && st != 503 {
+				c.Err = errors.Join(c.Err, fmt.Errorf("%d answers with status %d", n, st))
+			}
+		}
+		if ss.Errors > 0 {
+			c.Err = errors.Join(c.Err, fmt.Errorf("%d transport errors", ss.Errors))
+		}
+		r.Checks = append(r.Checks, c)
+		if cfg.Exe != "" {
+			c := Check{Size: size, Name: "serve shows a new ingest"}
+			if ss.Visible == 0 {
+				c.Err = errors.New(ss.VisibleNote)
+			}
+			r.Checks = append(r.Checks, c)
+		}
+		r.RSS[size] = peakRSS()
+	}
+	return r, nil
+}
+
+// sampleReports regenerates the first n reports of the build (the same
+// seed gives the same records) for the Appender floor.
+func sampleReports(counties []County, first, last int, seed uint64, n int) ([]gongkai.Parsed, error) {
+	var out []gongkai.Parsed
+	for i, c := range counties {
+		if len(out) >= n {
+			break
+		}
+		rs, err := Generate(c, first, last, seed+uint64(i%groupCounties))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+	}
+	return out[:min(n, len(out))], nil
+}
+
+// openWait opens the store read-write, retrying for a minute while
+// another process (serve making a snapshot) holds it.
+func openWait(ctx context.Context, path string) (*store.Store, error) {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		st, err := store.Open(ctx, path)
+		if err == nil || !errors.Is(err, gongkai.ErrDatabaseBusy) || time.Now().After(deadline) {
+			return st, err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func machine() string {
+	cpu := ""
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "model name") {
+				_, cpu, _ = strings.Cut(l, ":")
+				cpu = strings.TrimSpace(cpu)
+				break
+			}
+		}
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		l, _, _ := strings.Cut(string(b), "\n")
+		mem = strings.Join(strings.Fields(l)[1:], " ")
+	}
+	return fmt.Sprintf("%d cores (GOMAXPROCS %d), %s, memory %s, %s/%s, %s", runtime.NumCPU(), runtime.GOMAXPROCS(0), cpu, mem, runtime.GOOS, runtime.GOARCH, runtime.Version())
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// Main is the benchmark command: `gongkai-bench [flags]` runs the
+// national benchmark and writes BENCHMARKS.md; `gongkai-bench put …` is
+// the child process of the ingest-visibility measure.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "put" {
+		fs := flag.NewFlagSet("put", flag.ContinueOnError)
+		db := fs.String("db", "", "store")
+		county := fs.String("county", "", "county code")
+		year := fs.Int("year", 0, "year")
+		if err := fs.Parse(args[1:]); err != nil {
+			return 2
+		}
+		if err := PutChild(ctx, *db, *county, *year, stdout); err != nil {
+			fmt.Fprintln(stderr, "gongkai-bench put:", err)
+			return 1
+		}
+		return 0
+	}
+	fs := flag.NewFlagSet("gongkai-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: gongkai-bench [--sizes 10000,150000,1000000] [--dir DIR] [--out BENCHMARKS.md]
+
+The national-scale benchmark of issue 11. For each size it builds a
+national-shaped store in DIR (the county-level divisions of the divisions
+data in a seeded order, their townships, each county's government office and
+32 departments, 2019–2025; generated records stored through Store.Put, no
+rendering), then measures every rollup (whole nation, one county, one city),
+compile of a county, serve with concurrent clients on loopback, how soon
+serve shows a new ingest, and Put's throughput, each next to DuckDB's floor
+on the same data; and writes the figures to --out.
+
+Examples:
+  scripts/bench-national                          # the full run (about an hour on 2 cores)
+  go run -tags duckdb_arrow ./cmd/gongkai-bench --sizes 10000 --out /tmp/b.md
+`)
+	}
+	sizes := fs.String("sizes", "10000,150000,1000000", "store sizes in reports, comma-separated")
+	dir := fs.String("dir", filepath.Join(os.TempDir(), "gongkai-bench"), "folder for the stores")
+	out := fs.String("out", "BENCHMARKS.md", "the report to write")
+	clients := fs.Int("clients", 50, "concurrent serve clients")
+	per := fs.Int("requests", 20, "requests per serve client")
+	seed := fs.Uint64("seed", 1, "generator seed")
+	floorN := fs.Int("floor-sample", 20000, "reports loaded by the raw Appender floor")
+	keep := fs.Bool("keep", false, "keep the stores after the run")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	cfg := Config{Dir: *dir, First: 2019, Last: 2025, Seed: *seed, Clients: *clients, PerClient: *per,
+		FloorSample: *floorN, Log: stdout}
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(stderr, "gongkai-bench: --sizes: %q is not a number of reports\n", s)
+			return 2
+		}
+		cfg.Sizes = append(cfg.Sizes, n)
+	}
+	if exe, err := os.Executable(); err == nil {
+		cfg.Exe = exe
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "gongkai-bench:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "gongkai-bench:", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
+	res, err := Run(ctx, cfg)
+	if res != nil {
+		if werr := writeReport(*out, res, strings.Join(append([]string{"gongkai-bench"}, args...), " "), err); werr != nil {
+			fmt.Fprintln(stderr, "gongkai-bench:", werr)
+			return 1
+		}
+		fmt.Fprintln(stdout, "wrote", *out)
+	}
+	if !*keep {
+		for _, s := range cfg.Sizes {
+			p := filepath.Join(cfg.Dir, fmt.Sprintf("national-%d.duckdb", s))
+			os.Remove(p)
+			os.Remove(p + ".wal")
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "gongkai-bench:", err)
+		return 1
+	}
+	for _, c := range res.Checks {
+		if c.Err != nil {
+			fmt.Fprintf(stderr, "gongkai-bench: check failed at %d reports: %s: %v\n", c.Size, c.Name, c.Err)
+			return 1
+		}
+	}
+	return 0
+}
