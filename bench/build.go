@@ -39,6 +39,25 @@ type BuildStats struct {
 	Put      time.Duration // time inside Store.Put only (not generating)
 	Total    time.Duration
 	Bytes    int64 // database file size after the build
+	Grown    int   // reports copied by Grow (0: all through Put)
+	GrowTime time.Duration
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // Build makes a national-shaped store at path from counties (replacing

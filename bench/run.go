@@ -31,7 +31,11 @@ type Config struct {
 	Exe string
 	// FloorSample is how many reports the raw Appender floor loads.
 	FloorSample int
-	Log         io.Writer
+	// PutMax: sizes up to it are built through Put alone; larger ones
+	// start from a Put-built store of about PutMax reports grown in SQL
+	// (Grow) to the national counties.
+	PutMax int
+	Log    io.Writer
 }
 
 // Result is everything a run measured.
@@ -64,14 +68,45 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, err
 	}
+	var baseStats BuildStats
 	for _, size := range cfg.Sizes {
+		var err error
 		r.Load = append(r.Load, fmt.Sprintf("%d reports: load average %s", size, loadAvg()))
 		counties := Pick(all, size, years)
 		path := filepath.Join(cfg.Dir, fmt.Sprintf("national-%d.duckdb", size))
 		fmt.Fprintf(cfg.Log, "building %s: %d counties, %d–%d (load %s)\n", path, len(counties), cfg.First, cfg.Last, loadAvg())
-		bs, err := Build(ctx, path, counties, cfg.First, cfg.Last, cfg.Seed, cfg.Log)
-		if err != nil {
-			return r, fmt.Errorf("build %d: %w", size, err)
+		var bs BuildStats
+		if size <= cfg.PutMax {
+			bs, err = Build(ctx, path, counties, cfg.First, cfg.Last, cfg.Seed, cfg.Log)
+			if err != nil {
+				return r, fmt.Errorf("build %d: %w", size, err)
+			}
+		} else {
+			base := Pick(all, cfg.PutMax, years)
+			basePath := filepath.Join(cfg.Dir, fmt.Sprintf("base-%d.duckdb", cfg.PutMax))
+			if baseStats.Reports == 0 {
+				fmt.Fprintf(cfg.Log, "  the base: %d counties through Put, to be grown in SQL\n", len(base))
+				if baseStats, err = Build(ctx, basePath, base, cfg.First, cfg.Last, cfg.Seed, cfg.Log); err != nil {
+					return r, fmt.Errorf("build base: %w", err)
+				}
+				defer removeStore(basePath)
+			}
+			removeStore(path)
+			if err := copyFile(basePath, path); err != nil {
+				return r, err
+			}
+			took, added, err := Grow(ctx, path, base, counties[len(base):], cfg.Log)
+			if err != nil {
+				return r, fmt.Errorf("grow %d: %w", size, err)
+			}
+			bs = baseStats
+			bs.Reports += int(added)
+			bs.Counties = len(counties)
+			bs.Grown, bs.GrowTime = int(added), took
+			bs.Total = baseStats.Total + took
+			if fi, err := os.Stat(path); err == nil {
+				bs.Bytes = fi.Size()
+			}
 		}
 		r.Builds[size] = bs
 		fmt.Fprintf(cfg.Log, "  built %d reports in %.1f s (%.1f s in Put, %.0f reports/s in batches of %d), %d MB\n",
@@ -125,13 +160,15 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		r.Serve[size] = ss
 		c := Check{Size: size, Name: fmt.Sprintf("serve: %d concurrent clients, every answer 200 or 503", cfg.Clients)}
-		for st, n := range ss.Status {
-			if st != 200 && st != 503 {
-				c.Err = errors.Join(c.Err, fmt.Errorf("%d answers with status %d", n, st))
+		for _, ph := range ss.Phases {
+			for st, n := range ph.Status {
+				if st != 200 && st != 503 {
+					c.Err = errors.Join(c.Err, fmt.Errorf("%s: %d answers with status %d", ph.Name, n, st))
+				}
 			}
-		}
-		if ss.Errors > 0 {
-			c.Err = errors.Join(c.Err, fmt.Errorf("%d transport errors", ss.Errors))
+			if ph.Errors > 0 {
+				c.Err = errors.Join(c.Err, fmt.Errorf("%s: %d transport errors", ph.Name, ph.Errors))
+			}
 		}
 		r.Checks = append(r.Checks, c)
 		if cfg.Exe != "" {
@@ -251,6 +288,7 @@ Examples:
 	per := fs.Int("requests", 20, "requests per serve client")
 	seed := fs.Uint64("seed", 1, "generator seed")
 	floorN := fs.Int("floor-sample", 20000, "reports loaded by the raw Appender floor")
+	putMax := fs.Int("put-max", 30000, "sizes up to this are built through Put alone; larger ones grow a Put-built store of this size in SQL")
 	keep := fs.Bool("keep", false, "keep the stores after the run")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
@@ -260,7 +298,7 @@ Examples:
 		return 2
 	}
 	cfg := Config{Dir: *dir, First: 2019, Last: 2025, Seed: *seed, Clients: *clients, PerClient: *per,
-		FloorSample: *floorN, Log: stdout}
+		FloorSample: *floorN, PutMax: *putMax, Log: stdout}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n <= 0 {

@@ -19,15 +19,22 @@ import (
 
 // ServeStats are the figures of the serve run.
 type ServeStats struct {
-	Start         time.Duration // serve.New until ready (its first snapshot)
-	Requests      int
-	P50, P95      time.Duration
-	Max           time.Duration
-	Status        map[int]int // responses per HTTP status
-	Errors        int         // transport errors
+	Start         time.Duration // serve.New until ready (its first replica)
+	SingleLatency time.Duration // one request alone, the floor of the concurrent ones
+	Phases        []Phase
 	Visible       time.Duration
 	VisibleNote   string
-	SingleLatency time.Duration // one request alone, the floor of the concurrent ones
+}
+
+// Phase is one round of concurrent requests.
+type Phase struct {
+	Name          string
+	Requests      int
+	P50, P95, Max time.Duration
+	Status        map[int]int // responses per HTTP status
+	Errors        int         // transport errors
+	CPUPerRequest time.Duration
+	Wall          time.Duration
 }
 
 // measureServe starts serve on the store at path on a loopback port, asks
@@ -37,7 +44,6 @@ type ServeStats struct {
 // measures how long after the child ended serve answers with it.
 func measureServe(ctx context.Context, path string, counties []County, year, clients, perClient int, exe string, log io.Writer) (ServeStats, error) {
 	var ss ServeStats
-	ss.Status = map[int]int{}
 	t := time.Now()
 	srv, err := serve.New(serve.Config{DB: path, RefreshEvery: time.Second})
 	if err != nil {
@@ -76,40 +82,52 @@ func measureServe(ctx context.Context, path string, counties []County, year, cli
 		ss.SingleLatency = time.Since(t)
 	}
 
-	var mu sync.Mutex
-	var lat []time.Duration
-	var wg sync.WaitGroup
-	for c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range perClient {
-				code := counties[(c*perClient+i)%len(counties)].Code
-				t := time.Now()
-				st, _, err := get(countyURL(code, year))
-				d := time.Since(t)
-				mu.Lock()
-				if err != nil {
-					ss.Errors++
-				} else {
-					ss.Status[st]++
-					if st == 200 {
-						lat = append(lat, d)
+	phase := func(name string, pick func(c, i int) string) Phase {
+		ph := Phase{Name: name, Status: map[int]int{}}
+		var mu sync.Mutex
+		var lat []time.Duration
+		var wg sync.WaitGroup
+		c0, w0 := cpuTime(), time.Now()
+		for c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range perClient {
+					t := time.Now()
+					st, _, err := get(countyURL(pick(c, i), year))
+					d := time.Since(t)
+					mu.Lock()
+					if err != nil {
+						ph.Errors++
+					} else {
+						ph.Status[st]++
+						if st == 200 {
+							lat = append(lat, d)
+						}
 					}
+					ph.Requests++
+					mu.Unlock()
 				}
-				ss.Requests++
-				mu.Unlock()
-			}
-		}()
+			}()
+		}
+		wg.Wait()
+		ph.Wall = time.Since(w0)
+		if ph.Requests > 0 {
+			ph.CPUPerRequest = (cpuTime() - c0) / time.Duration(ph.Requests)
+		}
+		sortDurations(lat)
+		ph.P50, ph.P95 = pctl(lat, 50), pctl(lat, 95)
+		if len(lat) > 0 {
+			ph.Max = lat[len(lat)-1]
+		}
+		fmt.Fprintf(log, "  serve, %s: %d requests from %d clients in %.1f s: p50 %.1f ms, p95 %.1f ms, max %.1f ms, cpu %.1f ms a request, statuses %v, transport errors %d\n",
+			name, ph.Requests, clients, ph.Wall.Seconds(), ms(ph.P50), ms(ph.P95), ms(ph.Max), ms(ph.CPUPerRequest), ph.Status, ph.Errors)
+		return ph
 	}
-	wg.Wait()
-	sortDurations(lat)
-	ss.P50, ss.P95 = pctl(lat, 50), pctl(lat, 95)
-	if len(lat) > 0 {
-		ss.Max = lat[len(lat)-1]
-	}
-	fmt.Fprintf(log, "  serve: %d requests from %d clients: p50 %.1f ms, p95 %.1f ms, max %.1f ms, statuses %v, transport errors %d\n",
-		ss.Requests, clients, ms(ss.P50), ms(ss.P95), ms(ss.Max), ss.Status, ss.Errors)
+	one := counties[len(counties)/2].Code
+	ss.Phases = append(ss.Phases,
+		phase("one county for every client ("+one+")", func(c, i int) string { return one }),
+		phase("a different county for each request", func(c, i int) string { return counties[(c*perClient+i)%len(counties)].Code }))
 
 	if exe == "" {
 		ss.VisibleNote = "not measured (no child binary)"
