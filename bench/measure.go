@@ -72,9 +72,15 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// maxRuns, when above 0, caps the runs of every measure (--runs).
+var maxRuns int
+
 // repeat runs f n times and returns the median duration and the last
 // result's row count; lastCPU gets the mean CPU time per run.
 func repeat(n int, f func() (int, error)) (time.Duration, int, error) {
+	if maxRuns > 0 {
+		n = min(n, maxRuns)
+	}
 	var ds []time.Duration
 	rows := 0
 	c0 := cpuTime()

@@ -31,6 +31,10 @@ type Config struct {
 	Exe string
 	// FloorSample is how many reports the raw Appender floor loads.
 	FloorSample int
+	// Progress, when set, is called with the results so far after each
+	// size (the command rewrites the report, so a long run that is
+	// stopped keeps what it measured).
+	Progress func(*Result)
 	// PutMax: sizes up to it are built through Put alone; larger ones
 	// start from a Put-built store of about PutMax reports grown in SQL
 	// (Grow) to the national counties.
@@ -179,6 +183,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			r.Checks = append(r.Checks, c)
 		}
 		r.RSS[size] = peakRSS()
+		if cfg.Progress != nil {
+			cfg.Progress(r)
+		}
 	}
 	return r, nil
 }
@@ -290,6 +297,7 @@ Examples:
 	floorN := fs.Int("floor-sample", 20000, "reports loaded by the raw Appender floor")
 	putMax := fs.Int("put-max", 30000, "sizes up to this are built through Put alone; larger ones grow a Put-built store of this size in SQL")
 	keep := fs.Bool("keep", false, "keep the stores after the run")
+	runs := fs.Int("runs", 0, "at most this many runs of each measure (0: 3 for a county or city, 2 for the whole nation)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -297,6 +305,7 @@ Examples:
 		}
 		return 2
 	}
+	maxRuns = *runs
 	cfg := Config{Dir: *dir, First: 2019, Last: 2025, Seed: *seed, Clients: *clients, PerClient: *per,
 		FloorSample: *floorN, PutMax: *putMax, Log: stdout}
 	for _, s := range strings.Split(*sizes, ",") {
@@ -323,9 +332,15 @@ Examples:
 		}
 		defer pprof.StopCPUProfile()
 	}
+	command := strings.Join(append([]string{"gongkai-bench"}, args...), " ")
+	cfg.Progress = func(r *Result) {
+		if err := writeReport(*out, r, command, nil); err != nil {
+			fmt.Fprintln(stderr, "gongkai-bench:", err)
+		}
+	}
 	res, err := Run(ctx, cfg)
 	if res != nil {
-		if werr := writeReport(*out, res, strings.Join(append([]string{"gongkai-bench"}, args...), " "), err); werr != nil {
+		if werr := writeReport(*out, res, command, err); werr != nil {
 			fmt.Fprintln(stderr, "gongkai-bench:", werr)
 			return 1
 		}

@@ -43,14 +43,16 @@ POSTs from browsers are refused, and browsers on other sites may not read
 answers, unless --cors names their origin. Answers are gzipped for clients
 that accept it; a wrong method gets 405 with Allow.
 
-One writer, many readers: serve answers from a checkpointed copy of the store
-(a snapshot in a hidden folder beside it, deleted when serve stops), so
-'gongkai ingest' can write the store while serve keeps answering from the
-last state. When the store file changes and no writer holds it, serve makes
-a new copy in the background (checked at most every --refresh) and switches
-to it; a copy never holds half an ingest run. With --live, serve instead
-opens the store itself per request: an ingest can start between requests,
-and requests during it get 503 naming the ingest's PID. SIGINT or SIGTERM
+One writer, many readers: serve answers from a replica of the store (in a
+hidden folder beside it, deleted when serve stops), so 'gongkai ingest' can
+write the store while serve keeps answering from the last state. When the
+store file changes and no writer holds it, serve brings its other replica up
+to date in the background (checked at most every --refresh), copying only the
+reports added or removed since, and switches to it; a replica never holds
+half an ingest run. Rollup answers are computed once per replica; when too
+many rollups wait, serve answers 503 with Retry-After. With --live, serve
+instead opens the store itself per request: an ingest can start between
+requests, and requests during it get 503 naming the ingest's PID. SIGINT or SIGTERM
 stops serve gracefully. Bind to 127.0.0.1 (the default) unless a proxy in
 front of serve handles authentication: the API has none. Requests must name
 serve by an IP address, localhost or a name given with --allow-host (so a

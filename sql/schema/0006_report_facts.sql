@@ -20,6 +20,34 @@
 -- the table for one division or one year. No ART index: none of the
 -- dashboard filters (name, code prefix, year) is a point lookup.
 
+-- The groupings of report_bodies (schema 3), one macro each, so that
+-- report_facts_of and anything that places a report anew (the benchmark's
+-- copies of counties) compute them alike.
+CREATE MACRO body_key_of(division_code, body_type, township, is_aggregate, organization) AS
+    CASE WHEN division_code IS NOT NULL
+          AND (body_type IN ('township_government', 'street_office', 'county_government',
+                             'city_government', 'province_government')
+               OR is_aggregate)
+         THEN division_code || '|' || coalesce(body_type, '') || '|' || coalesce(township, '')
+              || '|' || CAST(is_aggregate AS VARCHAR)
+         ELSE 'org|' || organization END;
+
+CREATE MACRO district_of(county, organization) AS
+    coalesce(county,
+             nullif(regexp_extract(organization, '([^省市州盟区县旗]{1,10}?[区县旗])', 1), ''),
+             '(unknown)');
+
+CREATE MACRO body_kind_of(township, body_type, organization) AS
+    CASE WHEN township IS NOT NULL
+           OR body_type IN ('township_government', 'street_office')
+           OR regexp_matches(organization, '(镇|乡|街道)(人民政府|办事处|党委)')
+         THEN 'township' ELSE 'county' END;
+
+CREATE MACRO township_name_of(township, organization) AS
+    coalesce(township,
+             nullif(regexp_extract(organization, '([^省市州盟区县旗]{1,10}?(?:镇|乡|街道))(?:人民政府|办事处|党委)', 1), ''),
+             organization);
+
 -- report_facts_of(p_lo, p_hi): the facts of the reports whose id lies in
 -- [p_lo, p_hi] (NULL: unbounded), derived from reports and the cells.
 -- Columns, in order:
@@ -151,23 +179,10 @@ act AS (
 SELECT r.report_id, r.report_year, r.organization, r.format_version,
        r.province, r.city, r.county, r.township,
        r.division_code, r.body_type, r.is_aggregate,
-       CASE WHEN r.division_code IS NOT NULL
-             AND (r.body_type IN ('township_government', 'street_office', 'county_government',
-                                  'city_government', 'province_government')
-                  OR r.is_aggregate)
-            THEN r.division_code || '|' || coalesce(r.body_type, '') || '|' || coalesce(r.township, '')
-                 || '|' || CAST(r.is_aggregate AS VARCHAR)
-            ELSE 'org|' || r.organization END AS body_key,
-       coalesce(r.county,
-                nullif(regexp_extract(r.organization, '([^省市州盟区县旗]{1,10}?[区县旗])', 1), ''),
-                '(unknown)') AS district,
-       CASE WHEN r.township IS NOT NULL
-              OR r.body_type IN ('township_government', 'street_office')
-              OR regexp_matches(r.organization, '(镇|乡|街道)(人民政府|办事处|党委)')
-            THEN 'township' ELSE 'county' END AS body_kind,
-       coalesce(r.township,
-                nullif(regexp_extract(r.organization, '([^省市州盟区县旗]{1,10}?(?:镇|乡|街道))(?:人民政府|办事处|党委)', 1), ''),
-                r.organization) AS township_name,
+       body_key_of(r.division_code, r.body_type, r.township, r.is_aggregate, r.organization) AS body_key,
+       district_of(r.county, r.organization) AS district,
+       body_kind_of(r.township, r.body_type, r.organization) AS body_kind,
+       township_name_of(r.township, r.organization) AS township_name,
        app.requests_new, app.carried_over, app.disclosed, app.partially,
        CAST(app.withheld AS BIGINT) AS withheld, CAST(app.no_info AS BIGINT) AS no_info,
        CAST(app.not_handled AS BIGINT) AS not_handled, CAST(app.other_handled AS BIGINT) AS other_handled,
