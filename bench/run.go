@@ -285,7 +285,7 @@ on the same data; and writes the figures to --out.
 
 Examples:
   scripts/bench-national                          # the full run (about an hour on 2 cores)
-  go run -tags duckdb_arrow ./cmd/gongkai-bench --sizes 10000 --out /tmp/b.md
+  go run ./cmd/gongkai-bench --sizes 10000 --out /tmp/b.md
 `)
 	}
 	sizes := fs.String("sizes", "10000,150000,1000000", "store sizes in reports, comma-separated")
