@@ -94,11 +94,21 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return usageError("--year, --division, --level and --rule go with --rollup")
 	}
 
-	st, err := openStore(ctx, env, *db, false)
-	if err != nil {
-		return err
+	// An --query export never reads the store here: the sandbox's
+	// worker does. It only checks the file, with the store's default
+	// settings (see checkStore).
+	var st *store.Store
+	if *sqlText != "" {
+		if err := checkStore(ctx, env, *db); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if st, err = openStore(ctx, env, *db, false); err != nil {
+			return err
+		}
+		defer st.Close()
 	}
-	defer st.Close()
 
 	if *dataset != "" {
 		if *out != "" || *format != "" {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"gongkai/query"
 	"gongkai/render"
+	"gongkai/store"
 )
 
 var queryCmd = &command{
@@ -89,9 +91,17 @@ func runQuery(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// checkStore opens the store at db read-only and closes it again.
+// checkStore opens the store at db read-only and closes it again, so a
+// missing or foreign file is named before a worker starts. It opens with
+// the store's default settings: GONGKAI_MEMORY_LIMIT bounds the sandbox's
+// DuckDB here (the worker applies and checks it), and DuckDB refuses a
+// second handle on one file with other settings in the same process — as
+// when a test runs `query` beside `serve --live`.
 func checkStore(ctx context.Context, env *Env, db string) error {
-	st, err := openStore(ctx, env, db, false)
+	if m := strings.TrimSpace(env.Getenv("GONGKAI_MEMORY_LIMIT")); m != "" && !store.ValidSize(m) {
+		return fmt.Errorf("GONGKAI_MEMORY_LIMIT %q is not a size such as 512MB", m)
+	}
+	st, err := store.OpenReadOnly(ctx, db)
 	if err != nil {
 		return err
 	}
