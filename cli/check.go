@@ -14,6 +14,7 @@ import (
 
 var checkCmd = &command{
 	name:    "check",
+	run:     runCheck,
 	summary: "list the stored findings (rule failures, unreadable cells) by rule, body and year",
 	usage: `Usage: gongkai check [--rule R] [--year Y] [--division D] [--summary] [--format table|csv|json|jsonl] [--db PATH]
 
@@ -32,13 +33,8 @@ Examples:
 `,
 }
 
-func init() {
-	checkCmd.run = runCheck
-	register(checkCmd)
-}
-
-func runCheck(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(checkCmd, env)
+func runCheck(ctx context.Context, cmd *command, env *Env, args []string) error {
+	fs := newFlags(cmd, env)
 	rule := fs.String("rule", "", "only this rule (R1, R2, ... READ)")
 	year := fs.Int("year", 0, "only reports of this year")
 	division := fs.String("division", "", "only this division (文登区, 威海市文登区, 威海市; a division-code prefix; or part of the organization)")

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -27,25 +26,44 @@ type Env struct {
 	Getenv func(string) string
 }
 
-// command is one subcommand. run returns nil on success; an error is
-// printed as "Error: ..." with its hint, and gives exit status 1 (2 for
-// usage errors). A command that has already reported per-file failures and
-// only needs a non-zero status returns errSilent.
+// command is one subcommand. run is handed its own command (for its flag
+// set and help) and returns nil on success; an error is printed as
+// "Error: ..." with its hint, and gives exit status 1 (2 for usage errors).
+// A command that has already reported per-file failures and only needs a
+// non-zero status returns errSilent.
 type command struct {
 	name    string
 	summary string
 	// usage is the full help: synopsis, description and examples.
 	usage string
-	run   func(ctx context.Context, env *Env, args []string) error
+	run   func(ctx context.Context, cmd *command, env *Env, args []string) error
 }
 
-var commands = map[string]*command{}
+// commands is every subcommand, in the order 'gongkai --help' lists them.
+// To add one, write its file (a *command and its run function) and list it
+// here; nothing registers itself.
+var commands = []*command{
+	checkCmd,
+	compileCmd,
+	demoCmd,
+	exportCmd,
+	genCmd,
+	ingestCmd,
+	parseCmd,
+	queryCmd,
+	rollupCmd,
+	serveCmd,
+	versionCmd,
+}
 
-func register(c *command) {
-	if _, dup := commands[c.name]; dup {
-		panic("cli: command registered twice: " + c.name)
+// lookup returns the command named name, or nil.
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
 	}
-	commands[c.name] = c
+	return nil
 }
 
 // errSilent asks for exit status 1 without printing anything more.
@@ -64,7 +82,7 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		if len(args) > 1 && args[0] == "help" {
-			if c, ok := commands[args[1]]; ok {
+			if c := lookup(args[1]); c != nil {
 				fmt.Fprint(env.Stdout, c.usage)
 				return 0
 			}
@@ -78,12 +96,12 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	if args[0] == "--version" || args[0] == "-V" {
 		args = append([]string{"version"}, args[1:]...)
 	}
-	c, ok := commands[args[0]]
-	if !ok {
+	c := lookup(args[0])
+	if c == nil {
 		fmt.Fprintf(env.Stderr, "Error: unknown command %q\nTry: gongkai --help\n", args[0])
 		return 2
 	}
-	err := c.run(ctx, env, args[1:])
+	err := c.run(ctx, c, env, args[1:])
 	switch {
 	case err == nil:
 		return 0
@@ -111,13 +129,8 @@ Usage: gongkai <command> [flags] [args]
 
 Commands:
 `)
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Run 'gongkai <command> --help' for a command's flags and examples.

@@ -15,6 +15,7 @@ import (
 
 var compileCmd = &command{
 	name:    "compile",
+	run:     runCompile,
 	summary: "compile a division's report for a year: the three official tables summed over its bodies",
 	usage: `Usage: gongkai compile --division NAME|CODE --year YEAR [--format table|markdown|html|xlsx|json|csv] [--out FILE] [--db PATH]
 
@@ -53,13 +54,8 @@ Examples:
 `,
 }
 
-func init() {
-	compileCmd.run = runCompile
-	register(compileCmd)
-}
-
-func runCompile(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(compileCmd, env)
+func runCompile(ctx context.Context, cmd *command, env *Env, args []string) error {
+	fs := newFlags(cmd, env)
 	div := fs.String("division", "", "division name or code (文登区, 371003)")
 	year := fs.Int("year", 0, "report year")
 	format := fs.String("format", "table", "output: table, markdown, html, xlsx, json or csv")

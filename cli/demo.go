@@ -18,6 +18,7 @@ import (
 
 var demoCmd = &command{
 	name:    "demo",
+	run:     runDemo,
 	summary: "ingest a sample district into a temporary database and show its findings and rollup",
 	usage: `Usage: gongkai demo
 
@@ -35,17 +36,12 @@ Examples:
 `,
 }
 
-func init() {
-	demoCmd.run = runDemo
-	register(demoCmd)
-}
-
 // sampleDir is where a clone keeps the committed sample, relative to the
 // repository root (the working directory of 'go run ./cmd/gongkai').
 const sampleDir = "testdata/sample"
 
-func runDemo(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(demoCmd, env)
+func runDemo(ctx context.Context, cmd *command, env *Env, args []string) error {
+	fs := newFlags(cmd, env)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

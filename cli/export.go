@@ -13,6 +13,7 @@ import (
 
 var exportCmd = &command{
 	name:    "export",
+	run:     runExport,
 	summary: "write a table, rollup or query as Parquet, Arrow, CSV, JSON lines or XLSX; or the whole store as a Parquet dataset",
 	usage: `Usage: gongkai export --db PATH (--table NAME | --rollup NAME [--year Y] [--division D] [--level L] [--rule R] | --query SQL [--timeout D])
                       [--format parquet|arrow|arrows|csv|jsonl|xlsx] --out FILE
@@ -58,13 +59,8 @@ Examples:
 `,
 }
 
-func init() {
-	exportCmd.run = runExport
-	register(exportCmd)
-}
-
-func runExport(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(exportCmd, env)
+func runExport(ctx context.Context, cmd *command, env *Env, args []string) error {
+	fs := newFlags(cmd, env)
 	db := dbFlag(fs)
 	table := fs.String("table", "", "a table or view of the store")
 	rollupName := fs.String("rollup", "", "a named rollup (gongkai rollup --list)")

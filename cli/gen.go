@@ -9,11 +9,11 @@ import (
 	"gongkai/gen"
 )
 
-func init() {
-	register(&command{
-		name:    "gen",
-		summary: "generate realistic reports of a made-up district, with their truth",
-		usage: `Usage: gongkai gen --out DIR [flags]
+var genCmd = &command{
+	name:    "gen",
+	run:     runGen,
+	summary: "generate realistic reports of a made-up district, with their truth",
+	usage: `Usage: gongkai gen --out DIR [flags]
 
 Writes the annual reports of one district — its townships and streets, a few
 county departments and the district government's own office — for a range
@@ -46,13 +46,10 @@ Examples:
   gongkai gen --out /tmp/big --townships 300 --departments 32 --rendering all --mixed --noise 0.3   # ~2,000 mixed reports
   gongkai gen --out /tmp/ids --townships 40 --years 2019-2024 --rendering all --mixed --vary-identity   # every title form
 `,
-		run: runGen,
-	})
 }
 
-func runGen(ctx context.Context, env *Env, args []string) error {
-	c := commands["gen"]
-	fs := newFlags(c, env)
+func runGen(ctx context.Context, cmd *command, env *Env, args []string) error {
+	fs := newFlags(cmd, env)
 	out := fs.String("out", "", "folder to write the reports to (required)")
 	district := fs.String("district", "威海市文登区", "district name, with its city: 威海市文登区")
 	townships := fs.Int("townships", 8, "number of townships and streets")

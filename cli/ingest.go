@@ -20,6 +20,7 @@ import (
 
 var ingestCmd = &command{
 	name:    "ingest",
+	run:     runIngest,
 	summary: "read report files, folders and .zip archives into the database",
 	usage: `Usage: gongkai ingest [--db PATH] [--district NAME|CODE] [--manifest CSV] PATH...
        gongkai ingest [--db PATH] [--organization NAME] [--year YYYY] FILE
@@ -73,13 +74,8 @@ Examples:
 `,
 }
 
-func init() {
-	ingestCmd.run = runIngest
-	register(ingestCmd)
-}
-
-func runIngest(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(ingestCmd, env)
+func runIngest(ctx context.Context, cmd *command, env *Env, args []string) error {
+	fs := newFlags(cmd, env)
 	db := dbFlag(fs)
 	district := fs.String("district", "", "the district (name or code) the reports belong to")
 	manifest := fs.String("manifest", "", "CSV file,division_code,body_type naming each file's author")

@@ -18,6 +18,7 @@ import (
 
 var parseCmd = &command{
 	name:    "parse",
+	run:     runParse,
 	summary: "read report files and print their records as JSON",
 	usage: `Usage: gongkai parse FILE... [--explain] [--district NAME|CODE]
        gongkai parse [--organization NAME] [--year YYYY] FILE
@@ -61,13 +62,8 @@ Examples:
 `,
 }
 
-func init() {
-	parseCmd.run = runParse
-	register(parseCmd)
-}
-
-func runParse(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(parseCmd, env)
+func runParse(ctx context.Context, cmd *command, env *Env, args []string) error {
+	fs := newFlags(cmd, env)
 	explain := fs.Bool("explain", false, "print each cell's path, value, source location and raw text (tab-separated)")
 	district := fs.String("district", "", "division (name or code) the reports' authors lie in, to place them")
 	given := identityFlags(fs)

@@ -13,6 +13,7 @@ import (
 
 var queryCmd = &command{
 	name:    "query",
+	run:     runQuery,
 	summary: "run your own read-only SQL over the store",
 	usage: `Usage: gongkai query "SQL" [--format table|csv|json|jsonl] [--max-rows N] [--timeout D] [--db PATH]
        gongkai query - < file.sql
@@ -36,13 +37,8 @@ Examples:
 `,
 }
 
-func init() {
-	queryCmd.run = runQuery
-	register(queryCmd)
-}
-
-func runQuery(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(queryCmd, env)
+func runQuery(ctx context.Context, cmd *command, env *Env, args []string) error {
+	fs := newFlags(cmd, env)
 	format := fs.String("format", "table", "output: table, csv, json or jsonl")
 	maxRows := fs.Int("max-rows", query.DefaultMaxRows, "keep at most this many rows (at most the default)")
 	timeout := fs.Duration("timeout", query.DefaultTimeout, "stop the statement after this long (at most the default)")

@@ -13,6 +13,7 @@ import (
 
 var rollupCmd = &command{
 	name:    "rollup",
+	run:     runRollup,
 	summary: "run a named rollup (district × year totals...) over the store",
 	usage: `Usage: gongkai rollup --list
        gongkai rollup NAME [--year Y] [--division D] [--level L] [--rule R] [--format table|csv|json|jsonl] [--db PATH]
@@ -34,13 +35,8 @@ Examples:
 `,
 }
 
-func init() {
-	rollupCmd.run = runRollup
-	register(rollupCmd)
-}
-
-func runRollup(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(rollupCmd, env)
+func runRollup(ctx context.Context, cmd *command, env *Env, args []string) error {
+	fs := newFlags(cmd, env)
 	list := fs.Bool("list", false, "list the rollups with their parameters")
 	params := addRollupFlags(fs, "")
 	format := fs.String("format", "table", "output: table, csv, json or jsonl")

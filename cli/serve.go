@@ -15,6 +15,7 @@ import (
 
 var serveCmd = &command{
 	name:    "serve",
+	run:     runServe,
 	summary: "read-only HTTP API: rollups as JSON/CSV/Parquet/Arrow, reports, guarded ad-hoc SQL",
 	usage: `Usage: gongkai serve [--db PATH] [--addr 127.0.0.1:8080] [--allow-host NAME]...
 
@@ -70,13 +71,8 @@ Examples:
 `,
 }
 
-func init() {
-	serveCmd.run = runServe
-	register(serveCmd)
-}
-
-func runServe(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(serveCmd, env)
+func runServe(ctx context.Context, cmd *command, env *Env, args []string) error {
+	fs := newFlags(cmd, env)
 	db := dbFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	timeout := fs.Duration("timeout", query.DefaultTimeout, "time limit of an ad-hoc query")

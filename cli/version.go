@@ -23,6 +23,7 @@ var commit = ""
 
 var versionCmd = &command{
 	name:    "version",
+	run:     runVersion,
 	summary: "print gongkai's version and build information (also: gongkai --version)",
 	usage: `Usage: gongkai version
        gongkai --version
@@ -33,13 +34,8 @@ libraries, so a bug report says exactly which program it is about.
 `,
 }
 
-func init() {
-	versionCmd.run = runVersion
-	register(versionCmd)
-}
-
-func runVersion(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(versionCmd, env)
+func runVersion(ctx context.Context, cmd *command, env *Env, args []string) error {
+	fs := newFlags(cmd, env)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
