@@ -18,11 +18,6 @@ import (
 // values, so that does not matter. Prose paragraphs before the first table
 // title are the report's text.
 
-func init() {
-	register(reader{name: "cell_lines", priority: 34, sniff: sniffCellLines, read: readCellLines})
-	register(reader{name: "paragraphs", priority: 20, sniff: sniffParagraphs, read: readParagraphs})
-}
-
 // cellLineRE is one cell closed by a bar; barsRE a row end.
 var (
 	cellLineRE = regexp.MustCompile(`^[^|]*[^|\s][^|]*\|\s*$`)

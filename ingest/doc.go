@@ -1,8 +1,8 @@
 // Package ingest turns report documents into gongkai.Reports.
 //
 // Every rendering has a reader (one file each: wordtext.go, pipetext.go,
-// celllines.go, glued.go, html.go, docx.go, pdf.go) registered with a
-// content sniff; detection goes by content, highest priority first. A
+// celllines.go, glued.go, html.go, docx.go, pdf.go) with a content sniff,
+// listed in order in detect.go; detection goes by content, first match. A
 // reader only produces a Document: the prose lines and the tables as grids
 // of text cells. One recognizer (recognize.go) then finds the rows by their
 // labels (labels.go), decides the layout (2021 or 2019) from the labels

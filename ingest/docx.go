@@ -26,10 +26,6 @@ const (
 	maxGridSpan = 1000
 )
 
-func init() {
-	register(reader{name: "docx", priority: 90, sniff: sniffDOCX, read: readDOCX})
-}
-
 var (
 	zipMagic = []byte("PK\x03\x04")
 	oleMagic = []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}

@@ -37,13 +37,6 @@ import (
 // then carries the official labels, so the recognizer maps them as it maps
 // any other rendering.
 
-// The priority is the lowest of the text readers (word_text, pipe_text,
-// cell_lines, paragraphs...): glued text is what is left when no cell
-// structure can be seen.
-func init() {
-	register(reader{name: "glued_text", priority: 15, sniff: sniffGlued, read: readGlued})
-}
-
 // gluedSniffLabels are row labels that, in glued text, are followed right
 // away by a digit. Other renderings put a cell border, a tab or a line
 // break there.

@@ -39,10 +39,6 @@ const (
 	maxEmbedDepth = 3
 )
 
-func init() {
-	register(reader{name: "html", priority: 50, sniff: sniffHTML, read: readHTML})
-}
-
 // sniffHTML looks for markup in the first bytes: an HTML page, a fragment
 // with table tags, or a script/JSON string carrying table tags.
 func sniffHTML(name string, head []byte) bool {

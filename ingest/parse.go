@@ -45,8 +45,8 @@ const identityHint = "state it: 'gongkai parse --organization NAME --year YYYY F
 // it (flags, a manifest), which win over what the document says (a finding
 // names any disagreement). The rendering is detected from the content: a
 // JSON record of FORMAT.md §5 is read as is ("record_json"); anything else
-// goes to the registered reader whose sniff accepts it (highest priority
-// first), and its Document through the recognizer.
+// goes to the first reader whose sniff accepts it (detect.go lists them in
+// order), and its Document through the recognizer.
 //
 // The report's findings are the reader's own (rule READ) followed by
 // gongkai.Check (R1–R5). Parsed.Hash is the sha256 of data; Parsed.Clues
@@ -199,17 +199,14 @@ func isRecord(data []byte) bool {
 // sniffLen is how much of a file the sniffers see.
 const sniffLen = 64 << 10
 
-// detect picks the reader for data: the first registered reader, by
-// priority, whose sniff accepts the content.
+// detect picks the reader for data: the first in readers (detect.go) whose
+// sniff accepts the content.
 func detect(name string, data []byte) (reader, bool) {
 	head := data
 	if len(head) > sniffLen {
 		head = head[:sniffLen]
 	}
-	readersMu.Lock()
-	rs := append([]reader(nil), readers...)
-	readersMu.Unlock()
-	for _, r := range rs {
+	for _, r := range readers {
 		if r.sniff(name, head) {
 			return r, true
 		}

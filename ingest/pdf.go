@@ -35,10 +35,6 @@ const (
 	pdfTimeout = 2 * time.Minute
 )
 
-func init() {
-	register(reader{name: "pdf", priority: 100, sniff: sniffPDF, read: readPDF})
-}
-
 // sniffPDF accepts "%PDF-" at the start or, as readers tolerate, within
 // the first kilobyte (but not inside a zip, where it may be chance).
 func sniffPDF(name string, head []byte) bool {

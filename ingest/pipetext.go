@@ -15,11 +15,6 @@ import (
 // markdown is the same with Markdown syntax: a leading "|", a separator
 // row "|---|---|", "<br>" inside cells and "\|" for a literal bar.
 
-func init() {
-	register(reader{name: "markdown", priority: 36, sniff: sniffMarkdown, read: readMarkdown})
-	register(reader{name: "pipe_text", priority: 35, sniff: sniffPipeText, read: readPipeText})
-}
-
 var mdSepRE = regexp.MustCompile(`^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$`)
 
 func sniffMarkdown(name string, head []byte) bool {

@@ -9,10 +9,6 @@ import "strings"
 // markers sit inside the text. Merged cells leave empty cell lines, or a
 // stray copy of a value, in the label columns.
 
-func init() {
-	register(reader{name: "word_text", priority: 30, sniff: sniffWordText, read: readWordText})
-}
-
 func sniffWordText(name string, head []byte) bool {
 	if looksBinary(head) || isHTMLish(head) {
 		return false
