@@ -159,7 +159,7 @@ func (o *Options) validate() error {
 		o.Renderings = []string{WordText}
 	}
 	for _, r := range o.Renderings {
-		if _, ok := renderers[r]; !ok {
+		if _, ok := rendererOf(r); !ok {
 			return fmt.Errorf("unknown rendering %q (known: %s, all)", r, strings.Join(AllRenderings(), ", "))
 		}
 	}

@@ -24,41 +24,60 @@ const (
 )
 
 type renderer struct {
+	name   string
 	ext    string
 	style  style
 	render func(ctx context.Context, d *document, r *rand.Rand) ([]byte, error)
 }
 
-var renderers = map[string]renderer{}
+// renderers is every rendering the generator writes, in a fixed order (pdf
+// last; it needs an installed converter). A new rendering is one entry here
+// (and its reader in ingest, and a case under testdata/).
+var renderers = []renderer{
+	{WordText, ".txt", style{seedBreaks: true, strays: true}, renderWordText},
+	{HTML, ".html", style{applicantBreaks: true}, renderHTML},
+	{HTMLGBK, ".html", style{applicantBreaks: true}, renderHTMLGBK},
+	{HTMLJS, ".html", style{applicantBreaks: true}, renderHTMLJS},
+	{PipeText, ".txt", style{}, renderPipe},
+	{CellLines, ".txt", style{seedBreaks: true}, renderCellLines},
+	{Paragraph, ".txt", style{applicantBreaks: true}, renderParagraphs},
+	{Markdown, ".md", style{}, renderMarkdown},
+	{GluedText, ".txt", style{}, renderGlued},
+	{DOCX, ".docx", style{seedBreaks: true}, renderDOCX},
+	{PDF, ".pdf", style{seedBreaks: true}, renderPDF},
+}
 
-var renderOrder = []string{WordText, HTML, HTMLGBK, HTMLJS, PipeText, CellLines, Paragraph, Markdown, GluedText, DOCX, PDF}
-
-func init() {
-	renderers[WordText] = renderer{".txt", style{seedBreaks: true, strays: true}, renderWordText}
-	renderers[HTML] = renderer{".html", style{applicantBreaks: true}, renderHTML}
-	renderers[HTMLGBK] = renderer{".html", style{applicantBreaks: true}, renderHTMLGBK}
-	renderers[HTMLJS] = renderer{".html", style{applicantBreaks: true}, renderHTMLJS}
-	renderers[PipeText] = renderer{".txt", style{}, renderPipe}
-	renderers[CellLines] = renderer{".txt", style{seedBreaks: true}, renderCellLines}
-	renderers[Paragraph] = renderer{".txt", style{applicantBreaks: true}, renderParagraphs}
-	renderers[Markdown] = renderer{".md", style{}, renderMarkdown}
-	renderers[GluedText] = renderer{".txt", style{}, renderGlued}
-	renderers[DOCX] = renderer{".docx", style{seedBreaks: true}, renderDOCX}
-	renderers[PDF] = renderer{".pdf", style{seedBreaks: true}, renderPDF}
+// rendererOf returns the renderer named name.
+func rendererOf(name string) (renderer, bool) {
+	for _, rd := range renderers {
+		if rd.name == name {
+			return rd, true
+		}
+	}
+	return renderer{}, false
 }
 
 // AllRenderings lists every rendering the generator writes, in a fixed
 // order (pdf last; it needs an installed converter).
-func AllRenderings() []string { return append([]string(nil), renderOrder...) }
+func AllRenderings() []string {
+	names := make([]string, len(renderers))
+	for i, rd := range renderers {
+		names[i] = rd.name
+	}
+	return names
+}
 
 // Ext is the file extension of a rendering, with its dot.
-func Ext(rendering string) string { return renderers[rendering].ext }
+func Ext(rendering string) string {
+	rd, _ := rendererOf(rendering)
+	return rd.ext
+}
 
 // Render writes one report in one rendering. The bytes depend only on the
 // item (its seed, base name, record and noise) and the rendering (pdf
 // excepted: LibreOffice stamps the time).
 func Render(ctx context.Context, rendering string, it *Item) ([]byte, error) {
-	rd, ok := renderers[rendering]
+	rd, ok := rendererOf(rendering)
 	if !ok {
 		return nil, unknownRendering(rendering)
 	}
@@ -71,7 +90,7 @@ func Render(ctx context.Context, rendering string, it *Item) ([]byte, error) {
 // converted in one LibreOffice run instead of starting LibreOffice once per
 // report, which is what makes many PDFs affordable.
 func RenderBatch(ctx context.Context, rendering string, items []*Item) ([][]byte, error) {
-	rd, ok := renderers[rendering]
+	rd, ok := rendererOf(rendering)
 	if !ok {
 		return nil, unknownRendering(rendering)
 	}
