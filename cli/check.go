@@ -39,12 +39,12 @@ func runCheck(ctx context.Context, cmd *command, env *Env, args []string) error 
 	year := fs.Int("year", 0, "only reports of this year")
 	division := fs.String("division", "", "only this division (文登区, 威海市文登区, 威海市; a division-code prefix; or part of the organization)")
 	summaryOnly := fs.Bool("summary", false, "print only the count by rule and status")
-	format := fs.String("format", "table", "output: table, csv, json or jsonl")
+	format := fs.String("format", "table", "output: "+render.NamesOr(render.Results))
 	db := dbFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	f, err := render.ParseFormat(*format)
+	f, err := render.ParseFormat(*format, render.Results)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ var compileCmd = &command{
 	name:    "compile",
 	run:     runCompile,
 	summary: "compile a division's report for a year: the three official tables summed over its bodies",
-	usage: `Usage: gongkai compile --division NAME|CODE --year YEAR [--format table|markdown|html|xlsx|json|csv] [--out FILE] [--db PATH]
+	usage: `Usage: gongkai compile --division NAME|CODE --year YEAR [--format table|markdown|html|csv|json|xlsx] [--out FILE] [--db PATH]
 
 Does the district office's January job: sums, cell by cell, the reports of
 every body inside the division (townships, streets, departments, the
@@ -58,7 +58,7 @@ func runCompile(ctx context.Context, cmd *command, env *Env, args []string) erro
 	fs := newFlags(cmd, env)
 	div := fs.String("division", "", "division name or code (文登区, 371003)")
 	year := fs.Int("year", 0, "report year")
-	format := fs.String("format", "table", "output: table, markdown, html, xlsx, json or csv")
+	format := fs.String("format", "table", "output: "+render.NamesOr(render.Compiled))
 	out := fs.String("out", "", "write to this file instead of standard output ('-' = standard output; required for xlsx)")
 	db := dbFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -72,14 +72,12 @@ func runCompile(ctx context.Context, cmd *command, env *Env, args []string) erro
 	case *year <= 0:
 		return usageError("--year is required (the report year, e.g. 2023)")
 	}
-	switch *format {
-	case "table", "markdown", "html", "json", "csv":
-	case "xlsx":
-		if *out == "" {
-			return usageError("--format xlsx needs --out FILE (or --out - for standard output)")
-		}
-	default:
-		return usageError("unknown --format %q (want table, markdown, html, xlsx, json or csv)", *format)
+	f, err := render.ParseFormat(*format, render.Compiled)
+	if err != nil {
+		return err
+	}
+	if f == render.XLSX && *out == "" {
+		return usageError("--format xlsx needs --out FILE (or --out - for standard output)")
 	}
 	res := division.Default()
 	d, err := res.District(*div)
@@ -96,7 +94,7 @@ func runCompile(ctx context.Context, cmd *command, env *Env, args []string) erro
 		return err
 	}
 	var buf bytes.Buffer
-	if err := render.WriteCompiled(&buf, c, render.Format(*format)); err != nil {
+	if err := render.WriteCompiled(&buf, c, f); err != nil {
 		return &gongkai.Error{Op: "compile", Path: *div, Err: err}
 	}
 	if *out == "" || *out == "-" {

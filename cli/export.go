@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"gongkai/query"
+	"gongkai/render"
 	"gongkai/rollup"
 	"gongkai/store"
 )
@@ -67,7 +67,7 @@ func runExport(ctx context.Context, cmd *command, env *Env, args []string) error
 	params := addRollupFlags(fs, "with --rollup: ")
 	sqlText := fs.String("query", "", "one read-only SELECT (run in the SQL sandbox)")
 	timeout := fs.Duration("timeout", query.ExportTimeout, "with --query: stop the statement after this long (at most the default)")
-	format := fs.String("format", "", "parquet, arrow, arrows, csv, jsonl or xlsx (default: from --out's extension)")
+	format := fs.String("format", "", render.NamesOr(render.Files)+" (default: from --out's extension)")
 	out := fs.StringP("out", "o", "", "the file to write ('-' = standard output, with --format)")
 	dataset := fs.String("dataset", "", "write the whole store as a hive-partitioned Parquet dataset in this folder")
 	bom := fs.Bool("bom", true, "csv: start with a UTF-8 byte-order mark, so Excel and WPS read Chinese right (default for files, not for --out -)")
@@ -131,8 +131,8 @@ func runExport(ctx context.Context, cmd *command, env *Env, args []string) error
 	}
 	// A CSV file is most often opened by a person in Excel; a CSV stream
 	// goes to a program. --bom decides either way.
-	if f == store.CSV && ((*out != "-" && !fs.Changed("bom")) || (fs.Changed("bom") && *bom)) {
-		f = store.CSVBOM
+	if f == render.CSV && ((*out != "-" && !fs.Changed("bom")) || (fs.Changed("bom") && *bom)) {
+		f = render.CSVBOM
 	}
 	if *sqlText != "" {
 		if *timeout <= 0 || *timeout > query.ExportTimeout {
@@ -180,19 +180,12 @@ func runExport(ctx context.Context, cmd *command, env *Env, args []string) error
 }
 
 // exportFormat is --format, or the format --out's extension names.
-func exportFormat(flag, out string) (store.Format, error) {
+func exportFormat(flag, out string) (render.Format, error) {
 	if flag != "" {
-		return store.ParseFormat(flag)
+		return render.ParseFormat(flag, render.Files)
 	}
-	ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
-	switch ext {
-	case "ipc", "feather":
-		ext = "arrow"
-	case "ndjson", "json":
-		ext = "jsonl"
-	}
-	f, err := store.ParseFormat(ext)
-	if err != nil {
+	f, ok := render.FormatOfPath(out, render.Files)
+	if !ok {
 		return "", usageError("cannot tell the format from %q; pass --format", out)
 	}
 	return f, nil

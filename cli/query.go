@@ -39,14 +39,14 @@ Examples:
 
 func runQuery(ctx context.Context, cmd *command, env *Env, args []string) error {
 	fs := newFlags(cmd, env)
-	format := fs.String("format", "table", "output: table, csv, json or jsonl")
+	format := fs.String("format", "table", "output: "+render.NamesOr(render.Results))
 	maxRows := fs.Int("max-rows", query.DefaultMaxRows, "keep at most this many rows (at most the default)")
 	timeout := fs.Duration("timeout", query.DefaultTimeout, "stop the statement after this long (at most the default)")
 	db := dbFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	f, err := render.ParseFormat(*format)
+	f, err := render.ParseFormat(*format, render.Results)
 	if err != nil {
 		return err
 	}

@@ -39,12 +39,12 @@ func runRollup(ctx context.Context, cmd *command, env *Env, args []string) error
 	fs := newFlags(cmd, env)
 	list := fs.Bool("list", false, "list the rollups with their parameters")
 	params := addRollupFlags(fs, "")
-	format := fs.String("format", "table", "output: table, csv, json or jsonl")
+	format := fs.String("format", "table", "output: "+render.NamesOr(render.Results))
 	db := dbFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	f, err := render.ParseFormat(*format)
+	f, err := render.ParseFormat(*format, render.Results)
 	if err != nil {
 		return err
 	}

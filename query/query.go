@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"gongkai"
+	"gongkai/render"
 	"gongkai/store"
 )
 
@@ -194,7 +195,7 @@ func (s *Sandbox) Arrow(ctx context.Context, db, sql string, lim Limits, w io.Wr
 // atomically (see store.ExportRows). The file is written by this process
 // from the rows the worker sent, never by DuckDB inside the sandbox. It
 // returns the number of rows written.
-func (s *Sandbox) Export(ctx context.Context, db, sql string, timeout time.Duration, f store.Format, out string) (int64, error) {
+func (s *Sandbox) Export(ctx context.Context, db, sql string, timeout time.Duration, f render.Format, out string) (int64, error) {
 	lim := s.cfg.Limits
 	lim.Timeout = ExportTimeout
 	if timeout > 0 && timeout < ExportTimeout {
@@ -260,7 +261,7 @@ func (s *Sandbox) Export(ctx context.Context, db, sql string, timeout time.Durat
 
 // ExportTo is Export writing to w (standard output), through a private
 // temporary file.
-func (s *Sandbox) ExportTo(ctx context.Context, db, sql string, timeout time.Duration, f store.Format, w io.Writer) (int64, error) {
+func (s *Sandbox) ExportTo(ctx context.Context, db, sql string, timeout time.Duration, f render.Format, w io.Writer) (int64, error) {
 	return store.ViaTempFile("", f, w, func(tmp string) (int64, error) {
 		return s.Export(ctx, db, sql, timeout, f, tmp)
 	})

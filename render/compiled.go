@@ -31,7 +31,7 @@ func WriteCompiled(w io.Writer, c *compile.Compilation, f Format) error {
 	case CSV:
 		return writeCompiledCSV(w, c)
 	}
-	return fmt.Errorf("%w: a compiled report has no format %q (want table, markdown, html, json, xlsx or csv)", gongkai.ErrUsage, f)
+	return fmt.Errorf("%w: a compiled report has no format %q (want %s)", gongkai.ErrUsage, f, NamesOr(Compiled))
 }
 
 // Section headings of the official form.

@@ -17,32 +17,6 @@ import (
 	"gongkai"
 )
 
-// Format names an output format.
-type Format string
-
-const (
-	Table     Format = "table"
-	CSV       Format = "csv"
-	JSON      Format = "json"
-	JSONLines Format = "jsonl"
-	Markdown  Format = "markdown"
-	HTML      Format = "html"
-	XLSX      Format = "xlsx"
-)
-
-// Formats lists the accepted format names, for usage texts.
-var Formats = []Format{Table, CSV, JSON, JSONLines}
-
-// ParseFormat accepts a format name; the error wraps gongkai.ErrUsage.
-func ParseFormat(s string) (Format, error) {
-	for _, f := range Formats {
-		if string(f) == s {
-			return f, nil
-		}
-	}
-	return "", fmt.Errorf("%w: unknown format %q (want table, csv, json or jsonl)", gongkai.ErrUsage, s)
-}
-
 // Write renders res to w in format f.
 func Write(w io.Writer, res *gongkai.Result, f Format) error {
 	if res == nil {

@@ -189,14 +189,3 @@ func TestJSONLines(t *testing.T) {
 		}
 	}
 }
-
-func TestParseFormat(t *testing.T) {
-	for _, s := range []string{"table", "csv", "json", "jsonl"} {
-		if _, err := ParseFormat(s); err != nil {
-			t.Errorf("%s: %v", s, err)
-		}
-	}
-	if _, err := ParseFormat("xml"); err == nil {
-		t.Error("xml accepted")
-	}
-}

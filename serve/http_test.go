@@ -63,6 +63,7 @@ func TestOpenAPI(t *testing.T) {
 		{"GET", "/v1/rollups", "", 200},
 		{"GET", "/v1/rollups/district_year?year=2023", "", 200},
 		{"GET", "/v1/rollups/district_year?format=csv", "", 200},
+		{"GET", "/v1/rollups/district_year?format=xlsx", "", 200},
 		{"GET", "/v1/rollups/nosuch", "", 404},
 		{"GET", "/v1/rollups/district_year?year=x", "", 400},
 		{"GET", "/v1/reports", "", 200},

@@ -44,10 +44,9 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "timeout_ms and max_rows must be positive", "")
 		return
 	}
-	switch req.Format {
-	case "", "json", "csv", "arrow":
-	default:
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown format %q", req.Format), "format is json, csv or arrow")
+	format, err := formatParam(req.Format, queryFormats)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown format %q", req.Format), formatHint(queryFormats))
 		return
 	}
 	lim := s.cfg.Limits.Lower(time.Duration(req.TimeoutMS)*time.Millisecond, req.MaxRows)
@@ -63,7 +62,7 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 	path, release := s.current()
 	defer release()
 
-	if req.Format == "arrow" {
+	if format == render.ArrowStream {
 		// At most MaxRows rows, sent only when the statement succeeded.
 		var buf bytes.Buffer
 		truncated, err := s.sandbox.Arrow(r.Context(), path, req.SQL, lim, &buf)
@@ -71,7 +70,7 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Type", "application/vnd.apache.arrow.stream")
+		w.Header().Set("Content-Type", render.ArrowStream.ContentType())
 		w.Header().Set("X-Gongkai-Truncated", strconv.FormatBool(truncated))
 		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 		w.Write(buf.Bytes())
@@ -82,13 +81,13 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if req.Format == "csv" {
+	if format == render.CSV {
 		var buf bytes.Buffer
 		if err := render.WriteCSV(&buf, res); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Type", render.CSV.ContentType())
 		w.Header().Set("X-Gongkai-Truncated", strconv.FormatBool(res.Truncated))
 		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 		w.Write(buf.Bytes())

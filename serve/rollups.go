@@ -34,15 +34,6 @@ func (s *Server) listRollups(w http.ResponseWriter, r *http.Request) {
 // strings…).
 func toJSON(res *gongkai.Result) render.ResultJSON { return render.ResultJSON{Result: res} }
 
-// rollupFormats maps the format query parameter to an export format.
-var rollupFormats = map[string]store.Format{
-	"csv":     store.CSV,
-	"parquet": store.Parquet,
-	"arrow":   store.ArrowStream,
-	"arrows":  store.ArrowStream,
-	"jsonl":   store.JSONLines,
-}
-
 func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	if _, err := rollup.Lookup(name); err != nil {
@@ -74,13 +65,9 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	format := q.Get("format")
-	if format == "" {
-		format = "json"
-	}
-	f, ok := rollupFormats[format]
-	if format != "json" && !ok {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown format %q", format), "format is json, csv, parquet or arrow")
+	f, err := formatParam(q.Get("format"), rollupFormats)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown format %q", q.Get("format")), formatHint(rollupFormats))
 		return
 	}
 
@@ -91,13 +78,13 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 	defer done()
 	// The answer for this replica, its parameters and format: from the
 	// cache, from the request already computing it, or computed here.
-	key := fmt.Sprintf("%s|%s|%v|%s", etag, ro.Name, ro.Given, format)
+	key := fmt.Sprintf("%s|%s|%v|%s", etag, ro.Name, ro.Given, f)
 	var cache *resultCache
 	if gen != nil {
 		cache = gen.cache
 	}
 	ans, err := s.rollupAnswer(r.Context(), cache, key, func(ctx context.Context) (*answer, error) {
-		if format == "json" {
+		if f == render.JSON {
 			res, err := ro.Run(ctx, st)
 			if err != nil {
 				return nil, err
@@ -106,7 +93,7 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return nil, err
 			}
-			return &answer{body: append(b, '\n'), contentType: "application/json; charset=utf-8"}, nil
+			return &answer{body: append(b, '\n'), contentType: render.JSON.ContentType()}, nil
 		}
 		// Rollups are aggregates: small enough to build whole before the
 		// status line, so a failure is still a proper error response.
@@ -134,7 +121,7 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
 
 // fileName is the download name of a rollup: name, the year when given,
 // and the format's extension, in ASCII.
-func fileName(name string, params map[string]any, f store.Format) string {
+func fileName(name string, params map[string]any, f render.Format) string {
 	n := name
 	if y, ok := params["year"]; ok {
 		n += fmt.Sprintf("-%v", y)
@@ -144,11 +131,7 @@ func fileName(name string, params map[string]any, f store.Format) string {
 			n += "-" + d
 		}
 	}
-	ext := f.Ext()
-	if f == store.ArrowStream {
-		ext = ".arrows"
-	}
-	return n + ext
+	return n + f.Ext()
 }
 
 // storeETag names the store's state: the number of reports and the time

@@ -21,9 +21,11 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/xuri/excelize/v2"
 
 	"gongkai"
 	"gongkai/query"
+	"gongkai/render"
 	"gongkai/rollup"
 	"gongkai/store"
 )
@@ -265,6 +267,23 @@ func TestRollupFormatsAndETag(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") ||
 		strings.Count(string(body), "\n") < len(js.Result.Rows)+1 {
 		t.Errorf("csv: %d %q", resp.StatusCode, body)
+	}
+
+	// XLSX, from the same vocabulary as the CLI's export: a workbook
+	// whose sheet holds a row per JSON row under the header.
+	resp, body = get(t, base+"format=xlsx")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != render.XLSX.ContentType() ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), ".xlsx") {
+		t.Fatalf("xlsx: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+	}
+	wb, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xrows, err := wb.GetRows(wb.GetSheetList()[0])
+	wb.Close()
+	if err != nil || len(xrows) < len(js.Result.Rows)+1 {
+		t.Errorf("xlsx: %d rows for %d json rows (%v)", len(xrows), len(js.Result.Rows), err)
 	}
 
 	// ETag: unchanged store → 304; after an ingest → a new ETag.

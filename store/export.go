@@ -7,82 +7,19 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"gongkai"
 	"gongkai/render"
 )
 
-// Format is an export file format.
-type Format string
-
-// Export formats. Parquet, CSV and JSON lines are written by DuckDB's COPY;
-// Arrow IPC (file and stream) from rows with arrow-go (arrow.go); XLSX
-// with excelize.
-const (
-	Parquet     Format = "parquet" // zstd-compressed
-	ArrowFile   Format = "arrow"   // Arrow IPC file (random access, .arrow)
-	ArrowStream Format = "arrows"  // Arrow IPC stream (.arrows)
-	CSV         Format = "csv"     // header line, RFC 4180 quoting, empty field = null
-	JSONLines   Format = "jsonl"   // one JSON object per line, null kept
-	XLSX        Format = "xlsx"    // one sheet, numbers as numbers, null = empty cell
-	// CSVBOM is CSV for Excel: the same file after a UTF-8 byte-order
-	// mark, without which Excel on Chinese Windows reads UTF-8 as GBK
-	// (mojibake). 'gongkai export' writes it for .csv files unless
-	// --bom=false; DuckDB, pandas and polars skip the mark when reading.
-	CSVBOM Format = "csv-bom"
-)
-
 // utf8BOM is the UTF-8 byte-order mark.
 const utf8BOM = "\xef\xbb\xbf"
 
-// Formats lists the export formats in the order the CLI documents them.
-var Formats = []Format{Parquet, ArrowFile, ArrowStream, CSV, JSONLines, XLSX}
-
-// ParseFormat returns the Format named s, or an error wrapping
-// gongkai.ErrUsage.
-func ParseFormat(s string) (Format, error) {
-	f := Format(strings.ToLower(strings.TrimSpace(s)))
-	if slices.Contains(Formats, f) {
-		return f, nil
-	}
-	names := make([]string, len(Formats))
-	for i, f := range Formats {
-		names[i] = string(f)
-	}
-	return "", fmt.Errorf("%w: unknown format %q (want one of %s)", gongkai.ErrUsage, s, strings.Join(names, ", "))
-}
-
-// ContentType is the media type of a format, for HTTP responses.
-func (f Format) ContentType() string {
-	switch f {
-	case Parquet:
-		return "application/vnd.apache.parquet"
-	case ArrowFile:
-		return "application/vnd.apache.arrow.file"
-	case ArrowStream:
-		return "application/vnd.apache.arrow.stream"
-	case CSV, CSVBOM:
-		return "text/csv; charset=utf-8"
-	case JSONLines:
-		return "application/x-ndjson"
-	case XLSX:
-		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	}
-	return "application/octet-stream"
-}
-
-// Ext is the usual file name extension of a format, with its dot.
-func (f Format) Ext() string {
-	switch f {
-	case JSONLines:
-		return ".jsonl"
-	case CSVBOM:
-		return ".csv"
-	}
-	return "." + string(f)
-}
+// Export formats are render.Format (files: render.Formats(render.Files)).
+// Parquet, CSV and JSON lines are written by DuckDB's COPY; Arrow IPC
+// (file and stream) from rows with arrow-go (arrow.go); XLSX by
+// render.XLSXTable.
 
 // Selection is what an export reads: exactly one of a table or view by name,
 // or a statement gongkai ships (SQL from the embedded sql/ files, such as
@@ -153,7 +90,7 @@ func bareStatement(q string) string {
 // to a temporary file in out's folder, which is synced and renamed over out
 // only when complete, so a reader never sees half a file and a failure
 // leaves any previous out untouched. It returns the number of rows written.
-func (s *Store) Export(ctx context.Context, src Selection, f Format, out string) (int64, error) {
+func (s *Store) Export(ctx context.Context, src Selection, f render.Format, out string) (int64, error) {
 	q, args, err := s.resolve(ctx, src)
 	if err != nil {
 		return 0, err
@@ -174,12 +111,12 @@ func (s *Store) Export(ctx context.Context, src Selection, f Format, out string)
 // that need a seekable file (Parquet, Arrow file, XLSX, and CSV and JSON
 // lines, which DuckDB writes to files) go through a temporary file in tmpDir
 // ("" = the system's), removed afterwards.
-func (s *Store) ExportTo(ctx context.Context, src Selection, f Format, tmpDir string, w io.Writer) (int64, error) {
+func (s *Store) ExportTo(ctx context.Context, src Selection, f render.Format, tmpDir string, w io.Writer) (int64, error) {
 	q, args, err := s.resolve(ctx, src)
 	if err != nil {
 		return 0, err
 	}
-	if f == ArrowStream {
+	if f == render.ArrowStream {
 		return s.writeArrow(ctx, q, args, false, w)
 	}
 	return ViaTempFile(tmpDir, f, w, func(tmp string) (int64, error) {
@@ -195,7 +132,7 @@ func (s *Store) ExportTo(ctx context.Context, src Selection, f Format, tmpDir st
 // (in tmpDir, "" = the system's), copies the file it wrote to w and
 // removes the folder: how a format that is written as a file reaches an
 // HTTP answer or standard output.
-func ViaTempFile(tmpDir string, f Format, w io.Writer, write func(path string) (int64, error)) (int64, error) {
+func ViaTempFile(tmpDir string, f render.Format, w io.Writer, write func(path string) (int64, error)) (int64, error) {
 	dir, err := os.MkdirTemp(tmpDir, "gongkai-export-")
 	if err != nil {
 		return 0, &gongkai.Error{Op: "export", Err: err}
@@ -226,31 +163,31 @@ func exportError(out string, err error) error {
 }
 
 // writeFile writes the rows of trusted query q to path (not atomically).
-func (s *Store) writeFile(ctx context.Context, q string, args []any, f Format, path string) (int64, error) {
+func (s *Store) writeFile(ctx context.Context, q string, args []any, f render.Format, path string) (int64, error) {
 	switch f {
-	case Parquet, CSV, JSONLines:
-		opts := map[Format]string{
-			Parquet:   "FORMAT parquet, COMPRESSION zstd",
-			CSV:       "FORMAT csv, HEADER true",
-			JSONLines: "FORMAT json",
+	case render.Parquet, render.CSV, render.JSONLines:
+		opts := map[render.Format]string{
+			render.Parquet:   "FORMAT parquet, COMPRESSION zstd",
+			render.CSV:       "FORMAT csv, HEADER true",
+			render.JSONLines: "FORMAT json",
 		}[f]
 		res, err := s.db.ExecContext(ctx, "COPY (\n"+q+"\n) TO "+quoteLiteral(path)+" ("+opts+")", args...)
 		if err != nil {
 			return 0, err
 		}
 		return res.RowsAffected()
-	case CSVBOM:
+	case render.CSVBOM:
 		return writeWithBOM(path, func(body string) (int64, error) {
-			return s.writeFile(ctx, q, args, CSV, body)
+			return s.writeFile(ctx, q, args, render.CSV, body)
 		})
-	case ArrowFile, ArrowStream:
+	case render.ArrowFile, render.ArrowStream:
 		fh, err := os.Create(path)
 		if err != nil {
 			return 0, err
 		}
-		n, err := s.writeArrow(ctx, q, args, f == ArrowFile, fh)
+		n, err := s.writeArrow(ctx, q, args, f == render.ArrowFile, fh)
 		return n, errors.Join(err, fh.Close())
-	case XLSX:
+	case render.XLSX:
 		return s.writeXLSX(ctx, q, args, path)
 	}
 	return 0, fmt.Errorf("%w: unknown format %q", gongkai.ErrUsage, f)

@@ -16,6 +16,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"gongkai"
+	"gongkai/render"
 )
 
 // ExportRows writes rows that came out of the SQL sandbox (an ad-hoc
@@ -30,7 +31,7 @@ import (
 // that is exact (DECIMAL, UUID, HUGEINT and UBIGINT travel as text and are
 // cast back), and LIST, STRUCT, MAP and other nested values are written as
 // their JSON text.
-func ExportRows(ctx context.Context, cols, types []string, batches func() ([][]any, error), f Format, out string) (int64, error) {
+func ExportRows(ctx context.Context, cols, types []string, batches func() ([][]any, error), f render.Format, out string) (int64, error) {
 	fail := func(err error) (int64, error) { return 0, exportError(out, err) }
 	tmp, err := os.MkdirTemp("", "gongkai-export-")
 	if err != nil {

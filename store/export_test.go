@@ -23,6 +23,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gongkai"
+	"gongkai/render"
 )
 
 // The source rows every export is compared with: integers, a money
@@ -77,7 +78,7 @@ func sourceRows(t *testing.T, s *Store) [][]string {
 
 // exportQuery exports an ad-hoc query's rows the way package query does:
 // a Guard hands them out in batches, ExportRows writes the file.
-func exportQuery(t *testing.T, path, q string, f Format, out string) (int64, error) {
+func exportQuery(t *testing.T, path, q string, f render.Format, out string) (int64, error) {
 	t.Helper()
 	g, err := OpenGuard(t.Context(), path, GuardConfig{MemoryLimit: "256MB", Threads: 1})
 	if err != nil {
@@ -119,7 +120,7 @@ func TestExportFormatsRoundTrip(t *testing.T) {
 		t.Fatal("fixture has no null values")
 	}
 	dir := t.TempDir()
-	for _, f := range Formats {
+	for _, f := range render.Formats(render.Files) {
 		t.Run(string(f), func(t *testing.T) {
 			out := filepath.Join(dir, "out"+f.Ext())
 			n, err := exportQuery(t, path, exportSourceSQL, f, out)
@@ -147,11 +148,11 @@ func TestExportFormatsRoundTrip(t *testing.T) {
 // readBack reads an exported file with a reader independent of the writer:
 // DuckDB's read_parquet / read_csv / read_json, arrow-go's IPC readers, and
 // excelize.
-func readBack(t *testing.T, s *Store, f Format, path string) [][]string {
+func readBack(t *testing.T, s *Store, f render.Format, path string) [][]string {
 	t.Helper()
 	var out [][]string
 	switch f {
-	case Parquet:
+	case render.Parquet:
 		res, err := s.Query(t.Context(), "SELECT * FROM read_parquet(?)", path)
 		if err != nil {
 			t.Fatal(err)
@@ -160,7 +161,7 @@ func readBack(t *testing.T, s *Store, f Format, path string) [][]string {
 		for _, r := range res.Rows {
 			out = append(out, rowStrings(r))
 		}
-	case CSV:
+	case render.CSV:
 		fh, err := os.Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -181,7 +182,7 @@ func readBack(t *testing.T, s *Store, f Format, path string) [][]string {
 			}
 			out = append(out, r)
 		}
-	case JSONLines:
+	case render.JSONLines:
 		fh, err := os.Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -208,7 +209,7 @@ func readBack(t *testing.T, s *Store, f Format, path string) [][]string {
 			}
 			out = append(out, r)
 		}
-	case ArrowFile, ArrowStream:
+	case render.ArrowFile, render.ArrowStream:
 		fh, err := os.Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -216,7 +217,7 @@ func readBack(t *testing.T, s *Store, f Format, path string) [][]string {
 		defer fh.Close()
 		var recs []arrow.RecordBatch
 		var schema *arrow.Schema
-		if f == ArrowFile {
+		if f == render.ArrowFile {
 			fr, err := ipc.NewFileReader(fh)
 			if err != nil {
 				t.Fatal(err)
@@ -266,7 +267,7 @@ func readBack(t *testing.T, s *Store, f Format, path string) [][]string {
 			}
 			rec.Release()
 		}
-	case XLSX:
+	case render.XLSX:
 		x, err := excelize.OpenFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -344,7 +345,7 @@ func TestExportTableRollupAndErrors(t *testing.T) {
 	s := openRO(t, exportFixture(t, 4))
 	dir := t.TempDir()
 	out := filepath.Join(dir, "reports.parquet")
-	n, err := s.Export(t.Context(), Selection{Table: "REPORTS"}, Parquet, out)
+	n, err := s.Export(t.Context(), Selection{Table: "REPORTS"}, render.Parquet, out)
 	if err != nil || n != 4 {
 		t.Fatalf("table export: n=%d err=%v", n, err)
 	}
@@ -358,7 +359,7 @@ func TestExportTableRollupAndErrors(t *testing.T) {
 
 	// A statement with its bound arguments, as package rollup gives one.
 	stmt := Selection{Statement: "SELECT report_year FROM reports WHERE report_year = $year;\n", Args: []any{sql.Named("year", int64(2022))}}
-	if n, err := s.Export(t.Context(), stmt, CSV, filepath.Join(dir, "stmt.csv")); err != nil || n == 0 {
+	if n, err := s.Export(t.Context(), stmt, render.CSV, filepath.Join(dir, "stmt.csv")); err != nil || n == 0 {
 		t.Errorf("statement export: n=%d err=%v", n, err)
 	}
 
@@ -372,7 +373,7 @@ func TestExportTableRollupAndErrors(t *testing.T) {
 		{Selection{}, gongkai.ErrUsage},
 		{Selection{Table: "reports", Statement: "SELECT 1"}, gongkai.ErrUsage},
 	} {
-		_, err := s.Export(t.Context(), tc.src, Parquet, out)
+		_, err := s.Export(t.Context(), tc.src, render.Parquet, out)
 		if !errors.Is(err, tc.want) && !(tc.want == gongkai.ErrRefused && errors.Is(err, ErrBadQuery)) {
 			t.Errorf("%+v: err = %v, want %v", tc.src, err, tc.want)
 		}
@@ -381,10 +382,10 @@ func TestExportTableRollupAndErrors(t *testing.T) {
 	if string(before) != string(after) {
 		t.Error("a failed export changed the previous output")
 	}
-	if _, err := s.Export(t.Context(), Selection{Table: "reports"}, Parquet, filepath.Join(dir, "no", "such", "x.parquet")); err == nil || gongkai.HintOf(err) == "" {
+	if _, err := s.Export(t.Context(), Selection{Table: "reports"}, render.Parquet, filepath.Join(dir, "no", "such", "x.parquet")); err == nil || gongkai.HintOf(err) == "" {
 		t.Errorf("missing folder: %v", err)
 	}
-	if _, err := ParseFormat("xml"); !errors.Is(err, gongkai.ErrUsage) {
+	if _, err := render.ParseFormat("xml", render.Files); !errors.Is(err, gongkai.ErrUsage) {
 		t.Errorf("ParseFormat(xml) = %v", err)
 	}
 }
