@@ -19,12 +19,12 @@ func TestReportJSONRoundTripOnCorpusTruth(t *testing.T) {
 	testRoundTrip(t, files)
 }
 
-// The hand-written expected records of the parser's golden cases are
+// The expected records of the golden cases (testdata/<case>/expected.json) are
 // records in the §5 shape too; they are in every clone.
 func TestReportJSONRoundTripOnGolden(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "parse", "*", "expected.golden.json"))
+	files, _ := filepath.Glob(filepath.Join("testdata", "*", "expected.json"))
 	if len(files) == 0 {
-		t.Fatal("no golden records under testdata/parse")
+		t.Fatal("no golden records under testdata/*/expected.json")
 	}
 	testRoundTrip(t, files)
 }

@@ -16,10 +16,10 @@ import (
 
 // seedPath is a report in the seed's shape (Word converted to text) for a
 // body the divisions data knows: 威海市文登区宋村镇人民政府, 2023, a golden case
-// of the parser (testdata/parse/word_text_seedshape).
+// of the parser (testdata/word_text_seedshape).
 func seedPath(t *testing.T) string {
 	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "testdata", "parse", "word_text_seedshape", "report.txt"))
+	p, err := filepath.Abs(filepath.Join("..", "testdata", "word_text_seedshape", "input.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ func runParseCLI(t *testing.T, args ...string) (int, string, string) {
 }
 
 func parseFixture(name string) string {
-	return filepath.Join("..", "testdata", "parse", name, "report.txt")
+	return filepath.Join("..", "testdata", name, "input.txt")
 }
 
 // One file: one JSON object, the record of FORMAT.md §5.

@@ -11,13 +11,18 @@ import (
 )
 
 // fixtureInputs are the seeds of the fuzz targets: pieces of 40 lines of
-// the golden cases' documents and of the seed report, and, when the seed
-// corpus runs as a plain test, the whole documents too (whole documents
+// the text golden cases' documents (testdata/<case>/input.txt, .md) and
+// of the seed report, and, when the seed corpus runs as a plain test, the
+// whole documents too (whole documents
 // make the fuzzing engine crawl: it minimizes every input it finds
 // interesting).
 func fixtureInputs(f *testing.F) [][]byte {
 	var out [][]byte
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "parse", "*", "report.*"))
+	// HTML, DOCX and PDF have fuzz targets of their own (FuzzHTML,
+	// FuzzDOCX, FuzzPDF).
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "input.txt"))
+	md, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "input.md"))
+	files = append(files, md...)
 	if shared, err := sharedtest.Find(); err == nil {
 		files = append(files, filepath.Join(append([]string{shared}, sharedtest.Seed...)...))
 	}

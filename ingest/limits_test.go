@@ -15,7 +15,7 @@ import (
 // with ErrTooLarge, before a reader spends memory per line or tag, and
 // that a real report just under nothing of the kind still parses.
 func TestDocumentLimits(t *testing.T) {
-	report, err := os.ReadFile(filepath.Join("..", "testdata", "parse", "word_text_2021", "report.txt"))
+	report, err := os.ReadFile(filepath.Join("..", "testdata", "word_text_2021", "input.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestCheckDocumentCells(t *testing.T) {
 // TestRunSurvivesHostileDocument: a document past the limits fails alone;
 // the good reports beside it are stored and the run goes on.
 func TestRunSurvivesHostileDocument(t *testing.T) {
-	report, err := os.ReadFile(filepath.Join("..", "testdata", "parse", "word_text_2021", "report.txt"))
+	report, err := os.ReadFile(filepath.Join("..", "testdata", "word_text_2021", "input.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
