@@ -24,13 +24,39 @@ var (
 	barsRE     = regexp.MustCompile(`^\s*\|[\s|]*$`)
 )
 
-func sniffCellLines(name string, head []byte) bool {
-	if looksBinary(head) || isHTMLish(head) {
+func sniffCellLines(h *sniffHead) bool {
+	if !h.plainText() {
 		return false
 	}
-	lines := headLines(head)
-	return countLines(lines, cellLineRE.MatchString) >= 10 && countLines(lines, barsRE.MatchString) >= 2 &&
-		countLines(lines, pipeRow) < countLines(lines, cellLineRE.MatchString)/4
+	lines := h.headLines()
+	cells := countLines(lines, cellLine)
+	return cells >= 10 && countLines(lines, barsLine) >= 2 && countLines(lines, pipeRow) < cells/4
+}
+
+// cellLine is cellLineRE.MatchString written out (every line of a file is
+// tested): one bar, only spaces after it, and something not a space
+// before it. \s is ASCII space in Go's regexp.
+func cellLine(l string) bool {
+	i := strings.IndexByte(l, '|')
+	if i < 0 || !asciiSpaces(l[i+1:]) {
+		return false
+	}
+	return !asciiSpaces(l[:i])
+}
+
+// barsLine is barsRE.MatchString written out: only bars and spaces, and
+// at least one bar.
+func barsLine(l string) bool {
+	t := strings.TrimLeft(l, " \t\n\f\r")
+	if t == "" || t[0] != '|' {
+		return false
+	}
+	return strings.Trim(t, "| \t\n\f\r") == ""
+}
+
+// asciiSpaces says whether s is only the spaces \s matches (possibly none).
+func asciiSpaces(s string) bool {
+	return strings.Trim(s, " \t\n\f\r") == ""
 }
 
 func readCellLines(path string, data []byte) (*Document, error) {
@@ -43,9 +69,9 @@ func readCellLines(path string, data []byte) (*Document, error) {
 	}
 	for i, l := range splitTextLines(data) {
 		switch {
-		case barsRE.MatchString(l):
+		case barsLine(l):
 			flush()
-		case cellLineRE.MatchString(l):
+		case cellLine(l):
 			if table.Loc == "" {
 				table.Loc = lineLoc(i)
 			}
@@ -72,11 +98,11 @@ func numberLine(l string) bool {
 	return t != "" && utf8.RuneCountInString(t) <= 20 && classify(t) == kindNumber
 }
 
-func sniffParagraphs(name string, head []byte) bool {
-	if looksBinary(head) || isHTMLish(head) {
+func sniffParagraphs(h *sniffHead) bool {
+	if !h.plainText() {
 		return false
 	}
-	lines := headLines(head)
+	lines := h.headLines()
 	if countLines(lines, numberLine) < 12 {
 		return false
 	}

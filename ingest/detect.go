@@ -1,11 +1,13 @@
 package ingest
 
+import "bytes"
+
 // A reader turns one rendering into a Document. sniff looks at the file's
 // name and first bytes and says whether the content is this rendering;
 // detection goes by content first, the extension only breaks ties.
 type reader struct {
 	name  string
-	sniff func(name string, head []byte) bool
+	sniff func(h *sniffHead) bool
 	read  func(path string, data []byte) (*Document, error)
 }
 
@@ -25,4 +27,50 @@ var readers = []reader{
 	{name: "word_text", sniff: sniffWordText, read: readWordText},
 	{name: "paragraphs", sniff: sniffParagraphs, read: readParagraphs},
 	{name: "glued_text", sniff: sniffGlued, read: readGlued},
+}
+
+// sniffHead is what the sniffers see: the file's name and first bytes
+// (head). The text sniffers each need the head lower-cased and decoded
+// into lines; detect runs up to nine sniffers on one head, so those forms
+// are computed once, on first use.
+type sniffHead struct {
+	name string
+	head []byte
+
+	lower     []byte
+	lines     []string
+	linesDone bool
+	text      int8 // 0 not known, 1 text, -1 binary or markup
+}
+
+func newSniffHead(name string, head []byte) *sniffHead {
+	return &sniffHead{name: name, head: head}
+}
+
+// lowered is the head lower-cased (bytes.ToLower).
+func (h *sniffHead) lowered() []byte {
+	if h.lower == nil {
+		h.lower = bytes.ToLower(h.head)
+	}
+	return h.lower
+}
+
+// headLines is headLines(head).
+func (h *sniffHead) headLines() []string {
+	if !h.linesDone {
+		h.lines, h.linesDone = headLines(h.head), true
+	}
+	return h.lines
+}
+
+// plainText says whether a text reader may take the head: it is neither
+// binary nor markup (looksBinary, isHTMLish).
+func (h *sniffHead) plainText() bool {
+	if h.text == 0 {
+		h.text = 1
+		if looksBinary(h.head) || htmlishLower(h.lowered()) {
+			h.text = -1
+		}
+	}
+	return h.text > 0
 }

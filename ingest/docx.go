@@ -34,8 +34,9 @@ var (
 // sniffDOCX accepts a zip whose first entries name word/ parts, a zip
 // named .docx, and a legacy Word binary (.doc/.wps), which readDOCX then
 // refuses with a hint.
-func sniffDOCX(name string, head []byte) bool {
-	ext := strings.ToLower(name)
+func sniffDOCX(h *sniffHead) bool {
+	head := h.head
+	ext := strings.ToLower(h.name)
 	switch {
 	case bytes.HasPrefix(head, zipMagic):
 		return bytes.Contains(head, []byte("word/")) || strings.HasSuffix(ext, ".docx") ||

@@ -108,7 +108,7 @@ func sampleDOCXBody() string {
 
 func TestDOCXTablesAndParagraphs(t *testing.T) {
 	data := buildDOCX(t, sampleDOCXBody(), nil)
-	if !sniffDOCX("report.bin", data[:min(len(data), 512)]) {
+	if !sniffDOCX(newSniffHead("report.bin", data[:min(len(data), 512)])) {
 		t.Error("sniffDOCX does not accept a Word zip")
 	}
 	doc, err := readDOCX("r.docx", data)

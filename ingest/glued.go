@@ -49,7 +49,8 @@ var gluedSniffLabels = []string{
 
 // sniffGlued accepts text in which at least four row labels are directly
 // followed by a digit run.
-func sniffGlued(name string, head []byte) bool {
+func sniffGlued(h *sniffHead) bool {
+	head := h.head
 	if len(head) == 0 || bytes.IndexByte(head, 0) >= 0 {
 		return false
 	}

@@ -162,7 +162,7 @@ func TestGluedSniffCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		head := data[:min(len(data), sniffLen)]
-		if sniffGlued(f, head) {
+		if sniffGlued(newSniffHead(f, head)) {
 			t.Errorf("%s claimed by the glued reader", filepath.Base(f))
 		}
 	}

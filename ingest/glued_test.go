@@ -150,12 +150,12 @@ func TestGluedSniff(t *testing.T) {
 		"",
 	}
 	for _, s := range yes {
-		if !sniffGlued("x.txt", []byte(s)) {
+		if !sniffGlued(newSniffHead("x.txt", []byte(s))) {
 			t.Errorf("sniffGlued refused glued text %q", s)
 		}
 	}
 	for _, s := range no {
-		if sniffGlued("x.txt", []byte(s)) {
+		if sniffGlued(newSniffHead("x.txt", []byte(s))) {
 			t.Errorf("sniffGlued claimed %q", s)
 		}
 	}

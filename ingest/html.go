@@ -41,11 +41,11 @@ const (
 
 // sniffHTML looks for markup in the first bytes: an HTML page, a fragment
 // with table tags, or a script/JSON string carrying table tags.
-func sniffHTML(name string, head []byte) bool {
-	if len(head) > 64<<10 {
-		head = head[:64<<10]
+func sniffHTML(h *sniffHead) bool {
+	lower := h.lowered()
+	if len(h.head) > 64<<10 {
+		lower = bytes.ToLower(h.head[:64<<10])
 	}
-	lower := bytes.ToLower(head)
 	for _, m := range [][]byte{
 		[]byte("<!doctype html"), []byte("<html"), []byte("<table"), []byte("<td"),
 		[]byte("<body"), []byte("<meta"), []byte(`\u003ctable`), []byte(`\u003ctd`),
@@ -55,7 +55,7 @@ func sniffHTML(name string, head []byte) bool {
 			return true
 		}
 	}
-	ext := strings.ToLower(name)
+	ext := strings.ToLower(h.name)
 	return strings.HasSuffix(ext, ".html") || strings.HasSuffix(ext, ".htm") ||
 		strings.HasSuffix(ext, ".shtml") || strings.HasSuffix(ext, ".xhtml")
 }

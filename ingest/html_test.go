@@ -198,7 +198,7 @@ func TestHTMLEmbedded(t *testing.T) {
 	for _, name := range []string{"embedded_script.html", "embedded.json"} {
 		t.Run(name, func(t *testing.T) {
 			data := readHTMLFixture(t, name)
-			if !sniffHTML(name, data) {
+			if !sniffHTML(newSniffHead(name, data)) {
 				t.Errorf("sniffHTML(%s) = false", name)
 			}
 			doc, err := readHTML(name, data)
@@ -365,7 +365,7 @@ func TestHTMLSniff(t *testing.T) {
 		{"a.pdf", "%PDF-1.7", false},
 	}
 	for _, c := range cases {
-		if got := sniffHTML(c.name, []byte(c.head)); got != c.want {
+		if got := sniffHTML(newSniffHead(c.name, []byte(c.head))); got != c.want {
 			t.Errorf("sniffHTML(%q, %q) = %v, want %v", c.name, c.head, got, c.want)
 		}
 	}

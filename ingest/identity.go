@@ -275,6 +275,9 @@ func titleAt(lines []string, i int) (title, bool) {
 // sentence that cites another document (《…》), and ending where the
 // line ends or a separator follows.
 func titleMatch(l string) []int {
+	if !strings.Contains(l, "年") || !strings.Contains(l, "公开") {
+		return nil // titleRE needs both; most lines have neither
+	}
 	for _, m := range titleRE.FindAllStringSubmatchIndex(l, -1) {
 		before := l[:m[0]]
 		if strings.Count(before, "《") > strings.Count(before, "》") {
@@ -324,8 +327,14 @@ func orgName(s string) string {
 	default:
 		return ""
 	}
-	return strings.NewReplacer("(", "（", ")", "）").Replace(s)
+	return fullWidthBrackets.Replace(s)
 }
+
+// Replacers are built once: building one costs more than using it.
+var (
+	fullWidthBrackets = strings.NewReplacer("(", "（", ")", "）")
+	sameOrgNorm       = strings.NewReplacer("人民", "", "（", "(", "）", ")", " ", "")
+)
 
 // dropCJKSpaces removes spaces that sit between two Chinese characters.
 func dropCJKSpaces(s string) string {
@@ -352,6 +361,9 @@ func dropCJKSpaces(s string) string {
 // headerFields reads a saved page's header fields on one line ("标题: …",
 // "发布时间: 2020-01-20 15:22", "来源：平潭县人民政府 时间：2022-02-08").
 func headerFields(line, loc string) []Property {
+	if !strings.ContainsAny(line, ":：") {
+		return nil // every key is followed by a colon; most lines have none
+	}
 	ms := headerKeyRE.FindAllStringSubmatchIndex(line, -1)
 	var out []Property
 	for k, m := range ms {
@@ -604,7 +616,7 @@ func (id *reportID) decide() {
 // 政府, 文登区政府 and 文登区人民政府, an office and its government).
 func sameOrg(a, b string) bool {
 	norm := func(s string) string {
-		s = strings.NewReplacer("人民", "", "（", "(", "）", ")", " ", "").Replace(s)
+		s = sameOrgNorm.Replace(s)
 		return s
 	}
 	a, b = norm(a), norm(b)

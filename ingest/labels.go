@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"gongkai"
 )
@@ -54,14 +55,38 @@ func dropBookmarks(s string) string {
 // "三不予公开1属于国家秘密" compare equal. Digits and Chinese stay.
 func normLabel(s string) string {
 	s = foldWidth(dropBookmarks(s))
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+	// Most labels keep every rune: return s itself then, without copying.
+	keep := 0
+	for keep < len(s) {
+		r, size := utf8.DecodeRuneInString(s[keep:])
+		if dropInLabel(r) { // an invalid byte decodes as U+FFFD, a symbol: dropped
+			break
+		}
+		keep += size
+	}
+	if keep == len(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:keep]...)
+	for _, r := range s[keep:] {
+		if dropInLabel(r) {
 			continue
 		}
-		b.WriteRune(r)
+		b = utf8.AppendRune(b, r)
 	}
-	return b.String()
+	return string(b)
+}
+
+// dropInLabel says whether normLabel drops r: spaces, punctuation and
+// symbols. ASCII letters and digits and the CJK ideographs, nearly every
+// rune of a label, are answered without the Unicode tables.
+func dropInLabel(r rune) bool {
+	switch {
+	case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= 0x4E00 && r <= 0x9FFF:
+		return false
+	}
+	return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
 }
 
 // labelRule maps a label to a cell row. keys are substrings of the
@@ -349,10 +374,23 @@ func fuzzyContains(n, h string) bool {
 	if strings.Contains(n, h) {
 		return true
 	}
-	hr, nr := []rune(h), []rune(n)
-	if len(hr) < 4 {
+	runes := utf8.RuneCountInString(h)
+	if runes < 4 {
 		return false
 	}
+	// One edit touches at most one half of h, so the other half occurs in n
+	// exactly: when neither does, no substring of n is within one edit. This
+	// settles nearly every call (most labels share nothing with a header)
+	// before the quadratic match below.
+	mid := 0
+	for i := 0; i < runes/2; i++ {
+		_, size := utf8.DecodeRuneInString(h[mid:])
+		mid += size
+	}
+	if !strings.Contains(n, h[:mid]) && !strings.Contains(n, h[mid:]) {
+		return false
+	}
+	hr, nr := []rune(h), []rune(n)
 	// Sellers' approximate substring match: d[j] is the least edit
 	// distance of h[:i] to a substring of n ending at j.
 	prev := make([]int, len(nr)+1)

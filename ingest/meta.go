@@ -118,6 +118,9 @@ func footDateAt(l string) (date string, at int, ok bool) {
 		tail = string(r[len(r)-60:])
 		off = len(l) - len(tail)
 	}
+	if !strings.Contains(tail, "年") {
+		return "", 0, false // both date patterns need 年
+	}
 	if all := dateRE.FindAllStringSubmatchIndex(tail, -1); len(all) > 0 {
 		m := all[len(all)-1]
 		y, _ := strconv.Atoi(tail[m[2]:m[3]])

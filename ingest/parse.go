@@ -206,8 +206,9 @@ func detect(name string, data []byte) (reader, bool) {
 	if len(head) > sniffLen {
 		head = head[:sniffLen]
 	}
+	h := newSniffHead(name, head)
 	for _, r := range readers {
-		if r.sniff(name, head) {
+		if r.sniff(h) {
 			return r, true
 		}
 	}

@@ -37,7 +37,8 @@ const (
 
 // sniffPDF accepts "%PDF-" at the start or, as readers tolerate, within
 // the first kilobyte (but not inside a zip, where it may be chance).
-func sniffPDF(name string, head []byte) bool {
+func sniffPDF(h *sniffHead) bool {
+	head := h.head
 	if len(head) > 1024 {
 		head = head[:1024]
 	}

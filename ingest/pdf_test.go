@@ -211,7 +211,7 @@ func samplePDF(t testing.TB) []byte {
 
 func TestPDFTablesFromRulings(t *testing.T) {
 	data := samplePDF(t)
-	if !sniffPDF("x.bin", data) {
+	if !sniffPDF(newSniffHead("x.bin", data)) {
 		t.Fatal("sniffPDF does not accept the fixture")
 	}
 	doc, err := readPDF("fixture.pdf", data)
@@ -407,7 +407,7 @@ func TestPDFSniff(t *testing.T) {
 		"PK\x03\x04word/%PDF-1.4": false,
 		"<html>":                  false,
 	} {
-		if got := sniffPDF("x", []byte(head)); got != want {
+		if got := sniffPDF(newSniffHead("x", []byte(head))); got != want {
 			t.Errorf("sniffPDF(%q) = %v, want %v", head, got, want)
 		}
 	}

@@ -17,12 +17,21 @@ import (
 
 var mdSepRE = regexp.MustCompile(`^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$`)
 
-func sniffMarkdown(name string, head []byte) bool {
-	if looksBinary(head) || isHTMLish(head) {
+// markdownCell turns a Markdown cell's line breaks into "\n" and drops
+// bold marks; built once, not per cell.
+var markdownCell = strings.NewReplacer("<br>", "\n", "<br/>", "\n", "<br />", "\n", "**", "")
+
+// mdSep is mdSepRE.MatchString, which only a line with "---" can match.
+func mdSep(l string) bool {
+	return strings.Contains(l, "---") && mdSepRE.MatchString(l)
+}
+
+func sniffMarkdown(h *sniffHead) bool {
+	if !h.plainText() {
 		return false
 	}
-	lines := headLines(head)
-	return countLines(lines, mdSepRE.MatchString) >= 1 && countLines(lines, func(l string) bool {
+	lines := h.headLines()
+	return countLines(lines, mdSep) >= 1 && countLines(lines, func(l string) bool {
 		return strings.HasPrefix(strings.TrimSpace(l), "|") && strings.Count(l, "|") >= 3
 	}) >= 5
 }
@@ -41,11 +50,11 @@ func pipeRow(l string) bool {
 	return n >= 2
 }
 
-func sniffPipeText(name string, head []byte) bool {
-	if looksBinary(head) || isHTMLish(head) {
+func sniffPipeText(h *sniffHead) bool {
+	if !h.plainText() {
 		return false
 	}
-	return countLines(headLines(head), pipeRow) >= 3
+	return countLines(h.headLines(), pipeRow) >= 3
 }
 
 func readPipeText(path string, data []byte) (*Document, error) {
@@ -70,7 +79,7 @@ func splitPipes(l string, md bool) []string {
 	for i, p := range parts {
 		p = strings.ReplaceAll(p, "\x00", "|")
 		if md {
-			p = strings.NewReplacer("<br>", "\n", "<br/>", "\n", "<br />", "\n", "**", "").Replace(p)
+			p = markdownCell.Replace(p)
 		}
 		parts[i] = strings.TrimSpace(p)
 	}

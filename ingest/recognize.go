@@ -106,6 +106,7 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 	sc := &scan{rendering: doc.Rendering, sections: map[int]bool{}, reviewBlocks: map[string][]Cell{}, reviewBlockLocs: map[string]string{}}
 	section := 0
 	reviewDone := false
+	var isLabel []bool
 	for ti, t := range doc.Tables {
 		if ctx.Err() != nil {
 			return sc
@@ -114,22 +115,26 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 			// A spanned copy of a value or blank is no cell of its own
 			// (the HTML and DOCX readers repeat merged cells so columns
 			// line up); copies of labels stay, they are labels.
+			// Each cell is classified once (classify is the costly part).
 			row := make([]Cell, 0, len(full))
+			isLabel = isLabel[:0]
 			for _, c := range full {
-				if c.Spanned && (c.Unsure != "" || classify(c.Text) != kindText) {
+				label := c.Unsure == "" && classify(c.Text) == kindText
+				if c.Spanned && !label {
 					continue
 				}
 				row = append(row, c)
+				isLabel = append(isLabel, label)
 			}
 			last := -1
-			for i, c := range row {
-				if c.Unsure == "" && classify(c.Text) == kindText {
+			for i := range row {
+				if isLabel[i] {
 					last = i
 				}
 			}
 			var labels []Cell
-			for _, c := range row[:last+1] {
-				if c.Unsure == "" && classify(c.Text) == kindText {
+			for i, c := range row[:last+1] {
+				if isLabel[i] {
 					labels = append(labels, c)
 				}
 			}

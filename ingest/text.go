@@ -152,6 +152,10 @@ func looksBinary(head []byte) bool {
 
 // isHTMLish rejects markup, which the HTML reader takes.
 func isHTMLish(head []byte) bool {
-	h := bytes.ToLower(head)
+	return htmlishLower(bytes.ToLower(head))
+}
+
+// htmlishLower is isHTMLish on a head already lower-cased.
+func htmlishLower(h []byte) bool {
 	return bytes.Contains(h, []byte("<table")) || bytes.Contains(h, []byte("<html")) || bytes.Contains(h, []byte("<td"))
 }

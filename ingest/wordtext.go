@@ -9,11 +9,11 @@ import "strings"
 // markers sit inside the text. Merged cells leave empty cell lines, or a
 // stray copy of a value, in the label columns.
 
-func sniffWordText(name string, head []byte) bool {
-	if looksBinary(head) || isHTMLish(head) {
+func sniffWordText(h *sniffHead) bool {
+	if !h.plainText() {
 		return false
 	}
-	lines := headLines(head)
+	lines := h.headLines()
 	tabbed := countLines(lines, func(l string) bool { return strings.HasPrefix(l, "\t") })
 	return tabbed >= 12
 }
