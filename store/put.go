@@ -131,7 +131,18 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 		if err := appendReports(conn, toWrite, ids, time.Now().UTC()); err != nil {
 			return err
 		}
-		if err := insertFacts(ctx, conn, ids); err != nil {
+		// The facts from the records, in Go; in SQL only when the table
+		// is not the one factsRow writes (putfacts.go).
+		inGo, err := factsInGo(ctx, conn)
+		if err != nil {
+			return err
+		}
+		if inGo {
+			err = appendFacts(conn, toWrite, ids)
+		} else {
+			err = insertFacts(ctx, conn, ids)
+		}
+		if err != nil {
 			return err
 		}
 		if err := markPending(ctx, conn, ids); err != nil {
