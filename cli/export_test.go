@@ -118,13 +118,26 @@ func TestExportCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, _ := x.GetRows("data")
+	keys, _ := x.GetCols("columns")
 	x.Close()
 	want, err := rollup.Run(t.Context(), st, name, rollup.Params{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != len(want.Rows)+1 || strings.Join(rows[0], ",") != strings.Join(want.Columns, ",") {
-		t.Errorf("xlsx has %d rows (header %v), rollup %d rows (%v)", len(rows), rows[0], len(want.Rows), want.Columns)
+	// The header shows official labels (requests_new → 一、本年新收…);
+	// the columns sheet keeps every machine key, in order.
+	if len(rows) != len(want.Rows)+1 || len(keys) < 2 || strings.Join(keys[1][1:], ",") != strings.Join(want.Columns, ",") {
+		t.Errorf("xlsx has %d rows (keys %v), rollup %d rows (%v)", len(rows), keys, len(want.Rows), want.Columns)
+	}
+	for i, c := range want.Columns {
+		label, ok := gongkai.ColumnLabel(c)
+		if !ok {
+			label = c
+		}
+		if i >= len(rows[0]) || rows[0][i] != label {
+			t.Errorf("header of %s = %q, want %q", c, rows[0], label)
+			break
+		}
 	}
 
 	ds := filepath.Join(dir, "lake")

@@ -50,6 +50,10 @@ func cellText(n gongkai.Num) string {
 	return n.String()
 }
 
+// problemsHeader heads the count of findings per body in the lists of
+// bodies (a number in the workbook).
+const problemsHeader = "problems"
+
 // grid is a plain table: a header row and body rows.
 type grid struct {
 	title  string
@@ -143,7 +147,7 @@ func reviewGrid(r *gongkai.Report) grid {
 
 func bodiesGrid(c *compile.Compilation) grid {
 	g := grid{title: fmt.Sprintf("汇总机关 bodies included (%d)", len(c.Bodies)),
-		header: []string{"机关 organization", "body_type", "division_code", "township", "layout", "problems"}}
+		header: []string{"机关 organization", "body_type", "division_code", "township", "layout", problemsHeader}}
 	for _, b := range c.Bodies {
 		g.rows = append(g.rows, []string{b.Organization, b.BodyType, b.DivisionCode, b.Township, b.FormatVersion, fmt.Sprint(b.Problems)})
 	}
@@ -152,7 +156,7 @@ func bodiesGrid(c *compile.Compilation) grid {
 
 func aggregatesGrid(c *compile.Compilation) grid {
 	g := grid{title: fmt.Sprintf("全区/全市汇总报告 whole-area reports, not summed (%d)", len(c.Aggregates)),
-		header: []string{"机关 organization", "body_type", "division_code", "layout", "problems"}}
+		header: []string{"机关 organization", "body_type", "division_code", "layout", problemsHeader}}
 	for _, b := range c.Aggregates {
 		g.rows = append(g.rows, []string{b.Organization, b.BodyType, b.DivisionCode, b.FormatVersion, fmt.Sprint(b.Problems)})
 	}

@@ -50,8 +50,9 @@ func sampleCompilation(t *testing.T) *compile.Compilation {
 	return c
 }
 
-func TestCompiledXLSXReadBack(t *testing.T) {
-	c := sampleCompilation(t)
+// compiledWorkbook writes c as XLSX and opens it again.
+func compiledWorkbook(t *testing.T, c *compile.Compilation) *excelize.File {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteCompiled(&buf, c, XLSX); err != nil {
 		t.Fatal(err)
@@ -60,7 +61,13 @@ func TestCompiledXLSXReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func TestCompiledXLSXReadBack(t *testing.T) {
+	c := sampleCompilation(t)
+	f := compiledWorkbook(t, c)
 	want := []string{SheetActive, SheetApps, SheetReview, SheetBodies}
 	if got := f.GetSheetList(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("sheets = %v", got)
@@ -199,5 +206,37 @@ func TestCompiledTextAndJSON(t *testing.T) {
 	json.Unmarshal(buf.Bytes(), &extra)
 	if len(extra.Compiled.Bodies) != 2 {
 		t.Errorf("compiled.bodies = %d", len(extra.Compiled.Bodies))
+	}
+}
+
+// TestCompiledXLSXProblemsAreNumbers: the bodies list's problems count is
+// a numeric cell (Excel sums and sorts it), the division code stays text.
+func TestCompiledXLSXProblemsAreNumbers(t *testing.T) {
+	f := compiledWorkbook(t, sampleCompilation(t))
+	rows, err := f.GetRows(SheetBodies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for i, r := range rows {
+		if len(r) < 6 || r[0] != "文登区教育和体育局" && r[0] != "威海市文登区泽库镇人民政府" {
+			continue
+		}
+		found++
+		cell := cellName(6, i+1)
+		if ty, _ := f.GetCellType(SheetBodies, cell); ty != excelize.CellTypeNumber && ty != excelize.CellTypeUnset {
+			t.Errorf("%s problems %s: type %v, want a number", r[0], cell, ty)
+		}
+		want := map[string]string{"文登区教育和体育局": "1", "威海市文登区泽库镇人民政府": "0"}[r[0]]
+		if r[5] != want {
+			t.Errorf("%s problems = %q, want %s", r[0], r[5], want)
+		}
+		code := cellName(3, i+1)
+		if ty, _ := f.GetCellType(SheetBodies, code); ty != excelize.CellTypeSharedString && ty != excelize.CellTypeInlineString {
+			t.Errorf("division code %s type %v, want text", code, ty)
+		}
+	}
+	if found != 2 {
+		t.Errorf("found %d bodies in %q", found, rows)
 	}
 }

@@ -3,9 +3,11 @@ package render
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/xuri/excelize/v2"
 
 	"gongkai"
@@ -199,6 +201,12 @@ func compiledSheets(f *excelize.File, c *compile.Compilation) error {
 		row++
 		for _, r := range g.rows {
 			for j, v := range r {
+				// The problems count is a number, so Excel sums and
+				// sorts it.
+				if n, err := strconv.Atoi(v); err == nil && j < len(g.header) && g.header[j] == problemsHeader {
+					set(s, j+1, row, n)
+					continue
+				}
 				set(s, j+1, row, v)
 			}
 			row++
@@ -213,38 +221,104 @@ func compiledSheets(f *excelize.File, c *compile.Compilation) error {
 // XLSXMaxRows is the row limit of an Excel sheet, header included.
 const XLSXMaxRows = 1_048_576
 
-// XLSXTable streams rows into a one-sheet workbook named "data": a header
-// row, then one row per Append. It is the writer of every tabular XLSX
-// (export of a table, rollup or query; a Result as XLSX); the compiled
-// report's form-shaped workbook is written by WriteCompiled.
+// XLSXZone is the zone a TIMESTAMP cell of a tabular workbook shows: China
+// Standard Time (UTC+8, no daylight saving), the office's clock. The
+// store keeps times in UTC; Excel cells carry no zone, so the cell holds
+// the UTC+8 wall clock and its number format prints "UTC+8" after it.
+var XLSXZone = time.FixedZone("UTC+8", 8*3600)
+
+// Number formats of date and timestamp cells; the quoted zone is literal
+// text in Excel's format language.
+const (
+	xlsxDateFormat      = "yyyy-mm-dd"
+	xlsxTimestampFormat = `yyyy-mm-dd hh:mm:ss "UTC+8"`
+)
+
+// XLSXColumnsSheet is the second sheet of a tabular workbook: one row per
+// column of the data sheet with its header (the official label), its
+// machine key (the column name in CSV, JSON, Parquet and SQL) and its
+// DuckDB type.
+const XLSXColumnsSheet = "columns"
+
+// xlsxSizingRows is how many rows are held back to size the columns
+// before the sheet streams.
+const xlsxSizingRows = 500
+
+// XLSXTable streams rows into a workbook for Excel and WPS: sheet "data"
+// with a header row, then one row per Append; sheet "columns" keying each
+// header to its machine name. It is the writer of every tabular XLSX
+// (export of a table, rollup or query); the compiled report's form-shaped
+// workbook is written by WriteCompiled.
+//
+// The header shows a column's official Chinese label where it is a known
+// cell or measure (gongkai.ColumnLabel), else its name. The header row is
+// frozen and carries an autofilter; columns are as wide as their header
+// and first rows (a CJK character counts two). Numbers are numeric cells,
+// DATE a real Excel date (yyyy-mm-dd), TIMESTAMP a real date and time in
+// XLSXZone, NULL an empty cell.
 type XLSXTable struct {
-	f  *excelize.File
-	sw *excelize.StreamWriter
-	n  int64
+	f       *excelize.File
+	sw      *excelize.StreamWriter
+	n       int64
+	keys    []string
+	types   []string
+	header  []string
+	pending [][]any // the first rows, before the sheet starts
+	started bool
+	dateID  int
+	timeID  int
+	headID  int
 }
 
-// NewXLSXTable starts a workbook with the header row columns. Close it.
-func NewXLSXTable(columns []string) (*XLSXTable, error) {
+// NewXLSXTable starts a workbook for columns named columns of DuckDB
+// types types ("" or a shorter list = unknown). Close it.
+func NewXLSXTable(columns, types []string) (*XLSXTable, error) {
 	f := excelize.NewFile()
 	const sheet = "data"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		f.Close()
-		return nil, err
+	t := &XLSXTable{f: f, keys: columns, types: make([]string, len(columns)), header: xlsxHeader(columns)}
+	copy(t.types, types)
+	err := f.SetSheetName("Sheet1", sheet)
+	if err == nil {
+		t.dateID, err = f.NewStyle(&excelize.Style{CustomNumFmt: ptr(xlsxDateFormat)})
 	}
-	sw, err := f.NewStreamWriter(sheet)
+	if err == nil {
+		t.timeID, err = f.NewStyle(&excelize.Style{CustomNumFmt: ptr(xlsxTimestampFormat)})
+	}
+	if err == nil {
+		t.headID, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+			Alignment: &excelize.Alignment{Vertical: "center"}})
+	}
+	if err == nil {
+		t.sw, err = f.NewStreamWriter(sheet)
+	}
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	header := make([]any, len(columns))
-	for i, c := range columns {
-		header[i] = c
+	return t, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// xlsxHeader is each column's label, or its name; a label two columns
+// share gets its key after it, so headers stay unique (a filter and
+// pandas need that).
+func xlsxHeader(keys []string) []string {
+	h := make([]string, len(keys))
+	count := map[string]int{}
+	for i, k := range keys {
+		h[i] = k
+		if l, ok := gongkai.ColumnLabel(k); ok {
+			h[i] = l
+		}
+		count[h[i]]++
 	}
-	if err := sw.SetRow("A1", header); err != nil {
-		f.Close()
-		return nil, err
+	for i, k := range keys {
+		if count[h[i]] > 1 && h[i] != k {
+			h[i] += "（" + k + "）"
+		}
 	}
-	return &XLSXTable{f: f, sw: sw}, nil
+	return h
 }
 
 // Append adds a row of plain values (gongkai.Num, int64, string,
@@ -257,38 +331,146 @@ func (t *XLSXTable) Append(row []any) error {
 		return &gongkai.Error{Op: "export", Err: fmt.Errorf("%w: more than %d rows, the most an XLSX sheet holds", gongkai.ErrUsage, XLSXMaxRows-1),
 			Hint: "export as parquet or csv, or narrow the query"}
 	}
-	cells := make([]any, len(row))
-	for i, v := range row {
-		cells[i] = tableCell(v)
+	cells := make([]any, len(t.keys))
+	for i := range cells {
+		if i < len(row) {
+			cells[i] = t.cell(row[i], t.types[i])
+		}
 	}
-	cell, err := excelize.CoordinatesToCellName(1, int(t.n)+2)
+	t.n++
+	if !t.started {
+		t.pending = append(t.pending, cells)
+		if len(t.pending) < xlsxSizingRows {
+			return nil
+		}
+		return t.start()
+	}
+	return t.writeRow(int(t.n)+1, cells)
+}
+
+func (t *XLSXTable) writeRow(r int, cells []any) error {
+	cell, err := excelize.CoordinatesToCellName(1, r)
 	if err != nil {
 		return err
 	}
-	if err := t.sw.SetRow(cell, cells); err != nil {
+	return t.sw.SetRow(cell, cells)
+}
+
+// start sizes the columns from the header and the rows held back,
+// freezes the header row, and writes what is held.
+func (t *XLSXTable) start() error {
+	t.started = true
+	for i, h := range t.header {
+		w := runewidth.StringWidth(h)
+		for _, row := range t.pending {
+			if cw := cellWidth(row[i]); cw > w {
+				w = cw
+			}
+		}
+		if err := t.sw.SetColWidth(i+1, i+1, float64(min(max(w+2, 8), 60))); err != nil {
+			return err
+		}
+	}
+	if err := t.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	t.n++
+	header := make([]any, len(t.header))
+	for i, h := range t.header {
+		header[i] = excelize.Cell{Value: h, StyleID: t.headID}
+	}
+	if err := t.sw.SetRow("A1", header, excelize.RowOpts{Height: 20}); err != nil {
+		return err
+	}
+	for i, row := range t.pending {
+		if err := t.writeRow(i+2, row); err != nil {
+			return err
+		}
+	}
+	t.pending = nil
 	return nil
+}
+
+// cellWidth is how many columns a cell's text takes.
+func cellWidth(v any) int {
+	switch x := v.(type) {
+	case nil:
+		return 0
+	case excelize.Cell:
+		if x.StyleID != 0 {
+			if _, ok := x.Value.(time.Time); ok {
+				return len(`2006-01-02 15:04:05 UTC+8`) // the widest a date or time shows
+			}
+		}
+		return cellWidth(x.Value)
+	case string:
+		return runewidth.StringWidth(x)
+	case float64:
+		return len(strconv.FormatFloat(x, 'f', -1, 64))
+	}
+	return len(fmt.Sprint(v))
 }
 
 // Rows is the number of rows appended.
 func (t *XLSXTable) Rows() int64 { return t.n }
 
-// WriteTo finishes the sheet and writes the workbook to w.
+// WriteTo finishes the sheets and writes the workbook to w.
 func (t *XLSXTable) WriteTo(w io.Writer) (int64, error) {
+	if !t.started {
+		if err := t.start(); err != nil {
+			return 0, err
+		}
+	}
+	if len(t.keys) > 0 {
+		// Set on the worksheet the stream writes out at Flush.
+		last, err := excelize.CoordinatesToCellName(len(t.keys), int(t.n)+1)
+		if err != nil {
+			return 0, err
+		}
+		if err := t.f.AutoFilter("data", "A1:"+last, nil); err != nil {
+			return 0, err
+		}
+	}
 	if err := t.sw.Flush(); err != nil {
+		return 0, err
+	}
+	if err := t.columnsSheet(); err != nil {
 		return 0, err
 	}
 	return t.f.WriteTo(w)
 }
 
+// columnsSheet lists each column's header, key and type.
+func (t *XLSXTable) columnsSheet() error {
+	s := XLSXColumnsSheet
+	if _, err := t.f.NewSheet(s); err != nil {
+		return err
+	}
+	rows := [][]any{{"表头 header", "字段 key", "类型 type"}}
+	for i, k := range t.keys {
+		rows = append(rows, []any{t.header[i], k, t.types[i]})
+	}
+	for r, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, r+1)
+		if err := t.f.SetSheetRow(s, cell, &row); err != nil {
+			return err
+		}
+	}
+	if err := t.f.SetCellStyle(s, "A1", "C1", t.headID); err != nil {
+		return err
+	}
+	_ = t.f.SetColWidth(s, "A", "A", 40)
+	_ = t.f.SetColWidth(s, "B", "B", 30)
+	_ = t.f.SetColWidth(s, "C", "C", 16)
+	return nil
+}
+
 // Close releases the workbook.
 func (t *XLSXTable) Close() error { return t.f.Close() }
 
-// tableCell maps a plain value to what excelize writes as the right cell
-// type; nil stays nil (an empty cell).
-func tableCell(v any) any {
+// cell maps a plain value of DuckDB type typ to what excelize writes as
+// the right cell: numbers numeric, dates and timestamps real Excel dates
+// (styled), nested values their JSON text; nil stays nil (an empty cell).
+func (t *XLSXTable) cell(v any, typ string) any {
 	switch x := v.(type) {
 	case gongkai.Num:
 		if !x.Valid() {
@@ -299,9 +481,15 @@ func tableCell(v any) any {
 		}
 		return x.Float64()
 	case time.Time:
-		return x
-	case []any, map[string]any:
-		return fmt.Sprint(x)
+		switch strings.ToUpper(typ) {
+		case "DATE":
+			return excelize.Cell{Value: time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC), StyleID: t.dateID}
+		case "TIME":
+			return Text(x, typ)
+		}
+		return excelize.Cell{Value: x.In(XLSXZone), StyleID: t.timeID}
+	case []any, map[string]any, []byte:
+		return Text(x, typ)
 	}
 	return v
 }

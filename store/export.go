@@ -231,11 +231,16 @@ func (s *Store) writeXLSX(ctx context.Context, q string, args []any, path string
 		return 0, err
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
+	cts, err := rows.ColumnTypes()
 	if err != nil {
 		return 0, err
 	}
-	x, err := render.NewXLSXTable(cols)
+	cols := make([]string, len(cts))
+	types := make([]string, len(cts))
+	for i, ct := range cts {
+		cols[i], types[i] = ct.Name(), ct.DatabaseTypeName()
+	}
+	x, err := render.NewXLSXTable(cols, types)
 	if err != nil {
 		return 0, err
 	}
