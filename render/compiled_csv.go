@@ -13,7 +13,7 @@ import (
 // body did not state it) and the cell's path, after a byte-order mark so
 // Excel and WPS on Chinese Windows read UTF-8.
 func writeCompiledCSV(w io.Writer, c *compile.Compilation) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+	if _, err := io.WriteString(w, UTF8BOM); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)

@@ -36,6 +36,9 @@ const (
 	CSVBOM Format = "csv-bom"
 )
 
+// UTF8BOM is the UTF-8 byte-order mark that CSVBOM puts first.
+const UTF8BOM = "\ufeff"
+
 // Kind is a set of kinds of output a format applies to.
 type Kind uint8
 

@@ -48,3 +48,29 @@ func formatHint(allowed []render.Format) string {
 	}
 	return "format is " + strings.Join(s, ", ")
 }
+
+// withBOM applies the bom option to format f: CSV becomes render.CSVBOM,
+// CSV after a UTF-8 byte-order mark, which Excel and WPS on Chinese
+// Windows need to read UTF-8 (they take a file without it for GBK). The
+// option goes with CSV only; the default is no mark, since an API answer
+// mostly goes to programs.
+func withBOM(f render.Format, bom bool) (render.Format, error) {
+	switch {
+	case !bom:
+		return f, nil
+	case f == render.CSV:
+		return render.CSVBOM, nil
+	}
+	return "", fmt.Errorf("%w: bom goes with format=csv, not %s", gongkai.ErrUsage, f)
+}
+
+// boolParam reads a flag parameter: "", 0 or false is off, 1 or true on.
+func boolParam(name, s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "", "0", "false":
+		return false, nil
+	case "1", "true":
+		return true, nil
+	}
+	return false, fmt.Errorf("%w: %s=%q (want 1 or 0)", gongkai.ErrUsage, name, s)
+}

@@ -64,6 +64,8 @@ func TestOpenAPI(t *testing.T) {
 		{"GET", "/v1/rollups/district_year?year=2023", "", 200},
 		{"GET", "/v1/rollups/district_year?format=csv", "", 200},
 		{"GET", "/v1/rollups/district_year?format=xlsx", "", 200},
+		{"GET", "/v1/rollups/district_year?format=csv&bom=1", "", 200},
+		{"GET", "/v1/rollups/district_year?format=json&bom=1", "", 400},
 		{"GET", "/v1/rollups/nosuch", "", 404},
 		{"GET", "/v1/rollups/district_year?year=x", "", 400},
 		{"GET", "/v1/reports", "", 200},
@@ -75,6 +77,8 @@ func TestOpenAPI(t *testing.T) {
 		{"GET", "/v1/reports/abc", "", 400},
 		{"POST", "/v1/query", `{"sql": "SELECT report_year, count(*) AS n, DATE '2020-03-19' AS d, 12.5::DECIMAL(18,6) AS m FROM reports GROUP BY ALL ORDER BY 1"}`, 200},
 		{"POST", "/v1/query", `{"sql": "SELECT 1", "format": "csv"}`, 200},
+		{"POST", "/v1/query", `{"sql": "SELECT '文登区' AS d", "format": "csv", "bom": true}`, 200},
+		{"POST", "/v1/query", `{"sql": "SELECT 1", "bom": true}`, 400},
 		{"POST", "/v1/query", `{"sql": "DELETE FROM reports"}`, 403},
 		{"POST", "/v1/query", `{"sql": "SELEC 1"}`, 400},
 	}

@@ -18,6 +18,7 @@ type queryRequest struct {
 	TimeoutMS int64  `json:"timeout_ms"`
 	MaxRows   int    `json:"max_rows"`
 	Format    string `json:"format"` // json (default) | csv | arrow
+	BOM       bool   `json:"bom"`    // csv: start with a UTF-8 byte-order mark, for Excel
 }
 
 // POST /v1/query runs one ad-hoc read statement in the SQL sandbox
@@ -47,6 +48,10 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 	format, err := formatParam(req.Format, queryFormats)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown format %q", req.Format), formatHint(queryFormats))
+		return
+	}
+	if format, err = withBOM(format, req.BOM); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), `"bom": true with "format": "csv" starts the answer with a byte-order mark, for Excel`)
 		return
 	}
 	lim := s.cfg.Limits.Lower(time.Duration(req.TimeoutMS)*time.Millisecond, req.MaxRows)
@@ -81,8 +86,11 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if format == render.CSV {
+	if format == render.CSV || format == render.CSVBOM {
 		var buf bytes.Buffer
+		if format == render.CSVBOM {
+			buf.WriteString(render.UTF8BOM)
+		}
 		if err := render.WriteCSV(&buf, res); err != nil {
 			s.fail(w, r, err)
 			return

@@ -43,12 +43,12 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var p rollup.Params
 	for k, v := range q {
-		if k == "format" {
+		if k == "format" || k == "bom" {
 			continue
 		}
 		if !slices.Contains(rollup.ParamNames, k) {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown parameter %q", k),
-				"parameters: "+strings.Join(rollup.ParamNames, ", ")+", format")
+				"parameters: "+strings.Join(rollup.ParamNames, ", ")+", format, bom")
 			return
 		}
 		if len(v) != 1 || v[0] == "" {
@@ -68,6 +68,14 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 	f, err := formatParam(q.Get("format"), rollupFormats)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown format %q", q.Get("format")), formatHint(rollupFormats))
+		return
+	}
+	bom, err := boolParam("bom", q.Get("bom"))
+	if err == nil {
+		f, err = withBOM(f, bom)
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), "bom=1 with format=csv starts the file with a byte-order mark, for Excel")
 		return
 	}
 

@@ -268,6 +268,17 @@ func TestRollupFormatsAndETag(t *testing.T) {
 		strings.Count(string(body), "\n") < len(js.Result.Rows)+1 {
 		t.Errorf("csv: %d %q", resp.StatusCode, body)
 	}
+	if bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
+		t.Error("csv without bom=1 starts with a byte-order mark")
+	}
+	// bom=1: the same CSV after the UTF-8 byte-order mark, for Excel.
+	for _, on := range []string{"1", "true"} {
+		r2, b2 := get(t, base+"format=csv&bom="+on)
+		if r2.StatusCode != 200 || !strings.HasPrefix(r2.Header.Get("Content-Type"), "text/csv") ||
+			string(b2) != "\xef\xbb\xbf"+string(body) || !strings.HasSuffix(strings.Trim(r2.Header.Get("Content-Disposition"), `"`), ".csv") {
+			t.Errorf("csv bom=%s: %d %s %q… (%d bytes, plain %d)", on, r2.StatusCode, r2.Header.Get("Content-Disposition"), b2[:min(8, len(b2))], len(b2), len(body))
+		}
+	}
 
 	// XLSX, from the same vocabulary as the CLI's export: a workbook
 	// whose sheet holds a row per JSON row under the header.
@@ -298,7 +309,7 @@ func TestRollupFormatsAndETag(t *testing.T) {
 		return resp.StatusCode == 200 && resp.Header.Get("ETag") != etag && resp.Header.Get("ETag") != ""
 	})
 
-	for _, bad := range []string{"format=xml", "year=abc", "colour=red"} {
+	for _, bad := range []string{"format=xml", "year=abc", "colour=red", "format=parquet&bom=1", "bom=1", "format=csv&bom=yes"} {
 		resp, body := get(t, ts.URL+"/v1/rollups/"+name+"?"+bad)
 		if resp.StatusCode != 400 || !strings.Contains(string(body), `"error"`) {
 			t.Errorf("%s: %d %s", bad, resp.StatusCode, body)
@@ -436,6 +447,11 @@ func TestQueryEndpoint(t *testing.T) {
 	resp, body = postQuery(t, ts.URL, map[string]any{"sql": "SELECT range FROM range(20000)", "max_rows": 50000, "format": "csv"})
 	if lines := strings.Count(string(body), "\n"); resp.StatusCode != 200 || lines != query.DefaultMaxRows+1 {
 		t.Errorf("csv cap: %d, %d lines", resp.StatusCode, lines)
+	}
+	// "bom": true puts the UTF-8 byte-order mark before the same CSV.
+	resp, body = postQuery(t, ts.URL, map[string]any{"sql": "SELECT '文登区' AS d", "format": "csv", "bom": true})
+	if resp.StatusCode != 200 || string(body) != "\xef\xbb\xbfd\n文登区\n" {
+		t.Errorf("csv bom: %d %q", resp.StatusCode, body)
 	}
 	resp, body = postQuery(t, ts.URL, map[string]any{"sql": "SELECT range FROM range(20000)", "max_rows": 7, "format": "arrow"})
 	if resp.StatusCode != 200 {

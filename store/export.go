@@ -13,9 +13,6 @@ import (
 	"gongkai/render"
 )
 
-// utf8BOM is the UTF-8 byte-order mark.
-const utf8BOM = "\xef\xbb\xbf"
-
 // Export formats are render.Format (files: render.Formats(render.Files)).
 // Parquet, CSV and JSON lines are written by DuckDB's COPY; Arrow IPC
 // (file and stream) from rows with arrow-go (arrow.go); XLSX by
@@ -212,7 +209,7 @@ func writeWithBOM(path string, write func(body string) (int64, error)) (int64, e
 	if err != nil {
 		return 0, err
 	}
-	if _, err := io.WriteString(out, utf8BOM); err != nil {
+	if _, err := io.WriteString(out, render.UTF8BOM); err != nil {
 		out.Close()
 		return 0, err
 	}
