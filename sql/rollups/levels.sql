@@ -48,15 +48,14 @@ m AS (
            coalesce(r.township, CASE WHEN r.province IS NULL THEN '(unresolved)'
                                      WHEN r.city IS NULL THEN '(province level)'
                                      WHEN r.county IS NULL THEN '(city level)' ELSE '(county level)' END) AS township
-    FROM report_facts r, p
+    FROM report_facts r
     WHERE NOT r.is_aggregate
-      AND (p.year IS NULL OR r.report_year IN (p.year, p.year - 1))
-      AND (p.division IS NULL
-           OR p.division IN (r.province, r.city, r.county, r.township)
-           OR starts_with(r.division_code,
-                  CASE WHEN regexp_full_match(p.division, '[0-9]{2}0000') THEN left(p.division, 2)
-                       WHEN regexp_full_match(p.division, '[0-9]{4}00') THEN left(p.division, 4)
-                       ELSE p.division END))
+      AND (CAST($year AS INTEGER) IS NULL
+           OR r.report_year IN (CAST($year AS INTEGER), CAST($year AS INTEGER) - 1))
+      -- level_report_ids (schema 7): the division's names at any level or
+      -- its code, as a semi-join on ids so only its reports are read.
+      AND (CAST($division AS VARCHAR) IS NULL
+           OR r.report_id IN (SELECT report_id FROM level_report_ids(CAST($division AS VARCHAR))))
 ),
 g AS (
     SELECT CASE WHEN GROUPING(organization) = 0 THEN 'body'
