@@ -33,8 +33,3 @@ func applyLimits(addressSpace int64) error {
 	}
 	return nil
 }
-
-// workerAttr kills a worker when the process that started it dies.
-func workerAttr() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-}

@@ -2,11 +2,15 @@
 
 package query
 
-import "syscall"
+import "errors"
 
 // applyLimits: the resource limits of the sandbox are Linux's; elsewhere a
 // worker is still a separate process killed at its deadline, and DuckDB's
 // own memory limit and locked, file-less instance still hold.
 func applyLimits(int64) error { return nil }
 
-func workerAttr() *syscall.SysProcAttr { return nil }
+// namespaceChoices: no namespaces outside Linux; workers scrub the store's
+// path from answers instead (see scrubber).
+func namespaceChoices() []startChoice { return []startChoice{{}} }
+
+func isolate(string) (string, error) { return "", errors.New("no namespaces on this system") }

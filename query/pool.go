@@ -7,9 +7,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"gongkai"
@@ -44,11 +46,13 @@ type Sandbox struct {
 	as    int64
 	slots chan struct{}
 
-	mu     sync.Mutex
-	idle   []*worker
-	live   int // workers started and not yet reaped
-	closed bool
-	bg     sync.WaitGroup
+	mu       sync.Mutex
+	idle     []*worker
+	live     int    // workers started and not yet reaped
+	lastDB   string // the store of the latest statement: replacements bind it
+	isolated bool   // the latest worker started is isolated
+	closed   bool
+	bg       sync.WaitGroup
 }
 
 // New returns a Sandbox. It starts no process until the first statement.
@@ -61,6 +65,15 @@ func New(cfg Config) *Sandbox {
 		cfg.MaxAnswer = DefaultMaxAnswer
 	}
 	return &Sandbox{cfg: cfg, as: addressSpace(cfg.Limits.MemoryLimit), slots: make(chan struct{}, cfg.Workers)}
+}
+
+// Isolated reports whether the latest worker started sees the store only
+// at NeutralPath, in namespaces of its own (false: it scrubs the host
+// path from answers instead, or none started yet).
+func (s *Sandbox) Isolated() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.isolated
 }
 
 // Limits returns the sandbox's own limits.
@@ -80,7 +93,8 @@ func (s *Sandbox) Close() error {
 	return nil
 }
 
-// worker is one worker process and its pipes.
+// worker is one worker process and its pipes. A worker is bound to one
+// store file (it may see nothing else; see isolate).
 type worker struct {
 	cmd      *exec.Cmd
 	requests *os.File
@@ -89,14 +103,59 @@ type worker struct {
 	exited   chan struct{}
 	uses     int
 	killOnce sync.Once
+	db       string
+	files    fileIDs
+	isolated bool
 }
 
-// start starts a worker process and waits for it to say it is ready.
-func (s *Sandbox) start(ctx context.Context) (*worker, error) {
+// fileIDs identifies the store file and its write-ahead log as a worker
+// bound them: a worker whose files were since replaced (a new replica, a
+// log that appeared or went) would read stale data, and is retired.
+type fileIDs struct{ db, wal os.FileInfo }
+
+func idsOf(db string) fileIDs {
+	var ids fileIDs
+	ids.db, _ = os.Stat(db)
+	ids.wal, _ = os.Stat(db + ".wal")
+	return ids
+}
+
+func (a fileIDs) same(b fileIDs) bool {
+	same := func(x, y os.FileInfo) bool {
+		if x == nil || y == nil {
+			return x == nil && y == nil
+		}
+		return os.SameFile(x, y)
+	}
+	return same(a.db, b.db) && same(a.wal, b.wal)
+}
+
+// startChoice is one way to start a worker: its process attributes, and
+// whether they give it namespaces to isolate itself in.
+type startChoice struct {
+	attr    *syscall.SysProcAttr
+	isolate bool
+}
+
+// nsChoice is the index into namespaceChoices() of the first way that
+// started a worker in this process (-1: not tried yet). Later workers
+// start that way at once.
+var (
+	nsMu     sync.Mutex
+	nsChoice = -1
+)
+
+// start starts a worker process for the store db and waits for it to say
+// it is ready.
+func (s *Sandbox) start(ctx context.Context, db string) (*worker, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, sandboxError(fmt.Errorf("finding the program to start a worker: %w", err))
 	}
+	if abs, err := filepath.Abs(db); err == nil {
+		db = abs
+	}
+	ids := idsOf(db)
 	reqR, reqW, err := os.Pipe()
 	if err != nil {
 		return nil, sandboxError(err)
@@ -107,18 +166,36 @@ func (s *Sandbox) start(ctx context.Context) (*worker, error) {
 		reqW.Close()
 		return nil, sandboxError(err)
 	}
-	cmd := exec.Command(exe)
-	// A clean environment: nothing of the caller's (HOME, paths) reaches
-	// DuckDB's settings.
-	cmd.Env = []string{envWorker + "=1", envAddressSpace + "=" + strconv.FormatInt(s.as, 10), "MALLOC_ARENA_MAX=2"}
-	if tz, ok := os.LookupEnv("TZ"); ok {
-		cmd.Env = append(cmd.Env, "TZ="+tz)
+	choices := namespaceChoices()
+	nsMu.Lock()
+	first := min(max(nsChoice, 0), len(choices)-1)
+	nsMu.Unlock()
+	var w *worker
+	for i := first; i < len(choices); i++ {
+		cmd := exec.Command(exe)
+		// A clean environment: nothing of the caller's (HOME, paths) reaches
+		// DuckDB's settings.
+		cmd.Env = []string{envWorker + "=1", envAddressSpace + "=" + strconv.FormatInt(s.as, 10), "MALLOC_ARENA_MAX=2",
+			envDB + "=" + db}
+		if choices[i].isolate {
+			cmd.Env = append(cmd.Env, envIsolate+"=1")
+		}
+		if tz, ok := os.LookupEnv("TZ"); ok {
+			cmd.Env = append(cmd.Env, "TZ="+tz)
+		}
+		cmd.ExtraFiles = []*os.File{reqR, ansW} // fds 3 and 4
+		w = &worker{cmd: cmd, requests: reqW, answers: ansR, stderr: &tail{}, exited: make(chan struct{}), db: db, files: ids}
+		cmd.Stderr = w.stderr
+		cmd.SysProcAttr = choices[i].attr
+		if err = cmd.Start(); err == nil {
+			if len(choices) > 1 {
+				nsMu.Lock()
+				nsChoice = i
+				nsMu.Unlock()
+			}
+			break
+		}
 	}
-	cmd.ExtraFiles = []*os.File{reqR, ansW} // fds 3 and 4
-	w := &worker{cmd: cmd, requests: reqW, answers: ansR, stderr: &tail{}, exited: make(chan struct{})}
-	cmd.Stderr = w.stderr
-	cmd.SysProcAttr = workerAttr()
-	err = cmd.Start()
 	reqR.Close()
 	ansW.Close()
 	if err != nil {
@@ -126,6 +203,7 @@ func (s *Sandbox) start(ctx context.Context) (*worker, error) {
 		ansR.Close()
 		return nil, sandboxError(fmt.Errorf("starting a worker: %w", err))
 	}
+	cmd := w.cmd
 	s.mu.Lock()
 	s.live++
 	s.mu.Unlock()
@@ -152,6 +230,10 @@ func (s *Sandbox) start(ctx context.Context) (*worker, error) {
 		w.stop()
 		return nil, f.Err.err()
 	}
+	w.isolated = f.Isolated
+	s.mu.Lock()
+	s.isolated = f.Isolated
+	s.mu.Unlock()
 	return w, nil
 }
 
@@ -172,21 +254,50 @@ func (w *worker) stop() {
 	<-w.exited
 }
 
-// get returns an idle worker or starts one.
-func (s *Sandbox) get(ctx context.Context) (*worker, error) {
+// get returns an idle worker bound to db, or starts one. Idle workers
+// bound to another file, or to files since replaced, are stopped.
+func (s *Sandbox) get(ctx context.Context, db string) (*worker, error) {
+	if abs, err := filepath.Abs(db); err == nil {
+		db = abs
+	}
+	ids := idsOf(db)
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		return nil, sandboxError(errors.New("the SQL sandbox is closed"))
 	}
-	if n := len(s.idle); n > 0 {
-		w := s.idle[n-1]
-		s.idle = s.idle[:n-1]
-		s.mu.Unlock()
-		return w, nil
+	s.lastDB = db
+	var found *worker
+	keep := s.idle[:0]
+	var stale []*worker
+	for _, w := range s.idle {
+		switch {
+		case w.db != db || !w.files.same(ids):
+			stale = append(stale, w)
+		case found == nil:
+			found = w
+		default:
+			keep = append(keep, w)
+		}
 	}
+	s.idle = keep
 	s.mu.Unlock()
-	return s.start(ctx)
+	for _, w := range stale {
+		s.retire(w)
+	}
+	if found != nil {
+		return found, nil
+	}
+	return s.start(ctx, db)
+}
+
+// retire stops a worker in the background, with no replacement.
+func (s *Sandbox) retire(w *worker) {
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		w.stop()
+	}()
 }
 
 // put returns a healthy worker to the pool, or retires it.
@@ -214,14 +325,15 @@ func (s *Sandbox) discard(w *worker) {
 		defer s.bg.Done()
 		w.stop()
 		s.mu.Lock()
-		refill := !s.closed && s.live+len(s.idle) < s.cfg.Workers && len(s.idle) == 0
+		refill := !s.closed && s.live+len(s.idle) < s.cfg.Workers && len(s.idle) == 0 && s.lastDB != ""
+		db := s.lastDB
 		s.mu.Unlock()
 		if !refill {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		nw, err := s.start(ctx)
+		nw, err := s.start(ctx, db)
 		if err != nil {
 			return
 		}
@@ -261,6 +373,9 @@ func (s *Sandbox) call(ctx context.Context, db, sql string, lim Limits, m mode) 
 		return nil, &gongkai.Error{Op: "query", Err: ctx.Err()}
 	}
 	deadline := start.Add(lim.Timeout)
+	if abs, err := filepath.Abs(db); err == nil {
+		db = abs
+	}
 	req := &request{Mode: m, DB: db, SQL: sql, MaxRows: lim.MaxRows, MemoryLimit: lim.MemoryLimit, Threads: lim.Threads}
 	if m != modeExport {
 		req.MaxAnswer = s.cfg.MaxAnswer
@@ -268,7 +383,7 @@ func (s *Sandbox) call(ctx context.Context, db, sql string, lim Limits, m mode) 
 	var w *worker
 	var err error
 	for attempt := 0; attempt < 2; attempt++ {
-		if w, err = s.get(ctx); err != nil {
+		if w, err = s.get(ctx, db); err != nil {
 			<-s.slots
 			return nil, err
 		}

@@ -18,7 +18,14 @@
 //     grace) and starts a replacement, so a CPU bomb DuckDB cannot
 //     interrupt (one levenshtein over long strings) cannot outlive its
 //     time limit or hold a slot. Answers are capped in bytes, and the
-//     parent checks a frame's length before it allocates.
+//     parent checks a frame's length before it allocates. Where the
+//     system allows it, a worker runs in a mount namespace of its own (and
+//     a user namespace unless gongkai runs as root) whose root is a tiny
+//     read-only tmpfs holding only the store, bind-mounted read-only at
+//     /store.duckdb: DuckDB, which resolves any path it is given, then
+//     names no host path anywhere, and the kernel hides every other file.
+//     Elsewhere the worker scrubs the store's path from answers (see
+//     isolate_linux.go and scrub.go). A worker is bound to one store file.
 //  2. Inside the worker, DuckDB runs in a fresh in-memory instance per
 //     statement that attaches the store read-only through a file
 //     descriptor, with external access off, the local file system disabled

@@ -42,6 +42,7 @@ type request struct {
 // Done set, and Err when the statement failed.
 type frame struct {
 	Ready     bool // the first frame of a new worker
+	Isolated  bool // with Ready: the worker sees the store only at NeutralPath
 	Columns   []string
 	Types     []string
 	Rows      [][]value

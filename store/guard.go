@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -27,8 +28,9 @@ import (
 // Inside DuckDB the defences are:
 //
 //  1. A fresh in-memory DuckDB instance per statement that ATTACHes the
-//     store READ_ONLY through /proc/self/fd (so no host path is shown by
-//     duckdb_databases() or settings), then turns external access off,
+//     store READ_ONLY (through /proc/self/fd where there is one: DuckDB
+//     resolves that to the file's path, so hiding the host path is the
+//     worker's job, see package query), then turns external access off,
 //     disables the local file system altogether (no path of the store, its
 //     WAL or anything else can be read or written as a file from SQL, even
 //     those DuckDB keeps in allowed_paths) and locks the configuration (no
@@ -82,9 +84,9 @@ func OpenGuard(ctx context.Context, path string, cfg GuardConfig) (g *Guard, err
 		cfg.Threads = 1
 	}
 	// The file is opened here, read-only, and DuckDB reads it through
-	// /proc/self/fd: the store's own path never reaches the instance. A
-	// store with a write-ahead log left by a crashed writer is attached by
-	// its path instead, so that DuckDB replays the log (in memory).
+	// /proc/self/fd (it still resolves and shows the file's path). A store
+	// with a write-ahead log left by a crashed writer is attached by its
+	// path instead, so that DuckDB replays the log (in memory).
 	attach := path
 	if _, err := os.Stat(path + ".wal"); err != nil {
 		f, err := os.Open(path)
@@ -146,6 +148,10 @@ func OpenGuard(ctx context.Context, path string, cfg GuardConfig) (g *Guard, err
 	return g, nil
 }
 
+// lockHeldByPID is DuckDB's file-lock error where it cannot name the
+// holder's program: in an isolated sandbox worker, which sees no /proc.
+var lockHeldByPID = regexp.MustCompile(`Conflicting lock is held in PID (\d+)`)
+
 // guardOpenError classifies a failure to set the instance up: a store
 // held by a writer, or a file that is no DuckDB database. The messages
 // carry no path.
@@ -156,6 +162,10 @@ func guardOpenError(ctx context.Context, err error) error {
 	if m := lockHeld.FindStringSubmatch(err.Error()); m != nil {
 		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: held by %s (PID %s)", gongkai.ErrDatabaseBusy, m[1], m[2]),
 			Hint: fmt.Sprintf("wait for process %s to finish", m[2])}
+	}
+	if m := lockHeldByPID.FindStringSubmatch(err.Error()); m != nil {
+		return &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: held by process %s", gongkai.ErrDatabaseBusy, m[1]),
+			Hint: fmt.Sprintf("wait for process %s to finish", m[1])}
 	}
 	var de *duckdb.Error
 	if errors.As(err, &de) && (de.Type == duckdb.ErrorTypeIO || de.Type == duckdb.ErrorTypeSerialization) {
