@@ -1,0 +1,76 @@
+package store
+
+import (
+	"slices"
+	"testing"
+
+	"gongkai"
+)
+
+// Schema 7 finds a division's reports through division_report_ids and
+// level_report_ids (one narrow scan per branch, then a semi-join) instead
+// of the one OR of schema 4 and of the levels rollup. For every kind of
+// division a user gives — names at each level, city+county,
+// province+city+county, code prefixes with and without trailing zeros, a
+// township, a part of an organization's name, an unplaced report's name,
+// something matching nothing — both must keep exactly the same reports.
+func TestDivisionFilterMatchesTheOldOR(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := t.Context()
+	ps := genParsed(t, 1, 4)
+	// An unplaced report (no division fields at all) and one placed with a
+	// county but named oddly: the name branches and the organization
+	// substring must still find them.
+	unplaced := ps[0]
+	unplaced.Report.Organization = "某某市某某区文登联络办公室"
+	unplaced.Report.Body = gongkai.Body{}
+	unplaced.Path, unplaced.Hash = "unplaced.json", "h-unplaced"
+	ps = append(ps, unplaced)
+	if _, err := s.Put(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
+	township := scalar(t, s, `SELECT min(township) FROM report_facts WHERE township IS NOT NULL`).(string)
+	divisions := []string{
+		"文登区", "威海市", "山东省", "威海市文登区", "山东省威海市文登区",
+		"371003", "3710", "37", "371000", "370000", "371003001",
+		township, "人民政府", "文登", "联络办公室", "某某市某某区文登联络办公室", "上海市", "999999",
+	}
+	ids := func(q string, args ...any) []int64 {
+		t.Helper()
+		res, err := s.Query(ctx, q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, r := range res.Rows {
+			out = append(out, r[0].(int64))
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, d := range divisions {
+		old := ids(`SELECT report_id FROM report_facts
+			WHERE $1 IN (county, city, province, concat(city, county), concat(province, city, county))
+			   OR starts_with(division_code, $1) OR contains(organization, $1)`, d)
+		now := ids(`SELECT report_id FROM reports_in(NULL, $1)`, d)
+		if !slices.Equal(old, now) {
+			t.Errorf("reports_in(%q): %d reports, the old OR keeps %d", d, len(now), len(old))
+		}
+		oldLevels := ids(`SELECT report_id FROM report_facts
+			WHERE $1 IN (province, city, county, township)
+			   OR starts_with(division_code,
+			          CASE WHEN regexp_full_match($1, '[0-9]{2}0000') THEN left($1, 2)
+			               WHEN regexp_full_match($1, '[0-9]{4}00') THEN left($1, 4) ELSE $1 END)`, d)
+		nowLevels := ids(`SELECT DISTINCT report_id FROM level_report_ids($1)`, d)
+		if !slices.Equal(oldLevels, nowLevels) {
+			t.Errorf("level_report_ids(%q): %d reports, the old filter keeps %d", d, len(nowLevels), len(oldLevels))
+		}
+	}
+	// The cases above are not vacuous: names, codes and substrings each
+	// keep some reports, and the unplaced one is found by its name.
+	for _, d := range []string{"文登区", "威海市文登区", "371003", "人民政府", "联络办公室"} {
+		if len(ids(`SELECT report_id FROM reports_in(NULL, $1)`, d)) == 0 {
+			t.Errorf("reports_in(%q) keeps no report", d)
+		}
+	}
+}
