@@ -88,6 +88,13 @@ func genCases() []genCase {
 			pick: func(it *gen.Item) bool { return hasNull(it.Record) }},
 		{name: "pipe_text_violation_r1", rendering: gen.PipeText, reader: "pipe_text", opts: violation,
 			pick: func(it *gen.Item) bool { return it.Violation == gongkai.R1 }},
+		{name: "word_text_title_guanyu", rendering: gen.WordText, reader: "word_text", opts: caseOptions(2023, 13),
+			print: func(it *gen.Item) {
+				// 文登区自然资源局关于二〇二三年度政府信息公开工作的年度报告,
+				// signed with the date in Chinese numerals; the body names
+				// neither organization nor year.
+				it.Identity = gen.IdentityStyle{Title: gen.TitleGuanyu, CNYear: true, Signature: gen.SigOrgCNDate, Body: gen.BodyQuiet}
+			}},
 		{name: "word_text_noise", rendering: gen.WordText, reader: "word_text", opts: caseOptions(2023, 12),
 			print: func(it *gen.Item) {
 				it.Noise = gen.Noise{FullWidthDigits: true, HalfWidthBrackets: true, ThousandsSeparators: true, RepeatedHeading: true}
