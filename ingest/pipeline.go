@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -136,6 +138,7 @@ func Run(ctx context.Context, opts Options, sink gongkai.Sink) (Summary, error) 
 	if err != nil {
 		return Summary{}, err
 	}
+	defer relaxGC()()
 	sum, err := run(ctx, opts, place, sink)
 	// Cross-year and whole-area rules (R6, R7, R9) depend on other
 	// reports: the sink recomputes the findings the stored batches can
@@ -219,13 +222,30 @@ func run(ctx context.Context, opts Options, place func(string, *gongkai.Report),
 		close(results)
 	}()
 
+	// Storer: stores the batches the writer hands over, in order, while
+	// the workers parse the next ones (storing a batch inline would stall
+	// parsing for as long as the store takes).
+	r.store = make(chan []gongkai.Parsed, 1)
+	stored := make(chan struct{})
+	go func() {
+		defer close(stored)
+		r.storeLoop(ctx, cancel)
+	}()
+
 	err := r.write(ctx, results)
+	close(r.store)
+	<-stored
+	if r.storeErr != nil {
+		err = r.storeErr
+	}
 	cancel()
 	wg.Wait()
 	if err == nil && walkErr != nil && !errors.Is(walkErr, context.Canceled) {
 		err = walkErr
 	}
 	r.progress(true)
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	return r.sum, err
 }
 
@@ -263,9 +283,18 @@ type runner struct {
 	bytes  *semaphore.Weighted
 
 	// Only the writer goroutine touches the fields below.
-	next     int
-	pending  map[int]result
-	batch    []gongkai.Parsed
+	next    int
+	pending map[int]result
+	batch   []gongkai.Parsed
+
+	// store carries full batches from the writer to the storer goroutine;
+	// storeErr is the storer's fatal error, read once it has ended.
+	store    chan []gongkai.Parsed
+	storeErr error
+
+	// mu guards the counts, which the writer (failures) and the storer
+	// (outcomes) both update, and the calls of OnFile and Progress.
+	mu       sync.Mutex
 	sum      Summary
 	lastProg time.Time
 }
@@ -349,7 +378,9 @@ func (r *runner) write(ctx context.Context, results <-chan result) error {
 					r.fail(res.name, res.explicit, res.err)
 					continue
 				}
+				r.mu.Lock()
 				r.sum.Parsed++
+				r.mu.Unlock()
 				if len(r.batch) == 0 {
 					timer.Reset(r.opts.BatchWait)
 				}
@@ -372,14 +403,36 @@ func (r *runner) write(ctx context.Context, results <-chan result) error {
 	}
 }
 
-// flush stores the batch. When the batch as a whole fails, each report is
-// tried alone, so one bad report fails alone.
+// flush hands the batch to the storer. It fails only once the storer has
+// stopped the run (ctx ended).
 func (r *runner) flush(ctx context.Context) error {
 	batch := r.batch
 	r.batch = r.batch[:0:0]
 	if len(batch) == 0 {
 		return nil
 	}
+	r.store <- batch // the storer takes every batch until the channel closes
+	return ctx.Err()
+}
+
+// storeLoop stores the batches handed over, in order. On an error that
+// ends the run it records it, stops the run (cancel) and drops the
+// batches still coming.
+func (r *runner) storeLoop(ctx context.Context, cancel context.CancelFunc) {
+	for batch := range r.store {
+		if r.storeErr != nil {
+			continue
+		}
+		if err := r.storeBatch(ctx, batch); err != nil {
+			r.storeErr = err
+			cancel()
+		}
+	}
+}
+
+// storeBatch stores one batch. When the batch as a whole fails, each
+// report is tried alone, so one bad report fails alone.
+func (r *runner) storeBatch(ctx context.Context, batch []gongkai.Parsed) error {
 	outcomes, prev, err := r.put(ctx, batch)
 	if err == nil {
 		r.record(batch, outcomes, prev)
@@ -437,6 +490,8 @@ func (r *runner) put(ctx context.Context, batch []gongkai.Parsed) ([]gongkai.Out
 }
 
 func (r *runner) record(batch []gongkai.Parsed, outcomes []gongkai.Outcome, prev []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for i, p := range batch {
 		switch outcomes[i] {
 		case gongkai.Added:
@@ -451,10 +506,12 @@ func (r *runner) record(batch []gongkai.Parsed, outcomes []gongkai.Outcome, prev
 				Organization: p.Report.Organization, Year: p.Report.ReportYear, Previous: prev[i]})
 		}
 	}
-	r.progress(false)
+	r.progressLocked(false)
 }
 
 func (r *runner) fail(name string, explicit bool, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	st := StatusFailed
 	if !explicit && errors.Is(err, gongkai.ErrUnsupported) {
 		st = StatusSkipped
@@ -470,6 +527,13 @@ func (r *runner) fail(name string, explicit bool, err error) {
 }
 
 func (r *runner) progress(final bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.progressLocked(final)
+}
+
+// progressLocked is progress with r.mu held.
+func (r *runner) progressLocked(final bool) {
 	if r.opts.Progress == nil {
 		return
 	}
@@ -491,3 +555,54 @@ func (r *runner) progress(final bool) {
 
 // defaultParse is the reader Run uses when Options.Parse is nil.
 var defaultParse = ParseBytes
+
+// Parsing makes garbage fast (strings, cells and maps per report, a tree
+// per HTML page) and keeps little: with Go's default GOGC=100 the
+// collector ran about every megabyte parsed and took a quarter of an
+// ingest's CPU. While a Run goes, the heap may grow to 4× what is live
+// (GOGC=400), capped by a soft limit of gcMemoryLimit so a run's memory
+// stays bounded (issue 11: ≤ 1 GiB peak RSS with DuckDB's own memory).
+// A GOGC or GOMEMLIMIT the user set is left alone.
+const (
+	gcPercent     = 400
+	gcMemoryLimit = 512 << 20
+)
+
+var (
+	gcMu    sync.Mutex
+	gcRuns  int
+	gcPrevP int
+	gcPrevL int64
+)
+
+// relaxGC applies the settings above for the length of a Run and returns
+// the function that restores the previous ones (when the last concurrent
+// Run ends).
+func relaxGC() (restore func()) {
+	gcMu.Lock()
+	defer gcMu.Unlock()
+	if gcRuns == 0 {
+		gcPrevP, gcPrevL = -2, -2
+		if os.Getenv("GOGC") == "" {
+			gcPrevP = debug.SetGCPercent(gcPercent)
+		}
+		if os.Getenv("GOMEMLIMIT") == "" {
+			gcPrevL = debug.SetMemoryLimit(gcMemoryLimit)
+		}
+	}
+	gcRuns++
+	return func() {
+		gcMu.Lock()
+		defer gcMu.Unlock()
+		gcRuns--
+		if gcRuns > 0 {
+			return
+		}
+		if gcPrevP != -2 {
+			debug.SetGCPercent(gcPrevP)
+		}
+		if gcPrevL != -2 {
+			debug.SetMemoryLimit(gcPrevL)
+		}
+	}
+}
