@@ -38,7 +38,10 @@ backends and analysts:
 Ad-hoc SQL runs in the same sandbox as 'gongkai query' (--max-queries worker
 processes, each with --memory-limit of DuckDB memory): one read statement, no
 file or network access, at most --max-rows rows and --timeout (a request may
-lower both). Errors are JSON {"error": "...", "hint": "..."} with a 4xx
+lower both). One client (address, or --client-header behind a proxy) runs
+--max-queries-per-client at once (its further requests get 429), and a
+quarter of the workers is kept for clients whose queries hit no limit lately,
+so a flood of bombs leaves room for healthy queries. Errors are JSON {"error": "...", "hint": "..."} with a 4xx
 status; 503 with Retry-After while an ingest holds the store. Cross-origin
 POSTs from browsers are refused, and browsers on other sites may not read
 answers, unless --cors names their origin. Answers are gzipped for clients
@@ -78,7 +81,9 @@ func runServe(ctx context.Context, cmd *command, env *Env, args []string) error 
 	timeout := fs.Duration("timeout", query.DefaultTimeout, "time limit of an ad-hoc query")
 	maxRows := fs.Int("max-rows", query.DefaultMaxRows, "row cap of an ad-hoc query")
 	memory := fs.String("memory-limit", query.DefaultMemoryLimit, "DuckDB memory limit of an ad-hoc query (each sandbox worker)")
-	maxQueries := fs.Int("max-queries", 4, "ad-hoc queries run at once; more get 503")
+	maxQueries := fs.Int("max-queries", 4, "ad-hoc queries run at once (a quarter kept for clients that hit no limit lately); more wait 2 s, then get 503")
+	perClient := fs.Int("max-queries-per-client", 1, "ad-hoc queries one client (address) runs at once; more wait 2 s, then get 429")
+	clientHeader := fs.String("client-header", "", "request header naming the client, set by a trusted proxy (such as X-Real-IP); default: the remote address")
 	jsonLog := fs.Bool("log-json", false, "write request logs as JSON lines")
 	live := fs.Bool("live", false, "read the store file on every request instead of snapshots")
 	allowHosts := fs.StringSlice("allow-host", nil, "a host name clients call serve by (besides IP addresses and localhost); repeat for more")
@@ -90,8 +95,8 @@ func runServe(ctx context.Context, cmd *command, env *Env, args []string) error 
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	}
-	if *timeout <= 0 || *maxRows <= 0 || *maxQueries <= 0 {
-		return usageError("--timeout, --max-rows and --max-queries must be positive")
+	if *timeout <= 0 || *maxRows <= 0 || *maxQueries <= 0 || *perClient <= 0 {
+		return usageError("--timeout, --max-rows, --max-queries and --max-queries-per-client must be positive")
 	}
 	if !store.ValidSize(*memory) {
 		return usageError("--memory-limit %q is not a size such as 512MB", *memory)
@@ -110,14 +115,16 @@ func runServe(ctx context.Context, cmd *command, env *Env, args []string) error 
 		h = slog.NewJSONHandler(env.Stderr, nil)
 	}
 	srv, err := serve.New(serve.Config{
-		DB:           *db,
-		Logger:       slog.New(h),
-		Limits:       query.Limits{Timeout: *timeout, MaxRows: *maxRows, MemoryLimit: *memory},
-		MaxQueries:   *maxQueries,
-		Live:         *live,
-		AllowedHosts: *allowHosts,
-		RefreshEvery: *refresh,
-		CORSOrigins:  *cors,
+		DB:                  *db,
+		Logger:              slog.New(h),
+		Limits:              query.Limits{Timeout: *timeout, MaxRows: *maxRows, MemoryLimit: *memory},
+		MaxQueries:          *maxQueries,
+		MaxQueriesPerClient: *perClient,
+		ClientHeader:        *clientHeader,
+		Live:                *live,
+		AllowedHosts:        *allowHosts,
+		RefreshEvery:        *refresh,
+		CORSOrigins:         *cors,
 		// Long enough for an ad-hoc query at its limit plus the export.
 		RequestTimeout: *timeout + 55*time.Second,
 	})

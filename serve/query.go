@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"gongkai"
+	"gongkai/query"
 	"gongkai/render"
 )
 
@@ -56,21 +58,32 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	lim := s.cfg.Limits.Lower(time.Duration(req.TimeoutMS)*time.Millisecond, req.MaxRows)
 
-	select {
-	case s.queries <- struct{}{}:
-		defer func() { <-s.queries }()
-	default:
-		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("%d ad-hoc queries are already running", cap(s.queries)), "retry in a moment")
+	client := clientOf(r, s.cfg.ClientHeader)
+	switch s.admit.enter(r.Context(), client) {
+	case admitted:
+	case clientBusy:
+		w.Header().Set("Retry-After", "2")
+		writeError(w, http.StatusTooManyRequests, fmt.Sprintf("you already run %d ad-hoc queries", s.admit.perClient),
+			"wait for your running query to finish, then retry")
+		return
+	case allBusy:
+		w.Header().Set("Retry-After", "2")
+		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("all %d ad-hoc query workers are busy", s.admit.workers), "retry in a moment")
+		return
+	case canceled:
 		return
 	}
+	defer func() {
+		s.admit.leave(client, errors.Is(err, query.ErrTimeout) || errors.Is(err, query.ErrTooLarge))
+	}()
 	path, release := s.current()
 	defer release()
 
 	if format == render.ArrowStream {
 		// At most MaxRows rows, sent only when the statement succeeded.
 		var buf bytes.Buffer
-		truncated, err := s.sandbox.Arrow(r.Context(), path, req.SQL, lim, &buf)
+		var truncated bool
+		truncated, err = s.sandbox.Arrow(r.Context(), path, req.SQL, lim, &buf)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -81,7 +94,8 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 		w.Write(buf.Bytes())
 		return
 	}
-	res, err := s.sandbox.Query(r.Context(), path, req.SQL, lim)
+	var res *gongkai.Result
+	res, err = s.sandbox.Query(r.Context(), path, req.SQL, lim)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -49,8 +49,16 @@ type Config struct {
 	// time limit and the row cap, never raise them.
 	Limits query.Limits
 	// MaxQueries is how many ad-hoc statements run at once, each in its
-	// own sandbox worker process (default 4); more are answered 503.
+	// own sandbox worker process (default 4); more wait up to 2 s, then are
+	// answered 503. A quarter of them (at least one) is kept for clients
+	// whose statements did not hit a limit lately (see admission).
 	MaxQueries int
+	// MaxQueriesPerClient is how many of them one client may run at once
+	// (default 1); its further requests wait up to 2 s, then get 429.
+	MaxQueriesPerClient int
+	// ClientHeader names the request header that identifies the client
+	// (such as X-Real-IP, set by a trusted proxy); "" = the remote address.
+	ClientHeader string
 	// RequestTimeout bounds any request's work (default 60 s).
 	RequestTimeout time.Duration
 	// TempDir holds Parquet files while they are sent ("" = system's).
@@ -84,7 +92,7 @@ const maxBody = 64 << 10
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
-	queries chan struct{}
+	admit   *admission // who gets a sandbox worker
 	handler http.Handler
 	snaps   *snapshots // nil in live mode
 	sandbox *query.Sandbox
@@ -123,7 +131,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.QueueWait <= 0 {
 		cfg.QueueWait = 5 * time.Second
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, queries: make(chan struct{}, cfg.MaxQueries),
+	s := &Server{cfg: cfg, log: cfg.Logger, admit: newAdmission(cfg.MaxQueries, cfg.MaxQueriesPerClient, queryQueueWait),
 		sandbox:     query.New(query.Config{Limits: cfg.Limits, Workers: cfg.MaxQueries}),
 		rollupSlots: make(chan struct{}, cfg.MaxRollups), flights: map[string]*flight{}}
 	if !cfg.Live {
