@@ -5,7 +5,6 @@ package render
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -91,27 +90,21 @@ func cleanCell(s string) string {
 // WriteCSV writes a header line and one record per row; NULL is an empty
 // field.
 func WriteCSV(w io.Writer, res *gongkai.Result) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(res.Columns); err != nil {
-		return fmt.Errorf("render csv: %w", err)
+	return writeRows(w, CSV, res)
+}
+
+// writeRows writes res's rows through a RowWriter.
+func writeRows(w io.Writer, f Format, res *gongkai.Result) error {
+	rw, err := NewRowWriter(w, f, res.Columns, res.Types)
+	if err != nil {
+		return err
 	}
-	rec := make([]string, len(res.Columns))
 	for _, row := range res.Rows {
-		for i := range rec {
-			rec[i] = ""
-			if i < len(row) {
-				rec[i] = Text(row[i], typeOf(res, i))
-			}
-		}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("render csv: %w", err)
+		if err := rw.Write(row); err != nil {
+			return err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("render csv: %w", err)
-	}
-	return nil
+	return rw.Flush()
 }
 
 // WriteJSON writes the result document (ResultJSON): columns, types,
@@ -150,29 +143,33 @@ func WriteObjects(w io.Writer, res *gongkai.Result) error {
 
 // WriteJSONLines writes one JSON object per row and line.
 func WriteJSONLines(w io.Writer, res *gongkai.Result) error {
-	var b bytes.Buffer
-	for _, row := range res.Rows {
-		b.Reset()
-		if err := writeObject(&b, res, row); err != nil {
-			return err
-		}
-		b.WriteString("\n")
-		if _, err := w.Write(b.Bytes()); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeRows(w, JSONLines, res)
 }
 
 func writeObject(b *bytes.Buffer, res *gongkai.Result, row []any) error {
-	b.WriteString("{")
-	for i, c := range res.Columns {
-		if i > 0 {
-			b.WriteString(", ")
+	return writeObjectKeys(b, objectKeys(res.Columns), res, row)
+}
+
+// objectKeys is each column's JSON key with the separators before it:
+// `{"a": `, `, "b": `…, encoded once for a stream of rows.
+func objectKeys(cols []string) [][]byte {
+	keys := make([][]byte, len(cols))
+	for i, c := range cols {
+		sep := ", "
+		if i == 0 {
+			sep = "{"
 		}
-		k, _ := json.Marshal(c)
-		b.Write(k)
-		b.WriteString(": ")
+		keys[i] = append(appendString([]byte(sep), c), ": "...)
+	}
+	return keys
+}
+
+func writeObjectKeys(b *bytes.Buffer, keys [][]byte, res *gongkai.Result, row []any) error {
+	if len(keys) == 0 {
+		b.WriteString("{")
+	}
+	for i, c := range res.Columns {
+		b.Write(keys[i])
 		var v any
 		if i < len(row) {
 			v = row[i]

@@ -167,9 +167,38 @@ func appendFloat(b []byte, f float64, bits int) []byte {
 	return strconv.AppendFloat(b, f, 'g', -1, bits)
 }
 
+// appendString appends s as a JSON string, exactly as encoding/json
+// writes it; text with nothing to escape (the common case) is copied
+// without a call into encoding/json.
 func appendString(b []byte, s string) []byte {
+	if plainJSON(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	q, _ := json.Marshal(s) // a string always encodes
 	return append(b, q...)
+}
+
+// plainJSON reports whether encoding/json writes s between quotes
+// unchanged: valid UTF-8 with no control character, quote, backslash,
+// <, >, & (escaped for HTML) or U+2028/U+2029.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return false
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+		i += size - 1
+	}
+	return true
 }
 
 // Text formats one value for a table or CSV cell by the rules above.

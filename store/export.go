@@ -104,10 +104,11 @@ func (s *Store) Export(ctx context.Context, src Selection, f render.Format, out 
 	return n, nil
 }
 
-// ExportTo writes src in format f to w (an HTTP response, stdout). Formats
-// that need a seekable file (Parquet, Arrow file, XLSX, and CSV and JSON
-// lines, which DuckDB writes to files) go through a temporary file in tmpDir
-// ("" = the system's), removed afterwards.
+// ExportTo writes src in format f to w (an HTTP response, stdout). Every
+// format but the Arrow stream goes through a temporary file in tmpDir
+// ("" = the system's), removed afterwards: Parquet, the Arrow file and
+// XLSX need a seekable file, and a failure half-way through CSV or JSON
+// lines then leaves w untouched.
 func (s *Store) ExportTo(ctx context.Context, src Selection, f render.Format, tmpDir string, w io.Writer) (int64, error) {
 	q, args, err := s.resolve(ctx, src)
 	if err != nil {
@@ -160,23 +161,22 @@ func exportError(out string, err error) error {
 }
 
 // writeFile writes the rows of trusted query q to path (not atomically).
+//
+// Parquet is DuckDB's COPY. CSV and JSON lines are not: their rows stream
+// through render.RowWriter, the serializer the CLI and the API write
+// with, so a DATE, TIMESTAMP, DECIMAL or large integer is spelt the same
+// in an exported file as in 'gongkai query' and the API (COPY writes
+// "2026-01-02 03:04:05+00", 12.500000 and unquoted 2^53+1).
 func (s *Store) writeFile(ctx context.Context, q string, args []any, f render.Format, path string) (int64, error) {
 	switch f {
-	case render.Parquet, render.CSV, render.JSONLines:
-		opts := map[render.Format]string{
-			render.Parquet:   "FORMAT parquet, COMPRESSION zstd",
-			render.CSV:       "FORMAT csv, HEADER true",
-			render.JSONLines: "FORMAT json",
-		}[f]
-		res, err := s.db.ExecContext(ctx, "COPY (\n"+q+"\n) TO "+quoteLiteral(path)+" ("+opts+")", args...)
+	case render.Parquet:
+		res, err := s.db.ExecContext(ctx, "COPY (\n"+q+"\n) TO "+quoteLiteral(path)+" (FORMAT parquet, COMPRESSION zstd)", args...)
 		if err != nil {
 			return 0, err
 		}
 		return res.RowsAffected()
-	case render.CSVBOM:
-		return writeWithBOM(path, func(body string) (int64, error) {
-			return s.writeFile(ctx, q, args, render.CSV, body)
-		})
+	case render.CSV, render.CSVBOM, render.JSONLines:
+		return s.writeText(ctx, q, args, f, path)
 	case render.ArrowFile, render.ArrowStream:
 		fh, err := os.Create(path)
 		if err != nil {
@@ -190,39 +190,36 @@ func (s *Store) writeFile(ctx context.Context, q string, args []any, f render.Fo
 	return 0, fmt.Errorf("%w: unknown format %q", gongkai.ErrUsage, f)
 }
 
-// writeWithBOM has write put a file beside path, then writes path as the
-// byte-order mark followed by that file (DuckDB's COPY cannot write the
-// mark itself).
-func writeWithBOM(path string, write func(body string) (int64, error)) (int64, error) {
-	body := path + ".body"
-	defer os.Remove(body)
-	n, err := write(body)
+// writeText writes the rows of trusted query q to path as CSV (CSVBOM:
+// after the UTF-8 byte-order mark) or JSON lines, by render's serializer.
+func (s *Store) writeText(ctx context.Context, q string, args []any, f render.Format, path string) (int64, error) {
+	fh, err := os.Create(path)
 	if err != nil {
 		return 0, err
 	}
-	in, err := os.Open(body)
-	if err != nil {
-		return 0, err
+	if f == render.CSVBOM {
+		if _, err := io.WriteString(fh, render.UTF8BOM); err != nil {
+			fh.Close()
+			return 0, err
+		}
+		f = render.CSV
 	}
-	defer in.Close()
-	out, err := os.Create(path)
-	if err != nil {
-		return 0, err
+	var rw *render.RowWriter
+	n, err := s.eachRow(ctx, q, args, func(cols, types []string) error {
+		var err error
+		rw, err = render.NewRowWriter(fh, f, cols, types)
+		return err
+	}, func(row []any) error { return rw.Write(row) })
+	if err == nil {
+		err = rw.Flush()
 	}
-	if _, err := io.WriteString(out, render.UTF8BOM); err != nil {
-		out.Close()
-		return 0, err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return 0, err
-	}
-	return n, out.Close()
+	return n, errors.Join(err, fh.Close())
 }
 
-// writeXLSX writes the rows of trusted query q as one sheet (see
-// render.XLSXTable).
-func (s *Store) writeXLSX(ctx context.Context, q string, args []any, path string) (int64, error) {
+// eachRow runs trusted query q and hands its column names and DuckDB
+// types to start, then each row, as plain values (those Query returns),
+// to add; the row slice is reused. It returns the number of rows.
+func (s *Store) eachRow(ctx context.Context, q string, args []any, start func(cols, types []string) error, add func(row []any) error) (int64, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return 0, err
@@ -237,29 +234,49 @@ func (s *Store) writeXLSX(ctx context.Context, q string, args []any, path string
 	for i, ct := range cts {
 		cols[i], types[i] = ct.Name(), ct.DatabaseTypeName()
 	}
-	x, err := render.NewXLSXTable(cols, types)
-	if err != nil {
+	if err := start(cols, types); err != nil {
 		return 0, err
 	}
-	defer x.Close()
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
 	row := make([]any, len(cols))
+	var n int64
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return x.Rows(), err
+			return n, err
 		}
 		for i, v := range vals {
-			row[i] = plain(v)
+			row[i] = plainValue(v, types[i])
 		}
-		if err := x.Append(row); err != nil {
-			return x.Rows(), err
+		if err := add(row); err != nil {
+			return n, err
 		}
+		n++
 	}
-	if err := rows.Err(); err != nil {
+	return n, rows.Err()
+}
+
+// writeXLSX writes the rows of trusted query q as one sheet (see
+// render.XLSXTable).
+func (s *Store) writeXLSX(ctx context.Context, q string, args []any, path string) (int64, error) {
+	var x *render.XLSXTable
+	defer func() {
+		if x != nil {
+			x.Close()
+		}
+	}()
+	_, err := s.eachRow(ctx, q, args, func(cols, types []string) error {
+		var err error
+		x, err = render.NewXLSXTable(cols, types)
+		return err
+	}, func(row []any) error { return x.Append(row) })
+	if err != nil {
+		if x == nil {
+			return 0, err
+		}
 		return x.Rows(), err
 	}
 	// Write, not SaveAs: SaveAs insists on an .xlsx name, and the atomic
