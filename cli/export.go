@@ -37,7 +37,9 @@ csv, jsonl (one JSON object per line), xlsx. Without --format, the --out
 file's extension decides. A CSV file starts with a UTF-8 byte-order mark, so
 Excel and WPS on Chinese Windows show the Chinese names instead of mojibake
 (DuckDB, pandas and polars skip the mark); CSV to standard output has none.
---bom=false or --bom changes that.
+--bom=false or --bom changes that. An XLSX file shows the official Chinese
+labels as headers (the column keys on its 'columns' sheet), real Excel
+dates, timestamps in UTC+8, a frozen header row and filters.
 
 --dataset DIR writes every cell of the store (sections 二, 三 and 四 with the
 report's identity, division and provenance on each row) as a hive-partitioned
