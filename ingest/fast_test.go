@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"gongkai/gen"
 )
@@ -15,34 +16,12 @@ import (
 // and HTML rendering, and on edge cases.
 
 // fuzzyContainsRef is fuzzyContains as it was before its pre-filter: the
-// plain Sellers match.
+// plain edit-distance match on every call.
 func fuzzyContainsRef(n, h string) bool {
 	if strings.Contains(n, h) {
 		return true
 	}
-	hr, nr := []rune(h), []rune(n)
-	if len(hr) < 4 {
-		return false
-	}
-	prev := make([]int, len(nr)+1)
-	cur := make([]int, len(nr)+1)
-	for i := 1; i <= len(hr); i++ {
-		cur[0] = i
-		for j := 1; j <= len(nr); j++ {
-			cost := 1
-			if hr[i-1] == nr[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j-1]+cost, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	for _, d := range prev {
-		if d <= 1 {
-			return true
-		}
-	}
-	return false
+	return utf8.RuneCountInString(h) >= 4 && withinOneEdit(n, h)
 }
 
 // normLabelRef is normLabel as it was: every rune through the Unicode

@@ -390,6 +390,12 @@ func fuzzyContains(n, h string) bool {
 	if !strings.Contains(n, h[:mid]) && !strings.Contains(n, h[mid:]) {
 		return false
 	}
+	return withinOneEdit(n, h)
+}
+
+// withinOneEdit reports whether some substring of n is at most one edit
+// (a rune dropped, added or changed) away from h.
+func withinOneEdit(n, h string) bool {
 	hr, nr := []rune(h), []rune(n)
 	// Sellers' approximate substring match: d[j] is the least edit
 	// distance of h[:i] to a substring of n ending at j.
