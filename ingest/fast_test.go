@@ -38,6 +38,16 @@ func normLabelRef(s string) string {
 	return b.String()
 }
 
+// looksEscapedRef is looksEscaped as it was: the whole page lower-cased.
+func looksEscapedRef(text string) bool {
+	l := strings.ToLower(text)
+	if strings.Contains(l, "<script") {
+		return false
+	}
+	return strings.Contains(l, `=\"`) || strings.Contains(l, `=\'`) ||
+		strings.Contains(l, `\u003ctd`) || strings.Contains(l, `\u003ctable`)
+}
+
 // fastPathLines returns every line of a generated district in every text
 // and HTML rendering, and the edge cases the written-out forms must get
 // right.
@@ -55,6 +65,7 @@ func fastPathLines(t *testing.T) []string {
 		"---", "|---|---|", "| --- | :---: |", "|:--|--:|", "---|---", "-- | --", "| a | b |",
 		"本年制发件", "本年制发件数", "本年製发件数", "年制发件数", "本年制件数", "本本年制发件数",
 		"上一年项目数量", "上年项目数量", "上一年项目数", "一年项目", "采购总金额（万元）", "采购金额",
+		`<SCRIPT>`, `<ScRiPt`, `\U003CTD`, `x=\"2\"`, `\u003cTable`, `<scrİpt`, `\u003c`, "<", "<scrip",
 		"（三）不予公开 1.属于国家秘密", "(三)不予公开\n1、属于国家秘密", "\xff\xfe本年", "a\xffb", "ＡＢＣ１２３",
 	}
 	for _, rn := range gen.AllRenderings() {
@@ -66,7 +77,9 @@ func fastPathLines(t *testing.T) []string {
 			t.Fatal(err)
 		}
 		for _, d := range docs {
-			lines = append(lines, strings.Split(decodeText(d), "\n")...)
+			text := decodeText(d)
+			lines = append(lines, text) // the whole document too
+			lines = append(lines, strings.Split(text, "\n")...)
 		}
 	}
 	return lines
@@ -84,6 +97,9 @@ func TestWrittenOutMatchersAgree(t *testing.T) {
 		}
 		if got, want := mdSep(l), mdSepRE.MatchString(l); got != want {
 			t.Errorf("mdSep(%q) = %v, mdSepRE says %v", l, got, want)
+		}
+		if got, want := looksEscaped(l), looksEscapedRef(l); got != want {
+			t.Errorf("looksEscaped(%.80q) = %v, was %v", l, got, want)
 		}
 		if got, want := normLabel(l), normLabelRef(l); got != want {
 			t.Errorf("normLabel(%q) = %q, was %q", l, got, want)
