@@ -3,6 +3,8 @@ package gongkai
 import (
 	"errors"
 	"strings"
+
+	"gongkai/msg"
 )
 
 // Sentinel errors. Callers test them with errors.Is; the CLI turns them
@@ -70,4 +72,81 @@ func HintOf(err error) string {
 		err = e.Err
 	}
 	return ""
+}
+
+// sentinelIDs name each sentinel's cause in the msg catalogue.
+var sentinelIDs = []struct {
+	err error
+	id  msg.ID
+}{
+	{ErrUnreadable, "err.unreadable"}, {ErrScanned, "err.scanned"}, {ErrUnsupported, "err.unsupported"},
+	{ErrDatabaseBusy, "err.database_busy"}, {ErrNotFound, "err.not_found"}, {ErrRefused, "err.refused"},
+	{ErrTooLarge, "err.too_large"}, {ErrUsage, "err.usage"}, {ErrNoIdentity, "err.no_identity"},
+	{ErrInvalidRecord, "err.invalid_record"},
+}
+
+// LocalError is err's message in language l. English is err.Error(). In
+// Chinese the operation of each *Error (op.*) and each sentinel cause
+// (err.*) are the catalogue's; details a cause words itself (a file's
+// line, a DuckDB message) stay as they are.
+func LocalError(err error, l msg.Lang) string {
+	if err == nil {
+		return ""
+	}
+	text := err.Error()
+	if l == msg.EN {
+		return text
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		if inner := e.Error(); strings.HasSuffix(text, inner) {
+			return localCauses(err, text[:len(text)-len(inner)]) + e.local(l)
+		}
+	}
+	return localCauses(err, text)
+}
+
+func (e *Error) local(l msg.Lang) string {
+	var b strings.Builder
+	if id := msg.ID("op." + e.Op); msg.Has(id) {
+		b.WriteString(msg.T(l, id, nil))
+	} else {
+		b.WriteString(e.Op)
+	}
+	if e.Path != "" {
+		b.WriteString(" " + e.Path)
+	}
+	if e.Where != "" {
+		b.WriteString("：" + e.Where)
+	}
+	if e.Err != nil {
+		b.WriteString("：" + LocalError(e.Err, l))
+	}
+	return b.String()
+}
+
+// localCauses puts the sentinel causes err wraps into Chinese where text
+// starts or ends with them, as fmt.Errorf("%w: …") and (": %w") write them.
+func localCauses(err error, text string) string {
+	for _, s := range sentinelIDs {
+		if !errors.Is(err, s.err) {
+			continue
+		}
+		en, zh := s.err.Error(), msg.T(msg.ZH, s.id, nil)
+		switch {
+		case text == en:
+			return zh
+		case strings.HasPrefix(text, en+": "):
+			text = zh + "：" + text[len(en)+2:]
+		case strings.HasSuffix(text, ": "+en):
+			text = text[:len(text)-len(en)-2] + "：" + zh
+		}
+	}
+	return text
+}
+
+// LocalHint is the first hint along err's chain (HintOf) in language l,
+// through the catalogue's hint.* texts (msg.HintIn).
+func LocalHint(err error, l msg.Lang) string {
+	return msg.HintIn(HintOf(err), l)
 }

@@ -3,7 +3,10 @@ package gongkai
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+
+	"gongkai/msg"
 )
 
 // Severity ranks a finding.
@@ -47,12 +50,31 @@ const (
 
 // Finding is one problem with a report: a rule it fails, a rule that could
 // not be checked, or a value the reader could not settle.
+//
+// Message is English and is what stores and JSON keep; Code (an ID of the
+// msg catalogue) and Args let the finding be shown in the reader's
+// language (Text). Findings from stores written before codes existed, and
+// readers' own notes, have no code and are shown as Message.
 type Finding struct {
 	Rule     string   `json:"rule"`
 	Severity Severity `json:"severity"`
 	Status   Status   `json:"status"`
 	Where    Paths    `json:"where"`
 	Message  string   `json:"message"`
+	Code     string   `json:"code,omitempty"`
+	Args     msg.Args `json:"args,omitempty"`
+}
+
+// Coded returns a finding whose English message is its code's text filled
+// with args, so the stored message and the catalogue never disagree.
+func Coded(rule string, sev Severity, st Status, where Paths, code msg.ID, args msg.Args) Finding {
+	return Finding{Rule: rule, Severity: sev, Status: st, Where: where,
+		Message: msg.T(msg.EN, code, args), Code: string(code), Args: args}
+}
+
+// Text is the finding's message in language l.
+func (f Finding) Text(l msg.Lang) string {
+	return msg.Finding(l, f.Code, f.Args, f.Message)
 }
 
 func (f Finding) String() string {
@@ -194,20 +216,21 @@ func sumEq(want Num, parts ...Num) (equal, checkable bool, sum Num) {
 	return s == want, true, s
 }
 
-func notCheckable(rule string, where Paths, what string) Finding {
-	return Finding{Rule: rule, Severity: SevInfo, Status: NotCheckable, Where: where,
-		Message: "not checkable: " + what + " has a null operand"}
+func notCheckable(rule string, where Paths, code msg.ID, args msg.Args) Finding {
+	return Coded(rule, SevInfo, NotCheckable, where, code, args)
 }
 
-func failed(rule string, where Paths, msg string) Finding {
-	return Finding{Rule: rule, Severity: SevError, Status: Failed, Where: where, Message: msg}
+func failed(rule string, where Paths, code msg.ID, args msg.Args) Finding {
+	return Coded(rule, SevError, Failed, where, code, args)
 }
 
-// partialFailed reports a total below the sum of its known parts.
-func partialFailed(rule string, where Paths, what string, total, parts side) Finding {
-	return failed(rule, where, fmt.Sprintf(
-		"%s: the known operands add up to %s, more than %s, though %d operand(s) are null and counts are never negative",
-		what, parts.known, total.known, parts.unknown))
+// partialFailed reports a total below the sum of its known parts; args
+// name the row or column, and total, known and nulls are added.
+func partialFailed(rule string, where Paths, code msg.ID, args msg.Args, total, parts side) Finding {
+	args["total"] = total.known.String()
+	args["known"] = parts.known.String()
+	args["nulls"] = strconv.Itoa(parts.unknown)
+	return failed(rule, where, code, args)
 }
 
 func checkR1(r *Report, l *Layout) []Finding {
@@ -221,17 +244,17 @@ func checkR1(r *Report, l *Layout) []Finding {
 		}
 		in, outS := sideOf(newV, over), sideOf(tot, fwd)
 		checkable, equal, _, exceeds := balance(in, outS)
+		col := msg.A("col", c.Key, "label", c.Label)
 		switch {
 		case exceeds && in.unknown == 0:
-			out = append(out, partialFailed(R1, where, fmt.Sprintf("column %s (%s): 本年新收 + 上年结转 = %s, but （七）总计 + 结转下年度", c.Key, c.Label, in.known), in, outS))
+			out = append(out, partialFailed(R1, where, msg.R1PartialIn, col, in, outS))
 		case exceeds:
-			out = append(out, partialFailed(R1, where, fmt.Sprintf("column %s (%s): （七）总计 + 结转下年度 = %s, but 本年新收 + 上年结转", c.Key, c.Label, outS.known), outS, in))
+			out = append(out, partialFailed(R1, where, msg.R1PartialOut, col, outS, in))
 		case !checkable:
-			out = append(out, notCheckable(R1, where, "column "+c.Key))
+			out = append(out, notCheckable(R1, where, msg.R1Null, col))
 		case !equal:
-			out = append(out, failed(R1, where, fmt.Sprintf(
-				"column %s (%s): 本年新收 %s + 上年结转 %s = %s, but （七）总计 %s + 结转下年度 %s = %s",
-				c.Key, c.Label, newV, over, in.known, tot, fwd, outS.known)))
+			out = append(out, failed(R1, where, msg.R1Unequal, msg.A("col", c.Key, "label", c.Label,
+				"new", newV, "over", over, "in", in.known, "tot", tot, "fwd", fwd, "out", outS.known)))
 		}
 	}
 	return out
@@ -249,16 +272,15 @@ func checkR2(r *Report, l *Layout) []Finding {
 		checkable, equal, _, exceeds := balance(total, parts)
 		switch {
 		case exceeds && total.unknown == 0:
-			out = append(out, partialFailed(R2, where, fmt.Sprintf("row %s (%s): the applicant columns", row.Key, row.Label), total, parts))
+			out = append(out, partialFailed(R2, where, msg.R2Partial, msg.A("row", row.Key, "label", row.Label), total, parts))
 		case exceeds:
 			// Known applicant columns can never exceed an unknown total;
 			// this is a total known while columns are not: impossible.
 		case !checkable:
-			out = append(out, notCheckable(R2, where, "row "+row.Key))
+			out = append(out, notCheckable(R2, where, msg.R2Null, msg.A("row", row.Key, "label", row.Label)))
 		case !equal:
-			out = append(out, failed(R2, where, fmt.Sprintf(
-				"row %s (%s): 总计 is %s but the six applicant columns add up to %s",
-				row.Key, row.Label, vals[NumColumns-1], parts.known)))
+			out = append(out, failed(R2, where, msg.R2Unequal, msg.A("row", row.Key, "label", row.Label,
+				"total", vals[NumColumns-1], "sum", parts.known)))
 		}
 	}
 	return out
@@ -279,13 +301,12 @@ func checkR3(r *Report, l *Layout) []Finding {
 		checkable, equal, _, exceeds := balance(ts, ps)
 		switch {
 		case exceeds && ts.unknown == 0:
-			out = append(out, partialFailed(R3, where, fmt.Sprintf("column %s (%s): （七）总计 is %s, but the outcome rows stated above it", c.Key, c.Label, total), ts, ps))
+			out = append(out, partialFailed(R3, where, msg.R3Partial, msg.A("col", c.Key, "label", c.Label), ts, ps))
 		case !checkable:
-			out = append(out, notCheckable(R3, where, "column "+c.Key))
+			out = append(out, notCheckable(R3, where, msg.R3Null, msg.A("col", c.Key, "label", c.Label)))
 		case !equal:
-			out = append(out, failed(R3, where, fmt.Sprintf(
-				"column %s (%s): （七）总计 is %s but the outcome rows above it add up to %s",
-				c.Key, c.Label, total, ps.known)))
+			out = append(out, failed(R3, where, msg.R3Unequal, msg.A("col", c.Key, "label", c.Label,
+				"total", total, "sum", ps.known)))
 		}
 	}
 	return out
@@ -306,13 +327,12 @@ func checkR4(r *Report, l *Layout) []Finding {
 		checkable, equal, _, exceeds := balance(ts, ps)
 		switch {
 		case exceeds && ts.unknown == 0:
-			out = append(out, partialFailed(R4, where, fmt.Sprintf("%s (%s): 总计 is %s, but 维持 + 纠正 + 其他 + 尚未审结 as stated", b.Key, b.Label, m[ReviewTotal]), ts, ps))
+			out = append(out, partialFailed(R4, where, msg.R4Partial, msg.A("block", b.Key, "label", b.Label), ts, ps))
 		case !checkable:
-			out = append(out, notCheckable(R4, where, "block "+b.Key))
+			out = append(out, notCheckable(R4, where, msg.R4Null, msg.A("block", b.Key, "label", b.Label)))
 		case !equal:
-			out = append(out, failed(R4, where, fmt.Sprintf(
-				"%s (%s): 总计 is %s but 维持 + 纠正 + 其他 + 尚未审结 = %s",
-				b.Key, b.Label, m[ReviewTotal], ps.known)))
+			out = append(out, failed(R4, where, msg.R4Unequal, msg.A("block", b.Key, "label", b.Label,
+				"total", m[ReviewTotal], "sum", ps.known)))
 		}
 	}
 	return out
@@ -329,9 +349,9 @@ func checkR5(r *Report) []Finding {
 		}
 		switch {
 		case c.Kind != Signed && v.Sign() < 0:
-			out = append(out, failed(R5, Paths{c.Path()}, fmt.Sprintf("%s is negative: %s", c.Path(), v)))
+			out = append(out, failed(R5, Paths{c.Path()}, msg.R5Negative, msg.A("path", c.Path(), "value", v)))
 		case c.Kind != Money && !v.IsInt():
-			out = append(out, failed(R5, Paths{c.Path()}, fmt.Sprintf("%s is a count but has a fraction: %s", c.Path(), v)))
+			out = append(out, failed(R5, Paths{c.Path()}, msg.R5Fraction, msg.A("path", c.Path(), "value", v)))
 		}
 	}
 	return out
@@ -359,6 +379,15 @@ const (
 	NarrRequestsCarriedFwd = "requests_carried_forward"
 )
 
+// NarrativeLabels names each narrative key by the words of section 一 that
+// state it (the Chinese finding messages of R8 use them).
+var NarrativeLabels = map[string]string{
+	NarrRequestsReceived:    "收到政府信息公开申请",
+	NarrRequestsCarriedOver: "上年结转",
+	NarrRequestsHandled:     "办结",
+	NarrRequestsCarriedFwd:  "结转下年度继续办理",
+}
+
 // checkR8 compares the counts the prose of section 一 states with the
 // table cells they restate (共收到申请X件 with 本年新收…总计). A mismatch is
 // a warning: one of the two is wrong, and the finding names both. A cell
@@ -375,10 +404,10 @@ func checkR8(r *Report) []Finding {
 		where := Paths{SecNarrative + "." + k, path}
 		switch {
 		case !cell.Valid():
-			out = append(out, notCheckable(R8, where, "narrative "+k))
+			out = append(out, notCheckable(R8, where, msg.R8Null, msg.A("narr", k, "label", NarrativeLabels[k])))
 		case cell != said:
-			out = append(out, Finding{Rule: R8, Severity: SevWarning, Status: Failed, Where: where,
-				Message: fmt.Sprintf("section 一 states %s = %s, but the table's %s is %s", k, said, path, cell)})
+			out = append(out, Coded(R8, SevWarning, Failed, where, msg.R8Unequal, msg.A("narr", k, "label", NarrativeLabels[k],
+				"said", said, "path", path, "cell", cell)))
 		}
 	}
 	return out

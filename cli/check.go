@@ -69,6 +69,9 @@ func runCheck(ctx context.Context, cmd *command, env *Env, args []string) error 
 		return err
 	}
 	if *summaryOnly {
+		if f == render.Table || f == render.CSV {
+			summary = localFindings(summary, env.Lang)
+		}
 		return render.Write(env.Stdout, summary, f)
 	}
 	list, err := rollup.Run(ctx, st, "findings", p)
@@ -80,19 +83,21 @@ func runCheck(ctx context.Context, cmd *command, env *Env, args []string) error 
 
 // writeFindings prints the summary and the list: two tables for people,
 // one object holding both for JSON, the list alone for CSV and JSON lines.
+// Tables and CSV are in the run's language (messages from the findings'
+// codes); JSON keeps the stored English message beside code and args.
 func writeFindings(env *Env, summary, list *gongkai.Result, f render.Format) error {
 	switch f {
 	case render.Table:
-		fmt.Fprintln(env.Stdout, "Findings by rule and status:")
-		if err := render.WriteTable(env.Stdout, summary); err != nil {
+		fmt.Fprintln(env.Stdout, env.tr("check.by_rule"))
+		if err := render.WriteTable(env.Stdout, localFindings(summary, env.Lang)); err != nil {
 			return err
 		}
 		if len(list.Rows) == 0 {
-			fmt.Fprintln(env.Stdout, "\nNo findings.")
+			fmt.Fprintln(env.Stdout, "\n"+env.tr("check.none"))
 			return nil
 		}
-		fmt.Fprintf(env.Stdout, "\nFindings (%d), by rule, organization and year:\n", len(list.Rows))
-		return render.WriteTable(env.Stdout, list)
+		fmt.Fprintln(env.Stdout, "\n"+env.tr("check.findings", "n", len(list.Rows)))
+		return render.WriteTable(env.Stdout, localFindings(list, env.Lang))
 	case render.JSON:
 		fmt.Fprint(env.Stdout, "{\"summary\": ")
 		if err := render.WriteObjects(env.Stdout, summary); err != nil {
@@ -104,6 +109,10 @@ func writeFindings(env *Env, summary, list *gongkai.Result, f render.Format) err
 		}
 		fmt.Fprintln(env.Stdout, "}")
 		return nil
+	}
+	if f == render.CSV {
+		// CSV is opened by people (Excel, WPS): their language, as the table.
+		return render.Write(env.Stdout, localFindings(list, env.Lang), f)
 	}
 	return render.Write(env.Stdout, list, f)
 }

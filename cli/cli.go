@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"gongkai"
+	"gongkai/msg"
 	"gongkai/store"
 )
 
@@ -24,6 +26,9 @@ type Env struct {
 	Stderr io.Writer
 	// Getenv reads the environment (os.Getenv in main, a map in tests).
 	Getenv func(string) string
+	// Lang is the language of messages, help and findings: --lang, else
+	// the locale (LC_ALL, LC_MESSAGES, LANG). Run sets it.
+	Lang msg.Lang
 }
 
 // command is one subcommand. run is handed its own command (for its flag
@@ -80,6 +85,15 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
 	}
+	flagLang, args, err := takeLang(args)
+	if err == nil {
+		env.Lang, err = msg.Choose(flagLang, env.Getenv)
+	}
+	if err != nil {
+		env.Lang = msg.FromEnv(env.Getenv)
+		fmt.Fprintln(env.Stderr, env.tr("cli.error", "err", env.tr("cli.lang_value", "value_q", strconv.Quote(flagLang))))
+		return 2
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		if len(args) > 1 && args[0] == "help" {
 			if c := lookup(args[1]); c != nil {
@@ -98,10 +112,10 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	}
 	c := lookup(args[0])
 	if c == nil {
-		fmt.Fprintf(env.Stderr, "Error: unknown command %q\nTry: gongkai --help\n", args[0])
+		fmt.Fprintln(env.Stderr, env.tr("cli.unknown_command", "cmd_q", strconv.Quote(args[0])))
 		return 2
 	}
-	err := c.run(ctx, c, env, args[1:])
+	err = c.run(ctx, c, env, args[1:])
 	switch {
 	case err == nil:
 		return 0
@@ -110,11 +124,11 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	case errors.Is(err, errSilent):
 		return 1
 	}
-	fmt.Fprintf(env.Stderr, "Error: %v\n", err)
-	if hint := gongkai.HintOf(err); hint != "" {
-		fmt.Fprintf(env.Stderr, "Try: %s\n", hint)
+	fmt.Fprintln(env.Stderr, env.tr("cli.error", "err", errorText(err, env.Lang)))
+	if hint := hintText(err, env.Lang); hint != "" {
+		fmt.Fprintln(env.Stderr, env.tr("cli.try", "hint", hint))
 	} else if errors.Is(err, gongkai.ErrUsage) {
-		fmt.Fprintf(env.Stderr, "Try: gongkai %s --help\n", c.name)
+		fmt.Fprintln(env.Stderr, env.tr("cli.try_help", "cmd", c.name))
 	}
 	if errors.Is(err, gongkai.ErrUsage) {
 		return 2

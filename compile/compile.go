@@ -15,6 +15,7 @@ import (
 
 	"gongkai"
 	"gongkai/division"
+	"gongkai/msg"
 	sqlfiles "gongkai/sql"
 )
 
@@ -255,14 +256,12 @@ func Sum(ctx context.Context, q Querier, prefix string, year int) (*Compilation,
 			continue
 		}
 		n := int64(len(c.Bodies))
-		msg := fmt.Sprintf("%s: %d of %d bodies did not state it", p, n-sm.known, n)
+		code, args := msg.CompileUnstated, msg.A("path", p, "missing", n-sm.known, "n", n)
 		if sm.known > 0 {
-			msg += fmt.Sprintf("; the %d that did add up to %s", sm.known, sm.total)
+			code, args = msg.CompilePartial, msg.A("path", p, "missing", n-sm.known, "n", n, "known", sm.known, "sum", sm.total)
 		}
-		c.Report.Findings = append(c.Report.Findings, gongkai.Finding{
-			Rule: RuleCompile, Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
-			Where: gongkai.Paths{p}, Message: msg,
-		})
+		c.Report.Findings = append(c.Report.Findings,
+			gongkai.Coded(RuleCompile, gongkai.SevWarning, gongkai.Uncertain, gongkai.Paths{p}, code, args))
 	}
 
 	res, err = q.Query(ctx, compileSQL("expected"), args...)
@@ -282,9 +281,13 @@ func Sum(ctx context.Context, q Querier, prefix string, year int) (*Compilation,
 		return nil, err
 	}
 	for _, row := range res.Rows {
+		fargs, err := msg.ParseArgs(row[7])
+		if err != nil {
+			return nil, err
+		}
 		f := BodyFinding{Organization: compileStr(row[0]), Finding: gongkai.Finding{
 			Rule: compileStr(row[1]), Severity: gongkai.Severity(compileStr(row[2])), Status: gongkai.Status(compileStr(row[3])),
-			Message: compileStr(row[5]),
+			Message: compileStr(row[5]), Code: compileStr(row[6]), Args: fargs,
 		}}
 		if ws, ok := row[4].([]any); ok {
 			for _, w := range ws {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"gongkai"
+	"gongkai/msg"
 )
 
 // RuleDiv names findings about who wrote a report.
@@ -205,6 +206,16 @@ func pathTo(n *node) []*node {
 	return out
 }
 
+// levelZh names a level as the divisions data's Chinese does.
+var levelZh = map[Level]string{Province: "省级行政区", City: "地级行政区", County: "县级行政区", Township: "乡级行政区"}
+
+// townshipUnknown is the DIV finding of a township the divisions data lack
+// under the division found: the name is kept, the code is the parent's.
+func townshipUnknown(body gongkai.Body, parent string, level Level) gongkai.Finding {
+	return gongkai.Coded(RuleDiv, gongkai.SevWarning, gongkai.Uncertain, gongkai.Paths{"organization"}, msg.DivTownship,
+		msg.A("township", body.Township, "parent", parent, "code", body.DivisionCode, "level", level, "level_zh", levelZh[level]))
+}
+
 func divFinding(msg string) gongkai.Finding {
 	return gongkai.Finding{Rule: RuleDiv, Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
 		Where: gongkai.Paths{"organization"}, Message: msg}
@@ -259,7 +270,8 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 	if s == "" {
 		// Nothing to read: a district hint alone does not say which of
 		// its bodies (or the whole area) wrote the report.
-		return gongkai.Body{}, []gongkai.Finding{divFinding("report names no organization; give a manifest")}
+		return gongkai.Body{}, []gongkai.Finding{gongkai.Coded(RuleDiv, gongkai.SevWarning, gongkai.Uncertain,
+			gongkai.Paths{"organization"}, msg.DivNoOrg, nil)}
 	}
 	// Parenthesized notes ((办公室), (全区汇总)) are read for the body type
 	// and the aggregate mark, not for places.
@@ -411,16 +423,12 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 			}
 			body.Township = m[1] + m[2]
 			body.Type = typ
-			return body, append(findings, divFinding(fmt.Sprintf(
-				"township %s is not in the divisions data under %s; kept the name, code %s is the %s's",
-				body.Township, r.FullName(n.code), body.DivisionCode, n.level)))
+			return body, append(findings, townshipUnknown(body, r.FullName(n.code), n.level))
 		}
 		if m := officeTextRe.FindStringSubmatch(trest); m != nil && !strings.HasSuffix(m[1], "人民政府") {
 			body.Township = m[1] + "办事处"
 			body.Type = StreetOffice
-			return body, append(findings, divFinding(fmt.Sprintf(
-				"township %s is not in the divisions data under %s; kept the name, code %s is the %s's",
-				body.Township, r.FullName(n.code), body.DivisionCode, n.level)))
+			return body, append(findings, townshipUnknown(body, r.FullName(n.code), n.level))
 		}
 	}
 	body.Type = bodyType(n, rest, aggregate)

@@ -3,9 +3,11 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gongkai"
+	"gongkai/msg"
 )
 
 // hit is a table row whose label named a cell row: its value cells, not
@@ -478,8 +480,21 @@ func fit(values []Cell, n int, a align) ([]Cell, string) {
 	return nil, fmt.Sprintf("%d values for %d columns (empty cells dropped?); cannot tell which column each belongs to", len(v), n)
 }
 
-func readFinding(where gongkai.Paths, msg string) gongkai.Finding {
-	return gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning, Status: gongkai.Uncertain, Where: where, Message: msg}
+func readFinding(where gongkai.Paths, message string) gongkai.Finding {
+	return gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning, Status: gongkai.Uncertain, Where: where, Message: message}
+}
+
+// readCoded is a READ finding with a code of the msg catalogue, so it can
+// be shown in Chinese.
+func readCoded(where gongkai.Paths, code msg.ID, args msg.Args) gongkai.Finding {
+	return gongkai.Coded(gongkai.RuleRead, gongkai.SevWarning, gongkai.Uncertain, where, code, args)
+}
+
+// rowArgs are the arguments naming a row as read: where, and its label
+// (quoted in the English text) followed by more name, value pairs.
+func rowArgs(h hit, more ...any) msg.Args {
+	l := cleanText(h.label)
+	return msg.A(append([]any{"loc", h.loc, "label", l, "label_q", strconv.Quote(l)}, more...)...)
 }
 
 // place puts the scanned values into r's cells, by the layout of r.
@@ -513,8 +528,8 @@ func place(r *gongkai.Report, sc *scan) {
 		case gongkai.SecActive:
 			item, ok := l.ActiveItem(h.key)
 			if !ok {
-				r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecActive + "." + h.key},
-					fmt.Sprintf("%s: row %q is not part of the %s layout; ignored", h.loc, cleanText(h.label), r.FormatVersion)))
+				r.Findings = append(r.Findings, readCoded(gongkai.Paths{gongkai.SecActive + "." + h.key}, msg.ReadNotInLayout,
+					rowArgs(h, "version", r.FormatVersion)))
 				continue
 			}
 			for _, m := range item.Metrics {
@@ -533,8 +548,8 @@ func place(r *gongkai.Report, sc *scan) {
 				if h.key == "3_6" && !hasContent(h.values) {
 					continue // the 2021 group heading （六）其他处理
 				}
-				r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecApplications + "." + h.key},
-					fmt.Sprintf("%s: row %q is not part of the %s layout; ignored", h.loc, cleanText(h.label), r.FormatVersion)))
+				r.Findings = append(r.Findings, readCoded(gongkai.Paths{gongkai.SecApplications + "." + h.key}, msg.ReadNotInLayout,
+					rowArgs(h, "version", r.FormatVersion)))
 				continue
 			}
 			for _, c := range l.Columns {
@@ -552,8 +567,7 @@ func place(r *gongkai.Report, sc *scan) {
 		seen[rowPath] = true
 		cells, problem := fit(h.values, len(paths), sc.alignFor(h.section))
 		if problem != "" {
-			r.Findings = append(r.Findings, readFinding(gongkai.Paths{rowPath},
-				fmt.Sprintf("%s: row %q: %s", h.loc, cleanText(h.label), problem)))
+			r.Findings = append(r.Findings, readCoded(gongkai.Paths{rowPath}, msg.ReadRowProblem, rowArgs(h, "detail", problem)))
 			for _, p := range paths {
 				r.Provenance[p] = gongkai.Source{Loc: h.loc, Raw: joinRaw(h.values)}
 			}
@@ -564,8 +578,7 @@ func place(r *gongkai.Report, sc *scan) {
 				r.Provenance[p] = gongkai.Source{Loc: h.loc, Raw: ""}
 			}
 			if len(h.values) == 0 {
-				r.Findings = append(r.Findings, readFinding(gongkai.Paths{rowPath},
-					fmt.Sprintf("%s: row %q has no value cells; its cells are null", h.loc, cleanText(h.label))))
+				r.Findings = append(r.Findings, readCoded(gongkai.Paths{rowPath}, msg.ReadNoValues, rowArgs(h)))
 			}
 			continue
 		}
@@ -589,8 +602,8 @@ func checkRepeat(r *gongkai.Report, h hit, paths []string, targets []unit, a ali
 		old, _ := r.Get(p)
 		if v != old {
 			_ = r.Set(p, gongkai.Null)
-			r.Findings = append(r.Findings, readFinding(gongkai.Paths{p},
-				fmt.Sprintf("%s: row %q given twice with different values (%s, then %q)", h.loc, cleanText(h.label), old, cells[i].Text)))
+			r.Findings = append(r.Findings, readCoded(gongkai.Paths{p}, msg.ReadRepeated,
+				rowArgs(h, "old", old, "new", cells[i].Text, "new_q", strconv.Quote(cells[i].Text))))
 		}
 	}
 }
@@ -608,7 +621,7 @@ func joinRaw(cells []Cell) string {
 func setCell(r *gongkai.Report, path string, c Cell, target unit, sc *scan) {
 	r.Provenance[path] = gongkai.Source{Loc: c.Loc, Raw: c.Text}
 	if c.Unsure != "" {
-		r.Findings = append(r.Findings, readFinding(gongkai.Paths{path}, fmt.Sprintf("%s: %s", c.Loc, c.Unsure)))
+		r.Findings = append(r.Findings, readCoded(gongkai.Paths{path}, msg.ReadCell, msg.A("loc", c.Loc, "detail", c.Unsure)))
 		return
 	}
 	text := c.Text
@@ -619,7 +632,7 @@ func setCell(r *gongkai.Report, path string, c Cell, target unit, sc *scan) {
 	}
 	v, problem := cellValue(text, target)
 	if problem != "" {
-		r.Findings = append(r.Findings, readFinding(gongkai.Paths{path}, fmt.Sprintf("%s: %s", c.Loc, problem)))
+		r.Findings = append(r.Findings, readCoded(gongkai.Paths{path}, msg.ReadCell, msg.A("loc", c.Loc, "detail", problem)))
 		return
 	}
 	_ = r.Set(path, v)
@@ -644,7 +657,7 @@ func placeReview(r *gongkai.Report, sc *scan) {
 			vals, ok := sc.reviewBlocks[b.Key]
 			blockPath := gongkai.SecReview + "." + b.Key
 			if !ok {
-				r.Findings = append(r.Findings, readFinding(gongkai.Paths{blockPath}, "block not found in table 四; its cells are null"))
+				r.Findings = append(r.Findings, readCoded(gongkai.Paths{blockPath}, msg.ReadBlockMissing, nil))
 				continue
 			}
 			cells, problem := fit(vals, len(l.ReviewColumns), sc.alignFor(gongkai.SecReview))
@@ -665,8 +678,7 @@ func placeReview(r *gongkai.Report, sc *scan) {
 		return
 	}
 	if len(sc.review) == 0 {
-		r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecReview},
-			"table 四 found but no row of values in it"))
+		r.Findings = append(r.Findings, readCoded(gongkai.Paths{gongkai.SecReview}, msg.ReadNoReview, nil))
 		return
 	}
 	cells, problem := fit(sc.review, len(paths), sc.alignFor(gongkai.SecReview))
@@ -701,10 +713,10 @@ func addMissingFindings(r *gongkai.Report, sc *scan) {
 			}
 		}
 		if len(miss) > 0 {
-			r.Findings = append(r.Findings, readFinding(miss, "row not found in table 二; its cells are null"))
+			r.Findings = append(r.Findings, readCoded(miss, msg.ReadRowsMissing, msg.A("table", "二")))
 		}
 	} else {
-		r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecActive}, "table 二 not found; its cells are null"))
+		r.Findings = append(r.Findings, readCoded(gongkai.Paths{gongkai.SecActive}, msg.ReadTableMissing, msg.A("table", "二")))
 	}
 	if sc.sections[3] {
 		var miss []string
@@ -714,12 +726,12 @@ func addMissingFindings(r *gongkai.Report, sc *scan) {
 			}
 		}
 		if len(miss) > 0 {
-			r.Findings = append(r.Findings, readFinding(miss, "row not found in table 三; its cells are null"))
+			r.Findings = append(r.Findings, readCoded(miss, msg.ReadRowsMissing, msg.A("table", "三")))
 		}
 	} else {
-		r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecApplications}, "table 三 not found; its cells are null"))
+		r.Findings = append(r.Findings, readCoded(gongkai.Paths{gongkai.SecApplications}, msg.ReadTableMissing, msg.A("table", "三")))
 	}
 	if !sc.sections[4] {
-		r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecReview}, "table 四 not found; its cells are null"))
+		r.Findings = append(r.Findings, readCoded(gongkai.Paths{gongkai.SecReview}, msg.ReadTableMissing, msg.A("table", "四")))
 	}
 }

@@ -450,7 +450,11 @@ func appendReports(conn *sql.Conn, batch []gongkai.Parsed, ids []int64, now time
 				if status == "" {
 					status = string(gongkai.Failed)
 				}
-				if err := a.AppendRow(ids[i], f.Rule, string(f.Severity), status, where, f.Message, "report"); err != nil {
+				code, args, err := findingCode(f)
+				if err != nil {
+					return err
+				}
+				if err := a.AppendRow(ids[i], f.Rule, string(f.Severity), status, where, f.Message, "report", code, args); err != nil {
 					return err
 				}
 			}

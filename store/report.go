@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gongkai"
+	"gongkai/msg"
 	sqlfiles "gongkai/sql"
 )
 
@@ -114,8 +115,12 @@ func (s *Store) Report(ctx context.Context, id int64) (*StoredReport, error) {
 		if err := json.Unmarshal([]byte(textOf(f[3])), &where); err != nil {
 			return nil, fmt.Errorf("report %d: finding cells %q: %w", id, textOf(f[3]), err)
 		}
+		args, err := msg.ParseArgs(f[7])
+		if err != nil {
+			return nil, fmt.Errorf("report %d: %w", id, err)
+		}
 		fd := gongkai.Finding{Rule: textOf(f[0]), Severity: gongkai.Severity(textOf(f[1])),
-			Status: gongkai.Status(textOf(f[2])), Where: where, Message: textOf(f[4])}
+			Status: gongkai.Status(textOf(f[2])), Where: where, Message: textOf(f[4]), Code: textOf(f[6]), Args: args}
 		out.Findings = append(out.Findings, StoredFinding{fd, textOf(f[5])})
 		rep.Findings = append(rep.Findings, fd)
 	}

@@ -11,7 +11,8 @@ import (
 
 // RuleFile is one embedded cross-report rule (R6, R7, R9): a query over the
 // store in sql/rules/NAME.sql returning report_id, rule, severity, status,
-// where (VARCHAR[]) and message, one row per finding.
+// where (VARCHAR[]), message, and the finding's code and args (a JSON
+// object of strings, schema 7: see package msg), one row per finding.
 type RuleFile struct {
 	Name        string
 	Description string
@@ -164,8 +165,8 @@ func (s *Store) updateCrossRules(ctx context.Context) error {
 				return fmt.Errorf("clearing store findings: %w", err)
 			}
 			for _, r := range rules {
-				q := `INSERT INTO findings (report_id, rule, severity, status, "where", message, scope)
-SELECT report_id, rule, severity, status, "where", message, 'store' FROM (` + ruleBody(r.SQL) + "\n)"
+				q := `INSERT INTO findings (report_id, rule, severity, status, "where", message, scope, code, args)
+SELECT report_id, rule, severity, status, "where", message, 'store', code, args FROM (` + ruleBody(r.SQL) + "\n)"
 				if _, err := conn.ExecContext(ctx, q); err != nil {
 					return fmt.Errorf("rule %s: %w", r.Name, err)
 				}

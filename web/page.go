@@ -210,7 +210,7 @@ func (h *Handler) fill(d *indexData) {
 	if len(c.Report.Findings) > 0 {
 		g := findingGroup{Organization: d.L.T("compiled")}
 		for _, f := range c.Report.Findings {
-			g.Items = append(g.Items, findingRowOf(f, labels, ""))
+			g.Items = append(g.Items, findingRowOf(f, labels, "", d.L))
 		}
 		d.Findings = append(d.Findings, g)
 	}
@@ -227,7 +227,7 @@ func (h *Handler) fill(d *indexData) {
 			d.Findings = append(d.Findings, g)
 		}
 		g := &d.Findings[i]
-		g.Items = append(g.Items, findingRowOf(f.Finding, labels, g.Href))
+		g.Items = append(g.Items, findingRowOf(f.Finding, labels, g.Href, d.L))
 	}
 	d.NFindings = len(c.Findings) + len(c.Report.Findings)
 }
@@ -261,8 +261,9 @@ func cellLabels(r *gongkai.Report) map[string]string {
 	return out
 }
 
-func findingRowOf(f gongkai.Finding, labels map[string]string, href string) findingRow {
-	row := findingRow{Rule: f.Rule, Status: string(f.Status), Severity: string(f.Severity), Message: f.Message}
+// findingRowOf is a finding as the page lists it, its message in l.
+func findingRowOf(f gongkai.Finding, labels map[string]string, href string, l Lang) findingRow {
+	row := findingRow{Rule: f.Rule, Status: string(f.Status), Severity: string(f.Severity), Message: f.Text(l.Msg())}
 	if i := slices.IndexFunc(gongkai.Rules, func(ri gongkai.RuleInfo) bool { return ri.Rule == f.Rule }); i >= 0 {
 		row.Statement = gongkai.Rules[i].Statement
 	}

@@ -79,7 +79,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 	d.Tables = formTables(sr.Report, formInfo{flagged: func(p string) bool { return isNamed(named, p) }, source: source})
 	labels := cellLabels(sr.Report)
 	for _, f := range sr.Findings {
-		d.Findings = append(d.Findings, findingRowOf(f.Finding, labels, "#"))
+		d.Findings = append(d.Findings, findingRowOf(f.Finding, labels, "#", l))
 		d.Scopes = append(d.Scopes, f.Scope)
 	}
 	for _, c := range sr.Report.Cells() {

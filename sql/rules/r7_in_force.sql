@@ -4,7 +4,8 @@
 --   a t−1 report in the 2019 layout, or a null operand is not checkable.
 -- format() returns NULL when any argument is NULL, so nullable operands
 -- are spelled out with coalesce(..., 'null') before they reach it.
--- Output: report_id, rule, severity, status, where (VARCHAR[]), message.
+-- Output: report_id, rule, severity, status, where (VARCHAR[]), message, code
+-- and args (schema 7; as in r6_carried_over).
 -- Same body as in R6: report_bodies.body_key.
 -- Scope: as in r6_carried_over, only the reports in rule_scope.
 WITH cur AS (
@@ -60,7 +61,23 @@ SELECT report_id, 'R7' AS rule,
                         item_key, CAST(in_force AS BIGINT), report_year - 1, CAST(prev_in_force AS BIGINT),
                         CAST(issued AS BIGINT), CAST(repealed AS BIGINT),
                         CAST(prev_in_force + issued - repealed AS BIGINT))
-       END AS message
+       END AS message,
+       CASE WHEN prev_id IS NULL THEN 'R7.no_prev'
+            WHEN prev_version <> '2021' THEN 'R7.prev_2019'
+            WHEN issued IS NULL OR repealed IS NULL OR in_force IS NULL OR prev_in_force IS NULL THEN 'R7.null'
+            ELSE 'R7.unequal' END AS code,
+       CASE WHEN prev_id IS NULL OR prev_version <> '2021'
+                 THEN json_object('year', format('{}', report_year - 1))
+            ELSE json_object('item', item_key,
+                             'label', (SELECT any_value(row_label) FROM cell_labels l
+                                       WHERE l.format_version = '2021' AND l.section = 'active' AND l.row_key = item_key),
+                             'year', format('{}', report_year - 1),
+                             'in_force', coalesce(CAST(in_force AS BIGINT)::VARCHAR, 'null'),
+                             'prev', coalesce(CAST(prev_in_force AS BIGINT)::VARCHAR, 'null'),
+                             'issued', coalesce(CAST(issued AS BIGINT)::VARCHAR, 'null'),
+                             'repealed', coalesce(CAST(repealed AS BIGINT)::VARCHAR, 'null'),
+                             'sum', coalesce(CAST(prev_in_force + issued - repealed AS BIGINT)::VARCHAR, 'null'))
+       END::VARCHAR AS args
 FROM pairs
 WHERE prev_id IS NULL OR prev_version <> '2021'
    OR issued IS NULL OR repealed IS NULL OR in_force IS NULL OR prev_in_force IS NULL

@@ -5,7 +5,8 @@
 --   for t−1, or a null operand, is not checkable.
 -- format() returns NULL when any argument is NULL, so nullable operands
 -- are spelled out with coalesce(..., 'null') before they reach it.
--- Output: report_id, rule, severity, status, where (VARCHAR[]), message.
+-- Output: report_id, rule, severity, status, where (VARCHAR[]), message, code
+-- and args (schema 7; as in r6_carried_over).
 -- Same body as in R6: report_bodies.body_key.
 -- Scope: as in r6_carried_over, only the reports in rule_scope.
 WITH cur AS (
@@ -65,6 +66,21 @@ SELECT report_id, 'R7' AS rule,
             ELSE format('{}: 上一年项目数量 {} but the {} report gives {} + 本年增/减 {} = {}',
                         item_key, CAST(prev_items AS BIGINT), report_year - 1, CAST(last_prev_items AS BIGINT),
                         CAST(last_change AS BIGINT), CAST(last_prev_items + last_change AS BIGINT))
-       END AS message
+       END AS message,
+       CASE WHEN prev_id IS NULL THEN 'R7.no_prev'
+            WHEN prev_version <> '2019' THEN 'R7.items_prev_2021'
+            WHEN NOT checkable THEN 'R7.items_null'
+            ELSE 'R7.items_unequal' END AS code,
+       CASE WHEN prev_id IS NULL OR prev_version <> '2019'
+                 THEN json_object('year', format('{}', report_year - 1))
+            ELSE json_object('item', item_key,
+                             'label', (SELECT any_value(row_label) FROM cell_labels l
+                                       WHERE l.format_version = '2019' AND l.section = 'active' AND l.row_key = item_key),
+                             'year', format('{}', report_year - 1),
+                             'prev_items', coalesce(CAST(prev_items AS BIGINT)::VARCHAR, 'null'),
+                             'last', coalesce(CAST(last_prev_items AS BIGINT)::VARCHAR, 'null'),
+                             'change', coalesce(CAST(last_change AS BIGINT)::VARCHAR, 'null'),
+                             'sum', coalesce(CAST(last_prev_items + last_change AS BIGINT)::VARCHAR, 'null'))
+       END::VARCHAR AS args
 FROM judged
 WHERE NOT checkable OR prev_items <> last_prev_items + last_change

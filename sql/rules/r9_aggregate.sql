@@ -4,7 +4,8 @@
 --   (other whole-area reports excluded). A cell with a null on either side, or that some
 --   part's layout lacks, is not checkable; so is a whole-area report with no division
 --   or no parts in the store.
--- Output: report_id, rule, severity, status, where (VARCHAR[]), message.
+-- Output: report_id, rule, severity, status, where (VARCHAR[]), message, code
+-- and args (schema 7; as in r6_carried_over).
 -- Scope: findings only for the whole-area reports in the temporary table
 -- rule_scope (report_id); only their parts' cells are read.
 WITH agg AS (
@@ -58,13 +59,22 @@ SELECT report_id, 'R9' AS rule, 'warning' AS severity, 'failed' AS status,
        format('{} is {} but its {} parts add up to {}', path,
               CASE WHEN stated = trunc(stated) THEN CAST(CAST(stated AS BIGINT) AS VARCHAR) ELSE CAST(stated AS VARCHAR) END,
               n,
-              CASE WHEN total = trunc(total) THEN CAST(CAST(total AS BIGINT) AS VARCHAR) ELSE CAST(total AS VARCHAR) END) AS message
+              CASE WHEN total = trunc(total) THEN CAST(CAST(total AS BIGINT) AS VARCHAR) ELSE CAST(total AS VARCHAR) END) AS message,
+       'R9.unequal' AS code,
+       json_object('path', path,
+                   'label', (SELECT any_value(row_label || '·' || col_label) FROM cell_labels l
+                             WHERE l.section || '.' || l.row_key || '.' || l.col_key = path),
+                   'stated', CASE WHEN stated = trunc(stated) THEN CAST(CAST(stated AS BIGINT) AS VARCHAR) ELSE CAST(stated AS VARCHAR) END,
+                   'n', format('{}', n),
+                   'sum', CASE WHEN total = trunc(total) THEN CAST(CAST(total AS BIGINT) AS VARCHAR) ELSE CAST(total AS VARCHAR) END)::VARCHAR AS args
 FROM cmp
 WHERE stated IS NOT NULL AND known = n AND stated <> total
 UNION ALL
 SELECT report_id, 'R9', 'info', 'not_checkable', list(path ORDER BY path),
        format('not checkable: {} cell(s) have a null in the whole-area report or in one of its {} parts',
-              count(*), any_value(n))
+              count(*), any_value(n)),
+       'R9.null',
+       json_object('cells', format('{}', count(*)), 'n', format('{}', any_value(n)))::VARCHAR
 FROM cmp
 WHERE stated IS NULL OR known < n
 GROUP BY report_id
@@ -72,7 +82,10 @@ UNION ALL
 SELECT a.report_id, 'R9', 'info', 'not_checkable', ['*'],
        CASE WHEN a.division_code IS NULL
             THEN 'not checkable: the whole-area report has no division'
-            ELSE format('not checkable: no reports of {} for {} in the store to add up', a.division_code, a.report_year) END
+            ELSE format('not checkable: no reports of {} for {} in the store to add up', a.division_code, a.report_year) END,
+       CASE WHEN a.division_code IS NULL THEN 'R9.no_division' ELSE 'R9.no_parts' END,
+       CASE WHEN a.division_code IS NULL THEN '{}'
+            ELSE json_object('division', a.division_code, 'year', format('{}', a.report_year))::VARCHAR END
 FROM agg a
 LEFT JOIN nparts n ON n.agg_id = a.report_id
 WHERE n.n IS NULL

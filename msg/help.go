@@ -1,0 +1,3 @@
+package msg
+
+var helpTexts = map[ID]Text{}
