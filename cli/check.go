@@ -15,22 +15,8 @@ import (
 var checkCmd = &command{
 	name:    "check",
 	run:     runCheck,
-	summary: "list the stored findings (rule failures, unreadable cells) by rule, body and year",
-	usage: `Usage: gongkai check [--rule R] [--year Y] [--division D] [--summary] [--format table|csv|json|jsonl] [--db PATH]
-
-Prints a count of the stored findings by rule and status (failed,
-not_checkable, uncertain), then every finding with its organization, year,
-the cells concerned and the message. Rules are listed in README.md (R1-R9,
-READ for what a reader could not settle).
-
-With --format csv or jsonl only the list is printed (or only the summary
-with --summary); --format json prints {"summary": [...], "findings": [...]}.
-
-Examples:
-  gongkai check
-  gongkai check --rule R1 --year 2023
-  gongkai check --format csv > findings.csv
-`,
+	summary: "help.check.summary",
+	usage:   "help.check",
 }
 
 func runCheck(ctx context.Context, cmd *command, env *Env, args []string) error {

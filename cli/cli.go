@@ -37,11 +37,13 @@ type Env struct {
 // A command that has already reported per-file failures and only needs a
 // non-zero status returns errSilent.
 type command struct {
-	name    string
-	summary string
-	// usage is the full help: synopsis, description and examples.
-	usage string
-	run   func(ctx context.Context, cmd *command, env *Env, args []string) error
+	name string
+	// summary is its line in gongkai --help, usage the full help:
+	// synopsis, description and examples; both are IDs of the msg
+	// catalogue (help.NAME.summary, help.NAME), in English and Chinese.
+	summary msg.ID
+	usage   msg.ID
+	run     func(ctx context.Context, cmd *command, env *Env, args []string) error
 }
 
 // commands is every subcommand, in the order 'gongkai --help' lists them.
@@ -97,11 +99,11 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		if len(args) > 1 && args[0] == "help" {
 			if c := lookup(args[1]); c != nil {
-				fmt.Fprint(env.Stdout, c.usage)
+				fmt.Fprint(env.Stdout, env.tr(c.usage))
 				return 0
 			}
 		}
-		printHelp(env.Stdout)
+		printHelp(env)
 		if len(args) == 0 {
 			return 2
 		}
@@ -136,20 +138,12 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	return 1
 }
 
-func printHelp(w io.Writer) {
-	fmt.Fprint(w, `gongkai — analytics for 政府信息公开工作年度报告 (government information-disclosure annual reports)
-
-Usage: gongkai <command> [flags] [args]
-
-Commands:
-`)
+func printHelp(env *Env) {
+	var list strings.Builder
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(&list, "  %-10s %s\n", c.name, env.tr(c.summary))
 	}
-	fmt.Fprint(w, `
-Run 'gongkai <command> --help' for a command's flags and examples.
-Start with 'gongkai demo'.
-`)
+	fmt.Fprint(env.Stdout, env.tr("help", "commands", list.String()))
 }
 
 // newFlags returns a flag set whose usage prints the command's help text
@@ -159,9 +153,8 @@ func newFlags(c *command, env *Env) *pflag.FlagSet {
 	fs.SetOutput(env.Stderr)
 	fs.SortFlags = false
 	fs.Usage = func() {
-		fmt.Fprint(env.Stdout, strings.TrimRight(c.usage, "\n")+"\n\nFlags:\n")
-		fs.SetOutput(env.Stdout)
-		fs.PrintDefaults()
+		fmt.Fprint(env.Stdout, strings.TrimRight(env.tr(c.usage), "\n")+"\n\n"+env.tr("cli.flags")+"\n")
+		localFlags(fs, env.Lang, env.Stdout)
 		fs.SetOutput(env.Stderr)
 	}
 	return fs

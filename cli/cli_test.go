@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"gongkai/msg"
 	"strings"
 	"testing"
 )
@@ -52,7 +53,7 @@ func TestCommandList(t *testing.T) {
 			if code := Run(context.Background(), args, &Env{Stdout: &out, Stderr: &errb}); code != 0 {
 				t.Errorf("%v: exit %d, stderr %s", args, code, errb.String())
 			}
-			if !strings.HasPrefix(out.String(), strings.TrimRight(c.usage, "\n")) {
+			if !strings.HasPrefix(out.String(), strings.TrimRight(msg.T(msg.EN, c.usage, nil), "\n")) {
 				t.Errorf("%v: output does not start with the command's usage:\n%.200s", args, out.String())
 			}
 		}

@@ -16,42 +16,8 @@ import (
 var compileCmd = &command{
 	name:    "compile",
 	run:     runCompile,
-	summary: "compile a division's report for a year: the three official tables summed over its bodies",
-	usage: `Usage: gongkai compile --division NAME|CODE --year YEAR [--format table|markdown|html|csv|json|xlsx] [--out FILE] [--db PATH]
-
-Does the district office's January job: sums, cell by cell, the reports of
-every body inside the division (townships, streets, departments, the
-government's own office) for the year into the three official tables of
-the annual report, with the official labels and layout. Whole-area
-(全区/全市) reports are never added to their parts; they are listed apart
-(R9 in 'gongkai check' compares them with the sum).
-
-A cell that some body left blank is blank (—) in the total too, and a
-COMPILE finding gives how many bodies did not state it and what the others
-add up to: a partial sum is never shown as the total.
-
-After the tables come the bodies included, the bodies expected but missing
-(they reported in an earlier year, or they are townships of the division in
-the divisions data), the findings that affect the totals, and the reports of
-the year that have no division at all (ingest them with --district or a
-manifest).
-
---division takes a name (文登区, 威海市文登区, 威海市) or a code (371003,
-371000, 37); a name that several divisions share is refused with the
-candidates. --format json writes a report record (as 'gongkai parse' does)
-whose organization is the division, with a "compiled" field listing the
-bodies and findings; xlsx writes one sheet per official table plus a sheet
-of bodies and findings, and needs --out; csv writes one row per cell (table,
-official row and column labels, value, cell path) after a byte-order mark,
-for Excel and WPS (the page's 汇总表 CSV download is the same).
-
-Examples:
-  gongkai compile --division 文登区 --year 2023
-  gongkai compile --division 371003 --year 2023 --format markdown --out 文登区2023.md
-  gongkai compile --division 威海市文登区 --year 2023 --format xlsx --out 文登区2023.xlsx
-  gongkai compile --division 威海市 --year 2022 --format json
-  gongkai compile --division 文登区 --year 2023 --format csv --out 文登区2023.csv
-`,
+	summary: "help.compile.summary",
+	usage:   "help.compile",
 }
 
 func runCompile(ctx context.Context, cmd *command, env *Env, args []string) error {

@@ -19,21 +19,8 @@ import (
 var demoCmd = &command{
 	name:    "demo",
 	run:     runDemo,
-	summary: "ingest a sample district into a temporary database and show its findings and rollup",
-	usage: `Usage: gongkai demo
-
-Shows gongkai's whole path in one command, without touching any file of
-yours: it reads the sample district in testdata/sample (or, outside a
-clone, generates the same sample with 'gongkai gen'), ingests every report
-into a temporary DuckDB database, runs the cross-year rules, prints the
-findings by rule and the district rollup of the latest year (township rows,
-their subtotal, the county-level bodies, the district total), and removes
-the temporary files.
-
-Examples:
-  gongkai demo
-  go run ./cmd/gongkai demo
-`,
+	summary: "help.demo.summary",
+	usage:   "help.demo",
 }
 
 // sampleDir is where a clone keeps the committed sample, relative to the

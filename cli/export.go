@@ -14,51 +14,8 @@ import (
 var exportCmd = &command{
 	name:    "export",
 	run:     runExport,
-	summary: "write a table, rollup or query as Parquet, Arrow, CSV, JSON lines or XLSX; or the whole store as a Parquet dataset",
-	usage: `Usage: gongkai export --db PATH (--table NAME | --rollup NAME [--year Y] [--division D] [--level L] [--rule R] | --query SQL [--timeout D])
-                      [--format parquet|arrow|arrows|csv|jsonl|xlsx] --out FILE
-       gongkai export --db PATH --dataset DIR
-
-Writes rows of the store to a file, keeping column types: integers stay
-integers, money stays DECIMAL(18,6) (Parquet, Arrow) and nulls stay null
-(an empty CSV field, an empty XLSX cell, JSON null), never 0.
-
-  --table    a table or view: reports, applications, active_disclosure,
-             review_litigation, findings…
-  --rollup   a named rollup (gongkai rollup --list), with its parameters
-  --query    one read-only SELECT; it runs in the same SQL sandbox as
-             'gongkai query' (no file or network access, 512MB of DuckDB
-             memory) without a row cap, for at most --timeout (2m, which
-             can only be lowered); gongkai writes the file from the rows
-             the sandbox sends back
-
-Formats: parquet (zstd), arrow (Arrow IPC file), arrows (Arrow IPC stream),
-csv, jsonl (one JSON object per line), xlsx. Without --format, the --out
-file's extension decides. A CSV file starts with a UTF-8 byte-order mark, so
-Excel and WPS on Chinese Windows show the Chinese names instead of mojibake
-(DuckDB, pandas and polars skip the mark); CSV to standard output has none.
---bom=false or --bom changes that. An XLSX file shows the official Chinese
-labels as headers (the column keys on its 'columns' sheet), real Excel
-dates, timestamps in UTC+8, a frozen header row and filters.
-
---dataset DIR writes every cell of the store (sections 二, 三 and 四 with the
-report's identity, division and provenance on each row) as a hive-partitioned
-Parquet dataset, DIR/year=2023/province_code=37/data_0.parquet, that DuckDB, Spark
-or Trino read as one table.
-
-Every output is written atomically: a temporary file (or folder) beside the
-target, synced, then renamed, so a reader never sees half a file and a failed
-export leaves the previous one in place.
-
-Examples:
-  gongkai export --table applications --out applications.parquet
-  gongkai export --rollup district_year --year 2023 --out district_2023.xlsx
-  gongkai export --query "SELECT * FROM reports WHERE county = '文登区'" --format csv --out wendeng.csv
-  gongkai export --table active_disclosure --format arrows --out active.arrows
-  gongkai export --rollup district_year --format csv --out - | head
-  gongkai export --dataset lake/gongkai
-  duckdb -c "SELECT year, count(*) FROM read_parquet('lake/gongkai/**/*.parquet', hive_partitioning=true) GROUP BY ALL"
-`,
+	summary: "help.export.summary",
+	usage:   "help.export",
 }
 
 func runExport(ctx context.Context, cmd *command, env *Env, args []string) error {

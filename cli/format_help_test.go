@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"gongkai/msg"
 	"strings"
 	"testing"
 
@@ -22,8 +23,10 @@ func TestFormatHelpFollowsVocabulary(t *testing.T) {
 		{compileCmd, render.Compiled},
 	} {
 		want := "--format " + render.Names(tc.kind, "|") + "]"
-		if !strings.Contains(tc.cmd.usage, want) {
-			t.Errorf("%s: usage does not offer %q", tc.cmd.name, want)
+		for _, l := range msg.Langs {
+			if !strings.Contains(msg.T(l, tc.cmd.usage, nil), want) {
+				t.Errorf("%s: usage (%s) does not offer %q", tc.cmd.name, l, want)
+			}
 		}
 		for _, f := range render.Formats(tc.kind) {
 			if _, err := render.ParseFormat(string(f), tc.kind); err != nil {

@@ -12,40 +12,8 @@ import (
 var genCmd = &command{
 	name:    "gen",
 	run:     runGen,
-	summary: "generate realistic reports of a made-up district, with their truth",
-	usage: `Usage: gongkai gen --out DIR [flags]
-
-Writes the annual reports of one district — its townships and streets, a few
-county departments and the district government's own office — for a range
-of years: the 2019 layout for 2019–2020, the 2021 layout after. Numbers obey
-R1–R5 and link across years (上年结转 = last year's 结转下年度; 现行有效
-carries over; the 2019 上一年项目数量 chain). Most townships get few or no
-requests, some departments hundreds.
-
-Beside each report it writes <report>.truth.json (the record, docs/FORMAT.md §5)
-and one truth.csv listing every file with its organization, year, layout
-version, rendering and the rule it breaks on purpose (--violations; R8 for
---mismatches). --typos, --single-other and --blanks print what real PDFs
-show: misspelled labels, （六）其他处理 as one row, cells left blank. When
-ingesting a generated folder, these truth files are not reports.
-
-The output depends only on the flags: the same --seed gives the same bytes
-(pdf excepted: LibreOffice stamps the time into each PDF).
-
-Renderings: word_text (default; the seed's Word-to-text shape), html,
-html_gbk, html_js, pipe_text, cell_lines, paragraphs, markdown, glued_text,
-docx, pdf (the docx converted by LibreOffice, several reports a run; needs
-soffice installed, ./scripts/install-deps does it; 'all' skips pdf when
-missing), all.
-
-Examples:
-  gongkai gen --out /tmp/district --district 威海市文登区 --townships 8 --departments 4 --years 2019-2024 --seed 7
-  gongkai gen --out /tmp/mixed --rendering all --violations 0.1 --noise 0.3
-  gongkai gen --out /tmp/one --townships 2 --departments 0 --years 2023 --rendering html_gbk
-  gongkai gen --out /tmp/real --rendering all --mixed --typos 0.3 --single-other 0.2 --blanks 0.1 --mismatches 0.05
-  gongkai gen --out /tmp/big --townships 300 --departments 32 --rendering all --mixed --noise 0.3   # ~2,000 mixed reports
-  gongkai gen --out /tmp/ids --townships 40 --years 2019-2024 --rendering all --mixed --vary-identity   # every title form
-`,
+	summary: "help.gen.summary",
+	usage:   "help.gen",
 }
 
 func runGen(ctx context.Context, cmd *command, env *Env, args []string) error {

@@ -21,57 +21,8 @@ import (
 var ingestCmd = &command{
 	name:    "ingest",
 	run:     runIngest,
-	summary: "read report files, folders and .zip archives into the database",
-	usage: `Usage: gongkai ingest [--db PATH] [--district NAME|CODE] [--manifest CSV] PATH...
-       gongkai ingest [--db PATH] [--organization NAME] [--year YYYY] FILE
-
-Reads every report under the PATHs — files, folders (recursively) and .zip
-archives — and stores it in the database, creating the database if needed.
-Files are parsed in parallel on all cores while one writer stores them in
-batches; each batch is stored whole or not at all, so an interrupted run
-loses nothing stored and can simply be run again.
-
-For every file:
-  added      a new report (nothing printed)
-  unchanged  the same file is already stored; nothing is written
-  replaced   another file for the same organization and year was stored;
-             the new one replaces it everywhere (also: the same file, now
-             placed among the divisions differently, is stored again)
-  failed     the file could not be read; it is named with the reason, and
-             nothing stored is touched
-  skipped    a file found in a folder or archive that is no report
-Hidden files and the generator's *.truth.json files are left out of
-folders. The run ends with a summary line and the list of failures; the
-exit status is 1 when any file failed.
-
-Each report's author is placed among China's administrative divisions
-from its organization's name; --district narrows the search (and places
-departments whose names give no place, such as 教育和体育局), --manifest
-gives the division code and body type per file (CSV header
-file,division_code,body_type). An author that cannot be placed is stored
-with empty division fields and a DIV finding, never a guess.
-
-Each report is stored under its organization and report year, read from
-its title, metadata, signature and body (see 'gongkai parse --help'). A
-report that states neither fails, naming the places tried; the manifest's
-optional columns organization and year (header e.g.
-file,organization,year) state them per file, and --organization and
---year for a single FILE. What the user states wins over the document; a
-finding names any disagreement.
-
-A progress bar is shown when stderr is a terminal, a progress line every
-few seconds otherwise.
-
-DuckDB's memory is bounded (default 1GB; set GONGKAI_MEMORY_LIMIT, e.g.
-GONGKAI_MEMORY_LIMIT=4GB, to change it); what does not fit spills to the
-folder DB.tmp beside the database.
-
-Examples:
-  gongkai ingest reports/
-  gongkai ingest --db wendeng.duckdb --district 文登区 2023.zip 2024/
-  gongkai ingest --manifest bodies.csv downloads/
-  gongkai ingest --organization 泽库镇人民政府 --year 2023 泽库镇年报.pdf
-`,
+	summary: "help.ingest.summary",
+	usage:   "help.ingest",
 }
 
 func runIngest(ctx context.Context, cmd *command, env *Env, args []string) error {
@@ -156,8 +107,8 @@ func runIngest(ctx context.Context, cmd *command, env *Env, args []string) error
 		fmt.Fprintf(env.Stderr, "Failed files (%d):\n", len(sum.Failures))
 		for _, f := range sum.Failures {
 			fmt.Fprintf(env.Stderr, "  %s: %s\n", f.Name, reason(f.Name, f.Err))
-			if h := gongkai.HintOf(f.Err); h != "" {
-				fmt.Fprintf(env.Stderr, "    Try: %s\n", h)
+			if h := hintText(f.Err, env.Lang); h != "" {
+				fmt.Fprintln(env.Stderr, "    "+env.tr("cli.try", "hint", h))
 			}
 		}
 	}

@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"io"
+	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"gongkai"
 	"gongkai/msg"
@@ -113,3 +117,31 @@ func errorText(err error, l msg.Lang) string {
 func hintText(err error, l msg.Lang) string {
 	return gongkai.LocalHint(err, l)
 }
+
+// localFlags prints fs's flags (PrintDefaults) to w with each flag's
+// description in l: a flag's text is found in the catalogue by its
+// English (msg.FlagIn), and put back afterwards; pflag's "(default …)"
+// is worded in l too (cli.default).
+func localFlags(fs *pflag.FlagSet, l msg.Lang, w io.Writer) {
+	if l == msg.EN {
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		return
+	}
+	saved := map[*pflag.Flag]string{}
+	fs.VisitAll(func(f *pflag.Flag) {
+		saved[f] = f.Usage
+		f.Usage = msg.FlagIn(f.Usage, l)
+	})
+	defer fs.VisitAll(func(f *pflag.Flag) { f.Usage = saved[f] })
+	var b strings.Builder
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	out := defaultRe.ReplaceAllStringFunc(b.String(), func(m string) string {
+		return msg.S(l, "cli.default", "value", defaultRe.FindStringSubmatch(m)[1])
+	})
+	io.WriteString(w, out)
+}
+
+// defaultRe is pflag's "(default X)" at the end of a flag's line.
+var defaultRe = regexp.MustCompile(`(?m) \(default (.*)\)$`)

@@ -2,10 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
 	"gongkai/msg"
 	"gongkai/store"
@@ -162,4 +165,68 @@ func TestStoredFindingsHaveCodes(t *testing.T) {
 		}
 	}
 	t.Logf("coded findings by rule %v, %d codes; uncoded: READ %d, DIV %d %q", coded, len(codes), len(uncoded["READ"]), len(uncoded["DIV"]), uncoded["DIV"])
+}
+
+// Every command's help exists in Chinese: the same flags named, the same
+// example lines, every flag described in Chinese; gongkai --help lists every
+// command with its Chinese summary.
+func TestHelpInChinese(t *testing.T) {
+	zh := map[string]string{"LANG": "zh_CN.UTF-8"}
+	flagRe := regexp.MustCompile(`--[a-z][a-z-]+`)
+	_, top, _ := runEnv(t, zh, "--help")
+	if !strings.Contains(top, "用法：gongkai <命令>") {
+		t.Errorf("gongkai --help under zh:\n%s", top)
+	}
+	for _, c := range commands {
+		if !strings.Contains(top, "  "+fmt.Sprintf("%-10s", c.name)+" "+msg.T(msg.ZH, c.summary, nil)) {
+			t.Errorf("gongkai --help under zh lacks %s's Chinese summary", c.name)
+		}
+		code, en, _ := runEnv(t, nil, c.name, "--help")
+		if code != 0 {
+			t.Fatalf("%s --help: exit %d", c.name, code)
+		}
+		code, cn, _ := runEnv(t, zh, c.name, "--help")
+		if code != 0 {
+			t.Fatalf("LANG=zh_CN.UTF-8 %s --help: exit %d", c.name, code)
+		}
+		enUsage, enFlags, _ := strings.Cut(en, "\nFlags:\n")
+		cnUsage, cnFlags, ok := strings.Cut(cn, "\n参数：\n")
+		if !ok && strings.Contains(en, "\nFlags:\n") {
+			t.Errorf("%s --help under zh has no 参数： section:\n%s", c.name, cn)
+		}
+		if !strings.HasPrefix(cnUsage, "用法：gongkai "+c.name) {
+			t.Errorf("%s --help under zh does not start with 用法：\n%s", c.name, cnUsage)
+		}
+		for _, f := range flagRe.FindAllString(enUsage, -1) {
+			if !strings.Contains(cnUsage, f) {
+				t.Errorf("%s: the Chinese help does not name %s", c.name, f)
+			}
+		}
+		for _, line := range strings.Split(enUsage, "\n") {
+			for _, p := range []string{"  gongkai ", "  go run ", "  duckdb ", "  curl "} {
+				if strings.HasPrefix(line, p) && !strings.Contains(cnUsage, line+"\n") {
+					t.Errorf("%s: example missing from the Chinese help: %s", c.name, line)
+				}
+			}
+		}
+		// Each flag's line (name, type, description) is Chinese; flag
+		// names stay as they are.
+		for _, line := range strings.Split(strings.TrimSpace(cnFlags), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "-") && !hasHan(line) {
+				t.Errorf("%s: flag not described in Chinese: %s", c.name, line)
+			}
+		}
+		if strings.Count(enFlags, "\n") != strings.Count(cnFlags, "\n") {
+			t.Errorf("%s: %d flag lines in English, %d in Chinese", c.name, strings.Count(enFlags, "\n"), strings.Count(cnFlags, "\n"))
+		}
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }

@@ -14,52 +14,14 @@ import (
 
 	"gongkai"
 	"gongkai/ingest"
+	"gongkai/msg"
 )
 
 var parseCmd = &command{
 	name:    "parse",
 	run:     runParse,
-	summary: "read report files and print their records as JSON",
-	usage: `Usage: gongkai parse FILE... [--explain] [--district NAME|CODE]
-       gongkai parse [--organization NAME] [--year YYYY] FILE
-
-Reads each report (Word text, | tables, one cell per line or paragraph,
-Markdown, glued page text, HTML, DOCX, PDF with a text layer, or a JSON
-record) and prints its record (docs/FORMAT.md §5): one pretty JSON object for one
-file, one JSON object per line for several. The record's findings list the
-rules R1–R5 that fail or cannot be checked and every value the reader could
-not settle (rule READ; such a cell is null, never a guess).
-
-A file whose tables cannot be read is reported on stderr as
-"Error: parse FILE: ..." naming what is missing; the other files still
-print, and the exit status is 1.
-
-The record's "body" says who wrote the report, placed among China's
-divisions (division code, province … township, body type); a name that
-cannot be placed gets a DIV finding instead. --district narrows names
-that several divisions share, as in 'gongkai ingest'.
-
-The organization and report year (the year the report covers, not the
-year it was published) are read from every place the report states them:
-its title in any of its forms, the HTML <title>, a saved page's 标题/
-发布机构/发布时间 lines, PDF and DOCX metadata, the signature and its date,
-and phrases of the body. When they disagree the title wins and a READ
-finding names the disagreement. When no organization or no year is found,
-the error names every place tried; state them with --organization and
---year (for one FILE; they win over the document, and a finding names any
-disagreement).
-
---explain prints, instead of JSON, one tab-separated line per cell: its
-path, value, where it was read (line, table/row/column) and the raw text;
-its header says where the organization, year and date came from and lists
-every identity clue found.
-
-Examples:
-  gongkai parse 2023年泽库镇政府信息公开工作年度报告.txt
-  gongkai parse reports/*.txt > records.jsonl
-  gongkai parse --explain report.html | grep applications.1_new
-  gongkai parse --organization 泽库镇人民政府 --year 2023 scan-ocr.txt
-`,
+	summary: "help.parse.summary",
+	usage:   "help.parse",
 }
 
 func runParse(ctx context.Context, cmd *command, env *Env, args []string) error {
@@ -95,17 +57,17 @@ func runParse(ctx context.Context, cmd *command, env *Env, args []string) error 
 			failed++
 			if *explain && p.Report != nil {
 				// Show what was read of a partial report, then the error.
-				writeExplain(env.Stdout, p, len(files) > 1)
+				writeExplain(env.Stdout, p, len(files) > 1, env.Lang)
 			}
-			fmt.Fprintf(env.Stderr, "Error: %v\n", err)
-			if hint := gongkai.HintOf(err); hint != "" {
-				fmt.Fprintf(env.Stderr, "Try: %s\n", hint)
+			fmt.Fprintln(env.Stderr, env.tr("cli.error", "err", errorText(err, env.Lang)))
+			if hint := hintText(err, env.Lang); hint != "" {
+				fmt.Fprintln(env.Stderr, env.tr("cli.try", "hint", hint))
 			}
 			continue
 		}
 		place(f, p.Report) // who wrote the report, as ingest would store it
 		if *explain {
-			writeExplain(env.Stdout, p, len(files) > 1)
+			writeExplain(env.Stdout, p, len(files) > 1, env.Lang)
 			continue
 		}
 		b, err := json.Marshal(p.Report)
@@ -131,7 +93,7 @@ func runParse(ctx context.Context, cmd *command, env *Env, args []string) error 
 
 // writeExplain prints one line per cell: path, value, location, raw text.
 // Narrative counts and findings follow, so nothing of the record is lost.
-func writeExplain(w io.Writer, p gongkai.Parsed, header bool) {
+func writeExplain(w io.Writer, p gongkai.Parsed, header bool, l msg.Lang) {
 	r := p.Report
 	if header {
 		fmt.Fprintf(w, "# %s\n", p.Path)
@@ -172,7 +134,7 @@ func writeExplain(w io.Writer, p gongkai.Parsed, header bool) {
 		if f.Status == gongkai.NotCheckable {
 			continue
 		}
-		fmt.Fprintf(w, "# finding %s %s %s at %s: %s\n", f.Rule, f.Severity, f.Status, f.Where, oneLine(f.Message))
+		fmt.Fprintf(w, "# finding %s %s %s at %s: %s\n", f.Rule, f.Severity, f.Status, f.Where, oneLine(f.Text(l)))
 	}
 }
 

@@ -14,27 +14,8 @@ import (
 var queryCmd = &command{
 	name:    "query",
 	run:     runQuery,
-	summary: "run your own read-only SQL over the store",
-	usage: `Usage: gongkai query "SQL" [--format table|csv|json|jsonl] [--max-rows N] [--timeout D] [--db PATH]
-       gongkai query - < file.sql
-
-Runs one SQL statement in gongkai's SQL sandbox and prints the answer. The
-public tables and views are reports, applications, active_disclosure,
-review_litigation, narrative, findings, report_bodies and report_measures
-(see README).
-Only read statements run (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN...), one at
-a time, as DuckDB's own parser classifies them, in a separate worker process
-that cannot read or write files, reach the network or change the store. The
-statement is stopped after --timeout (at most 5s) and may use at most 512MB
-of DuckDB memory (GONGKAI_MEMORY_LIMIT may set less); at most --max-rows
-rows (at most 10000) are printed, and a note says when the result was cut.
---timeout and --max-rows can only lower the defaults.
-
-Examples:
-  gongkai query "SELECT organization, report_year FROM reports ORDER BY 1, 2"
-  gongkai query "SELECT row_label, sum(value) FROM applications WHERE col_key = 'total' AND report_year = 2023 GROUP BY ALL ORDER BY any_value(row_order)"
-  gongkai query --format csv "SELECT * FROM findings" > findings.csv
-`,
+	summary: "help.query.summary",
+	usage:   "help.query",
 }
 
 func runQuery(ctx context.Context, cmd *command, env *Env, args []string) error {

@@ -14,25 +14,8 @@ import (
 var rollupCmd = &command{
 	name:    "rollup",
 	run:     runRollup,
-	summary: "run a named rollup (district × year totals...) over the store",
-	usage: `Usage: gongkai rollup --list
-       gongkai rollup NAME [--year Y] [--division D] [--level L] [--rule R] [--format table|csv|json|jsonl] [--db PATH]
-
-Runs one of the rollups shipped in sql/rollups/*.sql on a read-only
-connection. Subtotal and total rows come from the same GROUPING SETS query
-as the detail rows; the "level" column says which a row is. Whole-area
-(aggregate) reports are never summed with their parts. SUM skips cells a
-report left blank: incomplete_reports and null_counts say how many reports
-of a row left a measure unknown.
-
-Examples:
-  gongkai rollup --list
-  gongkai rollup district_year --year 2023
-  gongkai rollup township_year --division 文登区 --format csv > townships.csv
-  gongkai rollup district_year_review --format json
-  gongkai rollup levels --level county --year 2023
-  gongkai rollup findings --rule R1 --division 文登区
-`,
+	summary: "help.rollup.summary",
+	usage:   "help.rollup",
 }
 
 func runRollup(ctx context.Context, cmd *command, env *Env, args []string) error {

@@ -24,14 +24,8 @@ var commit = ""
 var versionCmd = &command{
 	name:    "version",
 	run:     runVersion,
-	summary: "print gongkai's version and build information (also: gongkai --version)",
-	usage: `Usage: gongkai version
-       gongkai --version
-
-Prints the version, the git commit it was built from, the Go toolchain,
-the platform, the linked DuckDB engine and the versions of the main
-libraries, so a bug report says exactly which program it is about.
-`,
+	summary: "help.version.summary",
+	usage:   "help.version",
 }
 
 func runVersion(ctx context.Context, cmd *command, env *Env, args []string) error {

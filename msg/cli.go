@@ -4,6 +4,8 @@ package msg
 // introduced, headings of the check listing, column headers and the
 // values of severity, status and level people read in findings.
 var cliTexts = map[ID]Text{
+	"cli.flags":           {"Flags:", "参数："},
+	"cli.default":         {" (default {value})", "（默认 {value}）"},
 	"cli.error":           {"Error: {err}", "错误：{err}"},
 	"cli.try":             {"Try: {hint}", "提示：{hint}"},
 	"cli.try_help":        {"Try: gongkai {cmd} --help", "提示：运行 gongkai {cmd} --help 查看用法"},

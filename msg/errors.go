@@ -111,9 +111,16 @@ var errorTexts = map[ID]Text{
 	"hint.server_log":            {"the server's log has the cause", "原因见服务器日志"},
 }
 
+// patterns match English texts of one kind (hint., flag.) to their IDs.
+type patterns struct {
+	once   sync.Once
+	prefix string
+	list   []hintPattern
+}
+
 var (
-	hintOnce sync.Once
-	hintRes  []hintPattern
+	hintPatterns = &patterns{prefix: "hint."}
+	flagPatterns = &patterns{prefix: "flag."}
 )
 
 type hintPattern struct {
@@ -125,13 +132,21 @@ type hintPattern struct {
 // HintIn returns the hint h (an English hint as the code writes it) in l:
 // the catalogue's text for it with the parts a {name} matched carried
 // over, or h itself when l is English or no hint.* entry matches.
-func HintIn(h string, l Lang) string {
+func HintIn(h string, l Lang) string { return hintPatterns.in(h, l) }
+
+// FlagIn returns a flag's description, written in English beside the flag
+// in the code, in l through the catalogue's flag.* entries, as HintIn.
+// Like gettext, the English is the key: the code that defines a flag
+// stays plain, and the tests fail on a flag the catalogue lacks.
+func FlagIn(usage string, l Lang) string { return flagPatterns.in(usage, l) }
+
+func (p *patterns) in(h string, l Lang) string {
 	if l == EN || h == "" {
 		return h
 	}
-	hintOnce.Do(func() {
+	p.once.Do(func() {
 		for _, id := range IDs() {
-			if !strings.HasPrefix(string(id), "hint.") {
+			if !strings.HasPrefix(string(id), p.prefix) {
 				continue
 			}
 			en := catalogue[id].En
@@ -145,19 +160,19 @@ func HintIn(h string, l Lang) string {
 				last = m[1]
 			}
 			b.WriteString(regexp.QuoteMeta(en[last:]))
-			hintRes = append(hintRes, hintPattern{regexp.MustCompile("^" + b.String() + "$"), id, vars})
+			p.list = append(p.list, hintPattern{regexp.MustCompile("^" + b.String() + "$"), id, vars})
 		}
 	})
-	for _, p := range hintRes {
-		m := p.re.FindStringSubmatch(h)
+	for _, hp := range p.list {
+		m := hp.re.FindStringSubmatch(h)
 		if m == nil {
 			continue
 		}
 		args := Args{}
-		for i, v := range p.vars {
+		for i, v := range hp.vars {
 			args[v] = m[i+1]
 		}
-		return T(l, p.id, args)
+		return T(l, hp.id, args)
 	}
 	return h
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"gongkai"
+	"gongkai/msg"
 	"gongkai/render"
 	"gongkai/store"
 )
@@ -89,9 +90,18 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request) {
 type reportDetail struct {
 	ReportID   int64                     `json:"report_id"`
 	Record     *gongkai.Report           `json:"record"`
-	Findings   []store.StoredFinding     `json:"findings"`
+	Findings   []apiFinding              `json:"findings"`
 	Provenance map[string]gongkai.Source `json:"provenance"`
 	Source     map[string]any            `json:"source"`
+}
+
+// apiFinding is a stored finding as the API sends it: the English message
+// (as stored, for compatibility), its code and args, and the message in
+// Chinese (message_zh, from the code through the msg catalogue; the
+// English message again for a finding stored without a code).
+type apiFinding struct {
+	store.StoredFinding
+	MessageZh string `json:"message_zh"`
 }
 
 func (s *Server) getReport(w http.ResponseWriter, r *http.Request) {
@@ -115,8 +125,12 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request) {
 	if !sr.IngestedAt.IsZero() {
 		ingested = sr.IngestedAt
 	}
+	findings := make([]apiFinding, len(sr.Findings))
+	for i, f := range sr.Findings {
+		findings[i] = apiFinding{f, f.Text(msg.ZH)}
+	}
 	writeJSON(w, http.StatusOK, reportDetail{
-		ReportID: id, Record: sr.Report, Findings: sr.Findings, Provenance: sr.Report.Provenance,
+		ReportID: id, Record: sr.Report, Findings: findings, Provenance: sr.Report.Provenance,
 		Source: map[string]any{"path": sr.SourcePath, "rendering": nullable(sr.Rendering),
 			"content_hash": sr.ContentHash, "ingested_at": ingested},
 	})

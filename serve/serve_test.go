@@ -388,6 +388,26 @@ func TestReports(t *testing.T) {
 	if d.Findings == nil {
 		t.Error("no findings array")
 	}
+	// Each finding carries its English message and its Chinese one,
+	// worded from its code (the cross rules give this report some).
+	coded := 0
+	for _, f := range d.Findings {
+		en, _ := f["message"].(string)
+		zh, _ := f["message_zh"].(string)
+		code, _ := f["code"].(string)
+		switch {
+		case code == "" && zh != en:
+			t.Errorf("finding without a code: message_zh %q, want the message %q", zh, en)
+		case code != "":
+			coded++
+			if zh == en || !strings.Contains(zh, "无法核验") && !strings.Contains(zh, "不") {
+				t.Errorf("finding %s: message_zh %q (message %q)", code, zh, en)
+			}
+		}
+	}
+	if coded == 0 {
+		t.Errorf("no coded finding in %v", d.Findings)
+	}
 	for _, p := range []string{"/v1/reports/999999", "/v1/reports/abc"} {
 		resp, body := get(t, ts.URL+p)
 		if resp.StatusCode/100 != 4 || !strings.Contains(string(body), `"error"`) {

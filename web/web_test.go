@@ -64,6 +64,15 @@ func TestPages(t *testing.T) {
 			[]string{`<html lang="zh-CN">`, `<option value="370000">山东省 (78)</option>`, `href="/?division=371003">山东省威海市文登区</a>`, "请选择一个行政区划"},
 			[]string{"table-applications"}},
 		{"english", "/?lang=en", 200, []string{`<html lang="en">`, "Choose a division", `name="lang" value="en"`}, nil},
+		// The 2020 sample has an R4 failure in 行政诉讼·未经复议直接起诉 (总计 3, its
+		// four results 0): its message is Chinese on the Chinese page
+		// (html/template writes + as &#43;).
+		{"finding messages in the page's language", "/?division=371003&year=2020", 200,
+			[]string{"行政诉讼·未经复议直接起诉：总计为 3，但结果维持 &#43; 结果纠正 &#43; 其他结果 &#43; 尚未审结 = 0，二者不相等"},
+			[]string{"总计 is 3 but"}},
+		{"finding messages in English", "/?division=371003&year=2020&lang=en", 200,
+			[]string{"litigation_direct (行政诉讼·未经复议直接起诉): 总计 is 3 but 维持 &#43; 纠正 &#43; 其他 &#43; 尚未审结 = 0"},
+			[]string{"总计为 3"}},
 		{"division by name, latest year by default", "/?division=文登区", 200,
 			[]string{"山东省威海市文登区 2024年政府信息公开工作年度报告 汇总", `<option value="2024" selected>`}, nil},
 		{"compiled 2023", "/?division=371003&year=2023", 200,
