@@ -46,16 +46,26 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	var cause string
+	if e.Err != nil {
+		cause = e.Err.Error()
+	}
+	return e.format(e.Op, ": ", cause)
+}
+
+// format writes "op path: where: cause" with sep between the parts
+// (": " in English, "：" in Chinese); empty parts are left out.
+func (e *Error) format(op, sep, cause string) string {
 	var b strings.Builder
-	b.WriteString(e.Op)
+	b.WriteString(op)
 	if e.Path != "" {
 		b.WriteString(" " + e.Path)
 	}
 	if e.Where != "" {
-		b.WriteString(": " + e.Where)
+		b.WriteString(sep + e.Where)
 	}
 	if e.Err != nil {
-		b.WriteString(": " + e.Err.Error())
+		b.WriteString(sep + cause)
 	}
 	return b.String()
 }
@@ -107,22 +117,11 @@ func LocalError(err error, l msg.Lang) string {
 }
 
 func (e *Error) local(l msg.Lang) string {
-	var b strings.Builder
+	op := e.Op
 	if id := msg.ID("op." + e.Op); msg.Has(id) {
-		b.WriteString(msg.T(l, id, nil))
-	} else {
-		b.WriteString(e.Op)
+		op = msg.T(l, id, nil)
 	}
-	if e.Path != "" {
-		b.WriteString(" " + e.Path)
-	}
-	if e.Where != "" {
-		b.WriteString("：" + e.Where)
-	}
-	if e.Err != nil {
-		b.WriteString("：" + LocalError(e.Err, l))
-	}
-	return b.String()
+	return e.format(op, "：", LocalError(e.Err, l))
 }
 
 // localCauses puts the sentinel causes err wraps into Chinese where text

@@ -98,6 +98,7 @@ var errorTexts = map[ID]Text{
 	"hint.install_pdf":           {"install LibreOffice; in a clone of gongkai, ./scripts/install-deps does it (Debian/Ubuntu, as root; ./scripts/test runs it)", "请安装 LibreOffice；在 gongkai 源码目录中运行 ./scripts/install-deps 即可安装（Debian/Ubuntu，需 root；./scripts/test 会自动运行）"},
 	"hint.install_pdf_rendering": {"install LibreOffice; in a clone of gongkai, ./scripts/install-deps does it (Debian/Ubuntu, as root; ./scripts/test runs it); or choose another --rendering ('all' skips pdf when no converter is installed)", "请安装 LibreOffice；在 gongkai 源码目录中运行 ./scripts/install-deps 即可安装（Debian/Ubuntu，需 root；./scripts/test 会自动运行）；或另选 --rendering（未安装转换工具时 'all' 会跳过 pdf）"},
 	"hint.wait_process":          {"wait for process {pid} to finish", "请等待进程 {pid} 结束"},
+	"hint.host_path":             {"ask for it as JSON or CSV, where the path is replaced by {path}", "请以 JSON 或 CSV 格式获取，其中的路径会替换为 {path}"},
 	"hint.wait_process_db":       {"wait for process {pid} to finish, or use another --db file", "请等待进程 {pid} 结束，或另选 --db 文件"},
 	"hint.db_writable":           {"check that the database path exists and is writable", "请确认数据库路径存在且可写入"},
 	"hint.create_db_first":       {"create the database first with 'gongkai ingest --db {db} FILES'", "请先用 'gongkai ingest --db {db} 文件' 创建数据库"},

@@ -1,7 +1,7 @@
 package msg
 
 // Finding codes: one per kind of finding, stored beside the finding's
-// English message (findings.code, schema 7) with its arguments
+// English message (findings.code, schema 8) with its arguments
 // (findings.args, a JSON object of strings), so the message can be put
 // into either language when it is shown. The English text of a code is the
 // stored message exactly; the tests check that on stores built from the
@@ -226,7 +226,7 @@ var ruleTexts = map[ID]Text{
 
 // Finding puts a stored finding into words in l: the text of its code
 // filled with its arguments, or the stored English message when the
-// finding has no code (stores written before schema 7, readers' own
+// finding has no code (stores written before schema 8, readers' own
 // notes) or the catalogue does not know it.
 func Finding(l Lang, code string, args Args, message string) string {
 	if l == EN || code == "" {

@@ -8,7 +8,7 @@ import (
 	"gongkai/msg"
 )
 
-// findingCode is what findings.code and findings.args (schema 7) hold for
+// findingCode is what findings.code and findings.args (schema 8) hold for
 // f: its code and its arguments as a JSON object, or two NULLs (nil) for a
 // finding without a code.
 func findingCode(f gongkai.Finding) (code, args any, err error) {

@@ -12,7 +12,7 @@ import (
 // RuleFile is one embedded cross-report rule (R6, R7, R9): a query over the
 // store in sql/rules/NAME.sql returning report_id, rule, severity, status,
 // where (VARCHAR[]), message, and the finding's code and args (a JSON
-// object of strings, schema 7: see package msg), one row per finding.
+// object of strings, schema 8: see package msg), one row per finding.
 type RuleFile struct {
 	Name        string
 	Description string

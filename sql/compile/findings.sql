@@ -3,7 +3,7 @@
 --   year, inside a division, whole-area reports excluded): the numbers they concern may
 --   make the totals wrong.
 -- params: year, prefix
--- code and args (schema 7) let the message be shown in Chinese.
+-- code and args (schema 8) let the message be shown in Chinese.
 SELECT r.organization, f.rule, f.severity, f.status, f."where", f.message, f.code, f.args
 FROM findings f
 JOIN reports r USING (report_id)

@@ -5,7 +5,7 @@
 --   as dotted paths (applications.3_7_total.total); message is English, code
 --   and args (a JSON object) name the finding's kind and values, so it can be
 --   shown in another language (package msg; NULL for findings stored before
---   schema 7).
+--   schema 8).
 -- params: year, rule, division
 -- Reports: reports_in($year, $division) (schema 4; whole-area reports included).
 SELECT f.rule,

@@ -3,7 +3,7 @@
 --   of the same body, for each of the seven applicant columns. No report of the
 --   body for t−1, or a null operand, is not checkable (info), never failed.
 -- Output: report_id, rule, severity, status, where (VARCHAR[]), message, and
--- the finding's code and args (schema 7; message is the English text of the
+-- the finding's code and args (schema 8; message is the English text of the
 -- code in package msg filled with args, each formatted as message formats it).
 -- Same body: the division code, body type and township of a government or
 -- street office (its name may be spelled differently from year to year),

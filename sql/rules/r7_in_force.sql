@@ -5,7 +5,7 @@
 -- format() returns NULL when any argument is NULL, so nullable operands
 -- are spelled out with coalesce(..., 'null') before they reach it.
 -- Output: report_id, rule, severity, status, where (VARCHAR[]), message, code
--- and args (schema 7; as in r6_carried_over).
+-- and args (schema 8; as in r6_carried_over).
 -- Same body as in R6: report_bodies.body_key.
 -- Scope: as in r6_carried_over, only the reports in rule_scope.
 WITH cur AS (

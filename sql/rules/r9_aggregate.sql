@@ -5,7 +5,7 @@
 --   part's layout lacks, is not checkable; so is a whole-area report with no division
 --   or no parts in the store.
 -- Output: report_id, rule, severity, status, where (VARCHAR[]), message, code
--- and args (schema 7; as in r6_carried_over).
+-- and args (schema 8; as in r6_carried_over).
 -- Scope: findings only for the whole-area reports in the temporary table
 -- rule_scope (report_id); only their parts' cells are read.
 WITH agg AS (

@@ -1,4 +1,4 @@
--- Schema version 7: finding codes, so a finding can be shown in Chinese.
+-- Schema version 8: finding codes, so a finding can be shown in Chinese.
 --
 -- code: the finding's kind, an ID of the msg catalogue (R1.unequal,
 --       READ.table_missing…); NULL for findings stored before version 7 and
