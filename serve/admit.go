@@ -10,8 +10,8 @@ import (
 )
 
 // admission decides which ad-hoc statements get a sandbox worker, so that
-// no client — one abusive address with fifty connections, say — can hold
-// every worker while others wait:
+// no client — one abusive address with fifty connections, or fifty
+// addresses — can hold every worker while others wait:
 //
 //   - A client (its remote address, an IPv6 address by its /64; or the
 //     value of Config.ClientHeader, set by a trusted proxy) runs at most
@@ -21,13 +21,14 @@ import (
 //   - A request waits up to queueWait for a free worker, then gets 503
 //     with Retry-After (never 500).
 //   - reserve workers are kept for clients in good standing: a client
-//     whose statement ran into the time or memory limit in the last
-//     penaltyWindow may use only the others. So once each bombing address
-//     has hit a limit, however many addresses there are, healthy
-//     statements are answered on the reserved worker. Until an address has
-//     hit a limit it counts as healthy: a first wave of bombs from many new
-//     addresses can fill every worker for one time limit (healthy requests
-//     then get 503 with Retry-After).
+//     whose latest statement was answered within the limits (in the last
+//     goodWindow), and that hit no time or memory limit in the last
+//     penaltyWindow. A new client, or one whose statement ran into a limit,
+//     uses only the other workers. So however many addresses send bombs,
+//     a client that has been querying normally keeps the reserved workers.
+//     A new client may wait (503) while a flood holds the others; a client
+//     that alternates quick statements with bombs gets into the reserve at
+//     most once per penaltyWindow.
 type admission struct {
 	workers, perClient, reserve int
 	queueWait                   time.Duration
@@ -36,6 +37,7 @@ type admission struct {
 	held    int                     // workers in use
 	clients map[string]*clientState // clients with statements running or waiting
 	penalty map[string]time.Time    // client → end of its penalty
+	good    map[string]time.Time    // client → end of its good standing
 	changed chan struct{}           // closed and replaced when a worker is freed
 }
 
@@ -44,7 +46,10 @@ type clientState struct{ running, waiting int }
 const (
 	// penaltyWindow is how long a client that hit a limit stays out of
 	// the reserved workers.
-	penaltyWindow = 30 * time.Second
+	penaltyWindow = 60 * time.Second
+	// goodWindow is how long an answered statement keeps a client in
+	// good standing.
+	goodWindow = 10 * time.Minute
 	// maxWaiting bounds a client's requests waiting for its turn; more
 	// get 429 at once.
 	maxWaiting = 4
@@ -61,7 +66,7 @@ func newAdmission(workers, perClient int, queueWait time.Duration) *admission {
 		reserve = max(1, workers/4)
 	}
 	return &admission{workers: workers, perClient: perClient, reserve: reserve, queueWait: queueWait,
-		clients: map[string]*clientState{}, penalty: map[string]time.Time{}, changed: make(chan struct{})}
+		clients: map[string]*clientState{}, penalty: map[string]time.Time{}, good: map[string]time.Time{}, changed: make(chan struct{})}
 }
 
 // admitResult says whether a request got a worker, or why not.
@@ -74,9 +79,9 @@ const (
 	canceled               // the request went away
 )
 
-// enter waits for a worker for client. When it returns admitted, the
-// caller must call leave once.
-func (a *admission) enter(ctx context.Context, client string) admitResult {
+// enter waits for a worker for client, at most wait (at most queueWait).
+// When it returns admitted, the caller must call leave once.
+func (a *admission) enter(ctx context.Context, client string, wait time.Duration) admitResult {
 	a.mu.Lock()
 	cs := a.clients[client]
 	if cs == nil {
@@ -88,11 +93,11 @@ func (a *admission) enter(ctx context.Context, client string) admitResult {
 		return clientBusy
 	}
 	cs.waiting++
-	deadline := time.NewTimer(a.queueWait)
+	deadline := time.NewTimer(min(wait, a.queueWait))
 	defer deadline.Stop()
 	for {
 		limit := a.workers
-		if a.penalty[client].After(time.Now()) {
+		if now := time.Now(); !a.good[client].After(now) || a.penalty[client].After(now) {
 			limit -= a.reserve
 		}
 		if cs.running < a.perClient && a.held < limit {
@@ -125,9 +130,10 @@ func (a *admission) enter(ctx context.Context, client string) admitResult {
 	}
 }
 
-// leave frees the worker a statement of client held; hitLimit says the
-// statement ran into the time or memory limit.
-func (a *admission) leave(client string, hitLimit bool) {
+// leave frees the worker a statement of client held. hitLimit says the
+// statement ran into the time or memory limit, answered that it was
+// answered.
+func (a *admission) leave(client string, hitLimit, answered bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.held--
@@ -136,18 +142,29 @@ func (a *admission) leave(client string, hitLimit bool) {
 		a.forget(client, cs)
 	}
 	now := time.Now()
-	if hitLimit {
-		if len(a.penalty) > 4096 {
-			for k, until := range a.penalty {
-				if until.Before(now) {
-					delete(a.penalty, k)
-				}
-			}
-		}
+	switch {
+	case hitLimit:
+		delete(a.good, client)
 		a.penalty[client] = now.Add(penaltyWindow)
+		prune(a.penalty, now)
+	case answered:
+		a.good[client] = now.Add(goodWindow)
+		prune(a.good, now)
 	}
 	close(a.changed)
 	a.changed = make(chan struct{})
+}
+
+// prune drops expired entries once a map has grown large.
+func prune(m map[string]time.Time, now time.Time) {
+	if len(m) <= 4096 {
+		return
+	}
+	for k, until := range m {
+		if until.Before(now) {
+			delete(m, k)
+		}
+	}
 }
 
 func (a *admission) forget(client string, cs *clientState) {

@@ -22,52 +22,59 @@ func TestAdmission(t *testing.T) {
 	if a.reserve != 1 {
 		t.Fatalf("reserve %d, want 1", a.reserve)
 	}
+	// A client in good standing: its statement was answered.
+	if r := a.enter(ctx, "healthy", time.Hour); r != admitted {
+		t.Fatalf("healthy: %v", r)
+	}
+	a.leave("healthy", false, true)
 	// One client runs one statement at a time; its second waits, then 429.
-	if r := a.enter(ctx, "A"); r != admitted {
+	if r := a.enter(ctx, "A", time.Hour); r != admitted {
 		t.Fatalf("A: %v", r)
 	}
-	if r := a.enter(ctx, "A"); r != clientBusy {
+	if r := a.enter(ctx, "A", time.Hour); r != clientBusy {
 		t.Errorf("A's second: %v, want clientBusy", r)
 	}
 	// Its second is admitted once the first ends.
 	done := make(chan admitResult)
 	a.queueWait = time.Second
-	go func() { done <- a.enter(ctx, "A") }()
+	go func() { done <- a.enter(ctx, "A", time.Hour) }()
 	time.Sleep(20 * time.Millisecond)
-	a.leave("A", false)
+	a.leave("A", false, false)
 	if r := <-done; r != admitted {
 		t.Errorf("A's second after the first: %v", r)
 	}
 	a.queueWait = 30 * time.Millisecond
-	for _, c := range []string{"B", "C", "D"} {
-		if r := a.enter(ctx, c); r != admitted {
+	for _, c := range []string{"B", "C"} {
+		if r := a.enter(ctx, c, time.Hour); r != admitted {
 			t.Fatalf("%s: %v", c, r)
 		}
 	}
-	if r := a.enter(ctx, "E"); r != allBusy {
+	// New clients do not get the reserved worker; the wait is bounded.
+	if r := a.enter(ctx, "D", time.Hour); r != allBusy {
+		t.Errorf("new client D on the reserved worker: %v, want allBusy", r)
+	}
+	if r := a.enter(ctx, "healthy", time.Hour); r != admitted {
+		t.Errorf("a client in good standing on the reserved worker: %v", r)
+	}
+	if r := a.enter(ctx, "E", time.Hour); r != allBusy {
 		t.Errorf("E with every worker busy: %v, want allBusy", r)
 	}
-	// Clients that hit a limit are kept out of the reserved worker.
-	for _, c := range []string{"A", "B", "C", "D"} {
-		a.leave(c, true)
+	// A client that hits a limit loses its good standing.
+	a.leave("healthy", true, false)
+	if r := a.enter(ctx, "healthy", time.Hour); r != allBusy {
+		t.Errorf("a penalized client on the reserved worker: %v, want allBusy", r)
 	}
+	// Bombers hit limits: penalized, they keep out of the reserved worker.
 	for _, c := range []string{"A", "B", "C"} {
-		if r := a.enter(ctx, c); r != admitted {
-			t.Fatalf("penalized %s with free workers: %v", c, r)
-		}
+		a.leave(c, true, false)
 	}
-	if r := a.enter(ctx, "D"); r != allBusy {
-		t.Errorf("penalized D on the reserved worker: %v, want allBusy", r)
+	if r := a.enter(ctx, "F", time.Hour); r != admitted {
+		t.Errorf("a new client with free workers: %v", r)
 	}
-	if r := a.enter(ctx, "healthy"); r != admitted {
-		t.Errorf("a healthy client on the reserved worker: %v", r)
-	}
-	if a.held != 4 || len(a.clients) != 4 {
+	if a.held != 1 || len(a.clients) != 1 {
 		t.Errorf("held %d, clients %v", a.held, a.clients)
 	}
-	for _, c := range []string{"A", "B", "C", "healthy"} {
-		a.leave(c, false)
-	}
+	a.leave("F", false, true)
 	if a.held != 0 || len(a.clients) != 0 {
 		t.Errorf("after all left: held %d, clients %v", a.held, a.clients)
 	}
@@ -99,9 +106,10 @@ func clientFrom(ip string) *http.Client {
 
 // TestQueryFlood: clients flood POST /v1/query with CPU bombs (1 s limit)
 // while a healthy client, from another address, keeps asking small
-// queries. Bombs from one address hold one worker; bombs from fifty
-// addresses are kept out of the reserved worker once they hit a limit.
-// Healthy queries are answered 200; nobody gets a 500.
+// queries. Bombs from one address hold one worker; bombs from fifty new
+// addresses are kept out of the reserved worker.
+// A healthy client that was querying before keeps a reserved worker: its
+// queries are answered 200. Nobody gets a 500.
 func TestQueryFlood(t *testing.T) {
 	if testing.Short() {
 		t.Skip("flood: not in -short")
@@ -129,6 +137,11 @@ func TestQueryFlood(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(body)
 	}
+	// The healthy client has been querying before the flood.
+	healthy := clientFrom("127.0.0.2")
+	if st, body := send(healthy, "SELECT 1", 5000); st != 200 {
+		t.Fatalf("before the flood: %d %s", st, body)
+	}
 	for _, tc := range []struct {
 		name  string
 		addrs int // bombing addresses
@@ -152,12 +165,7 @@ func TestQueryFlood(t *testing.T) {
 					}
 				}()
 			}
-			// The first wave: every address hits a limit once.
-			time.Sleep(1500 * time.Millisecond)
-			if tc.addrs > 1 {
-				time.Sleep(time.Duration(tc.addrs/3) * time.Second)
-			}
-			healthy := clientFrom("127.0.0.2")
+			time.Sleep(1500 * time.Millisecond) // the flood is on
 			answered, asked := 0, 0
 			for end := time.Now().Add(6 * time.Second); time.Now().Before(end); {
 				asked++

@@ -58,9 +58,14 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	lim := s.cfg.Limits.Lower(time.Duration(req.TimeoutMS)*time.Millisecond, req.MaxRows)
 
+	// The time limit counts from the request's arrival: waiting for a
+	// worker (at most half the limit) is taken from it, so every answer,
+	// a runaway's too, comes within the limit (plus the kill's grace).
+	arrived := time.Now()
 	client := clientOf(r, s.cfg.ClientHeader)
-	switch s.admit.enter(r.Context(), client) {
+	switch s.admit.enter(r.Context(), client, lim.Timeout/2) {
 	case admitted:
+		lim.Timeout -= time.Since(arrived)
 	case clientBusy:
 		w.Header().Set("Retry-After", "2")
 		writeError(w, http.StatusTooManyRequests, fmt.Sprintf("you already run %d ad-hoc queries", s.admit.perClient),
@@ -74,7 +79,7 @@ func (s *Server) postQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer func() {
-		s.admit.leave(client, errors.Is(err, query.ErrTimeout) || errors.Is(err, query.ErrTooLarge))
+		s.admit.leave(client, errors.Is(err, query.ErrTimeout) || errors.Is(err, query.ErrTooLarge), err == nil)
 	}()
 	path, release := s.current()
 	defer release()

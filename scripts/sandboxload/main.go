@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -53,12 +54,18 @@ func main() {
 	healthy := flag.Int("healthy", 2, "healthy clients")
 	dur := flag.Duration("duration", 60*time.Second, "how long to run")
 	limit := flag.Duration("limit", 5*time.Second, "serve's --timeout, to compare answer times with")
+	addrs := flag.Int("addrs", 1, "loopback addresses the hostile clients come from (127.0.1.1, …); healthy clients come from 127.0.0.2, 127.0.0.3, …")
 	flag.Parse()
 	if *pid == 0 {
 		fmt.Fprintln(os.Stderr, "sandboxload: -pid is required")
 		os.Exit(2)
 	}
-	client := &http.Client{Timeout: time.Minute}
+	// from returns a client whose connections come from the loopback
+	// address ip, so that serve sees distinct clients.
+	from := func(ip string) *http.Client {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 10 * time.Second}
+		return &http.Client{Timeout: time.Minute, Transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 100}}
+	}
 	stop := time.Now().Add(*dur)
 	var mu sync.Mutex
 	res := map[string][]sample{}
@@ -67,7 +74,7 @@ func main() {
 		res[kind] = append(res[kind], s)
 		mu.Unlock()
 	}
-	post := func(sql string) sample {
+	post := func(client *http.Client, sql string) sample {
 		b, _ := json.Marshal(map[string]string{"sql": sql})
 		start := time.Now()
 		resp, err := client.Post(*url+"/v1/query", "application/json", bytes.NewReader(b))
@@ -78,7 +85,7 @@ func main() {
 		resp.Body.Close()
 		return sample{status: resp.StatusCode, took: time.Since(start)}
 	}
-	get := func(path string) sample {
+	get := func(client *http.Client, path string) sample {
 		start := time.Now()
 		resp, err := client.Get(*url + path)
 		if err != nil {
@@ -92,26 +99,31 @@ func main() {
 	var wg sync.WaitGroup
 	for i := range *clients {
 		wg.Add(1)
+		client := from(fmt.Sprintf("127.0.1.%d", 1+i%max(1, min(*addrs, 250))))
 		go func() {
 			defer wg.Done()
+			// The healthy clients were there first (serve keeps a worker
+			// for clients whose queries were answered).
+			time.Sleep(time.Second)
 			for n := i; time.Now().Before(stop); n++ {
-				s := post(bombs[n%len(bombs)])
+				s := post(client, bombs[n%len(bombs)])
 				record("bomb", s)
-				if s.status == http.StatusServiceUnavailable {
+				if s.status == http.StatusServiceUnavailable || s.status == http.StatusTooManyRequests {
 					time.Sleep(50 * time.Millisecond) // as a client honouring Retry-After would, a little
 				}
 			}
 		}()
 	}
-	for range *healthy {
+	for h := range *healthy {
 		wg.Add(1)
+		client := from(fmt.Sprintf("127.0.0.%d", 2+h%250))
 		go func() {
 			defer wg.Done()
 			for time.Now().Before(stop) {
-				record("healthz", get("/healthz"))
-				record("rollups", get("/v1/rollups"))
-				record("reports", get("/v1/reports?limit=5"))
-				record("healthy query", post("SELECT report_year, count(*) AS n FROM reports GROUP BY ALL ORDER BY 1"))
+				record("healthz", get(client, "/healthz"))
+				record("rollups", get(client, "/v1/rollups"))
+				record("reports", get(client, "/v1/reports?limit=5"))
+				record("healthy query", post(client, "SELECT report_year, count(*) AS n FROM reports GROUP BY ALL ORDER BY 1"))
 				time.Sleep(100 * time.Millisecond)
 			}
 		}()
@@ -143,7 +155,7 @@ func main() {
 	wg.Wait()
 	close(done)
 
-	fmt.Printf("clients: %d hostile, %d healthy, %v, serve limit %v\n", *clients, *healthy, *dur, *limit)
+	fmt.Printf("clients: %d hostile from %d addresses, %d healthy, %v, serve limit %v\n", *clients, max(1, min(*addrs, 250)), *healthy, *dur, *limit)
 	fmt.Printf("serve RSS max: %d MiB; serve + sandbox workers max: %d MiB (%d workers at most)\n", maxServe>>10, maxTotal>>10, workersSeen)
 	kinds := make([]string, 0, len(res))
 	for k := range res {
@@ -160,14 +172,14 @@ func main() {
 				key = "error"
 			}
 			counts[key]++
-			if s.status != http.StatusServiceUnavailable && s.err == nil {
+			if s.status != http.StatusServiceUnavailable && s.status != http.StatusTooManyRequests && s.err == nil {
 				ran = append(ran, s.took)
 			}
 		}
 		slices.Sort(ran)
 		line := fmt.Sprintf("%-14s %6d requests, statuses %v", k, len(ss), counts)
 		if len(ran) > 0 {
-			line += fmt.Sprintf("; answered (not 503): p50 %v, p99 %v, max %v", ran[len(ran)/2].Round(time.Millisecond),
+			line += fmt.Sprintf("; answered (not 503/429): p50 %v, p99 %v, max %v", ran[len(ran)/2].Round(time.Millisecond),
 				ran[len(ran)*99/100].Round(time.Millisecond), ran[len(ran)-1].Round(time.Millisecond))
 		}
 		if k == "bomb" && len(ran) > 0 {
