@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"gongkai/query"
 	"gongkai/render"
@@ -50,12 +51,14 @@ func runQuery(ctx context.Context, cmd *command, env *Env, args []string) error 
 	}
 	// Open and close the store here first: a missing file, a store of
 	// another version or one held by an ingest gets the store's own clear
-	// error; then the statement runs in the sandbox.
+	// error; then the statement runs in the sandbox. The time limit counts
+	// from here, so the command answers within it (plus the kill's grace).
+	start := time.Now()
 	if err := checkStore(ctx, env, *db); err != nil {
 		return err
 	}
 	res, err := query.Run(ctx, *db, text, query.Limits{MaxRows: *maxRows, Timeout: *timeout,
-		MemoryLimit: env.Getenv("GONGKAI_MEMORY_LIMIT")})
+		MemoryLimit: env.Getenv("GONGKAI_MEMORY_LIMIT"), Since: start})
 	if err != nil {
 		return err
 	}

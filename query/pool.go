@@ -367,6 +367,9 @@ type call struct {
 // worker's start included (serve keeps workers warm; the CLI starts one).
 func (s *Sandbox) call(ctx context.Context, db, sql string, lim Limits, m mode) (*call, error) {
 	start := time.Now()
+	if !lim.Since.IsZero() && lim.Since.Before(start) {
+		start = lim.Since
+	}
 	select {
 	case s.slots <- struct{}{}:
 	case <-ctx.Done():

@@ -84,7 +84,10 @@ var (
 
 // Limits bound one statement. Zero fields take the defaults.
 type Limits struct {
-	Timeout     time.Duration // wall time from the call to the answer, a worker's start included
+	Timeout     time.Duration // wall time from Since to the answer, a worker's start included
+	// Since is when the time limit starts counting (zero: the call). The
+	// CLI sets it at the command's start, so its own checks count too.
+	Since time.Time
 	MaxRows     int           // rows kept; more set Truncated
 	MemoryLimit string        // DuckDB memory_limit in a worker, such as "512MB"
 	Threads     int           // DuckDB threads in a worker
@@ -276,6 +279,7 @@ func (s *Sandbox) ExportTo(ctx context.Context, db, sql string, timeout time.Dur
 
 func (s *Sandbox) lower(lim Limits) Limits {
 	l := s.cfg.Limits.Lower(lim.Timeout, lim.MaxRows)
+	l.Since = lim.Since
 	return l
 }
 
