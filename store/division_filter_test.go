@@ -7,7 +7,7 @@ import (
 	"gongkai"
 )
 
-// Schema 7 finds a division's reports through division_report_ids and
+// Schemas 7 and 9 find a division's reports through division_report_ids and
 // level_report_ids (one narrow scan per branch, then a semi-join) instead
 // of the one OR of schema 4 and of the levels rollup. For every kind of
 // division a user gives — names at each level, city+county,
@@ -55,6 +55,17 @@ func TestDivisionFilterMatchesTheOldOR(t *testing.T) {
 		now := ids(`SELECT report_id FROM reports_in(NULL, $1)`, d)
 		if !slices.Equal(old, now) {
 			t.Errorf("reports_in(%q): %d reports, the old OR keeps %d", d, len(now), len(old))
+		}
+		// With a year (schema 9 narrows every branch to it).
+		oldYear := ids(`SELECT report_id FROM report_facts WHERE report_year = 2021 AND
+			($1 IN (county, city, province, concat(city, county), concat(province, city, county))
+			 OR starts_with(division_code, $1) OR contains(organization, $1))`, d)
+		nowYear := ids(`SELECT report_id FROM reports_in(2021, $1)`, d)
+		if !slices.Equal(oldYear, nowYear) {
+			t.Errorf("reports_in(2021, %q): %d reports, the old OR keeps %d", d, len(nowYear), len(oldYear))
+		}
+		if len(oldYear) == len(old) && len(old) > 0 {
+			t.Errorf("reports_in(2021, %q): the year keeps all %d reports of every year", d, len(old))
 		}
 		oldLevels := ids(`SELECT report_id FROM report_facts
 			WHERE $1 IN (province, city, county, township)
