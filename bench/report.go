@@ -31,8 +31,15 @@ func writeReport(path string, r *Result, command string, runErr error) error {
 	p("  Put's throughput is measured apart, in ingest's batches of %d, on the first reports of the build (a fresh store), next to the\n", putBatch)
 	p("  raw Appender floor on the same reports (plain long-form tables, no keys, facts, findings or narrative).\n")
 	p("  No rendering or parsing: cells carry no source text (real stores are larger). Default memory cap (1 GB), threads = GOMAXPROCS.\n")
-	p("- Timings: the median of 3 runs for a county or city, the faster of 2 for the whole nation, on a warm store, through\n")
-	p("  `Store.Query` (rows read into Go); CPU time is the process's (all threads) per run. The floor is the\n")
+	switch {
+	case maxRuns == 1:
+		p("- Timings: one run of each measure (--runs 1), so a query that first touches a column also pays for reading it from the file; through\n")
+	case maxRuns > 1:
+		p("- Timings: the median of at most %d runs for a county or city, the fastest for the whole nation, through\n", maxRuns)
+	default:
+		p("- Timings: the median of 3 runs for a county or city, the faster of 2 for the whole nation, on a warm store, through\n")
+	}
+	p("  `Store.Query` (rows read into Go); CPU time is the process's (all threads) per run; \"met\" compares the wall time. The floor is the\n")
 	p("  same grouping sets and sums as plain SQL over a plain table of the same per-report rows (`bench_plain`), read the same way.\n\n")
 	if runErr != nil {
 		p("**The run stopped with an error:** `%v`. Figures up to it follow.\n\n", runErr)
