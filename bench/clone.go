@@ -91,7 +91,8 @@ func Grow(ctx context.Context, path string, base, targets []County, log io.Write
 			 FROM grow_ids i JOIN review_cells c ON c.report_id = i.old_id`,
 			`INSERT INTO narrative SELECT i.new_id, c.key, c.value, c.source_loc, c.source_raw
 			 FROM grow_ids i JOIN narrative c ON c.report_id = i.old_id`,
-			`INSERT INTO findings SELECT i.new_id, f.rule, f.severity, f.status, f."where", f.message, f.scope
+			// By name: findings gain columns with the schema (code, args in 8).
+			`INSERT INTO findings BY NAME SELECT i.new_id AS report_id, f.* EXCLUDE (report_id)
 			 FROM grow_ids i JOIN findings f ON f.report_id = i.old_id`,
 			// The copy's facts: the source's measures, its identity and
 			// groupings recomputed with schema 6's macros for the new names.
