@@ -53,7 +53,7 @@ func namespaceChoices() []startChoice {
 // and enters it. It returns the path DuckDB should attach. On an error
 // nothing is left half done that matters: the worker falls back to the
 // host path and scrubbing (its namespace dies with it).
-func isolate(db string) (string, error) {
+func isolate(db string) (path string, err error) {
 	// The namespace's mounts are copies of the host's; make them private
 	// first, so nothing mounted here propagates back to the host.
 	if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
@@ -77,6 +77,13 @@ func isolate(db string) (string, error) {
 	if err := syscall.Mount("gongkai-sql-sandbox", root, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV|syscall.MS_NOEXEC, "size=64k,mode=0755"); err != nil {
 		return "", fmt.Errorf("mounting a private root: %w", err)
 	}
+	defer func() {
+		if err != nil {
+			// Uncover the folder again (the store may be in it): the
+			// fallback attaches the store by its host path.
+			syscall.Unmount(root, syscall.MNT_DETACH)
+		}
+	}()
 	bind := func(src *os.File, name string) error {
 		target := filepath.Join(root, name)
 		if err := os.WriteFile(target, nil, 0o444); err != nil {
