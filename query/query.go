@@ -85,12 +85,12 @@ var (
 // Limits bound one statement. Zero fields take the defaults.
 type Limits struct {
 	Timeout     time.Duration // wall time from Since to the answer, a worker's start included
-	// Since is when the time limit starts counting (zero: the call). The
-	// CLI sets it at the command's start, so its own checks count too.
-	Since time.Time
 	MaxRows     int           // rows kept; more set Truncated
 	MemoryLimit string        // DuckDB memory_limit in a worker, such as "512MB"
 	Threads     int           // DuckDB threads in a worker
+	// Since is when the time limit starts counting (zero: the call). The
+	// CLI sets it at the command's start, so its own checks count too.
+	Since time.Time
 }
 
 // WithDefaults returns l with its zero fields set to the defaults.
