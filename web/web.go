@@ -100,7 +100,7 @@ func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, l Lang, err 
 	if status == http.StatusInternalServerError {
 		h.log.Error("page failed", "path", r.URL.Path, "err", err)
 	}
-	h.render(w, status, "error.html", &errorData{base: newBase(r, l, ""), Status: status, Err: err.Error(), Hint: gongkai.HintOf(err)})
+	h.render(w, status, "error.html", &errorData{base: newBase(r, l, ""), Status: status, Err: gongkai.LocalError(err, l.Msg()), Hint: gongkai.LocalHint(err, l.Msg())})
 }
 
 type errorData struct {
