@@ -349,9 +349,9 @@ func checkR5(r *Report) []Finding {
 		}
 		switch {
 		case c.Kind != Signed && v.Sign() < 0:
-			out = append(out, failed(R5, Paths{c.Path()}, msg.R5Negative, msg.A("path", c.Path(), "value", v)))
+			out = append(out, failed(R5, Paths{c.Path()}, msg.R5Negative, msg.A("path", c.Path(), "label", c.RowLabel+"·"+c.ColLabel, "value", v)))
 		case c.Kind != Money && !v.IsInt():
-			out = append(out, failed(R5, Paths{c.Path()}, msg.R5Fraction, msg.A("path", c.Path(), "value", v)))
+			out = append(out, failed(R5, Paths{c.Path()}, msg.R5Fraction, msg.A("path", c.Path(), "label", c.RowLabel+"·"+c.ColLabel, "value", v)))
 		}
 	}
 	return out

@@ -111,10 +111,10 @@ var findingTexts = map[ID]Text{
 		"无法核验：{label}有数值为空"},
 	R5Negative: {
 		"{path} is negative: {value}",
-		"{path} 为负数：{value}"},
+		"{label}（{path}）为负数：{value}"},
 	R5Fraction: {
 		"{path} is a count but has a fraction: {value}",
-		"{path} 为件数，不应有小数：{value}"},
+		"{label}（{path}）为件数，不应有小数：{value}"},
 	R6Unequal: {
 		"上年结转 {over} (column {col}) but the {year} report's 结转下年度继续办理 is {fwd}",
 		"“{label}”栏：上年结转 {over}，但 {year} 年度报告的结转下年度继续办理为 {fwd}，二者不相等"},
