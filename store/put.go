@@ -307,26 +307,32 @@ func markPending(ctx context.Context, conn *sql.Conn, ids []int64) error {
 }
 
 func nextIDs(ctx context.Context, conn *sql.Conn, n int) ([]int64, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT nextval('report_id_seq') FROM range(?)`, n)
+	ids, err := queryColumn[int64](ctx, conn, `SELECT nextval('report_id_seq') FROM range(?)`, n)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	ids := make([]int64, 0, n)
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if len(ids) != n {
 		return nil, fmt.Errorf("sequence gave %d ids, want %d", len(ids), n)
 	}
 	return ids, nil
+}
+
+// queryColumn runs a query of one column and returns its values.
+func queryColumn[T any](ctx context.Context, conn *sql.Conn, q string, args ...any) ([]T, error) {
+	rows, err := conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // appendReports loads the reports and all their rows with one Appender

@@ -57,23 +57,11 @@ var factColumns = []string{
 // factsInGo says whether report_facts has exactly factColumns, so Put may
 // append its rows from Go.
 func factsInGo(ctx context.Context, conn *sql.Conn) (bool, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns()
+	cols, err := queryColumn[string](ctx, conn, `SELECT column_name FROM duckdb_columns()
 		WHERE table_name = 'report_facts' AND schema_name = current_schema() AND database_name = current_database()
 		ORDER BY column_index`)
 	if err != nil {
 		return false, fmt.Errorf("reading report_facts' columns: %w", err)
-	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return false, err
-		}
-		cols = append(cols, c)
-	}
-	if err := rows.Err(); err != nil {
-		return false, err
 	}
 	return slices.Equal(cols, factColumns), nil
 }
