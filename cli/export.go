@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"gongkai/query"
 	"gongkai/render"
@@ -53,6 +54,7 @@ func runExport(ctx context.Context, cmd *command, env *Env, args []string) error
 	// worker does. It only checks the file, with the store's default
 	// settings (see checkStore).
 	var st *store.Store
+	start := time.Now() // an --query export's time limit counts from here
 	if *sqlText != "" {
 		if err := checkStore(ctx, env, *db); err != nil {
 			return err
@@ -100,14 +102,14 @@ func runExport(ctx context.Context, cmd *command, env *Env, args []string) error
 		sb := query.New(query.Config{Workers: 1, Limits: query.Limits{}.LowerMemory(env.Getenv("GONGKAI_MEMORY_LIMIT"))})
 		defer sb.Close()
 		if *out == "-" {
-			n, err := sb.ExportTo(ctx, *db, *sqlText, *timeout, f, env.Stdout)
+			n, err := sb.ExportTo(ctx, *db, *sqlText, query.Limits{Timeout: *timeout, Since: start}, f, env.Stdout)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stderr, "wrote %d rows to standard output (%s)\n", n, f)
 			return nil
 		}
-		n, err := sb.Export(ctx, *db, *sqlText, *timeout, f, *out)
+		n, err := sb.Export(ctx, *db, *sqlText, query.Limits{Timeout: *timeout, Since: start}, f, *out)
 		if err != nil {
 			return err
 		}

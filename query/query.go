@@ -200,16 +200,16 @@ func (s *Sandbox) Arrow(ctx context.Context, db, sql string, lim Limits, w io.Wr
 }
 
 // Export runs one statement in the sandbox without a row cap (time limit
-// ExportTimeout, or timeout when lower and positive) and writes its rows
-// to the file out in format f,
+// ExportTimeout, or when.Timeout when lower and positive, counted from
+// when.Since when set) and writes its rows to the file out in format f,
 // atomically (see store.ExportRows). The file is written by this process
 // from the rows the worker sent, never by DuckDB inside the sandbox. It
-// returns the number of rows written.
-func (s *Sandbox) Export(ctx context.Context, db, sql string, timeout time.Duration, f render.Format, out string) (int64, error) {
+// returns the number of rows written. Only when's Timeout and Since count.
+func (s *Sandbox) Export(ctx context.Context, db, sql string, when Limits, f render.Format, out string) (int64, error) {
 	lim := s.cfg.Limits
-	lim.Timeout = ExportTimeout
-	if timeout > 0 && timeout < ExportTimeout {
-		lim.Timeout = timeout
+	lim.Timeout, lim.Since = ExportTimeout, when.Since
+	if when.Timeout > 0 && when.Timeout < ExportTimeout {
+		lim.Timeout = when.Timeout
 	}
 	c, err := s.call(ctx, db, sql, lim, modeExport)
 	if err != nil {
@@ -271,9 +271,9 @@ func (s *Sandbox) Export(ctx context.Context, db, sql string, timeout time.Durat
 
 // ExportTo is Export writing to w (standard output), through a private
 // temporary file.
-func (s *Sandbox) ExportTo(ctx context.Context, db, sql string, timeout time.Duration, f render.Format, w io.Writer) (int64, error) {
+func (s *Sandbox) ExportTo(ctx context.Context, db, sql string, when Limits, f render.Format, w io.Writer) (int64, error) {
 	return store.ViaTempFile("", f, w, func(tmp string) (int64, error) {
-		return s.Export(ctx, db, sql, timeout, f, tmp)
+		return s.Export(ctx, db, sql, when, f, tmp)
 	})
 }
 
