@@ -3,7 +3,6 @@ package ingest
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -83,12 +82,20 @@ func readDOCX(path string, data []byte) (*Document, error) {
 	defer rc.Close()
 	// The size in the zip header can lie: count what is really inflated.
 	lr := &limitedReader{r: rc, left: maxDocXMLBytes}
-	doc, err := parseDocumentXML(path, lr)
+	buf := bytes.NewBuffer(make([]byte, 0, min(main.UncompressedSize64, maxDocXMLBytes)+bytes.MinRead))
+	_, err = buf.ReadFrom(lr)
+	xmlData := buf.Bytes()
 	if err != nil {
 		if lr.over {
 			err = fmt.Errorf("%w: word/document.xml inflates past the %d-byte limit (zip bomb?)",
 				gongkai.ErrUnreadable, maxDocXMLBytes)
+		} else {
+			err = fmt.Errorf("%w: %w", gongkai.ErrUnreadable, err)
 		}
+		return nil, &gongkai.Error{Op: "parse", Path: path, Where: "docx word/document.xml", Err: err}
+	}
+	doc, err := parseDocumentXML(path, xmlData)
+	if err != nil {
 		return nil, &gongkai.Error{Op: "parse", Path: path, Where: "docx word/document.xml", Err: err}
 	}
 	doc.Properties = docxProperties(zr)
@@ -154,6 +161,7 @@ type docxParser struct {
 	lineNo int
 	done   []doneTable // finished tables in order of their start
 	nextID int
+	ids    []int // numbers of the open tables, innermost last
 }
 
 type doneTable struct {
@@ -161,128 +169,13 @@ type doneTable struct {
 	table Table
 }
 
-func parseDocumentXML(path string, r io.Reader) (*Document, error) {
+// parseDocumentXML reads word/document.xml held in memory with
+// xmlScanner (xmlscan.go), one pass without tokens.
+func parseDocumentXML(path string, data []byte) (*Document, error) {
 	p := &docxParser{doc: &Document{Path: path, Rendering: "docx"}}
-	dec := xml.NewDecoder(r)
-	// Open tables get their number when they start, so that reading order
-	// is kept when a nested table ends before its parent.
-	var ids []int
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%w: bad XML: %w", gongkai.ErrUnreadable, err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if p.skip > 0 {
-				p.skip++
-				continue
-			}
-			switch t.Name.Local {
-			case "delText", "instrText", "Fallback", "del", "moveFrom", "pPr", "rPr":
-				// deleted text, field codes, the duplicate fallback of
-				// mc:AlternateContent and properties (tab stops) are no
-				// document text.
-				p.skip = 1
-			case "tbl":
-				p.endPara()
-				p.tables = append(p.tables, &docxTable{})
-				p.nextID++
-				ids = append(ids, p.nextID)
-			case "tr":
-				if tb := p.table(); tb != nil {
-					tb.row, tb.inRow, tb.before = nil, true, 0
-				}
-			case "gridBefore":
-				if tb := p.table(); tb != nil && tb.inRow && !tb.inCell {
-					tb.before = attrInt(t, "val", 1, maxGridSpan)
-				}
-			case "tc":
-				if tb := p.table(); tb != nil {
-					tb.inCell = true
-					tb.cell = docxCell{span: 1}
-					tb.paras = nil
-				}
-			case "gridSpan":
-				if tb := p.table(); tb != nil && tb.inCell {
-					tb.cell.span = attrInt(t, "val", 1, maxGridSpan)
-				}
-			case "vMerge":
-				if tb := p.table(); tb != nil && tb.inCell {
-					tb.cell.vmerge = vmContinue
-					if strings.EqualFold(attrVal(t, "val"), "restart") {
-						tb.cell.vmerge = vmRestart
-					}
-				}
-			case "p":
-				if p.inPara > 0 {
-					// a paragraph inside a text box inside a paragraph:
-					// end the outer piece so the texts stay apart.
-					p.pieceBreak()
-				}
-				p.inPara++
-			case "t":
-				p.inText = true
-			case "tab", "ptab":
-				if p.inPara > 0 && !p.inText {
-					p.para.WriteByte(' ')
-				}
-			case "br", "cr":
-				if p.inPara > 0 {
-					p.pieceBreak()
-				}
-			case "noBreakHyphen":
-				p.para.WriteByte('-')
-			}
-		case xml.EndElement:
-			if p.skip > 0 {
-				p.skip--
-				continue
-			}
-			switch t.Name.Local {
-			case "t":
-				p.inText = false
-			case "p":
-				if p.inPara > 0 {
-					p.inPara--
-				}
-				if p.inPara == 0 {
-					p.endPara()
-				} else {
-					p.pieceBreak()
-				}
-			case "tc":
-				if tb := p.table(); tb != nil && tb.inCell {
-					p.endPara()
-					tb.cell.text = joinPieces(tb.paras)
-					tb.row = append(tb.row, tb.cell)
-					tb.inCell = false
-				}
-			case "tr":
-				if tb := p.table(); tb != nil && tb.inRow {
-					if tb.before > 0 {
-						lead := []docxCell{{span: tb.before, before: true}}
-						tb.row = append(lead, tb.row...)
-					}
-					tb.rows = append(tb.rows, tb.row)
-					tb.row, tb.inRow = nil, false
-				}
-			case "tbl":
-				if tb := p.table(); tb != nil {
-					p.tables = p.tables[:len(p.tables)-1]
-					id := ids[len(ids)-1]
-					ids = ids[:len(ids)-1]
-					p.done = append(p.done, doneTable{id: id, table: tb.grid()})
-				}
-			}
-		case xml.CharData:
-			if p.skip == 0 && p.inText && p.inPara > 0 {
-				p.para.Write(t)
-			}
-		}
+	s := &xmlScanner{data: data}
+	if err := s.scan(p); err != nil {
+		return nil, fmt.Errorf("%w: bad XML: %w", gongkai.ErrUnreadable, err)
 	}
 	p.endPara()
 	// Number tables by where they start, as a reader sees them.
@@ -297,6 +190,123 @@ func parseDocumentXML(path string, r io.Reader) (*Document, error) {
 	}
 	p.doc.Tables = ordered
 	return p.doc, nil
+}
+
+// start handles a start tag. Open tables get their number when they
+// start, so that reading order is kept when a nested table ends before
+// its parent.
+func (p *docxParser) start(local []byte, attrs xmlAttrs) {
+	if p.skip > 0 {
+		p.skip++
+		return
+	}
+	switch string(local) {
+	case "delText", "instrText", "Fallback", "del", "moveFrom", "pPr", "rPr":
+		// deleted text, field codes, the duplicate fallback of
+		// mc:AlternateContent and properties (tab stops) are no
+		// document text.
+		p.skip = 1
+	case "tbl":
+		p.endPara()
+		p.tables = append(p.tables, &docxTable{})
+		p.nextID++
+		p.ids = append(p.ids, p.nextID)
+	case "tr":
+		if tb := p.table(); tb != nil {
+			tb.row, tb.inRow, tb.before = nil, true, 0
+		}
+	case "gridBefore":
+		if tb := p.table(); tb != nil && tb.inRow && !tb.inCell {
+			tb.before = attrInt(attrs, "val", 1, maxGridSpan)
+		}
+	case "tc":
+		if tb := p.table(); tb != nil {
+			tb.inCell = true
+			tb.cell = docxCell{span: 1}
+			tb.paras = nil
+		}
+	case "gridSpan":
+		if tb := p.table(); tb != nil && tb.inCell {
+			tb.cell.span = attrInt(attrs, "val", 1, maxGridSpan)
+		}
+	case "vMerge":
+		if tb := p.table(); tb != nil && tb.inCell {
+			tb.cell.vmerge = vmContinue
+			if v, _ := attrs.get("val"); strings.EqualFold(v, "restart") {
+				tb.cell.vmerge = vmRestart
+			}
+		}
+	case "p":
+		if p.inPara > 0 {
+			// a paragraph inside a text box inside a paragraph:
+			// end the outer piece so the texts stay apart.
+			p.pieceBreak()
+		}
+		p.inPara++
+	case "t":
+		p.inText = true
+	case "tab", "ptab":
+		if p.inPara > 0 && !p.inText {
+			p.para.WriteByte(' ')
+		}
+	case "br", "cr":
+		if p.inPara > 0 {
+			p.pieceBreak()
+		}
+	case "noBreakHyphen":
+		p.para.WriteByte('-')
+	}
+}
+
+// end handles an end tag (and the end of an empty element).
+func (p *docxParser) end(local []byte) {
+	if p.skip > 0 {
+		p.skip--
+		return
+	}
+	switch string(local) {
+	case "t":
+		p.inText = false
+	case "p":
+		if p.inPara > 0 {
+			p.inPara--
+		}
+		if p.inPara == 0 {
+			p.endPara()
+		} else {
+			p.pieceBreak()
+		}
+	case "tc":
+		if tb := p.table(); tb != nil && tb.inCell {
+			p.endPara()
+			tb.cell.text = joinPieces(tb.paras)
+			tb.row = append(tb.row, tb.cell)
+			tb.inCell = false
+		}
+	case "tr":
+		if tb := p.table(); tb != nil && tb.inRow {
+			if tb.before > 0 {
+				lead := []docxCell{{span: tb.before, before: true}}
+				tb.row = append(lead, tb.row...)
+			}
+			tb.rows = append(tb.rows, tb.row)
+			tb.row, tb.inRow = nil, false
+		}
+	case "tbl":
+		if tb := p.table(); tb != nil {
+			p.tables = p.tables[:len(p.tables)-1]
+			id := p.ids[len(p.ids)-1]
+			p.ids = p.ids[:len(p.ids)-1]
+			p.done = append(p.done, doneTable{id: id, table: tb.grid()})
+		}
+	}
+}
+
+// chars takes the text of a w:t inside a paragraph.
+func (p *docxParser) chars(text []byte) {
+	if p.skip == 0 && p.inText && p.inPara > 0 {
+		p.para.Write(text)
+	}
 }
 
 func (p *docxParser) table() *docxTable {
@@ -367,7 +377,7 @@ func (tb *docxTable) grid() Table {
 		out = append(out, cells)
 	}
 	g := &spanGrid{rows: out, nCells: total}
-	return g.table(0)
+	return g.table(0) // numbered (Locs) once the reading order is known
 }
 
 // renumber sets the table number n in the table's and its cells' Loc.
@@ -375,25 +385,17 @@ func renumber(t Table, n int) Table {
 	t.Loc = "table " + strconv.Itoa(n)
 	for r := range t.Rows {
 		for c := range t.Rows[r] {
-			t.Rows[r][c].Loc = fmt.Sprintf("table %d row %d col %d", n, r+1, c+1)
+			t.Rows[r][c].Loc = cellLoc(n, r+1, c+1)
 		}
 	}
 	return t
 }
 
-func attrVal(t xml.StartElement, local string) string {
-	for _, a := range t.Attr {
-		if a.Name.Local == local {
-			return a.Value
-		}
-	}
-	return ""
-}
-
 // attrInt reads an integer attribute; missing or bad is def, values are
 // kept within 1..max.
-func attrInt(t xml.StartElement, local string, def, max int) int {
-	v, err := strconv.Atoi(strings.TrimSpace(attrVal(t, local)))
+func attrInt(attrs xmlAttrs, local string, def, max int) int {
+	s, _ := attrs.get(local)
+	v, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || v < 1 {
 		return def
 	}

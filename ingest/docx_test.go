@@ -281,7 +281,16 @@ func FuzzDOCX(f *testing.F) {
 		}
 		doc, err := readDOCX("fuzz.docx", data)
 		if !bytes.HasPrefix(data, zipMagic) {
-			doc, err = parseDocumentXML("fuzz.xml", bytes.NewReader(data))
+			doc, err = parseDocumentXML("fuzz.xml", data)
+			// The scanner reads what encoding/xml read, the same way.
+			old, oldErr := parseDocumentXMLRef("fuzz.xml", bytes.NewReader(data))
+			if err == nil && oldErr == nil {
+				if diff := cmp.Diff(old, doc, cmp.AllowUnexported(Document{})); diff != "" {
+					t.Fatalf("scanner and encoding/xml differ (-old +new):\n%s", diff)
+				}
+			} else if (err == nil) != (oldErr == nil) {
+				t.Fatalf("scanner error %v, encoding/xml error %v", err, oldErr)
+			}
 		}
 		if err != nil {
 			return

@@ -446,6 +446,19 @@ func unescapeJS(s string) string {
 	return b.String()
 }
 
+// cellLoc is fmt.Sprintf("table %d row %d col %d", n, row, col), written
+// out: it is called for every cell of every table.
+func cellLoc(n, row, col int) string {
+	b := make([]byte, 0, 32)
+	b = append(b, "table "...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, " row "...)
+	b = strconv.AppendInt(b, int64(row), 10)
+	b = append(b, " col "...)
+	b = strconv.AppendInt(b, int64(col), 10)
+	return string(b)
+}
+
 // errTableTooLarge stops a table whose grid would exceed maxTableCells.
 var errTableTooLarge = errors.New("table too large")
 
@@ -637,12 +650,18 @@ func (g *spanGrid) place(r int, text string, rowspan, colspan int) error {
 // table returns the grid as a Table numbered n. Holes left between placed
 // cells (rows shorter than their neighbours) become empty cells; rows with
 // nothing in them are kept so row numbers match the source.
+//
+// n == 0 leaves the Locs empty, for a reader that numbers its tables
+// later (renumber).
 func (g *spanGrid) table(n int) Table {
 	t := Table{Loc: "table " + strconv.Itoa(n), Rows: make([][]Cell, 0, len(g.rows))}
 	for r, row := range g.rows {
 		cells := make([]Cell, len(row))
 		for c, gc := range row {
-			loc := fmt.Sprintf("table %d row %d col %d", n, r+1, c+1)
+			var loc string
+			if n > 0 {
+				loc = cellLoc(n, r+1, c+1)
+			}
 			if gc == nil {
 				cells[c] = Cell{Loc: loc}
 				continue
