@@ -1,7 +1,5 @@
 package ingest
 
-import "bytes"
-
 // A reader turns one rendering into a Document. sniff looks at the file's
 // name and first bytes and says whether the content is this rendering;
 // detection goes by content first, the extension only breaks ties.
@@ -47,12 +45,30 @@ func newSniffHead(name string, head []byte) *sniffHead {
 	return &sniffHead{name: name, head: head}
 }
 
-// lowered is the head lower-cased (bytes.ToLower).
+// lowered is the head with its ASCII capitals lower-cased. The sniffers
+// look in it only for ASCII markup ("<table", "<html", "\u003ctd", …), and
+// for those it answers as bytes.ToLower did: no needle holds 'i' or 'k',
+// the only ASCII letters a non-ASCII capital lowers to (U+0130, the Kelvin
+// sign). bytes.ToLower decoded every rune of a Chinese head through the
+// Unicode tables: a tenth of an HTML report's parse (issue 11).
 func (h *sniffHead) lowered() []byte {
 	if h.lower == nil {
-		h.lower = bytes.ToLower(h.head)
+		h.lower = asciiLower(h.head)
 	}
 	return h.lower
+}
+
+// asciiLower returns a copy of b with A–Z lowered and every other byte
+// kept.
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // headLines is headLines(head).

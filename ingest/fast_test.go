@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"unicode"
@@ -65,7 +66,7 @@ func fastPathLines(t *testing.T) []string {
 		"---", "|---|---|", "| --- | :---: |", "|:--|--:|", "---|---", "-- | --", "| a | b |",
 		"本年制发件", "本年制发件数", "本年製发件数", "年制发件数", "本年制件数", "本本年制发件数",
 		"上一年项目数量", "上年项目数量", "上一年项目数", "一年项目", "采购总金额（万元）", "采购金额",
-		`<SCRIPT>`, `<ScRiPt`, `\U003CTD`, `x=\"2\"`, `\u003cTable`, `<scrİpt`, `\u003c`, "<", "<scrip",
+		`<SCRIPT>`, `<ScRiPt`, "<TABLE", "<TᴬBLE", "<\u212aTD", "<\u0130TD", "<T\xffD", "<HtMl", `\U003CTABLE`, "&LT;TD", `\U003CTD`, `x=\"2\"`, `\u003cTable`, `<scrİpt`, `\u003c`, "<", "<scrip",
 		"（三）不予公开 1.属于国家秘密", "(三)不予公开\n1、属于国家秘密", "\xff\xfe本年", "a\xffb", "ＡＢＣ１２３",
 	}
 	for _, rn := range gen.AllRenderings() {
@@ -100,6 +101,11 @@ func TestWrittenOutMatchersAgree(t *testing.T) {
 		}
 		if got, want := looksEscaped(l), looksEscapedRef(l); got != want {
 			t.Errorf("looksEscaped(%.80q) = %v, was %v", l, got, want)
+		}
+		for _, m := range htmlNeedles { // htmlishLower looks for three of them
+			if got, want := bytes.Contains(asciiLower([]byte(l)), m), bytes.Contains(bytes.ToLower([]byte(l)), m); got != want {
+				t.Errorf("asciiLower(%.80q) has %q: %v, bytes.ToLower says %v", l, m, got, want)
+			}
 		}
 		if got, want := normLabel(l), normLabelRef(l); got != want {
 			t.Errorf("normLabel(%q) = %q, was %q", l, got, want)

@@ -39,18 +39,21 @@ const (
 	maxEmbedDepth = 3
 )
 
+// htmlNeedles are the markup sniffHTML looks for in the lowered head.
+var htmlNeedles = [][]byte{
+	[]byte("<!doctype html"), []byte("<html"), []byte("<table"), []byte("<td"),
+	[]byte("<body"), []byte("<meta"), []byte(`\u003ctable`), []byte(`\u003ctd`),
+	[]byte("&lt;table"), []byte("&lt;td"),
+}
+
 // sniffHTML looks for markup in the first bytes: an HTML page, a fragment
 // with table tags, or a script/JSON string carrying table tags.
 func sniffHTML(h *sniffHead) bool {
 	lower := h.lowered()
 	if len(h.head) > 64<<10 {
-		lower = bytes.ToLower(h.head[:64<<10])
+		lower = asciiLower(h.head[:64<<10])
 	}
-	for _, m := range [][]byte{
-		[]byte("<!doctype html"), []byte("<html"), []byte("<table"), []byte("<td"),
-		[]byte("<body"), []byte("<meta"), []byte(`\u003ctable`), []byte(`\u003ctd`),
-		[]byte("&lt;table"), []byte("&lt;td"),
-	} {
+	for _, m := range htmlNeedles {
 		if bytes.Contains(lower, m) {
 			return true
 		}

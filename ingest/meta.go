@@ -65,6 +65,38 @@ var narrativePatterns = []narrativePattern{
 	{key: "requests_received", re: regexp.MustCompile(`(?:收到|受理|新收)(?:各类|政府信息公开|依申请公开)?(\d[\d,]*)\s*件(?:政府信息公开|依申请公开)?申请`)},
 }
 
+// joinAtMost is strings.Join(elems, sep) cut to at most n bytes (at a
+// rune boundary), without building more than it returns.
+func joinAtMost(elems []string, sep string, n int) string {
+	var b strings.Builder
+	for i, e := range elems {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		if b.Len()+len(e) >= n {
+			b.WriteString(cutAtRune(e, n-b.Len()))
+			break
+		}
+		b.WriteString(e)
+	}
+	return cutAtRune(b.String(), n)
+}
+
+// cutAtRune returns the longest prefix of s of at most n bytes that does
+// not split a UTF-8 sequence.
+func cutAtRune(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // readMeta reads the organization, report year, publication date and the
 // narrative counts from the document (identity.go decides the first three
 // from every place the document states them). What it cannot find stays
@@ -232,13 +264,31 @@ var (
 	sec1End   = regexp.MustCompile(`二\s*[、.．]\s*主动公开`)
 )
 
+// What readNarrative looks at. Section 一 (总体情况) opens a report, after
+// its title and preface, and is a few thousand characters long; a whole
+// report's prose is rarely more than 30 KB. Without the bound, a document
+// with no section markers had the narrative patterns run over all its text:
+// a 60 MB page in one paragraph took 9 s of CPU and 548 MiB (issue 11).
+// Cutting the text can lose a count past the window but never misread
+// one: every pattern that yields a number needs the unit (条, 篇, 件) after
+// its digits, and the zero pattern needs its closing 申请, so a cut inside
+// a statement leaves it unmatched.
+const (
+	// narrativeHead is how far into the prose section 一 is looked for.
+	narrativeHead = 1 << 20
+	// narrativeSpan is how much text after its start (or from the top of
+	// a document without the heading) the patterns read.
+	narrativeSpan = 256 << 10
+)
+
 // readNarrative finds the counts of narrativePatterns in section 一.
 func readNarrative(lines []string) map[string]gongkai.Num {
 	out := map[string]gongkai.Num{}
-	text := strings.Join(lines, "\n")
+	text := joinAtMost(lines, "\n", narrativeHead)
 	if loc := sec1Start.FindStringIndex(text); loc != nil {
 		text = text[loc[1]:]
 	}
+	text = cutAtRune(text, narrativeSpan)
 	if loc := sec1End.FindStringIndex(text); loc != nil {
 		text = text[:loc[0]]
 	}

@@ -518,3 +518,40 @@ func TestRecognizeWrappedValues(t *testing.T) {
 		t.Errorf("2_carried_over.total = %s, want 0 (the stray row after a full row is not its)", v)
 	}
 }
+
+// TestReadNarrativeBounded: the patterns read at most narrativeSpan bytes
+// of section 一 and look for its heading in the first narrativeHead bytes;
+// a statement past the window is not read, one inside it still is.
+func TestReadNarrativeBounded(t *testing.T) {
+	filler := strings.Repeat("某", narrativeSpan/3+10) // past the span
+	for _, c := range []struct {
+		name  string
+		lines []string
+		want  map[string]gongkai.Num
+	}{
+		{"inside the span", []string{"一、总体情况", "公开政府信息5条", filler}, map[string]gongkai.Num{"disclosed_items": gongkai.Int(5)}},
+		{"past the span", []string{"一、总体情况", filler, "公开政府信息5条"}, map[string]gongkai.Num{}},
+		{"no heading, one long paragraph", []string{"公开政府信息7条" + filler + "公开政府信息5条"}, map[string]gongkai.Num{"disclosed_items": gongkai.Int(7)}},
+		{"heading past the head", []string{strings.Repeat("某", narrativeHead/3+10), "一、总体情况", "公开政府信息5条"}, map[string]gongkai.Num{}},
+	} {
+		if diff := cmp.Diff(c.want, readNarrative(c.lines)); diff != "" {
+			t.Errorf("%s: (-want +got)\n%s", c.name, diff)
+		}
+	}
+	for _, c := range []struct {
+		in   []string
+		n    int
+		want string
+	}{
+		{[]string{"ab", "中文"}, 5, "ab\n"},
+		{[]string{"ab", "中文"}, 6, "ab\n中"},
+		{[]string{"ab", "中文"}, 8, "ab\n中"},
+		{[]string{"ab", "中文"}, 9, "ab\n中文"},
+		{[]string{"ab", "中文"}, 99, "ab\n中文"},
+		{[]string{"中"}, 0, ""},
+	} {
+		if got := joinAtMost(c.in, "\n", c.n); got != c.want {
+			t.Errorf("joinAtMost(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}
