@@ -48,9 +48,10 @@ type Sandbox struct {
 
 	mu       sync.Mutex
 	idle     []*worker
-	live     int    // workers started and not yet reaped
-	lastDB   string // the store of the latest statement: replacements bind it
-	isolated bool   // the latest worker started is isolated
+	live     int           // workers started (or being started) and not yet reaped
+	changed  chan struct{} // closed when a worker is reaped or idle; nil when nobody waits
+	lastDB   string        // the store of the latest statement: replacements bind it
+	isolated bool          // the latest worker started is isolated
 	closed   bool
 	bg       sync.WaitGroup
 }
@@ -145,9 +146,47 @@ var (
 	nsChoice = -1
 )
 
+// A worker killed at its deadline is not reaped at once: the kernel first
+// frees what a memory bomb filled. If its replacement started beside it,
+// the pool's processes together could exceed Workers × the address-space
+// limit, so a worker is counted (live) from its start until it is reaped,
+// and none starts while Workers are counted. Whoever waits for a worker
+// is woken (changed) when one is reaped or becomes idle.
+
+// tryReserve counts a worker about to start, if there is room. s.mu held.
+func (s *Sandbox) tryReserve() bool {
+	if s.live >= s.cfg.Workers {
+		return false
+	}
+	s.live++
+	return true
+}
+
+// signal wakes whoever waits in get. s.mu held.
+func (s *Sandbox) signal() {
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
+}
+
+// release undoes a reservation: the worker was reaped, or never started.
+func (s *Sandbox) release() {
+	s.mu.Lock()
+	s.live--
+	s.signal()
+	s.mu.Unlock()
+}
+
 // start starts a worker process for the store db and waits for it to say
-// it is ready.
+// it is ready. The caller has counted it (tryReserve).
 func (s *Sandbox) start(ctx context.Context, db string) (*worker, error) {
+	running := false // from then on the reaping goroutine releases
+	defer func() {
+		if !running {
+			s.release()
+		}
+	}()
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, sandboxError(fmt.Errorf("finding the program to start a worker: %w", err))
@@ -204,15 +243,11 @@ func (s *Sandbox) start(ctx context.Context, db string) (*worker, error) {
 		return nil, sandboxError(fmt.Errorf("starting a worker: %w", err))
 	}
 	cmd := w.cmd
-	s.mu.Lock()
-	s.live++
-	s.mu.Unlock()
+	running = true
 	go func() {
 		cmd.Wait()
 		close(w.exited)
-		s.mu.Lock()
-		s.live--
-		s.mu.Unlock()
+		s.release()
 	}()
 	stop := context.AfterFunc(ctx, w.kill)
 	defer stop()
@@ -254,41 +289,59 @@ func (w *worker) stop() {
 	<-w.exited
 }
 
-// get returns an idle worker bound to db, or starts one. Idle workers
-// bound to another file, or to files since replaced, are stopped.
+// get returns an idle worker bound to db, or starts one when there is
+// room, or waits (bounded by ctx) until there is. Idle workers bound to
+// another file, or to files since replaced, are stopped.
 func (s *Sandbox) get(ctx context.Context, db string) (*worker, error) {
 	if abs, err := filepath.Abs(db); err == nil {
 		db = abs
 	}
 	ids := idsOf(db)
-	s.mu.Lock()
-	if s.closed {
+	for {
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return nil, sandboxError(errors.New("the SQL sandbox is closed"))
+		}
+		s.lastDB = db
+		var found *worker
+		keep := s.idle[:0]
+		var stale []*worker
+		for _, w := range s.idle {
+			switch {
+			case w.db != db || !w.files.same(ids):
+				stale = append(stale, w)
+			case found == nil:
+				found = w
+			default:
+				keep = append(keep, w)
+			}
+		}
+		s.idle = keep
+		start := found == nil && s.tryReserve()
+		var changed chan struct{}
+		if found == nil && !start {
+			if s.changed == nil {
+				s.changed = make(chan struct{})
+			}
+			changed = s.changed
+		}
 		s.mu.Unlock()
-		return nil, sandboxError(errors.New("the SQL sandbox is closed"))
-	}
-	s.lastDB = db
-	var found *worker
-	keep := s.idle[:0]
-	var stale []*worker
-	for _, w := range s.idle {
+		for _, w := range stale {
+			s.retire(w)
+		}
 		switch {
-		case w.db != db || !w.files.same(ids):
-			stale = append(stale, w)
-		case found == nil:
-			found = w
-		default:
-			keep = append(keep, w)
+		case found != nil:
+			return found, nil
+		case start:
+			return s.start(ctx, db)
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil, &gongkai.Error{Op: "query", Err: ctx.Err()}
 		}
 	}
-	s.idle = keep
-	s.mu.Unlock()
-	for _, w := range stale {
-		s.retire(w)
-	}
-	if found != nil {
-		return found, nil
-	}
-	return s.start(ctx, db)
 }
 
 // retire stops a worker in the background, with no replacement.
@@ -309,6 +362,7 @@ func (s *Sandbox) put(w *worker) {
 		case <-w.exited:
 		default:
 			s.idle = append(s.idle, w)
+			s.signal()
 			s.mu.Unlock()
 			return
 		}
@@ -325,11 +379,17 @@ func (s *Sandbox) discard(w *worker) {
 		defer s.bg.Done()
 		w.stop()
 		s.mu.Lock()
-		refill := !s.closed && s.live+len(s.idle) < s.cfg.Workers && len(s.idle) == 0 && s.lastDB != ""
+		refill := !s.closed && len(s.idle) == 0 && s.lastDB != ""
 		db := s.lastDB
 		s.mu.Unlock()
 		if !refill {
 			return
+		}
+		s.mu.Lock()
+		room := !s.closed && s.tryReserve()
+		s.mu.Unlock()
+		if !room {
+			return // every place is taken: the next statement starts its own
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -344,6 +404,7 @@ func (s *Sandbox) discard(w *worker) {
 			return
 		}
 		s.idle = append(s.idle, nw)
+		s.signal()
 		s.mu.Unlock()
 	}()
 }

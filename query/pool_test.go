@@ -1,0 +1,101 @@
+package query
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// workersOf counts the live (not zombie) worker processes bound to db
+// among this process's children.
+func workersOf(db string) int {
+	me := strconv.Itoa(os.Getpid())
+	marker := []byte(envDB + "=" + db + "\x00")
+	dirs, _ := os.ReadDir("/proc")
+	n := 0
+	for _, d := range dirs {
+		if _, err := strconv.Atoi(d.Name()); err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", d.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …: comm may hold spaces, so read after the last ')'.
+		i := bytes.LastIndexByte(stat, ')')
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) < 2 || f[0] == "Z" || f[1] != me {
+			continue
+		}
+		env, err := os.ReadFile(filepath.Join("/proc", d.Name(), "environ"))
+		if err == nil && bytes.Contains(env, marker) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestPoolNeverOutgrowsWorkers: statements killed at their deadline, with
+// others waiting for a worker, never leave more worker processes alive than
+// Config.Workers — a killed worker is reaped before its replacement starts,
+// so the pool's memory is bounded by Workers × a worker's limit.
+func TestPoolNeverOutgrowsWorkers(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("counts processes in /proc")
+	}
+	db := emptyStore(t)
+	if abs, err := filepath.Abs(db); err == nil {
+		db = abs
+	}
+	const workers = 2
+	s := New(Config{Workers: workers})
+	defer s.Close()
+
+	stop := make(chan struct{})
+	most := make(chan int)
+	go func() {
+		m := 0
+		for {
+			select {
+			case <-stop:
+				most <- m
+				return
+			default:
+			}
+			m = max(m, workersOf(db))
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	bombs := []string{
+		"SELECT levenshtein(repeat('a', 200000), repeat('b', 200000))",
+		"SELECT count(*) FROM range(1000000000000) t(x)",
+		"SELECT list_sort(range(200000000))",
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 3 {
+				sql := bombs[(g+i)%len(bombs)]
+				if _, err := s.Query(t.Context(), db, sql, Limits{Timeout: 500 * time.Millisecond}); err == nil {
+					t.Errorf("%s: answered, want a limit", sql)
+				}
+				if _, err := s.Query(t.Context(), db, "SELECT 1", Limits{Timeout: 5 * time.Second}); err != nil {
+					t.Errorf("SELECT 1 after a bomb: %v", err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	if m := <-most; m > workers {
+		t.Errorf("%d worker processes alive at once, want at most %d", m, workers)
+	} else if m == 0 {
+		t.Errorf("no worker process seen: the count does not see them")
+	}
+}
