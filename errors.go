@@ -50,19 +50,19 @@ func (e *Error) Error() string {
 	if e.Err != nil {
 		cause = e.Err.Error()
 	}
-	return e.format(e.Op, ": ", cause)
+	return e.format(e.Op, e.Where, ": ", cause)
 }
 
 // format writes "op path: where: cause" with sep between the parts
 // (": " in English, "：" in Chinese); empty parts are left out.
-func (e *Error) format(op, sep, cause string) string {
+func (e *Error) format(op, where, sep, cause string) string {
 	var b strings.Builder
 	b.WriteString(op)
 	if e.Path != "" {
 		b.WriteString(" " + e.Path)
 	}
-	if e.Where != "" {
-		b.WriteString(sep + e.Where)
+	if where != "" {
+		b.WriteString(sep + where)
 	}
 	if e.Err != nil {
 		b.WriteString(sep + cause)
@@ -121,7 +121,7 @@ func (e *Error) local(l msg.Lang) string {
 	if id := msg.ID("op." + e.Op); msg.Has(id) {
 		op = msg.T(l, id, nil)
 	}
-	return e.format(op, "：", LocalError(e.Err, l))
+	return e.format(op, msg.Phrase(l, e.Where), "：", LocalError(e.Err, l))
 }
 
 // localCauses puts the sentinel causes err wraps into Chinese where text

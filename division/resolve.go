@@ -2,8 +2,8 @@ package division
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -216,9 +216,16 @@ func townshipUnknown(body gongkai.Body, parent string, level Level) gongkai.Find
 		msg.A("township", body.Township, "parent", parent, "code", body.DivisionCode, "level", level, "level_zh", levelZh[level]))
 }
 
-func divFinding(msg string) gongkai.Finding {
-	return gongkai.Finding{Rule: RuleDiv, Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
-		Where: gongkai.Paths{"organization"}, Message: msg}
+// divCoded is a DIV finding (warning, uncertain, on the organization)
+// with a code of the msg catalogue.
+func divCoded(code msg.ID, args msg.Args) gongkai.Finding {
+	return gongkai.Coded(RuleDiv, gongkai.SevWarning, gongkai.Uncertain, gongkai.Paths{"organization"}, code, args)
+}
+
+// orgArgs are the arguments naming the organization as written (quoted in
+// the English text) followed by more name, value pairs.
+func orgArgs(org string, more ...any) msg.Args {
+	return msg.A(append([]any{"org", org, "org_q", strconv.Quote(org)}, more...)...)
 }
 
 var (
@@ -290,10 +297,11 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 			for _, c := range amb.Candidates {
 				ns = append(ns, r.lookup(c.Code))
 			}
-			findings = append(findings, divFinding(fmt.Sprintf("district hint %q not used: it names %s",
-				hint.District, r.describe(ns))))
+			findings = append(findings, divCoded(msg.DivHintAmbiguous, msg.A("hint", hint.District,
+				"hint_q", strconv.Quote(hint.District), "cands", r.describe(ns))))
 		case err != nil:
-			findings = append(findings, divFinding(fmt.Sprintf("district hint %q not used: %v", hint.District, err)))
+			findings = append(findings, divCoded(msg.DivHintUnknown, msg.A("hint", hint.District,
+				"hint_q", strconv.Quote(hint.District), "err", err, "err_zh", gongkai.LocalError(err, msg.ZH))))
 		default:
 			scope = n
 		}
@@ -340,9 +348,8 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 		}
 	}
 	if bestEnd == 0 && len(conflict) > 0 {
-		return gongkai.Body{}, append(findings, divFinding(fmt.Sprintf(
-			"organization %q names %s, not inside the district %s; check --district or give a manifest",
-			org, r.describe(dedupe(conflict)), r.FullName(scope.code))))
+		return gongkai.Body{}, append(findings, divCoded(msg.DivOutside, orgArgs(org,
+			"cands", r.describe(dedupe(conflict)), "district", r.FullName(scope.code))))
 	}
 	var lasts []*node
 	for _, c := range best {
@@ -351,11 +358,9 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 	lasts = dedupe(lasts)
 	switch {
 	case len(lasts) == 0:
-		return gongkai.Body{}, append(findings, divFinding(fmt.Sprintf(
-			"organization %q names no known division; give --district or a manifest", org)))
+		return gongkai.Body{}, append(findings, divCoded(msg.DivUnknown, orgArgs(org)))
 	case len(lasts) > 1:
-		return gongkai.Body{}, append(findings, divFinding(fmt.Sprintf(
-			"organization %q is ambiguous: %s; give --district or a manifest", org, r.describe(lasts))))
+		return gongkai.Body{}, append(findings, divCoded(msg.DivAmbiguous, orgArgs(org, "cands", r.describe(lasts))))
 	}
 	n := lasts[0]
 	rest := s[bestEnd:]
@@ -364,8 +369,7 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 	if n.level == Province {
 		for name, z := range r.zones {
 			if z == n && strings.HasPrefix(rest, name) {
-				return gongkai.Body{}, append(findings, divFinding(fmt.Sprintf(
-					"organization %q is a body of %s, a zone that is no division; give --district or a manifest", org, name)))
+				return gongkai.Body{}, append(findings, divCoded(msg.DivZone, orgArgs(org, "zone", name)))
 			}
 		}
 	}
@@ -388,8 +392,8 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 				return body, findings
 			case 0:
 			default:
-				findings = append(findings, divFinding(fmt.Sprintf(
-					"branch %s分局 of %q may belong to %s; placed at %s", m[2], org, r.describe(cs), r.FullName(n.code))))
+				findings = append(findings, divCoded(msg.DivBranch, orgArgs(org,
+					"branch", m[2], "cands", r.describe(cs), "division", r.FullName(n.code))))
 			}
 		}
 	}
@@ -413,13 +417,12 @@ func (r *Resolver) Resolve(org string, hint Hint) (gongkai.Body, []gongkai.Findi
 			case 1:
 				body = bodyOf(ts[0])
 				body.Type = typ
-				return body, append(findings, divFinding(fmt.Sprintf(
-					"township %s read as %s (%s), its name in the divisions data",
-					m[1]+m[2], r.FullName(ts[0].code), full(ts[0].code))))
+				return body, append(findings, divCoded(msg.DivTownshipRenamed, msg.A("township", m[1]+m[2],
+					"division", r.FullName(ts[0].code), "code", full(ts[0].code))))
 			case 0:
 			default:
-				findings = append(findings, divFinding(fmt.Sprintf(
-					"township %s could be %s; kept the county's code", m[1]+m[2], r.describe(ts))))
+				findings = append(findings, divCoded(msg.DivTownshipAmbig, msg.A("township", m[1]+m[2],
+					"cands", r.describe(ts))))
 			}
 			body.Township = m[1] + m[2]
 			body.Type = typ
@@ -582,8 +585,8 @@ func bodyType(n *node, rest string, aggregate bool) string {
 func (r *Resolver) resolveCode(org string, hint Hint) (gongkai.Body, []gongkai.Finding) {
 	n := r.lookup(hint.DivisionCode)
 	if n == nil {
-		return gongkai.Body{}, []gongkai.Finding{divFinding(fmt.Sprintf(
-			"manifest division code %q for %q is not in the divisions data", hint.DivisionCode, org))}
+		return gongkai.Body{}, []gongkai.Finding{divCoded(msg.DivManifestCode, orgArgs(org,
+			"code", hint.DivisionCode, "code_q", strconv.Quote(hint.DivisionCode)))}
 	}
 	body := bodyOf(n)
 	body.Type = hint.BodyType

@@ -3,10 +3,12 @@ package ingest
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"gongkai"
+	"gongkai/msg"
 )
 
 // Chinese report text reaches us as UTF-8 or as GB18030 (GBK, GB2312).
@@ -91,11 +93,9 @@ func encodingFindings(rendering string, data []byte) []gongkai.Finding {
 	for i, o := range offs {
 		where[i] = fmt.Sprintf("byte %d (line %d)", o, bytes.Count(data[:o], []byte("\n"))+1)
 	}
-	more := ""
+	code, args := msg.ReadUTF8Damage, msg.A("n", total, "locs", strings.Join(where, ", "))
 	if total > len(offs) {
-		more = fmt.Sprintf(" and %d more", total-len(offs))
+		code, args["more"] = msg.ReadUTF8DamageMore, strconv.Itoa(total-len(offs))
 	}
-	return []gongkai.Finding{{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
-		Message: fmt.Sprintf("%d damaged byte sequence(s) in UTF-8 text at %s%s (a cut or damaged download?): replaced by U+FFFD, the rest read as UTF-8; a value printed there may be missing",
-			total, strings.Join(where, ", "), more)}}
+	return []gongkai.Finding{readCoded(nil, code, args)}
 }

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"gongkai"
+	"gongkai/msg"
 )
 
 // glued_text is page text saved by a crawler that dropped the table's cell
@@ -758,8 +759,7 @@ func cellsOf(c gluedCells, loc string, paths []string, findings *[]gongkai.Findi
 			where = append(where, paths[i])
 		}
 	}
-	*findings = append(*findings, gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning,
-		Status: gongkai.Uncertain, Where: where, Message: loc + ": " + c.reason})
+	*findings = append(*findings, readCoded(where, msg.ReadGlued, msg.A("loc", loc, "detail", c.reason)))
 	return out
 }
 

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"gongkai"
+	"gongkai/msg"
 )
 
 // A report is stored under its organization and report year, and real
@@ -581,9 +582,8 @@ func (id *reportID) decide() {
 			if mo <= 6 {
 				id.year, id.yearFrom, id.yearFromDate = y-1, c, true
 				c.Used = true
-				id.findings = append(id.findings, gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning,
-					Status: gongkai.Uncertain, Where: gongkai.Paths{"report_year"},
-					Message: fmt.Sprintf("no title or sentence states the report year; %d is the year before the publication date %s (%s)", y-1, c.Published, c.Clue)})
+				id.findings = append(id.findings, readCoded(gongkai.Paths{"report_year"}, msg.ReadYearFromDate,
+					msg.A("year", y-1, "date", c.Published, "src", c.Clue.String())))
 			}
 		}
 	}
@@ -593,19 +593,19 @@ func (id *reportID) decide() {
 			continue
 		}
 		if id.orgFrom != nil && c.Organization != "" && !sameOrg(c.Organization, id.organization) {
-			msg := fmt.Sprintf("%s names %s, %s names %s; %s is kept", id.orgFrom.Clue, id.organization, c.Clue, c.Organization, id.organization)
-			if !seen[msg] {
-				seen[msg] = true
-				id.findings = append(id.findings, gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning,
-					Status: gongkai.Uncertain, Where: gongkai.Paths{"organization"}, Message: msg})
+			f := readCoded(gongkai.Paths{"organization"}, msg.ReadOrgDisagree, msg.A("src", id.orgFrom.Clue.String(),
+				"org", id.organization, "other_src", c.Clue.String(), "other", c.Organization))
+			if !seen[f.Message] {
+				seen[f.Message] = true
+				id.findings = append(id.findings, f)
 			}
 		}
 		if id.yearFrom != nil && c.Year != 0 && c.Year != id.year {
-			msg := fmt.Sprintf("%s says %d, %s says %d; %d is kept", id.yearFrom.Clue, id.year, c.Clue, c.Year, id.year)
-			if !seen[msg] {
-				seen[msg] = true
-				id.findings = append(id.findings, gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning,
-					Status: gongkai.Uncertain, Where: gongkai.Paths{"report_year"}, Message: msg})
+			f := readCoded(gongkai.Paths{"report_year"}, msg.ReadYearDisagree, msg.A("src", id.yearFrom.Clue.String(),
+				"year", id.year, "other_src", c.Clue.String(), "other", c.Year))
+			if !seen[f.Message] {
+				seen[f.Message] = true
+				id.findings = append(id.findings, f)
 			}
 		}
 	}

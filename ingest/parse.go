@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"gongkai"
+	"gongkai/msg"
 )
 
 // RenderingRecord names JSON records (FORMAT.md §5) read back as input.
@@ -163,17 +164,15 @@ func applyGiven(r *gongkai.Report, given Identity) {
 	}
 	if o := given.Organization; o != "" {
 		if r.Organization != "" && !sameOrg(r.Organization, o) {
-			r.Findings = append(r.Findings, gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning,
-				Status: gongkai.Uncertain, Where: gongkai.Paths{"organization"},
-				Message: fmt.Sprintf("%s names %s, the record names %s; %s is kept", src, o, r.Organization, o)})
+			r.Findings = append(r.Findings, readCoded(gongkai.Paths{"organization"}, msg.ReadGivenOrg,
+				msg.A("src", src, "org", o, "other", r.Organization)))
 		}
 		r.Organization = o
 	}
 	if y := given.Year; y != 0 {
 		if r.ReportYear != 0 && r.ReportYear != y {
-			r.Findings = append(r.Findings, gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning,
-				Status: gongkai.Uncertain, Where: gongkai.Paths{"report_year"},
-				Message: fmt.Sprintf("%s says %d, the record says %d; %d is kept", src, y, r.ReportYear, y)})
+			r.Findings = append(r.Findings, readCoded(gongkai.Paths{"report_year"}, msg.ReadGivenYear,
+				msg.A("src", src, "year", y, "other", r.ReportYear)))
 		}
 		r.ReportYear = y
 	}

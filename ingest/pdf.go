@@ -13,6 +13,7 @@ import (
 	"github.com/ledongthuc/pdf"
 
 	"gongkai"
+	"gongkai/msg"
 )
 
 // The PDF reader takes positioned glyphs from the text layer (the pure-Go
@@ -117,9 +118,7 @@ func extractPDF(path string, data []byte) (*Document, error) {
 			// One damaged page does not sink the report: what it held is
 			// missing (null in the report), and the finding says why.
 			broken++
-			doc.Findings = append(doc.Findings, gongkai.Finding{Rule: gongkai.RuleRead,
-				Severity: gongkai.SevWarning, Status: gongkai.Uncertain,
-				Message: fmt.Sprintf("PDF page %d could not be read (%v); cells printed there are missing", pageNo, err)})
+			doc.Findings = append(doc.Findings, readCoded(nil, msg.ReadPDFPage, msg.A("page", pageNo, "err", err)))
 			continue
 		}
 		glyphs += len(gs)

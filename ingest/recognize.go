@@ -314,17 +314,17 @@ func resolveLabels(sc *scan, v gongkai.Version) []gongkai.Finding {
 		switch {
 		case key != "":
 			h.key = key
-			out = append(out, gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevInfo, Status: gongkai.Uncertain,
-				Where: gongkai.Paths{h.section + "." + key},
-				Message: fmt.Sprintf("%s: row label %q read as %q (misspelled; placed by its wording and its neighbours)",
-					h.loc, cleanText(h.label), officialLabel(rows, key))})
+			official := officialLabel(rows, key)
+			out = append(out, gongkai.Coded(gongkai.RuleRead, gongkai.SevInfo, gongkai.Uncertain,
+				gongkai.Paths{h.section + "." + key}, msg.ReadLabelMisspelled,
+				rowArgs(*h, "official", official, "official_q", strconv.Quote(official))))
 		case len(amb) > 0:
 			var where gongkai.Paths
 			for _, k := range amb {
 				where = append(where, h.section+"."+k)
 			}
-			out = append(out, readFinding(where, fmt.Sprintf("%s: row label %q fits %s equally well; its values are not placed",
-				h.loc, cleanText(h.label), strings.Join(amb, " and "))))
+			out = append(out, readCoded(where, msg.ReadLabelAmbiguous,
+				rowArgs(*h, "keys", strings.Join(amb, " and "), "keys_zh", strings.Join(amb, "、"))))
 		}
 	}
 	return out
@@ -478,10 +478,6 @@ func fit(values []Cell, n int, a align) ([]Cell, string) {
 		return nil, ""
 	}
 	return nil, fmt.Sprintf("%d values for %d columns (empty cells dropped?); cannot tell which column each belongs to", len(v), n)
-}
-
-func readFinding(where gongkai.Paths, message string) gongkai.Finding {
-	return gongkai.Finding{Rule: gongkai.RuleRead, Severity: gongkai.SevWarning, Status: gongkai.Uncertain, Where: where, Message: message}
 }
 
 // readCoded is a READ finding with a code of the msg catalogue, so it can
@@ -662,8 +658,8 @@ func placeReview(r *gongkai.Report, sc *scan) {
 			}
 			cells, problem := fit(vals, len(l.ReviewColumns), sc.alignFor(gongkai.SecReview))
 			if problem != "" {
-				r.Findings = append(r.Findings, readFinding(gongkai.Paths{blockPath},
-					fmt.Sprintf("%s: table 四 block %s: %s", sc.reviewBlockLocs[b.Key], b.Label, problem)))
+				r.Findings = append(r.Findings, readCoded(gongkai.Paths{blockPath}, msg.ReadReviewBlock,
+					msg.A("loc", sc.reviewBlockLocs[b.Key], "label", b.Label, "detail", problem)))
 				continue
 			}
 			for i, c := range l.ReviewColumns {
@@ -683,8 +679,8 @@ func placeReview(r *gongkai.Report, sc *scan) {
 	}
 	cells, problem := fit(sc.review, len(paths), sc.alignFor(gongkai.SecReview))
 	if problem != "" {
-		r.Findings = append(r.Findings, readFinding(gongkai.Paths{gongkai.SecReview},
-			fmt.Sprintf("%s: table 四: %s", sc.reviewLoc, problem)))
+		r.Findings = append(r.Findings, readCoded(gongkai.Paths{gongkai.SecReview}, msg.ReadReviewRows,
+			msg.A("loc", sc.reviewLoc, "detail", problem)))
 		return
 	}
 	if cells == nil {

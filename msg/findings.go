@@ -236,5 +236,5 @@ func Finding(l Lang, code string, args Args, message string) string {
 	if !ok {
 		return message
 	}
-	return Fill(t.Zh, args)
+	return Fill(t.Zh, localArgs(l, args))
 }

@@ -61,7 +61,7 @@ func A(pairs ...any) Args {
 
 // catalogue holds every text, gathered from the tables of this package's
 // files (findings, errors, cli, help) by build.
-var catalogue = build(findingTexts, ruleTexts, errorTexts, cliTexts, helpTexts, helpFrame, flagTexts, webTexts, bodyTypeTexts)
+var catalogue = build(findingTexts, ruleTexts, errorTexts, cliTexts, helpTexts, helpFrame, flagTexts, webTexts, bodyTypeTexts, readTexts, phraseTexts)
 
 func build(tables ...map[ID]Text) map[ID]Text {
 	out := map[ID]Text{}
@@ -109,7 +109,7 @@ func T(l Lang, id ID, args Args) string {
 	if !ok {
 		return string(id)
 	}
-	return Fill(t.In(l), args)
+	return Fill(t.In(l), localArgs(l, args))
 }
 
 // S is T with args given as name, value pairs.
