@@ -12,6 +12,7 @@ import (
 	"gongkai"
 	"gongkai/gen"
 	"gongkai/ingest"
+	"gongkai/msg"
 	"gongkai/render"
 	"gongkai/rollup"
 )
@@ -46,8 +47,8 @@ func runDemo(ctx context.Context, cmd *command, env *Env, args []string) error {
 	src := sampleDir
 	inputs, err := reportFiles(src)
 	if err != nil || len(inputs) == 0 {
-		fmt.Fprintf(out, "No %s here; generating the sample district (%s, %d townships, %d departments, %d–%d) into a temporary folder.\n",
-			sampleDir, opts.District, opts.Townships, opts.Departments, opts.FirstYear, opts.LastYear)
+		fmt.Fprintln(out, env.tr("demo.generating", "dir", sampleDir, "district", opts.District, "townships", opts.Townships,
+			"departments", opts.Departments, "first", opts.FirstYear, "last", opts.LastYear))
 		if _, err := gen.Generate(ctx, opts); err != nil {
 			return fmt.Errorf("demo: generating the sample: %w", err)
 		}
@@ -70,18 +71,17 @@ func runDemo(ctx context.Context, cmd *command, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("demo: ingest: %w", err)
 	}
-	fmt.Fprintf(out, "Ingested %d reports from %s into a temporary database: %d added, %d failed.\n",
-		sum.Parsed, src, sum.Added+sum.Replaced, sum.Failed)
+	fmt.Fprintln(out, env.tr("demo.ingested", "n", sum.Parsed, "src", src, "added", sum.Added+sum.Replaced, "failed", sum.Failed))
 	for _, f := range sum.Failures {
-		fmt.Fprintf(out, "  failed: %s: %v\n", f.Name, f.Err)
+		fmt.Fprintln(out, env.tr("demo.failed", "file", f.Name, "err", errorText(f.Err, env.Lang)))
 	}
 
 	summary, err := rollup.Run(ctx, st, "findings_summary", rollup.Params{})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, "\nFindings by rule and status (gongkai check):")
-	if err := render.WriteTable(out, summary); err != nil {
+	fmt.Fprintln(out, env.tr("demo.findings"))
+	if err := render.WriteTable(out, localFindings(summary, env.Lang)); err != nil {
 		return err
 	}
 
@@ -97,15 +97,14 @@ func runDemo(ctx context.Context, cmd *command, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nDistrict rollup %d: every body, the township and county-level subtotals, the district total\n(gongkai rollup district_year --year %d; outcome_1 予以公开, outcome_2 部分公开, outcome_7 办理总计):\n", year, year)
-	if err := render.WriteTable(out, project(res, "level", "district", "body_kind", "organization", "reports",
-		"requests_new", "carried_over", "outcome_1", "outcome_2", "outcome_7", "carried_forward", "incomplete_reports")); err != nil {
+	fmt.Fprintln(out, env.tr("demo.rollup", "year", year))
+	table := project(res, "level", "district", "body_kind", "organization", "reports",
+		"requests_new", "carried_over", "outcome_1", "outcome_2", "outcome_7", "carried_forward", "incomplete_reports")
+	if err := render.WriteTable(out, localTable(table, env.Lang)); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, `
-To keep a database: gongkai gen --out sample --district %s --townships %d --departments %d --years %d-%d --seed %d --violations %g
-                    gongkai ingest --district %s sample && gongkai rollup district_year
-`, opts.District, opts.Townships, opts.Departments, opts.FirstYear, opts.LastYear, opts.Seed, opts.Violations, opts.District)
+	fmt.Fprint(out, env.tr("demo.keep", "district", opts.District, "townships", opts.Townships, "departments", opts.Departments,
+		"first", opts.FirstYear, "last", opts.LastYear, "seed", opts.Seed, "violations", fmt.Sprintf("%g", opts.Violations)))
 	return nil
 }
 
@@ -132,6 +131,32 @@ func reportFiles(dir string) ([]string, error) {
 	})
 	slices.Sort(out)
 	return out, err
+}
+
+// localTable is a table for people in l: in Chinese, the headers the
+// catalogue has (col.*) and the values of level and body_kind (value.*);
+// the rollup's own outputs keep its keys.
+func localTable(res *gongkai.Result, l msg.Lang) *gongkai.Result {
+	if l == msg.EN {
+		return res
+	}
+	out := &gongkai.Result{Types: res.Types, Truncated: res.Truncated}
+	for _, c := range res.Columns {
+		if id := msg.ID("col." + c); msg.Has(id) {
+			c = msg.T(l, id, nil)
+		}
+		out.Columns = append(out.Columns, c)
+	}
+	for _, r := range res.Rows {
+		row := slices.Clone(r)
+		for i, c := range res.Columns {
+			if s, ok := row[i].(string); ok && (c == "level" || c == "body_kind") && msg.Has(msg.ID("value."+s)) {
+				row[i] = msg.T(l, msg.ID("value."+s), nil)
+			}
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out
 }
 
 // project keeps the named columns of res, in that order.

@@ -16,6 +16,7 @@ import (
 	"gongkai"
 	"gongkai/division"
 	"gongkai/ingest"
+	"gongkai/msg"
 )
 
 var ingestCmd = &command{
@@ -63,7 +64,7 @@ func runIngest(ctx context.Context, cmd *command, env *Env, args []string) error
 	}
 	defer st.Close()
 
-	pr := newProgress(env.Stderr)
+	pr := newProgress(env.Stderr, env.Lang)
 	out := env.Stdout
 	sum, runErr := ingest.Run(ctx, ingest.Options{
 		Inputs:    fs.Args(),
@@ -75,38 +76,37 @@ func runIngest(ctx context.Context, cmd *command, env *Env, args []string) error
 			switch e.Status {
 			case ingest.StatusUnchanged:
 				if e.Previous != "" && e.Previous != e.Name {
-					pr.println(out, fmt.Sprintf("unchanged: %s (already stored, from %s)", e.Name, e.Previous))
+					pr.println(out, env.tr("ingest.unchanged_from", "file", e.Name, "prev", e.Previous))
 				} else {
-					pr.println(out, fmt.Sprintf("unchanged: %s (already stored)", e.Name))
+					pr.println(out, env.tr("ingest.unchanged", "file", e.Name))
 				}
 			case ingest.StatusReplaced:
-				was := ""
+				id := msg.ID("ingest.replaced_was")
 				switch e.Previous {
 				case "":
+					id = "ingest.replaced"
 				case e.Name:
-					was = " (same file, placed among the divisions anew)"
-				default:
-					was = " (was " + e.Previous + ")"
+					id = "ingest.replaced_anew"
 				}
-				pr.println(out, fmt.Sprintf("replaced: %s %d%s", e.Organization, e.Year, was))
+				pr.println(out, env.tr(id, "org", e.Organization, "year", e.Year, "prev", e.Previous))
 			case ingest.StatusSkipped:
-				pr.println(out, fmt.Sprintf("skipped: %s (not a report)", e.Name))
+				pr.println(out, env.tr("ingest.skipped", "file", e.Name))
 			case ingest.StatusFailed:
-				pr.println(env.Stderr, fmt.Sprintf("failed: %s: %s", e.Name, reason(e.Name, e.Err)))
+				pr.println(env.Stderr, env.tr("ingest.failed", "file", e.Name, "reason", reason(e.Name, e.Err, env.Lang)))
 			}
 		},
 	}, st)
 	pr.finish()
-	fmt.Fprintf(out, "parsed %d, added %d, unchanged %d, replaced %d, failed %d",
-		sum.Parsed, sum.Added, sum.Unchanged, sum.Replaced, sum.Failed)
+	summary := msg.ID("ingest.summary")
 	if sum.Skipped > 0 {
-		fmt.Fprintf(out, ", skipped %d", sum.Skipped)
+		summary = "ingest.summary_skip"
 	}
-	fmt.Fprintln(out)
+	fmt.Fprintln(out, env.tr(summary, "parsed", sum.Parsed, "added", sum.Added, "unchanged", sum.Unchanged,
+		"replaced", sum.Replaced, "failed", sum.Failed, "skipped", sum.Skipped))
 	if len(sum.Failures) > 0 {
-		fmt.Fprintf(env.Stderr, "Failed files (%d):\n", len(sum.Failures))
+		fmt.Fprintln(env.Stderr, env.tr("ingest.failed_files", "n", len(sum.Failures)))
 		for _, f := range sum.Failures {
-			fmt.Fprintf(env.Stderr, "  %s: %s\n", f.Name, reason(f.Name, f.Err))
+			fmt.Fprintln(env.Stderr, env.tr("ingest.failed_file", "file", f.Name, "reason", reason(f.Name, f.Err, env.Lang)))
 			if h := hintText(f.Err, env.Lang); h != "" {
 				fmt.Fprintln(env.Stderr, "    "+env.tr("cli.try", "hint", h))
 			}
@@ -124,14 +124,19 @@ func runIngest(ctx context.Context, cmd *command, env *Env, args []string) error
 	return nil
 }
 
-// reason is an error's text without the file name the message already
-// starts with.
-func reason(name string, err error) string {
+// reason is an error's text in l without the file name the message
+// already starts with.
+func reason(name string, err error, l msg.Lang) string {
 	if err == nil {
-		return "unknown reason"
+		return msg.T(l, "ingest.unknown_reason", nil)
 	}
-	s := err.Error()
-	for _, p := range []string{"parse " + name + ": ", "store " + name + ": ", "parse " + name, name + ": "} {
+	s := errorText(err, l)
+	sep := ": "
+	if l == msg.ZH {
+		sep = "："
+	}
+	parse, store := msg.T(l, "op.parse", nil), msg.T(l, "op.store", nil)
+	for _, p := range []string{parse + " " + name + sep, store + " " + name + sep, parse + " " + name, name + sep} {
 		if strings.HasPrefix(s, p) && len(s) > len(p) {
 			return s[len(p):]
 		}
@@ -176,21 +181,22 @@ type progress struct {
 	maxKnown bool
 	last     time.Time
 	every    time.Duration
+	lang     msg.Lang
 }
 
 // plainProgressEvery is how often the plain progress line is printed
 // (tests shorten it).
 var plainProgressEvery = 5 * time.Second
 
-func newProgress(stderr io.Writer) *progress {
-	p := &progress{w: stderr, every: plainProgressEvery}
+func newProgress(stderr io.Writer, l msg.Lang) *progress {
+	p := &progress{w: stderr, every: plainProgressEvery, lang: l}
 	if f, ok := stderr.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions(-1,
 			progressbar.OptionSetWriter(stderr),
-			progressbar.OptionSetDescription("ingest"),
+			progressbar.OptionSetDescription(msg.T(l, "ingest.bar", nil)),
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("files"),
+			progressbar.OptionSetItsString(msg.T(l, "ingest.bar_files", nil)),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionSetElapsedTime(true),
 			progressbar.OptionSetPredictTime(true),
@@ -219,7 +225,8 @@ func (p *progress) update(pr ingest.Progress) {
 		total = fmt.Sprint(pr.Total)
 	}
 	rate := float64(pr.Done) / pr.Elapsed.Seconds()
-	fmt.Fprintf(p.w, "ingest: %d/%s files, %d parsed, %d failed, %.0f files/s\n", pr.Done, total, pr.Parsed, pr.Failed, rate)
+	fmt.Fprintln(p.w, msg.S(p.lang, "ingest.progress", "done", pr.Done, "total", total, "parsed", pr.Parsed,
+		"failed", pr.Failed, "rate", fmt.Sprintf("%.0f", rate)))
 }
 
 // println prints a message above the bar.

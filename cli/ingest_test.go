@@ -11,6 +11,7 @@ import (
 
 	"gongkai"
 	"gongkai/ingest"
+	"gongkai/msg"
 	"gongkai/store"
 )
 
@@ -164,7 +165,7 @@ func TestIngestUsage(t *testing.T) {
 
 func TestIngestProgressPlainLines(t *testing.T) {
 	var buf strings.Builder
-	p := newProgress(&buf) // not a terminal: no bar, plain lines
+	p := newProgress(&buf, msg.EN) // not a terminal: no bar, plain lines
 	if p.bar != nil {
 		t.Fatal("progress bar on a non-terminal writer")
 	}
