@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"gongkai/rollup"
 	"gongkai/store"
 )
 
@@ -50,8 +51,9 @@ func TestNationalSmall(t *testing.T) {
 			t.Errorf("%d reports: %s: %v", c.Size, c.Name, c.Err)
 		}
 	}
-	if got := len(res.Checks); got != 6 {
-		t.Errorf("%d checks, want 3 per size", got)
+	perSize := 3 + len(rollup.List())*len(exportFormats) // totals, serve, visibility; each rollup's exports
+	if got := len(res.Checks); got != 2*perSize {
+		t.Errorf("%d checks, want %d per size", got, perSize)
 	}
 	for _, size := range cfg.Sizes {
 		bs := res.Builds[size]
@@ -73,6 +75,9 @@ func TestNationalSmall(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"rollup district_year, whole nation, all years", "rollup levels, whole nation, all years",
+		"`gongkai export --rollup district_year --out F.parquet`, whole nation, all years",
+		"`gongkai export --rollup levels --out F.arrow`, whole nation, all years",
+		"`gongkai export --rollup district_year --out F.csv`, whole nation, all years",
 		"rollup township_year, whole nation, all years", "rollup findings_summary, whole nation, all years"} {
 		if !names[want] {
 			t.Errorf("no figure %q", want)

@@ -14,6 +14,7 @@ import (
 
 	"gongkai"
 	"gongkai/compile"
+	"gongkai/render"
 	"gongkai/rollup"
 	"gongkai/store"
 )
@@ -28,6 +29,9 @@ type Figure struct {
 	Rows   int           // rows answered, where it applies
 	Target time.Duration // 0: no target
 	Note   string
+	// LargeAnswer marks the figures of the paths a whole nation's answer
+	// takes (exports, DuckDB alone), reported in their own table.
+	LargeAnswer bool
 	// CPU is the process's CPU time (user + system, all threads) per run:
 	// on a machine shared with other work, wall time grows with the load
 	// and CPU time does not.
@@ -172,6 +176,7 @@ func measureQueries(ctx context.Context, st *store.Store, size int, county, city
 		target                  time.Duration
 		runs                    int
 	}
+	nationRows := map[string]int64{} // rows of each rollup over the whole nation
 	// The whole nation: the faster of 2 runs (each takes seconds at a
 	// million reports); a county or city: the median of 3.
 	scopes := []scope{
@@ -204,10 +209,20 @@ func measureQueries(ctx context.Context, st *store.Store, size int, county, city
 				return nil, nil, fmt.Errorf("floor of %s: %w", ro.Name, err)
 			}
 			f := Figure{Size: size, Name: fmt.Sprintf("rollup %s, %s", ro.Name, sc.label), Value: d, Floor: fl, Rows: rows, Target: sc.target, CPU: cpu}
+			if sc.division == "" {
+				nationRows[ro.Name] = int64(rows)
+			}
 			figs = append(figs, f)
 			fmt.Fprintf(log, "  %-70s %8.1f ms (cpu %8.1f ms)  floor %8.1f ms  %d rows\n", f.Name, ms(d), ms(cpu), ms(fl), rows)
 		}
 	}
+	exp, expChecks, err := measureExports(ctx, st, size, nationRows, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	figs = append(figs, exp...)
+	checks = append(checks, expChecks...)
+
 	// One level of levels over all years.
 	d, rows, err := repeat(2, func() (int, error) {
 		res, err := rollup.Run(ctx, st, "levels", rollup.Params{Level: "county"})
@@ -357,3 +372,96 @@ func peakRSS() int64 {
 func sortDurations(ds []time.Duration) { sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] }) }
 
 var _ = gongkai.ErrUsage
+
+// exportFormats are the files a user asks for a whole-nation answer in:
+// Parquet (written by DuckDB's COPY), the Arrow file and CSV (read from
+// DuckDB and written by gongkai), each with the DuckDB COPY that is its
+// floor (DuckDB writes no Arrow: its floor is the Parquet COPY).
+var exportFormats = []struct {
+	f     render.Format
+	ext   string
+	floor string // COPY options of the floor
+}{
+	{render.Parquet, ".parquet", "FORMAT parquet, COMPRESSION zstd"},
+	{render.ArrowFile, ".arrow", "FORMAT parquet, COMPRESSION zstd"},
+	{render.CSVBOM, ".csv", "FORMAT csv, HEADER"},
+}
+
+// measureExports measures, for every rollup over the whole nation and all
+// years, the export a user runs for a large answer —
+// `gongkai export --rollup NAME --out F.parquet` (and .arrow, .csv), the
+// same Store.Export call — next to DuckDB's own COPY of the floor query to
+// a file of the same kind, and checks that each file holds as many rows as
+// the rollup answers.
+func measureExports(ctx context.Context, st *store.Store, size int, nationRows map[string]int64, log io.Writer) ([]Figure, []Check, error) {
+	dir, err := os.MkdirTemp("", "gongkai-bench-export-")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(dir)
+	var figs []Figure
+	var checks []Check
+	for _, ro := range rollup.List() {
+		b, err := rollup.Bind(ro.Name, rollup.Params{})
+		if err != nil {
+			return nil, nil, err
+		}
+		want := nationRows[ro.Name]
+		sel := b.Selection()
+		// DuckDB alone: the rollup's own answer, in its order, kept in
+		// DuckDB (no file, nothing handed to Go): what every path below
+		// pays before it writes a row.
+		d, _, err := repeat(2, func() (int, error) {
+			_, err := st.DB().ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE bench_answer AS\n"+strings.TrimRight(sel.Statement, " \t\r\n;"), sel.Args...)
+			return 0, err
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s in DuckDB alone: %w", ro.Name, err)
+		}
+		if _, err := st.DB().ExecContext(ctx, "DROP TABLE bench_answer"); err != nil {
+			return nil, nil, err
+		}
+		f := Figure{Size: size, Name: fmt.Sprintf("rollup %s in DuckDB alone (CREATE TEMP TABLE AS the rollup), whole nation, all years", ro.Name),
+			Value: d, Rows: int(want), Target: TargetNation, CPU: lastCPU, LargeAnswer: true}
+		figs = append(figs, f)
+		fmt.Fprintf(log, "  %-70s %8.1f ms (cpu %8.1f ms)\n", f.Name, ms(d), ms(f.CPU))
+		floors := map[string]time.Duration{} // by COPY options
+		for _, ef := range exportFormats {
+			out := filepath.Join(dir, ro.Name+ef.ext)
+			var n int64
+			d, _, err := repeat(2, func() (int, error) {
+				var err error
+				n, err = st.Export(ctx, sel, ef.f, out)
+				return int(n), err
+			})
+			if err != nil {
+				return nil, nil, fmt.Errorf("export %s %s: %w", ro.Name, ef.f, err)
+			}
+			cpu := lastCPU
+			floorOut := filepath.Join(dir, "floor-"+ro.Name+ef.ext)
+			fl, ok := floors[ef.floor]
+			if !ok {
+				fl, _, err = repeat(2, func() (int, error) {
+					_, err := st.DB().ExecContext(ctx, "COPY ("+fmt.Sprintf(floorSQL[ro.Name], "")+") TO '"+floorOut+"' ("+ef.floor+")")
+					return 0, err
+				})
+				if err != nil {
+					return nil, nil, fmt.Errorf("floor of export %s %s: %w", ro.Name, ef.f, err)
+				}
+				floors[ef.floor] = fl
+			}
+			f := Figure{Size: size, Name: fmt.Sprintf("`gongkai export --rollup %s --out F%s`, whole nation, all years", ro.Name, ef.ext),
+				Value: d, Floor: fl, Rows: int(n), Target: TargetNation, CPU: cpu, LargeAnswer: true}
+			figs = append(figs, f)
+			fmt.Fprintf(log, "  %-70s %8.1f ms (cpu %8.1f ms)  floor %8.1f ms  %d rows\n", f.Name, ms(d), ms(cpu), ms(fl), n)
+			c := Check{Size: size, Name: fmt.Sprintf("export %s %s: as many rows as the rollup answers", ro.Name, ef.f)}
+			if n != want {
+				c.Err = fmt.Errorf("%d rows written, the rollup answers %d", n, want)
+			}
+			checks = append(checks, c)
+			os.Remove(out)
+			os.Remove(floorOut)
+		}
+	}
+	return figs, checks, nil
+}

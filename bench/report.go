@@ -72,29 +72,17 @@ func writeReport(path string, r *Result, command string, runErr error) error {
 	p("\n")
 
 	p("## Rollups and compile\n\n")
-	p("| reports | what | time | CPU time | DuckDB floor | ratio | rows | target | met |\n")
-	p("|---:|---|---:|---:|---:|---:|---:|---:|:---:|\n")
-	for _, f := range r.Figures {
-		floor, ratio := "", ""
-		if f.Floor > 0 {
-			floor = fmt.Sprintf("%.1f ms", ms(f.Floor))
-			ratio = fmt.Sprintf("%.2f×", f.Ratio())
-		}
-		target, met := "", ""
-		if f.Target > 0 {
-			target = fmt.Sprintf("≤ %s", f.Target)
-			met = "yes"
-			if !f.Met() {
-				met = "**no**"
-			}
-		}
-		rows := ""
-		if f.Rows > 0 {
-			rows = fmt.Sprint(f.Rows)
-		}
-		p("| %d | %s | %.1f ms | %.1f ms | %s | %s | %s | %s | %s |\n", f.Size, f.Name, ms(f.Value), ms(f.CPU), floor, ratio, rows, target, met)
-	}
-	p("\n")
+	figureTable(p, r.Figures, func(f Figure) bool { return !f.LargeAnswer })
+
+	p("## A whole nation's answer: the paths a user takes\n\n")
+	p("Each rollup over the whole nation and all years, the ways its answer reaches a user: `gongkai rollup NAME` (and serve's\n")
+	p("JSON) read the rows into Go through `Store.Query` (the row in the table above); `gongkai export --rollup NAME --out F.parquet`,\n")
+	p("`.arrow` and `.csv` are `Store.Export`, what the CLI runs (serve's file formats take the same path through `ExportTo`):\n")
+	p("Parquet is DuckDB's own `COPY`, the Arrow file and CSV are read from DuckDB row by row through the driver and written by\n")
+	p("gongkai. Each export's floor is DuckDB's `COPY` of the floor query (the plain grouping sets above) to a file of the same kind,\n")
+	p("Parquet for the Arrow file (DuckDB writes no Arrow). \"In DuckDB alone\" is the rollup's own answer, in its order, materialized\n")
+	p("inside DuckDB (`CREATE TEMP TABLE AS` the rollup): what every path pays before a row leaves DuckDB.\n\n")
+	figureTable(p, r.Figures, func(f Figure) bool { return f.LargeAnswer })
 
 	p("## serve\n\n")
 	p("%d clients × %d requests of a county's `district_year` for %d, on loopback, after 3 warm-up requests: first every client\n", r.Config.Clients, r.Config.PerClient, r.Config.Last)
@@ -133,6 +121,37 @@ func writeReport(path string, r *Result, command string, runErr error) error {
 		}
 	}
 	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+// figureTable writes the figures that keep as a table.
+func figureTable(p func(string, ...any), figs []Figure, keep func(Figure) bool) {
+	p("| reports | what | time | CPU time | DuckDB floor | ratio | rows | target | met |\n")
+	p("|---:|---|---:|---:|---:|---:|---:|---:|:---:|\n")
+	for _, f := range figs {
+		if !keep(f) {
+			continue
+		}
+		floor, ratio := "", ""
+		if f.Floor > 0 {
+			floor = fmt.Sprintf("%.1f ms", ms(f.Floor))
+			ratio = fmt.Sprintf("%.2f×", f.Ratio())
+		}
+		target, met := "", ""
+		if f.Target > 0 {
+			target = fmt.Sprintf("≤ %s", f.Target)
+			met = "yes"
+			if !f.Met() {
+				met = "**no**"
+			}
+		}
+		rows := ""
+		if f.Rows > 0 {
+			rows = fmt.Sprint(f.Rows)
+		}
+		p("| %d | %s | %.1f ms | %.1f ms | %s | %s | %s | %s | %s |\n", f.Size, f.Name, ms(f.Value), ms(f.CPU), floor, ratio, rows, target, met)
+	}
+	p("\n")
+
 }
 
 const marker = "<!-- analysis: written by hand below this line, kept when the figures above are regenerated -->"
