@@ -136,7 +136,7 @@ func localCauses(err error, text string) string {
 		case text == en:
 			return zh
 		case strings.HasPrefix(text, en+": "):
-			text = zh + "：" + text[len(en)+2:]
+			text = zh + "：" + msg.Cause(msg.ZH, text[len(en)+2:])
 		case strings.HasSuffix(text, ": "+en):
 			text = text[:len(text)-len(en)-2] + "：" + zh
 		}

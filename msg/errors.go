@@ -122,6 +122,7 @@ type patterns struct {
 var (
 	hintPatterns = &patterns{prefix: "hint."}
 	flagPatterns = &patterns{prefix: "flag."}
+	apiPatterns  = &patterns{prefix: "api."}
 )
 
 type hintPattern struct {
@@ -145,6 +146,25 @@ func (p *patterns) in(h string, l Lang) string {
 	if l == EN || h == "" {
 		return h
 	}
+	if _, t, ok := p.match(h, l); ok {
+		return t
+	}
+	return h
+}
+
+// APIErrorIn finds the api.* text whose English is e, an HTTP error as
+// serve writes it, and returns its ID and e in l (e itself when no text
+// matches: ok is false).
+func APIErrorIn(e string, l Lang) (id ID, text string, ok bool) {
+	if id, t, ok := apiPatterns.match(e, l); ok {
+		return id, t, true
+	}
+	return "", e, false
+}
+
+// match finds the first entry whose English matches h and returns its ID
+// and text in l, the parts a {name} matched carried over.
+func (p *patterns) match(h string, l Lang) (ID, string, bool) {
 	p.once.Do(func() {
 		for _, id := range IDs() {
 			if !strings.HasPrefix(string(id), p.prefix) {
@@ -173,7 +193,7 @@ func (p *patterns) in(h string, l Lang) string {
 		for i, v := range hp.vars {
 			args[v] = m[i+1]
 		}
-		return T(l, hp.id, args)
+		return hp.id, T(l, hp.id, args), true
 	}
-	return h
+	return "", h, false
 }

@@ -142,3 +142,66 @@ func TestEveryHintInCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// Every detail an error gives after its cause (fmt.Errorf("%w: …", …)) has
+// its Chinese: the catalogue's cause.* phrases match it. A detail that is
+// only what another error says ("%w: %v") is that error's to word.
+func TestEveryCauseInCatalogue(t *testing.T) {
+	verb := regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
+	fset := token.NewFileSet()
+	n := 0
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(node ast.Node) bool {
+			call, ok := node.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "Errorf" {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			format, err := strconv.Unquote(lit.Value)
+			if err != nil || !strings.HasPrefix(format, "%w: ") {
+				return true
+			}
+			example := verb.ReplaceAllStringFunc(strings.TrimPrefix(format, "%w: "), func(v string) string {
+				if strings.HasSuffix(v, "d") {
+					return "7"
+				}
+				return "X"
+			})
+			if strings.Trim(example, "X7 :") == "" {
+				return true // "%w: %v": the detail is another error's own text
+			}
+			n++
+			if zh := msg.Cause(msg.ZH, example); zh == example {
+				t.Errorf("%s: error detail %q has no Chinese text (msg/causes.go)", fset.Position(lit.Pos()), format)
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 40 {
+		t.Fatalf("found only %d error details in the source tree", n)
+	}
+}

@@ -61,7 +61,7 @@ func A(pairs ...any) Args {
 
 // catalogue holds every text, gathered from the tables of this package's
 // files (findings, errors, cli, help) by build.
-var catalogue = build(findingTexts, ruleTexts, errorTexts, cliTexts, helpTexts, helpFrame, flagTexts, webTexts, bodyTypeTexts, readTexts, phraseTexts)
+var catalogue = build(findingTexts, ruleTexts, errorTexts, cliTexts, helpTexts, helpFrame, flagTexts, webTexts, bodyTypeTexts, readTexts, phraseTexts, apiTexts)
 
 func build(tables ...map[ID]Text) map[ID]Text {
 	out := map[ID]Text{}

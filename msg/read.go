@@ -131,6 +131,7 @@ var phraseList = []struct {
 	{"where.table_cell", Text{"table {t} row {r} col {c}", "第 {t} 个表格第 {r} 行第 {c} 列"}},
 	{"where.table_row", Text{"table {t} row {r}", "第 {t} 个表格第 {r} 行"}},
 	{"where.table", Text{"table {t}", "第 {t} 个表格"}},
+	{"where.table_named", Text{"table {sec} ({title})", "表{sec}（{title}）"}},
 	{"where.page_line", Text{"page {p} line {n}", "第 {p} 页第 {n} 行"}},
 	{"where.line_cell", Text{"line {n} cell {c}", "第 {n} 行第 {c} 格"}},
 	{"where.line", Text{"line {n}", "第 {n} 行"}},
@@ -190,6 +191,7 @@ var phraseList = []struct {
 }
 
 var phraseTexts = func() map[ID]Text {
+	phraseList = append(phraseList, causeList...)
 	m := map[ID]Text{}
 	for _, p := range phraseList {
 		if _, dup := m[p.id]; dup {
@@ -204,8 +206,9 @@ var phraseTexts = func() map[ID]Text {
 // when a text is; listArgs hold several phrases joined by ", ".
 var (
 	phraseArgs = map[string]bool{"loc": true, "src": true, "other_src": true, "detail": true,
-		"err": true, "what": true, "locs": true, "cands": true, "splits": true}
-	listArgs = map[string]bool{"locs": true, "cands": true, "splits": true}
+		"err": true, "what": true, "locs": true, "cands": true, "splits": true, "tried": true, "found": true,
+		"missing": true, "tables": true}
+	listArgs = map[string]string{"locs": ", ", "cands": ", ", "splits": ", ", "tried": ", ", "found": "; ", "tables": ", "}
 	// numArgs match digits only, so "table 2 row 5" is not read as a
 	// table named "2 row 5".
 	numArgs = map[string]bool{"t": true, "r": true, "c": true, "p": true, "n": true, "b": true,
@@ -228,6 +231,17 @@ var (
 // its parts translated in turn; s itself when l is English or nothing
 // matches (a name, a number, a file).
 func Phrase(l Lang, s string) string {
+	return phrase(l, s, "")
+}
+
+// Cause returns s, the detail of an error after its cause ("not found: no
+// report 7" gives "no report 7"), in l through the cause.* phrases only:
+// an error's words are too varied to try every phrase on them.
+func Cause(l Lang, s string) string {
+	return phrase(l, s, "cause.")
+}
+
+func phrase(l Lang, s, prefix string) string {
 	if l == EN || s == "" {
 		return s
 	}
@@ -252,6 +266,9 @@ func Phrase(l Lang, s string) string {
 		}
 	})
 	for _, p := range phrasePatterns {
+		if prefix != "" && !strings.HasPrefix(string(p.id), prefix) {
+			continue
+		}
 		m := p.re.FindStringSubmatch(s)
 		if m == nil {
 			continue
@@ -276,12 +293,12 @@ func localArgs(l Lang, args Args) Args {
 			continue
 		}
 		var t string
-		if listArgs[k] {
-			parts := strings.Split(v, ", ")
+		if sep, ok := listArgs[k]; ok {
+			parts := splitOutside(v, sep)
 			for i, p := range parts {
 				parts[i] = Phrase(l, p)
 			}
-			t = strings.Join(parts, "、")
+			t = strings.Join(parts, map[string]string{", ": "、", "; ": "；"}[sep])
 		} else {
 			t = Phrase(l, v)
 		}
@@ -300,6 +317,26 @@ func localArgs(l Lang, args Args) Args {
 		return args
 	}
 	return out
+}
+
+// splitOutside splits s at each sep outside parentheses: a list of phrases
+// one of which holds a list of its own ("the body (本报告由…编制, 结合…)").
+func splitOutside(s, sep string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '(':
+			depth++
+		case s[i] == ')' && depth > 0:
+			depth--
+		case depth == 0 && strings.HasPrefix(s[i:], sep):
+			out = append(out, s[start:i])
+			start = i + len(sep)
+			i += len(sep) - 1
+		}
+	}
+	return append(out, s[start:])
 }
 
 // Words a Chinese text may hold in Latin letters: names of formats and

@@ -30,10 +30,12 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"gongkai"
+	"gongkai/msg"
 	"gongkai/query"
 	"gongkai/store"
 	"gongkai/web"
@@ -317,14 +319,44 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// apiError is the body of every error response.
+// apiError is the body of every error response. Programs read error,
+// hint and code, which stay English and stable; people read error_zh and
+// hint_zh (the district offices). Both languages are in every answer, as
+// findings carry message and message_zh, so an error answer does not vary
+// with Accept-Language.
 type apiError struct {
-	Error string `json:"error"`
-	Hint  string `json:"hint,omitempty"`
+	Error   string `json:"error"`
+	Hint    string `json:"hint,omitempty"`
+	Code    string `json:"code"`
+	ErrorZh string `json:"error_zh"`
+	HintZh  string `json:"hint_zh,omitempty"`
 }
 
-func writeError(w http.ResponseWriter, status int, msg, hint string) {
-	writeJSON(w, status, apiError{Error: msg, Hint: hint})
+// writeError answers an error serve words itself: its code and Chinese
+// come from the catalogue's api.* text for the English (msg.APIErrorIn).
+func writeError(w http.ResponseWriter, status int, text, hint string) {
+	id, zh, ok := msg.APIErrorIn(text, msg.ZH)
+	code := strings.TrimPrefix(string(id), "api.")
+	if !ok {
+		code = statusCode(status)
+	}
+	writeJSON(w, status, apiError{Error: text, Hint: hint, Code: code, ErrorZh: zh, HintZh: msg.HintIn(hint, msg.ZH)})
+}
+
+// statusCode is the code of an error the catalogue does not word: the
+// status's name in snake case (not_found, service_unavailable).
+func statusCode(status int) string {
+	return strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_")
+}
+
+// errorCodes name the kinds of error fail answers, for the body's code.
+var errorCodes = []struct {
+	err  error
+	code string
+}{
+	{gongkai.ErrRefused, "refused"}, {query.ErrBadQuery, "bad_query"}, {gongkai.ErrUsage, "usage"},
+	{query.ErrTimeout, "timeout"}, {query.ErrTooLarge, "too_large"}, {gongkai.ErrNotFound, "not_found"},
+	{gongkai.ErrDatabaseBusy, "database_busy"}, {errOverloaded, "overloaded"},
 }
 
 // fail answers err with the status its kind calls for.
@@ -351,17 +383,28 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusServiceUnavailable
 		w.Header().Set("Retry-After", "1")
 	}
-	hint := gongkai.HintOf(err)
-	msg := err.Error()
 	if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "path", r.URL.Path, "err", err)
 		// The cause stays in the server's log: it may name files.
-		msg, hint = "internal error", "the server's log has the cause"
+		writeError(w, status, "internal error", "the server's log has the cause")
+		return
 	}
-	if status == http.StatusServiceUnavailable && hint == "" {
-		hint = "retry in a few seconds"
+	body := apiError{Error: s.public(err.Error()), Hint: s.public(gongkai.HintOf(err)), Code: statusCode(status),
+		ErrorZh: s.public(gongkai.LocalError(err, msg.ZH)), HintZh: s.public(gongkai.LocalHint(err, msg.ZH))}
+	for _, c := range errorCodes {
+		if errors.Is(err, c.err) {
+			body.Code = c.code
+			break
+		}
 	}
-	writeError(w, status, s.public(msg), s.public(hint))
+	if store.Overloaded(err) {
+		body.Code = "overloaded"
+	}
+	if status == http.StatusServiceUnavailable && body.Hint == "" {
+		body.Hint = "retry in a few seconds"
+		body.HintZh = msg.HintIn(body.Hint, msg.ZH)
+	}
+	writeJSON(w, status, body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
