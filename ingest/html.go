@@ -79,6 +79,32 @@ func readHTML(path string, data []byte) (*Document, error) {
 		// without unescaping, colspan=\"2\" would read as no span.
 		text = unescapeJS(text)
 	}
+	doc, err := readHTMLStream(path, text)
+	if errors.Is(err, errNeedTree) || errors.Is(err, errTooDeep) {
+		// Markup whose tree the stream does not rebuild (html_stream.go):
+		// read the page's tree, as before the stream.
+		return readHTMLTree(path, text)
+	}
+	return doc, err
+}
+
+// readHTMLStream reads the decoded page in one pass over its tokens
+// (html_stream.go, html_walk.go).
+func readHTMLStream(path, text string) (*Document, error) {
+	w := &htmlWalker{doc: &Document{Path: path, Rendering: "html"}}
+	err := newTreeStream(strings.NewReader(text), &streamWalker{w: w}, false).run()
+	if errors.Is(err, errNeedTree) || errors.Is(err, errTooDeep) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("html: %w: %v", gongkai.ErrUnreadable, err)
+	}
+	w.flush()
+	return w.doc, nil
+}
+
+// readHTMLTree parses the page into x/net/html's tree and walks it.
+func readHTMLTree(path, text string) (*Document, error) {
 	root, err := html.Parse(strings.NewReader(text))
 	if err != nil {
 		return nil, fmt.Errorf("html: %w: %v", gongkai.ErrUnreadable, err)
@@ -567,24 +593,30 @@ func spanAttr(n *html.Node, key string, max int) int {
 		if !strings.EqualFold(a.Key, key) {
 			continue
 		}
-		// escaped quotes left in the value (colspan=\"2\") are not part
-		// of the number.
-		v := strings.Trim(a.Val, " \t\n\\\"'")
-		// browsers read the leading digits: "2;" or "3px" still span.
-		end := 0
-		for end < len(v) && v[end] >= '0' && v[end] <= '9' {
-			end++
-		}
-		n, err := strconv.Atoi(v[:end])
-		if err != nil || n < 1 {
-			return 1
-		}
-		if n > max {
-			return max
-		}
-		return n
+		return spanValue(a.Val, max)
 	}
 	return 1
+}
+
+// spanValue reads the value of a colspan/rowspan attribute: zero or
+// garbage is 1; values are capped at max.
+func spanValue(val string, max int) int {
+	// escaped quotes left in the value (colspan=\"2\") are not part
+	// of the number.
+	v := strings.Trim(val, " \t\n\\\"'")
+	// browsers read the leading digits: "2;" or "3px" still span.
+	end := 0
+	for end < len(v) && v[end] >= '0' && v[end] <= '9' {
+		end++
+	}
+	n, err := strconv.Atoi(v[:end])
+	if err != nil || n < 1 {
+		return 1
+	}
+	if n > max {
+		return max
+	}
+	return n
 }
 
 // spanGrid places cells with row and column spans into a grid of a known

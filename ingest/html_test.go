@@ -400,6 +400,9 @@ func FuzzHTML(f *testing.F) {
 	}
 	f.Add([]byte(`<table><tr><td rowspan=3 colspan=2>a<td>b<tr><td>c</table>`))
 	f.Add([]byte(`<script>x="<td colspan=\"2\">\u4e00</td>"</script>`))
+	f.Add([]byte(`<p>1</span>2<b>3<table><caption>c<tr><td>a<p>b<td><select><option>x</select><tr><th>1<th>2</table></b>4<!--x-->5`))
+	f.Add([]byte(`<head><title>t</title></head><body><h1>一<li>二<pre>
+三</pre><svg><desc>d</desc></svg><form>f</form></body></html>后`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 1<<20 {
 			return
@@ -409,6 +412,8 @@ func FuzzHTML(f *testing.F) {
 			return
 		}
 		assertTableSizes(t, doc)
+		// The stream reads what it reads as the tree does.
+		htmlSame(t, "fuzz.html", data)
 	})
 }
 
