@@ -609,6 +609,9 @@ func spanValue(val string, max int) int {
 	for end < len(v) && v[end] >= '0' && v[end] <= '9' {
 		end++
 	}
+	if end == 0 {
+		return 1
+	}
 	n, err := strconv.Atoi(v[:end])
 	if err != nil || n < 1 {
 		return 1

@@ -118,6 +118,9 @@ type treeStream struct {
 	pendOn  bool
 	lastTxt bool // the current node's last child is the pending text
 	t       tok
+	nameBuf []byte
+	attrBuf []html.Attribute // the current tag's attributes (copied where kept)
+	slab    []elem           // open elements are allocated from here
 }
 
 func newTreeStream(r io.Reader, sink treeSink, fragment bool) *treeStream {
@@ -171,7 +174,7 @@ func (s *treeStream) readToken(tt html.TokenType) error {
 	case html.TextToken, html.CommentToken, html.DoctypeToken:
 		s.t.data = string(s.z.Text())
 	case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-		name, hasAttr := s.z.TagName()
+		name := s.tagName(tt)
 		s.t.a = atom.Lookup(name)
 		if s.t.a != 0 {
 			s.t.name = s.t.a.String()
@@ -182,14 +185,58 @@ func (s *treeStream) readToken(tt html.TokenType) error {
 			s.t.typ, s.t.selfClosing = html.StartTagToken, true
 		}
 		if needsAttrs(s.t.a) {
-			for hasAttr {
-				var k, v []byte
-				k, v, hasAttr = s.z.TagAttr()
-				s.t.attrs = append(s.t.attrs, html.Attribute{Key: string(k), Val: string(v)})
+			cell := s.t.a == atom.Td || s.t.a == atom.Th
+			s.t.attrs = s.attrBuf[:0]
+			for {
+				k, v, more := s.z.TagAttr()
+				if k == nil {
+					break
+				}
+				// a cell needs only its spans; a formatting element all
+				// of its attributes
+				if !cell || string(k) == "colspan" || string(k) == "rowspan" {
+					s.t.attrs = append(s.t.attrs, html.Attribute{Key: string(k), Val: string(v)})
+				}
+				if !more {
+					break
+				}
 			}
+			s.attrBuf = s.t.attrs
 		}
 	}
 	return nil
+}
+
+// tagName is Tokenizer.TagName read from the token's raw bytes into a
+// scratch buffer: TagName copies every name (bytes.ReplaceAll of NUL),
+// an allocation per tag. The name runs from after "<" or "</" to the first
+// blank, '/' or '>', lower-cased in ASCII, as the Tokenizer reads it; a
+// name holding NUL is left to TagName.
+func (s *treeStream) tagName(tt html.TokenType) []byte {
+	raw := s.z.Raw()
+	i := 1
+	if tt == html.EndTagToken {
+		i = 2
+	}
+	j := i
+	for j < len(raw) {
+		switch raw[j] {
+		case ' ', '\n', '\r', '\t', '\f', '/', '>':
+			goto done
+		case 0:
+			name, _ := s.z.TagName()
+			return name
+		}
+		j++
+	}
+done:
+	s.nameBuf = append(s.nameBuf[:0], raw[i:j]...)
+	for k, c := range s.nameBuf {
+		if 'A' <= c && c <= 'Z' {
+			s.nameBuf[k] = c + 'a' - 'A'
+		}
+	}
+	return s.nameBuf
 }
 
 // needsAttrs: the cells' spans, and formatting elements, which are
@@ -334,7 +381,11 @@ func (s *treeStream) push(a atom.Atom, name string, ns uint8, attrs []html.Attri
 		return nil, err
 	}
 	s.nextID++
-	e := &elem{a: a, name: name, ns: ns, id: s.nextID, attrs: attrs}
+	if len(s.slab) == cap(s.slab) {
+		s.slab = make([]elem, 0, 256)
+	}
+	s.slab = append(s.slab, elem{a: a, name: name, ns: ns, id: s.nextID, attrs: attrs})
+	e := &s.slab[len(s.slab)-1]
 	s.oe = append(s.oe, e)
 	if len(s.oe) > 512 {
 		return nil, errTooDeep
