@@ -27,6 +27,7 @@ func runServe(ctx context.Context, cmd *command, env *Env, args []string) error 
 	timeout := fs.Duration("timeout", query.DefaultTimeout, "time limit of an ad-hoc query")
 	maxRows := fs.Int("max-rows", query.DefaultMaxRows, "row cap of an ad-hoc query")
 	memory := fs.String("memory-limit", query.DefaultMemoryLimit, "DuckDB memory limit of an ad-hoc query (each sandbox worker)")
+	budget := fs.String("query-memory", "1GiB", "resident memory of all ad-hoc queries' sandbox workers together; past it the largest is stopped (413)")
 	maxQueries := fs.Int("max-queries", 4, "ad-hoc queries run at once (a quarter kept for clients that hit no limit lately); more wait 2 s, then get 503")
 	perClient := fs.Int("max-queries-per-client", 1, "ad-hoc queries one client (address) runs at once; more wait 2 s, then get 429")
 	clientHeader := fs.String("client-header", "", "request header naming the client, set by a trusted proxy (such as X-Real-IP); default: the remote address")
@@ -47,6 +48,9 @@ func runServe(ctx context.Context, cmd *command, env *Env, args []string) error 
 	if !store.ValidSize(*memory) {
 		return usageError("--memory-limit %q is not a size such as 512MB", *memory)
 	}
+	if query.ParseSize(*budget) <= 0 {
+		return usageError("--query-memory %q is not a size such as 1GiB", *budget)
+	}
 	if _, err := os.Stat(*db); err != nil {
 		return usageError("no database at %s (create it with 'gongkai ingest --db %s FILES')", *db, *db)
 	}
@@ -65,6 +69,7 @@ func runServe(ctx context.Context, cmd *command, env *Env, args []string) error 
 		Logger:              slog.New(h),
 		Limits:              query.Limits{Timeout: *timeout, MaxRows: *maxRows, MemoryLimit: *memory},
 		MaxQueries:          *maxQueries,
+		QueryMemory:         query.ParseSize(*budget),
 		MaxQueriesPerClient: *perClient,
 		ClientHeader:        *clientHeader,
 		Live:                *live,

@@ -31,6 +31,7 @@ var flagTexts = map[ID]Text{
 	"flag.max_queries_client": {"ad-hoc queries one client (address) runs at once; more wait 2 s, then get 429", "同一客户端（按地址区分）可同时运行的自定义查询数；超出的等待 2 秒后返回 429"},
 	"flag.client_header":      {"request header naming the client, set by a trusted proxy (such as X-Real-IP); default: the remote address", "标明客户端的请求头，由可信代理设置（如 X-Real-IP）；默认按对端地址"},
 	"flag.max_rows":           {"keep at most this many rows (at most the default)", "最多保留的行数（不超过默认值）"},
+	"flag.query_memory":       {"resident memory of all ad-hoc queries' sandbox workers together; past it the largest is stopped (413)", "全部自定义查询沙箱进程合计的常驻内存上限；超出时停止占用最多的查询（413）"},
 	"flag.memory_limit":       {"DuckDB memory limit of an ad-hoc query (each sandbox worker)", "自定义查询的 DuckDB 内存上限（每个沙箱进程）"},
 	"flag.mismatches":         {"share of reports (0-1) whose prose states a request count that differs from the table (R8)", "正文所述申请数与表内不一致的报告比例（0–1，对应 R8）"},
 	"flag.mixed":              {"write each report once, in one rendering picked from --rendering (a mixed folder)", "每份报告只写一次，格式从 --rendering 中选取（生成混合格式的文件夹）"},

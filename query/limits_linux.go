@@ -1,10 +1,34 @@
 package query
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 )
+
+// canReadRSS: the workers' resident memory is read from /proc.
+const canReadRSS = true
+
+// rssOf returns the resident memory of process pid in bytes (0 when it is
+// gone): statm's second field, in pages.
+func rssOf(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/statm")
+	if err != nil {
+		return 0
+	}
+	f := bytes.Fields(b)
+	if len(f) < 2 {
+		return 0
+	}
+	pages, err := strconv.ParseInt(string(f[1]), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return pages * int64(os.Getpagesize())
+}
 
 // applyLimits sets the worker's hard limits, soft and hard alike so the
 // process cannot raise them again:

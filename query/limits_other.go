@@ -14,3 +14,8 @@ func applyLimits(int64) error { return nil }
 func namespaceChoices() []startChoice { return []startChoice{{}} }
 
 func isolate(string) (string, error) { return "", errors.New("no namespaces on this system") }
+
+// canReadRSS: no /proc here; Config.MemoryBudget is not enforced.
+const canReadRSS = false
+
+func rssOf(int) int64 { return 0 }

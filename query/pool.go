@@ -27,7 +27,21 @@ type Config struct {
 	Workers int
 	// MaxAnswer bounds the bytes of one answer (default DefaultMaxAnswer).
 	MaxAnswer int64
+	// MemoryBudget bounds the resident memory of all workers together
+	// (default DefaultMemoryBudget). Each worker's address-space limit
+	// bounds it alone; the budget bounds Workers of them at once: when
+	// their sum passes it, the statement whose worker holds the most is
+	// stopped with ErrTooLarge. Linux only (read from /proc).
+	MemoryBudget int64
 }
+
+// DefaultMemoryBudget: with serve's own ~150 MB, the program and its
+// workers stay under 1.5 GB however many statements fill their memory at
+// once (a worker grows by at most a few tens of MB between two readings).
+const DefaultMemoryBudget = 1 << 30
+
+// budgetEvery is how often the workers' resident memory is read.
+const budgetEvery = 20 * time.Millisecond
 
 // grace is how long past its deadline a worker may take to answer before
 // the parent kills it. The worker's own deadline interrupts DuckDB at the
@@ -50,6 +64,9 @@ type Sandbox struct {
 	idle     []*worker
 	live     int           // workers started (or being started) and not yet reaped
 	changed  chan struct{} // closed when a worker is reaped or idle; nil when nobody waits
+	busy     map[*call]struct{}
+	watching bool          // the budget's watcher runs
+	unwatch  chan struct{} // closed by Close: the watcher ends
 	lastDB   string        // the store of the latest statement: replacements bind it
 	isolated bool          // the latest worker started is isolated
 	closed   bool
@@ -65,7 +82,11 @@ func New(cfg Config) *Sandbox {
 	if cfg.MaxAnswer <= 0 {
 		cfg.MaxAnswer = DefaultMaxAnswer
 	}
-	return &Sandbox{cfg: cfg, as: addressSpace(cfg.Limits.MemoryLimit), slots: make(chan struct{}, cfg.Workers)}
+	if cfg.MemoryBudget <= 0 {
+		cfg.MemoryBudget = DefaultMemoryBudget
+	}
+	return &Sandbox{cfg: cfg, as: addressSpace(cfg.Limits.MemoryLimit), slots: make(chan struct{}, cfg.Workers),
+		busy: map[*call]struct{}{}, unwatch: make(chan struct{})}
 }
 
 // Isolated reports whether the latest worker started sees the store only
@@ -83,6 +104,9 @@ func (s *Sandbox) Limits() Limits { return s.cfg.Limits }
 // Close stops the idle workers; busy ones stop when their statement ends.
 func (s *Sandbox) Close() error {
 	s.mu.Lock()
+	if !s.closed {
+		close(s.unwatch)
+	}
 	s.closed = true
 	idle := s.idle
 	s.idle = nil
@@ -353,11 +377,17 @@ func (s *Sandbox) retire(w *worker) {
 	}()
 }
 
+// bloated: a worker that kept more resident memory than this after its
+// statement is replaced, not reused. DuckDB's instance is gone by then, but
+// the allocators do not always give freed memory back, and the next
+// statement on that worker — anyone's — would carry it against the budget.
+const bloated = 256 << 20
+
 // put returns a healthy worker to the pool, or retires it.
 func (s *Sandbox) put(w *worker) {
 	w.uses++
 	s.mu.Lock()
-	if !s.closed && w.uses < retireAfter {
+	if !s.closed && w.uses < retireAfter && rssOf(w.cmd.Process.Pid) <= bloated {
 		select {
 		case <-w.exited:
 		default:
@@ -446,9 +476,15 @@ func (s *Sandbox) call(ctx context.Context, db, sql string, lim Limits, m mode) 
 	}
 	var w *worker
 	var err error
+	// Waiting for a worker counts against the time limit.
+	wctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
 	for attempt := 0; attempt < 2; attempt++ {
-		if w, err = s.get(ctx, db); err != nil {
+		if w, err = s.get(wctx, db); err != nil {
 			<-s.slots
+			if ctx.Err() == nil && wctx.Err() != nil {
+				return nil, timeoutError(lim.Timeout)
+			}
 			return nil, err
 		}
 		req.Timeout = time.Until(deadline)
@@ -473,7 +509,80 @@ func (s *Sandbox) call(ctx context.Context, db, sql string, lim Limits, m mode) 
 	}
 	c.timer = time.AfterFunc(time.Until(deadline)+grace, func() { c.kill(timeoutError(lim.Timeout)) })
 	c.stopCtx = context.AfterFunc(ctx, func() { c.kill(&gongkai.Error{Op: "query", Err: ctx.Err()}) })
+	s.mu.Lock()
+	s.busy[c] = struct{}{}
+	if !s.watching && canReadRSS {
+		s.watching = true
+		s.bg.Add(1)
+		go s.watchBudget()
+	}
+	s.mu.Unlock()
 	return c, nil
+}
+
+// watchBudget enforces Config.MemoryBudget while the sandbox is open.
+func (s *Sandbox) watchBudget() {
+	defer s.bg.Done()
+	t := time.NewTicker(budgetEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.unwatch:
+			return
+		case <-t.C:
+		}
+		s.mu.Lock()
+		calls := make([]*call, 0, len(s.busy))
+		for c := range s.busy {
+			calls = append(calls, c)
+		}
+		idle := make([]*worker, len(s.idle))
+		copy(idle, s.idle)
+		s.mu.Unlock()
+		if len(calls) == 0 {
+			continue
+		}
+		var sum, most int64
+		var biggest *call
+		var biggestIdle *worker
+		for _, w := range idle {
+			n := rssOf(w.cmd.Process.Pid)
+			sum += n
+			if n > most {
+				most, biggestIdle = n, w
+			}
+		}
+		for _, c := range calls {
+			n := rssOf(c.w.cmd.Process.Pid)
+			sum += n
+			if n > most {
+				most, biggest, biggestIdle = n, c, nil
+			}
+		}
+		switch {
+		case sum <= s.cfg.MemoryBudget:
+		case biggestIdle != nil:
+			// An idle worker that kept what an earlier statement took
+			// (freed memory is not always given back): retire it rather
+			// than stop a statement that did nothing wrong.
+			s.mu.Lock()
+			for i, w := range s.idle {
+				if w == biggestIdle {
+					s.idle = append(s.idle[:i], s.idle[i+1:]...)
+					s.mu.Unlock()
+					s.retire(w)
+					s.mu.Lock()
+					break
+				}
+			}
+			s.mu.Unlock()
+		case biggest != nil:
+			biggest.kill(&gongkai.Error{Op: "query",
+				Err: fmt.Errorf("%w: the statements running at once passed the sandbox's memory budget (%d MiB together; this one held %d MiB)",
+					ErrTooLarge, s.cfg.MemoryBudget>>20, most>>20),
+				Hint: "aggregate more, select fewer or shorter values, or add a LIMIT"})
+		}
+	}
 }
 
 func (c *call) kill(why error) {
@@ -539,6 +648,9 @@ func (c *call) finish(ok bool) {
 	c.done = true
 	killed := c.killedBy != nil
 	c.mu.Unlock()
+	c.s.mu.Lock()
+	delete(c.s.busy, c)
+	c.s.mu.Unlock()
 	c.timer.Stop()
 	c.stopCtx()
 	if ok && !killed {

@@ -2,6 +2,7 @@ package query
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -97,5 +98,48 @@ func TestPoolNeverOutgrowsWorkers(t *testing.T) {
 		t.Errorf("%d worker processes alive at once, want at most %d", m, workers)
 	} else if m == 0 {
 		t.Errorf("no worker process seen: the count does not see them")
+	}
+}
+
+// TestMemoryBudget: a statement that fits its worker's own limits but
+// takes the workers past the pool's budget is stopped as too large; with
+// room in the budget the same statement answers.
+func TestMemoryBudget(t *testing.T) {
+	if !canReadRSS {
+		t.Skip("the budget reads /proc")
+	}
+	db := emptyStore(t)
+	const sql = "SELECT max(x) AS m FROM (SELECT x FROM range(20000000) t(x) ORDER BY x DESC)"
+	roomy := New(Config{Workers: 1})
+	defer roomy.Close()
+	res, err := roomy.Query(t.Context(), db, sql, Limits{})
+	if err != nil {
+		t.Fatalf("within the default budget: %v", err)
+	}
+	if len(res.Rows) != 1 || res.Rows[0][0] != int64(19999999) {
+		t.Fatalf("answer %v", res.Rows)
+	}
+	tight := New(Config{Workers: 1, MemoryBudget: 120 << 20})
+	defer tight.Close()
+	_, err = tight.Query(t.Context(), db, sql, Limits{})
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "memory budget") {
+		t.Fatalf("past a 120 MiB budget: err %v, want ErrTooLarge naming the budget", err)
+	}
+	if _, err := tight.Query(t.Context(), db, "SELECT 1", Limits{}); err != nil {
+		t.Errorf("a small statement after: %v", err)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{
+		{"1GiB", 1 << 30}, {"512MB", 512e6}, {"1.5GB", 1.5e9}, {" 64 mib ", 64 << 20}, {"4096", 4096}, {"2kb", 2000},
+		{"12x", 0}, {"-3MB", 0}, {"1e9", 0}, {"", 0}, {"GB", 0}, {"1.2.3MB", 0},
+	} {
+		if got := ParseSize(tc.in); got != tc.want {
+			t.Errorf("ParseSize(%q) = %d, want %d", tc.in, got, tc.want)
+		}
 	}
 }

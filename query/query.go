@@ -306,6 +306,28 @@ const base = 1536 << 20
 
 // parseSize reads a DuckDB size (512MB, 1GiB, 2GB); unknown units count as
 // bytes, and an unreadable size as the default.
+// ParseSize reads a size as DuckDB writes them ("512MB", "1GiB", "2.5GB",
+// a bare number of bytes) in bytes; 0 when s is no such size.
+func ParseSize(s string) int64 {
+	num := strings.TrimRight(strings.TrimSpace(s), "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ")
+	unit := strings.ToLower(strings.TrimSpace(strings.TrimSpace(s)[len(num):]))
+	n, err := strconv.ParseFloat(num, 64)
+	if err != nil || n < 0 || strings.ContainsAny(num, "eE+-") {
+		return 0
+	}
+	mult, ok := sizeUnits[unit]
+	if !ok {
+		return 0
+	}
+	return int64(n * mult)
+}
+
+// sizeUnits are DuckDB's size units, in bytes.
+var sizeUnits = map[string]float64{
+	"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40,
+}
+
 func parseSize(s string) int64 {
 	s = strings.TrimSpace(s)
 	i := 0
@@ -316,10 +338,7 @@ func parseSize(s string) int64 {
 	if err != nil {
 		return parseSize(DefaultMemoryLimit)
 	}
-	mult := map[string]float64{
-		"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
-		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40,
-	}[strings.ToLower(strings.TrimSpace(s[i:]))]
+	mult := sizeUnits[strings.ToLower(strings.TrimSpace(s[i:]))]
 	if mult == 0 {
 		mult = 1
 	}

@@ -55,6 +55,9 @@ type Config struct {
 	// answered 503. A quarter of them (at least one) is kept for clients
 	// whose statements did not hit a limit lately (see admission).
 	MaxQueries int
+	// QueryMemory bounds the resident memory of the ad-hoc statements'
+	// workers together (query.Config.MemoryBudget; 0: its default).
+	QueryMemory int64
 	// MaxQueriesPerClient is how many of them one client may run at once
 	// (default 1); its further requests wait up to 2 s, then get 429.
 	MaxQueriesPerClient int
@@ -134,7 +137,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.QueueWait = 5 * time.Second
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, admit: newAdmission(cfg.MaxQueries, cfg.MaxQueriesPerClient, queryQueueWait),
-		sandbox:     query.New(query.Config{Limits: cfg.Limits, Workers: cfg.MaxQueries}),
+		sandbox:     query.New(query.Config{Limits: cfg.Limits, Workers: cfg.MaxQueries, MemoryBudget: cfg.QueryMemory}),
 		rollupSlots: make(chan struct{}, cfg.MaxRollups), flights: map[string]*flight{}}
 	if !cfg.Live {
 		sn, err := newSnapshots(cfg.DB, cfg.RefreshEvery, cfg.Logger)
