@@ -74,6 +74,7 @@ var causeList = []struct {
 	{"cause.one_statement", Text{"{what}; only one read statement (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) is allowed", "{what}；只允许一条只读语句（SELECT、WITH、DESCRIBE、SHOW、SUMMARIZE、EXPLAIN）"}},
 	{"cause.table_or_rollup", Text{"give exactly one of a table or a rollup", "请只给出一个表或一个汇总统计"}},
 	{"cause.sandbox_memory", Text{"the statement passed the sandbox's memory limit ({limit} of DuckDB memory)", "该语句超出沙箱的内存上限（DuckDB 内存 {limit}）"}},
+	{"cause.sandbox_budget", Text{"the statements running at once passed the sandbox's memory budget ({budget} MiB together; this one held {held} MiB)", "同时运行的语句超出沙箱的内存总预算（合计 {budget} MiB；本语句占用 {held} MiB）"}},
 	{"cause.sandbox_stopped", Text{"the statement stopped the sandbox worker ({what})", "该语句使沙箱进程中止（{what}）"}},
 	{"cause.host_path", Text{"the answer shows the store's host path", "答复中含有数据库在主机上的路径"}},
 	{"cause.stopped_after", Text{"stopped after {d}", "运行 {d} 后被中止"}},
