@@ -73,7 +73,7 @@ func runParse(ctx context.Context, cmd *command, env *Env, args []string) error 
 		b, err := json.Marshal(p.Report)
 		if err != nil {
 			failed++
-			fmt.Fprintf(env.Stderr, "Error: parse %s: %v\n", f, err)
+			fmt.Fprintln(env.Stderr, env.tr("cli.error", "err", errorText(&gongkai.Error{Op: "parse", Path: f, Err: err}, env.Lang)))
 			continue
 		}
 		if len(files) == 1 {
@@ -98,34 +98,35 @@ func writeExplain(w io.Writer, p gongkai.Parsed, header bool, l msg.Lang) {
 	if header {
 		fmt.Fprintf(w, "# %s\n", p.Path)
 	}
-	fmt.Fprintf(w, "# organization=%s report_year=%d format_version=%s published_on=%s rendering=%s\n",
-		r.Organization, r.ReportYear, r.FormatVersion, r.PublishedOn, p.Rendering)
+	fmt.Fprintln(w, msg.S(l, "explain.record", "org", r.Organization, "year", r.ReportYear, "version", r.FormatVersion,
+		"date", r.PublishedOn, "rendering", p.Rendering))
 	for _, k := range []string{"organization", "report_year", "published_on"} {
 		if src, ok := r.Provenance[k]; ok {
-			fmt.Fprintf(w, "# %s from %s: %s\n", k, src.Loc, oneLine(src.Raw))
+			fmt.Fprintln(w, msg.S(l, "explain.from", "field", msg.T(l, msg.ID("explain."+k), nil),
+				"src", src.Loc, "raw", oneLine(src.Raw)))
 		}
 	}
 	for _, c := range p.Clues {
 		var says []string
 		if c.Organization != "" {
-			says = append(says, "organization="+c.Organization)
+			says = append(says, msg.S(l, "explain.says_org", "org", c.Organization))
 		}
 		if c.Year != 0 {
-			says = append(says, fmt.Sprintf("year=%d", c.Year))
+			says = append(says, msg.S(l, "explain.says_year", "year", c.Year))
 		}
 		if c.Published != "" {
-			says = append(says, "date="+c.Published)
+			says = append(says, msg.S(l, "explain.says_date", "date", c.Published))
 		}
-		used := ""
+		id := msg.ID("explain.clue")
 		if c.Used {
-			used = " (used)"
+			id = "explain.clue_used"
 		}
-		fmt.Fprintf(w, "# clue %s: %s%s: %s\n", c, strings.Join(says, " "), used, oneLine(c.Raw))
+		fmt.Fprintln(w, msg.S(l, id, "src", c.String(), "says", strings.Join(says, " "), "raw", oneLine(c.Raw)))
 	}
 	fmt.Fprintln(w, "path\tvalue\tloc\traw")
 	for _, c := range r.Cells() {
 		src := r.Provenance[c.Path()]
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", c.Path(), c.Value, oneLine(src.Loc), oneLine(src.Raw))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", c.Path(), c.Value, oneLine(msg.Phrase(l, src.Loc)), oneLine(src.Raw))
 	}
 	for _, k := range sortedNarrative(r.Narrative) {
 		fmt.Fprintf(w, "%s.%s\t%s\t\t\n", gongkai.SecNarrative, k, r.Narrative[k])
@@ -134,8 +135,17 @@ func writeExplain(w io.Writer, p gongkai.Parsed, header bool, l msg.Lang) {
 		if f.Status == gongkai.NotCheckable {
 			continue
 		}
-		fmt.Fprintf(w, "# finding %s %s %s at %s: %s\n", f.Rule, f.Severity, f.Status, f.Where, oneLine(f.Text(l)))
+		fmt.Fprintln(w, msg.S(l, "explain.finding", "rule", f.Rule, "severity", localValue(l, string(f.Severity)),
+			"status", localValue(l, string(f.Status)), "where", f.Where, "text", oneLine(f.Text(l))))
 	}
+}
+
+// localValue is a severity or status in l (value.*).
+func localValue(l msg.Lang, v string) string {
+	if id := msg.ID("value." + v); msg.Has(id) {
+		return msg.T(l, id, nil)
+	}
+	return v
 }
 
 func oneLine(s string) string {

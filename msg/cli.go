@@ -88,4 +88,17 @@ var cliTexts = map[ID]Text{
 	"value.year":             {"year", "年度合计"},
 	"value.township":         {"township", "乡镇（街道）"},
 	"value.county":           {"county", "区县级机关"},
+
+	// parse --explain's comment lines (the table between them is data).
+	"explain.record":       {"# organization={org} report_year={year} format_version={version} published_on={date} rendering={rendering}", "# 发布机关={org} 报告年度={year} 格式版本={version} 发布日期={date} 文件格式={rendering}"},
+	"explain.from":         {"# {field} from {src}: {raw}", "# {field}取自{src}：{raw}"},
+	"explain.organization": {"organization", "发布机关"},
+	"explain.report_year":  {"report_year", "报告年度"},
+	"explain.published_on": {"published_on", "发布日期"},
+	"explain.says_org":     {"organization={org}", "机关={org}"},
+	"explain.says_year":    {"year={year}", "年度={year}"},
+	"explain.says_date":    {"date={date}", "日期={date}"},
+	"explain.clue":         {"# clue {src}: {says}: {raw}", "# 线索 {src}：{says}：{raw}"},
+	"explain.clue_used":    {"# clue {src}: {says} (used): {raw}", "# 线索 {src}：{says}（已采用）：{raw}"},
+	"explain.finding":      {"# finding {rule} {severity} {status} at {where}: {text}", "# 问题 {rule} {severity} {status}，涉及 {where}：{text}"},
 }

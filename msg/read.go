@@ -183,15 +183,21 @@ var phraseList = []struct {
 	{"detail.what_r4", Text{" with each block's 总计 = 维持 + 纠正 + 其他 + 尚未审结 (R4)", "（按各项“总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结”（R4））"}},
 	{"detail.more", Text{"… ({n} more)", "……（另有 {n} 种）"}},
 	{"detail.and_more", Text{"and {n} more", "另有 {n} 个"}},
+}
 
-	// The general shapes last: a clue and where it stands.
+// generalList are the phrases of the most general shapes, tried after all
+// others: a clue and where it stands.
+var generalList = []struct {
+	id ID
+	Text
+}{
 	{"clue.site_name", Text{"{src} (site name)", "{src}（网站名称）"}},
-	{"clue.at", Text{"{src} ({loc})", "{src}（{loc}）处"}},
+	{"clue.at", Text{"{src} ({loc})", "{src}（位于{loc}）"}},
 	{"clue.header", Text{"{key} line", "网页的“{key}”栏"}},
 }
 
 var phraseTexts = func() map[ID]Text {
-	phraseList = append(phraseList, causeList...)
+	phraseList = append(append(phraseList, causeList...), generalList...)
 	m := map[ID]Text{}
 	for _, p := range phraseList {
 		if _, dup := m[p.id]; dup {
