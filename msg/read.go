@@ -346,11 +346,12 @@ func splitOutside(s, sep string) []string {
 }
 
 // Words a Chinese text may hold in Latin letters: names of formats and
-// programs, and the tag <title>.
+// programs (a reader's name, docx, is a format's), and the tag <title>.
 var latinNames = map[string]bool{"PDF": true, "DOCX": true, "HTML": true, "UTF": true, "FFFD": true,
 	"CSV": true, "JSON": true, "XLSX": true, "Parquet": true, "Arrow": true, "DuckDB": true, "gongkai": true,
 	"manifest": true, "title": true, "LibreOffice": true, "WPS": true, "Excel": true, "SQL": true,
-	"SELECT": true, "GBK": true, "ID": true, "HTTP": true, "URL": true, "TMPDIR": true, "CPU": true}
+	"SELECT": true, "GBK": true, "ID": true, "HTTP": true, "URL": true, "TMPDIR": true, "CPU": true,
+	"Word": true, "Markdown": true, "docx": true, "pdf": true, "html": true}
 
 var (
 	// quotedRe are the parts of a text that are data or commands: a
