@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"gongkai"
+	"gongkai/msg"
 	"gongkai/store"
 )
 
@@ -74,7 +75,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return ""
 		}
-		return s.Loc + " 「" + s.Raw + "」"
+		return msg.Phrase(l.Msg(), s.Loc) + " 「" + s.Raw + "」"
 	}
 	d.Tables = formTables(sr.Report, formInfo{flagged: func(p string) bool { return isNamed(named, p) }, source: source})
 	labels := cellLabels(sr.Report)
@@ -88,7 +89,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 			row.Value = c.Value.String()
 		}
 		if s, ok := sr.Report.Provenance[c.Path()]; ok {
-			row.Loc, row.Raw = s.Loc, s.Raw
+			row.Loc, row.Raw = msg.Phrase(l.Msg(), s.Loc), s.Raw
 		}
 		d.Sources = append(d.Sources, row)
 	}
@@ -103,7 +104,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		p := "narrative." + k
 		row := sourceRow{Path: p, Label: "一 · " + k, Value: sr.Report.Narrative[k].String(), Flag: isNamed(named, p)}
 		if s, ok := sr.Report.Provenance[p]; ok {
-			row.Loc, row.Raw = s.Loc, s.Raw
+			row.Loc, row.Raw = msg.Phrase(l.Msg(), s.Loc), s.Raw
 		}
 		d.Sources = append(d.Sources, row)
 	}

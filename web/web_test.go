@@ -138,8 +138,9 @@ func TestBodyReport(t *testing.T) {
 		`<tr class="finding" data-rule="R4">`,
 		`<a href="#cell-review_litigation.litigation_direct">四 · 行政诉讼·未经复议直接起诉</a>`,
 		`<a class="row-anchor" id="cell-review_litigation.litigation_direct"></a>`,
-		// Every cell of the block is marked, the total read from its line.
-		`class="n flag" id="cell-review_litigation.litigation_direct.total" data-path="review_litigation.litigation_direct.total" title="line `,
+		// Every cell of the block is marked, the total read from its line
+		// (the place in the page's language).
+		`class="n flag" id="cell-review_litigation.litigation_direct.total" data-path="review_litigation.litigation_direct.total" title="第 `,
 		`id="list-provenance"`, "返回汇总", `href="/?division=371003&amp;year=2020"`,
 	} {
 		if !strings.Contains(body, w) {
@@ -153,6 +154,13 @@ func TestBodyReport(t *testing.T) {
 	}
 	if n := strings.Count(body, `class="n flag"`); n != 5 {
 		t.Errorf("%d cells marked, want the block's 5", n)
+	}
+	if strings.Contains(body, `title="line `) {
+		t.Error("the Chinese page names a place in English")
+	}
+	_, _, en := get(t, ts, m[1]+"?division=371003&year=2020&lang=en")
+	if !strings.Contains(en, `data-path="review_litigation.litigation_direct.total" title="line `) {
+		t.Error("the English page does not name the place in English")
 	}
 }
 
