@@ -7,10 +7,7 @@ package msg
 // varies; a test reads the source tree and fails on such a detail the list
 // does not cover. Details a library words (a PDF parser's, DuckDB's) stay
 // as they are.
-var causeList = []struct {
-	id ID
-	Text
-}{
+var causeList = []phraseEntry{
 	// Reading a document.
 	{"cause.identity_found", Text{"{missing} found; tried {tried} ({found})", "未找到{missing}；已查看{tried}（{found}）"}},
 	{"cause.identity", Text{"{missing} found; tried {tried}", "未找到{missing}；已查看{tried}"}},

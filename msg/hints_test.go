@@ -14,14 +14,10 @@ import (
 	"gongkai/msg"
 )
 
-// hintExprs finds every hint the code writes: a Hint field set in a
-// composite literal or by assignment, a variable named hint, a constant
-// named …Hint. Each is returned as an example of its text, with "X" where
-// a part is computed (a path, a list of names).
-func hintExprs(t *testing.T, root string) map[string]string {
+// parseTree parses every Go file of the tree under root but tests and
+// testdata.
+func parseTree(t *testing.T, root string) (*token.FileSet, []*ast.File) {
 	t.Helper()
-	out := map[string]string{}
-	consts := map[string]string{}
 	fset := token.NewFileSet()
 	var files []*ast.File
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -44,6 +40,18 @@ func hintExprs(t *testing.T, root string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return fset, files
+}
+
+// hintExprs finds every hint the code writes: a Hint field set in a
+// composite literal or by assignment, a variable named hint, a constant
+// named …Hint. Each is returned as an example of its text, with "X" where
+// a part is computed (a path, a list of names).
+func hintExprs(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	consts := map[string]string{}
+	fset, files := parseTree(t, root)
 	var example func(e ast.Expr) (string, bool)
 	example = func(e ast.Expr) (string, bool) {
 		switch x := e.(type) {
@@ -148,22 +156,9 @@ func TestEveryHintInCatalogue(t *testing.T) {
 // only what another error says ("%w: %v") is that error's to word.
 func TestEveryCauseInCatalogue(t *testing.T) {
 	verb := regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
-	fset := token.NewFileSet()
+	fset, files := parseTree(t, "..")
 	n := 0
-	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
+	for _, f := range files {
 		ast.Inspect(f, func(node ast.Node) bool {
 			call, ok := node.(*ast.CallExpr)
 			if !ok || len(call.Args) == 0 {
@@ -196,10 +191,6 @@ func TestEveryCauseInCatalogue(t *testing.T) {
 			}
 			return true
 		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if n < 40 {
 		t.Fatalf("found only %d error details in the source tree", n)

@@ -123,10 +123,7 @@ var readTexts = map[ID]Text{
 // Chinese only when shown: like hints, a phrase is found by its English
 // text, a {name} matching the part that varies. The first phrase that
 // matches wins, so the list is ordered from the most specific.
-var phraseList = []struct {
-	id ID
-	Text
-}{
+var phraseList = []phraseEntry{
 	// Places in a document.
 	{"where.table_cell", Text{"table {t} row {r} col {c}", "第 {t} 个表格第 {r} 行第 {c} 列"}},
 	{"where.table_row", Text{"table {t} row {r}", "第 {t} 个表格第 {r} 行"}},
@@ -185,12 +182,16 @@ var phraseList = []struct {
 	{"detail.and_more", Text{"and {n} more", "另有 {n} 个"}},
 }
 
-// generalList are the phrases of the most general shapes, tried after all
-// others: a clue and where it stands.
-var generalList = []struct {
+// phraseEntry is one phrase: its ID and texts, in a list whose order is
+// the order of matching.
+type phraseEntry struct {
 	id ID
 	Text
-}{
+}
+
+// generalList are the phrases of the most general shapes, tried after all
+// others: a clue and where it stands.
+var generalList = []phraseEntry{
 	{"clue.site_name", Text{"{src} (site name)", "{src}（网站名称）"}},
 	{"clue.at", Text{"{src} ({loc})", "{src}（位于{loc}）"}},
 	{"clue.header", Text{"{key} line", "网页的“{key}”栏"}},
