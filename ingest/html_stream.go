@@ -114,13 +114,14 @@ type treeStream struct {
 	foster   bool // a table mode runs the body rules
 	nextID   int
 
-	pend    strings.Builder // the text node being filled
-	pendOn  bool
-	lastTxt bool // the current node's last child is the pending text
-	t       tok
-	nameBuf []byte
-	attrBuf []html.Attribute // the current tag's attributes (copied where kept)
-	slab    []elem           // open elements are allocated from here
+	pend      strings.Builder // the text node being filled, once it has two tokens
+	pendFirst string          // its first token
+	pendOn    bool
+	lastTxt   bool // the current node's last child is the pending text
+	t         tok
+	nameBuf   []byte
+	attrBuf   []html.Attribute // the current tag's attributes (copied where kept)
+	slab      []elem           // open elements are allocated from here
 }
 
 func newTreeStream(r io.Reader, sink treeSink, fragment bool) *treeStream {
@@ -320,8 +321,12 @@ func (s *treeStream) flushText() error {
 		return nil
 	}
 	s.pendOn = false
-	t := s.pend.String()
-	s.pend.Reset()
+	t := s.pendFirst
+	if s.pend.Len() > 0 {
+		t = s.pend.String()
+		s.pend.Reset()
+	}
+	s.pendFirst = ""
 	return s.sink.text(t)
 }
 
@@ -344,13 +349,19 @@ func (s *treeStream) addText(text string) error {
 	if s.fosterParenting() {
 		return errNeedTree
 	}
-	if !s.lastTxt {
+	switch {
+	case !s.lastTxt:
 		if err := s.flushText(); err != nil {
 			return err
 		}
-		s.pendOn = true
+		// most text nodes are one token: kept as it is, not copied
+		s.pendOn, s.pendFirst = true, text
+	case s.pend.Len() == 0:
+		s.pend.WriteString(s.pendFirst)
+		s.pend.WriteString(text)
+	default:
+		s.pend.WriteString(text)
 	}
-	s.pend.WriteString(text)
 	s.lastTxt = true
 	if top := s.top(); top != nil {
 		top.hasChild = true

@@ -52,7 +52,17 @@ func isBlank(r rune) bool {
 // over two lines (商业 / 企业) is joined without a space; two Latin or
 // digit pieces keep one space between them so numbers never run together.
 func joinPieces(pieces []string) string {
+	if len(pieces) == 1 {
+		return cleanSpace(pieces[0])
+	}
 	var b strings.Builder
+	if len(pieces) > 1 {
+		n := len(pieces)
+		for _, p := range pieces {
+			n += len(p)
+		}
+		b.Grow(n) // cleaned pieces and their spaces are never longer
+	}
 	for _, p := range pieces {
 		p = cleanSpace(p)
 		if p == "" {

@@ -146,9 +146,14 @@ func footDate(l string) (string, bool) {
 func footDateAt(l string) (date string, at int, ok bool) {
 	tail, off := l, 0
 	if utf8.RuneCountInString(l) > 60 {
-		r := []rune(l)
-		tail = string(r[len(r)-60:])
-		off = len(l) - len(tail)
+		// the last 60 runes, sliced off the end ([]rune(l) cost four
+		// bytes a rune: 76 MB for a 60 MB one-paragraph page)
+		i := len(l)
+		for range 60 {
+			_, size := utf8.DecodeLastRuneInString(l[:i])
+			i -= size
+		}
+		tail, off = l[i:], i
 	}
 	if !strings.Contains(tail, "年") {
 		return "", 0, false // both date patterns need 年

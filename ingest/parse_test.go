@@ -466,6 +466,15 @@ func TestFootDate(t *testing.T) {
 			t.Errorf("footDate(%q) = %q, want %q", in, got, want)
 		}
 	}
+	// a long line: the date is looked for in its last 60 runes, and
+	// where it starts is a byte offset into the line
+	long := strings.Repeat("某", 100) + "落款2024年1月22日"
+	if d, at, ok := footDateAt(long); !ok || d != "2024-01-22" || !strings.HasPrefix(long[at:], "2024年") {
+		t.Errorf("footDateAt(long) = %q, %d, %v", d, at, ok)
+	}
+	if _, _, ok := footDateAt("2024年1月22日" + strings.Repeat("某", 60)); ok {
+		t.Error("a date before the last 60 runes was found")
+	}
 }
 
 // A heading repeated at a page break right under a value line is prose,
