@@ -185,8 +185,11 @@ func (s *treeStream) readToken(tt html.TokenType) error {
 		if tt == html.SelfClosingTagToken {
 			s.t.typ, s.t.selfClosing = html.StartTagToken, true
 		}
-		if needsAttrs(s.t.a) {
-			cell := s.t.a == atom.Td || s.t.a == atom.Th
+		cell := s.t.a == atom.Td || s.t.a == atom.Th
+		if cell && !hasSpanAttr(s.z.Raw()) {
+			// no colspan or rowspan among the raw tag's bytes: none
+			// among its attributes (TagAttr copies every key and value)
+		} else if needsAttrs(s.t.a) {
 			s.t.attrs = s.attrBuf[:0]
 			for {
 				k, v, more := s.z.TagAttr()
@@ -238,6 +241,36 @@ done:
 		}
 	}
 	return s.nameBuf
+}
+
+// hasSpanAttr says whether a raw tag holds "colspan" or "rowspan" in any
+// case: an attribute key is its raw bytes lower-cased.
+func hasSpanAttr(raw []byte) bool {
+	for i := 0; i+7 <= len(raw); i++ {
+		if c := raw[i] | 0x20; c != 'c' && c != 'r' {
+			continue
+		}
+		w := raw[i : i+7]
+		if foldIs(w, "colspan") || foldIs(w, "rowspan") {
+			return true
+		}
+	}
+	return false
+}
+
+// foldIs says whether b is the lower-case ASCII word once its capitals
+// are lowered.
+func foldIs(b []byte, word string) bool {
+	for i := range len(word) {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != word[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // needsAttrs: the cells' spans, and formatting elements, which are

@@ -189,3 +189,14 @@ func TestHTMLStreamRandomMarkup(t *testing.T) {
 		t.Errorf("only %d of %d random pages read by the stream", streamed, pages)
 	}
 }
+
+func TestHasSpanAttr(t *testing.T) {
+	for raw, want := range map[string]bool{
+		`<td colspan="2">`: true, `<TD COLSPAN=2>`: true, `<td rowSpan='3'>`: true, `<th class="a" rowspan>`: true,
+		`<td>`: false, `<td class="colspa">`: false, `<td style="width:1px">`: false, `<td span=2>`: false,
+	} {
+		if got := hasSpanAttr([]byte(raw)); got != want {
+			t.Errorf("hasSpanAttr(%s) = %v, want %v", raw, got, want)
+		}
+	}
+}
