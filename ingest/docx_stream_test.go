@@ -4,15 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"gongkai/gen"
-	"gongkai/internal/sharedtest"
 )
 
 // documentXML returns word/document.xml of a DOCX.
@@ -41,36 +38,16 @@ func documentXML(t testing.TB, data []byte) []byte {
 }
 
 // docxInputs are the DOCX documents the scanner is checked on: a
-// generated district (every body type, both layouts, noise, typos, blanks),
-// the golden cases, the built sample and, when ../shared is there, the
-// corpus template.
+// generated district (oracle_test.go), the golden cases and the built
+// sample and, when ../shared is there, the corpus template.
 func docxInputs(t *testing.T) map[string][]byte {
 	t.Helper()
-	items, err := gen.Build(gen.Options{
-		District: "威海市文登区", Townships: 4, Departments: 3, FirstYear: 2019, LastYear: 2022,
-		Seed: 5, Violations: 0.1, Noise: 0.5, Typos: 0.3, SingleOther: 0.3, Blanks: 0.2,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := gen.RenderBatch(t.Context(), gen.DOCX, items)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := map[string][]byte{"built sample": buildDOCX(t, sampleDOCXBody(), nil)}
-	for i, d := range docs {
-		in[items[i].Base] = d
-	}
-	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "input.docx"))
-	if shared, err := sharedtest.Find(); err == nil {
-		cases = append(cases, filepath.Join(shared, "corpus", "raw", "013-template.docx"))
-	}
-	for _, p := range cases {
-		d, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
+	in := oracleDistrict(t, gen.DOCX)
+	in["built sample"] = buildDOCX(t, sampleDOCXBody(), nil)
+	for k, v := range oracleFiles(t, "input.docx") {
+		if strings.HasSuffix(k, ".docx") {
+			in[k] = v
 		}
-		in[p] = d
 	}
 	return in
 }

@@ -83,7 +83,6 @@ const (
 	imInTableBody
 	imInRow
 	imInCell
-	imInSelect
 	imAfterBody
 	imAfterAfterBody
 )
@@ -336,12 +335,10 @@ func (s *treeStream) mode() (bool, error) {
 		return s.inRow()
 	case imInCell:
 		return s.inCell()
-	case imInSelect:
-		return s.inSelect()
 	case imAfterBody:
-		return s.afterBody()
+		return s.afterBody(false)
 	case imAfterAfterBody:
-		return s.afterAfterBody()
+		return s.afterBody(true)
 	}
 	return false, errNeedTree
 }
@@ -538,22 +535,12 @@ func (s *treeStream) indexInScope(sc scopeKind, match ...atom.Atom) int {
 }
 
 func isScopeStop(e *elem) bool {
-	switch e.ns {
-	case nsHTML:
-		switch e.a {
-		case atom.Applet, atom.Caption, atom.Html, atom.Table, atom.Td, atom.Th, atom.Marquee, atom.Object, atom.Template, atom.Select:
-			return true
-		}
-	case nsMath:
-		switch e.name {
-		case "annotation-xml", "mi", "mn", "mo", "ms", "mtext":
-			return true
-		}
-	case nsSVG:
-		switch e.name {
-		case "desc", "foreignobject", "title":
-			return true
-		}
+	if e.ns != nsHTML {
+		return isIntegrationPoint(e)
+	}
+	switch e.a {
+	case atom.Applet, atom.Caption, atom.Html, atom.Table, atom.Td, atom.Th, atom.Marquee, atom.Object, atom.Template, atom.Select:
+		return true
 	}
 	return false
 }
@@ -807,6 +794,23 @@ func (s *treeStream) beforeHead() (bool, error) {
 	return false, s.implied(html.StartTagToken, atom.Head)
 }
 
+// leadingSpace inserts the white space that opens a text token where the
+// token stands (head, html, colgroup) and leaves the rest to be processed;
+// done says nothing is left.
+func (s *treeStream) leadingSpace() (done bool, err error) {
+	rest := strings.TrimLeft(s.t.data, whitespace)
+	if len(rest) < len(s.t.data) {
+		if err := s.addText(s.t.data[:len(s.t.data)-len(rest)]); err != nil {
+			return true, err
+		}
+		if rest == "" {
+			return true, nil
+		}
+		s.t.data = rest
+	}
+	return false, nil
+}
+
 // rawText opens a raw text element (script, style, title, textarea, …):
 // the Tokenizer hands over its text as one token.
 func (s *treeStream) rawText() (bool, error) {
@@ -819,15 +823,8 @@ func (s *treeStream) rawText() (bool, error) {
 func (s *treeStream) inHead() (bool, error) {
 	switch s.t.typ {
 	case html.TextToken:
-		rest := strings.TrimLeft(s.t.data, whitespace)
-		if len(rest) < len(s.t.data) {
-			if err := s.addText(s.t.data[:len(s.t.data)-len(rest)]); err != nil {
-				return true, err
-			}
-			if rest == "" {
-				return true, nil
-			}
-			s.t.data = rest
+		if done, err := s.leadingSpace(); done || err != nil {
+			return true, err
 		}
 	case html.StartTagToken:
 		switch s.t.a {
@@ -865,15 +862,8 @@ func (s *treeStream) inHead() (bool, error) {
 func (s *treeStream) afterHead() (bool, error) {
 	switch s.t.typ {
 	case html.TextToken:
-		rest := strings.TrimLeft(s.t.data, whitespace)
-		if len(rest) < len(s.t.data) {
-			if err := s.addText(s.t.data[:len(s.t.data)-len(rest)]); err != nil {
-				return true, err
-			}
-			if rest == "" {
-				return true, nil
-			}
-			s.t.data = rest
+		if done, err := s.leadingSpace(); done || err != nil {
+			return true, err
 		}
 	case html.StartTagToken:
 		switch s.t.a {
@@ -1132,8 +1122,8 @@ func (s *treeStream) inBody() (bool, error) {
 				return true, err
 			}
 			_, err := s.addElement()
-			// x/net/html leaves the mode as it is here and lets the
-			// select's content go through the body rules.
+			// x/net/html leaves the mode as it is here (no "in select")
+			// and lets the select's content go through the body rules.
 			return true, err
 		case atom.Option, atom.Optgroup:
 			if s.inScope(defaultScope, atom.Select) {
@@ -1326,21 +1316,10 @@ func (s *treeStream) endOther() error {
 }
 
 func isSpecial(e *elem) bool {
-	switch e.ns {
-	case nsHTML:
-		return specialElements[e.a]
-	case nsMath:
-		switch e.name {
-		case "mi", "mo", "mn", "ms", "mtext", "annotation-xml":
-			return true
-		}
-	case nsSVG:
-		switch e.name {
-		case "foreignobject", "desc", "title":
-			return true
-		}
+	if e.ns != nsHTML {
+		return isIntegrationPoint(e)
 	}
-	return false
+	return specialElements[e.a]
 }
 
 // specialElements is x/net/html's isSpecialElementMap.
@@ -1518,15 +1497,8 @@ func (s *treeStream) inColumnGroup() (bool, error) {
 	t := &s.t
 	switch t.typ {
 	case html.TextToken:
-		rest := strings.TrimLeft(t.data, whitespace)
-		if len(rest) < len(t.data) {
-			if err := s.addText(t.data[:len(t.data)-len(rest)]); err != nil {
-				return true, err
-			}
-			if rest == "" {
-				return true, nil
-			}
-			t.data = rest
+		if done, err := s.leadingSpace(); done || err != nil {
+			return true, err
 		}
 	case html.CommentToken:
 		return s.comment()
@@ -1707,14 +1679,11 @@ func (s *treeStream) inCell() (bool, error) {
 	return s.inBody()
 }
 
-// inSelect is never entered: x/net/html keeps the body mode inside a
-// <select> opened in the body (see inBody), and a select inside a table
-// goes to the tree.
-func (s *treeStream) inSelect() (bool, error) {
-	return true, errNeedTree
-}
-
-func (s *treeStream) afterBody() (bool, error) {
+// afterBody is the "after body" mode and, with afterAfter, the "after
+// after body" mode (after </html>): white space and <html> go to the
+// body's rules, comments go to the html element or the document, outside
+// the body, and anything else returns to the body.
+func (s *treeStream) afterBody(afterAfter bool) (bool, error) {
 	t := &s.t
 	switch t.typ {
 	case html.ErrorToken:
@@ -1728,38 +1697,19 @@ func (s *treeStream) afterBody() (bool, error) {
 			return s.inBody()
 		}
 	case html.EndTagToken:
-		if t.a == atom.Html {
+		if t.a == atom.Html && !afterAfter {
 			if !s.fragment {
 				s.im = imAfterAfterBody
 			}
 			return true, nil
 		}
 	case html.CommentToken:
-		// appended to the html element, after the body: the body's last
-		// text node stays open to more text.
-		return true, nil
-	}
-	s.im = imInBody
-	return false, nil
-}
-
-func (s *treeStream) afterAfterBody() (bool, error) {
-	t := &s.t
-	switch t.typ {
-	case html.ErrorToken:
-		return true, nil
-	case html.TextToken:
-		if strings.TrimLeft(t.data, whitespace) == "" {
-			return s.inBody()
-		}
-	case html.StartTagToken:
-		if t.a == atom.Html {
-			return s.inBody()
-		}
-	case html.CommentToken:
+		// not into the body: its last text node stays open to more text
 		return true, nil
 	case html.DoctypeToken:
-		return s.inBody()
+		if afterAfter {
+			return s.inBody()
+		}
 	}
 	s.im = imInBody
 	return false, nil
@@ -1776,20 +1726,19 @@ func (s *treeStream) inForeign() bool {
 	switch s.t.typ {
 	case html.ErrorToken:
 		return false
-	case html.StartTagToken:
-		if isIntegrationPoint(top) {
-			return false
-		}
-	case html.TextToken:
-		if isIntegrationPoint(top) {
+	case html.StartTagToken, html.TextToken:
+		if isIntegrationPoint(top) && top.name != "annotation-xml" {
 			return false
 		}
 	}
 	return true
 }
 
-// isIntegrationPoint: inside these, x/net/html reads text and tags by the
-// HTML rules.
+// isIntegrationPoint: the foreign elements inside which x/net/html reads
+// text and tags by the HTML rules (MathML's text integration points and
+// SVG's HTML ones); they are also special and stop a scope.
+// annotation-xml is one only with an HTML encoding, which is not kept:
+// inForeign leaves what is inside it to the tree.
 func isIntegrationPoint(e *elem) bool {
 	switch e.ns {
 	case nsMath:
@@ -1808,6 +1757,9 @@ func isIntegrationPoint(e *elem) bool {
 
 func (s *treeStream) foreign() (bool, error) {
 	t := &s.t
+	if top := s.top(); top.name == "annotation-xml" && (t.typ == html.StartTagToken || t.typ == html.TextToken) {
+		return true, errNeedTree // foreign or HTML by its encoding attribute
+	}
 	switch t.typ {
 	case html.TextToken:
 		return true, s.addText(strings.ReplaceAll(t.data, "\x00", "\ufffd"))

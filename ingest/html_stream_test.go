@@ -110,6 +110,8 @@ func TestHTMLStreamMarkup(t *testing.T) {
 		{"escaped markup in text", `<div>&lt;table&gt;&lt;tr&gt;&lt;td&gt;1&lt;td&gt;2&lt;/table&gt;</div>`, true},
 		{"skipped elements", `<p>a<select><option>x<option>y</select>b<svg><title>i</title><path/></svg>c<noscript><p>n</p></noscript><img>d<button>e</button>`, true},
 		{"svg with an html tag", `<svg><p>x</p></svg>y`, false},
+		{"math with html in a text integration point", `<math><mi><b>x</b></mi></math>y`, true},
+		{"annotation-xml", `<math><annotation-xml encoding="text/html"><p>y</p></annotation-xml></math>z`, false},
 		{"text in a table outside cells", `<table><tr>散<td>a<td>b</table>`, false},
 		{"element in a table outside cells", `<table><div>x</div><tr><td>a<td>b</table>`, false},
 		{"table in table", `<table><tr><td>a<td>b</td></tr><table><tr><td>c<td>d</table>`, true},
