@@ -70,8 +70,8 @@ func runCompile(ctx context.Context, cmd *command, env *Env, args []string) erro
 	if err := compileWriteFile(*out, buf.Bytes()); err != nil {
 		return &gongkai.Error{Op: "compile", Path: *out, Err: err}
 	}
-	fmt.Fprintf(env.Stderr, "wrote %s: %s, %d bodies, %d missing, %d findings\n",
-		*out, c.Title(), len(c.Bodies), len(c.Missing), len(c.Findings)+len(c.Report.Findings))
+	fmt.Fprintln(env.Stderr, env.tr("compile.wrote", "file", *out, "title", c.Title(), "bodies", len(c.Bodies),
+		"missing", len(c.Missing), "findings", len(c.Findings)+len(c.Report.Findings)))
 	return nil
 }
 

@@ -75,8 +75,7 @@ func runExport(ctx context.Context, cmd *command, env *Env, args []string) error
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stderr, "wrote %d cells to %s (read with read_parquet('%s/**/*.parquet', hive_partitioning=true))\n",
-			n, *dataset, filepath.ToSlash(*dataset))
+		fmt.Fprintln(env.Stderr, env.tr("export.wrote_dataset", "n", n, "dir", *dataset, "glob", filepath.ToSlash(*dataset)))
 		return nil
 	}
 
@@ -106,14 +105,14 @@ func runExport(ctx context.Context, cmd *command, env *Env, args []string) error
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(env.Stderr, "wrote %d rows to standard output (%s)\n", n, f)
+			fmt.Fprintln(env.Stderr, env.tr("export.wrote_stdout", "n", n, "format", f))
 			return nil
 		}
 		n, err := sb.Export(ctx, *db, *sqlText, query.Limits{Timeout: *timeout, Since: start}, f, *out)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stderr, "wrote %d rows to %s (%s)\n", n, *out, f)
+		fmt.Fprintln(env.Stderr, env.tr("export.wrote", "n", n, "file", *out, "format", f))
 		return nil
 	}
 	src := store.Selection{Table: *table}
@@ -129,14 +128,14 @@ func runExport(ctx context.Context, cmd *command, env *Env, args []string) error
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stderr, "wrote %d rows to standard output (%s)\n", n, f)
+		fmt.Fprintln(env.Stderr, env.tr("export.wrote_stdout", "n", n, "format", f))
 		return nil
 	}
 	n, err := st.Export(ctx, src, f, *out)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "wrote %d rows to %s (%s)\n", n, *out, f)
+	fmt.Fprintln(env.Stderr, env.tr("export.wrote", "n", n, "file", *out, "format", f))
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"gongkai/gen"
+	"gongkai/msg"
 )
 
 var genCmd = &command{
@@ -70,10 +71,10 @@ func runGen(ctx context.Context, cmd *command, env *Env, args []string) error {
 		return fmt.Errorf("gen: %w", err)
 	}
 	for _, n := range sum.Notes {
-		fmt.Fprintf(env.Stderr, "Note: %s\n", n)
+		fmt.Fprintln(env.Stderr, env.tr("gen.note", "note", msg.Cause(env.Lang, n)))
 	}
-	fmt.Fprintf(env.Stdout, "wrote %d reports of %d bodies (%d files, renderings %s) to %s; %d break a rule on purpose (see %s)\n",
-		sum.Reports, sum.Bodies, sum.Files, strings.Join(sum.Renderings, ","), *out, sum.Violations, gen.ManifestName)
+	fmt.Fprintln(env.Stdout, env.tr("gen.wrote", "reports", sum.Reports, "bodies", sum.Bodies, "files", sum.Files,
+		"renderings", strings.Join(sum.Renderings, ","), "dir", *out, "violations", sum.Violations, "manifest", gen.ManifestName))
 	return nil
 }
 

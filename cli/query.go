@@ -66,7 +66,7 @@ func runQuery(ctx context.Context, cmd *command, env *Env, args []string) error 
 		return err
 	}
 	if res.Truncated && f != render.Table {
-		fmt.Fprintf(env.Stderr, "note: result cut at %d rows (--max-rows)\n", len(res.Rows))
+		fmt.Fprintln(env.Stderr, env.tr("query.cut", "n", len(res.Rows)))
 	}
 	return nil
 }

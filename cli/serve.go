@@ -83,6 +83,6 @@ func runServe(ctx context.Context, cmd *command, env *Env, args []string) error 
 		return err
 	}
 	return srv.ListenAndServe(ctx, *addr, func(a net.Addr) {
-		fmt.Fprintf(env.Stderr, "gongkai serve: listening on http://%s (database %s); Ctrl-C stops\n", a, *db)
+		fmt.Fprintln(env.Stderr, env.tr("serve.listening", "addr", a, "db", *db))
 	})
 }

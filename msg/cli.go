@@ -62,8 +62,8 @@ var cliTexts = map[ID]Text{
 	// demo's lines around its tables.
 	"demo.generating": {"No {dir} here; generating the sample district ({district}, {townships} townships, {departments} departments, {first}–{last}) into a temporary folder.",
 		"当前目录下没有 {dir}；正在临时文件夹中生成样例区县（{district}，{townships} 个乡镇（街道）、{departments} 个部门，{first}–{last} 年度）。"},
-	"demo.ingested": {"Ingested {n} reports from {src} into a temporary database: {added} added, {failed} failed.",
-		"已将 {src} 中的 {n} 份报告读入临时数据库：新增 {added} 份，失败 {failed} 份。"},
+	"demo.ingested": {"Ingested {n} reports from {dir} into a temporary database: {added} added, {failed} failed.",
+		"已将 {dir} 中的 {n} 份报告读入临时数据库：新增 {added} 份，失败 {failed} 份。"},
 	"demo.failed":   {"  failed: {file}: {err}", "  失败：{file}：{err}"},
 	"demo.findings": {"\nFindings by rule and status (gongkai check):", "\n按规则和状态统计的问题（gongkai check）："},
 	"demo.rollup": {"\nDistrict rollup {year}: every body, the township and county-level subtotals, the district total\n(gongkai rollup district_year --year {year}; outcome_1 予以公开, outcome_2 部分公开, outcome_7 办理总计):",
@@ -101,4 +101,14 @@ var cliTexts = map[ID]Text{
 	"explain.clue":         {"# clue {src}: {says}: {raw}", "# 线索 {src}：{says}：{raw}"},
 	"explain.clue_used":    {"# clue {src}: {says} (used): {raw}", "# 线索 {src}：{says}（已采用）：{raw}"},
 	"explain.finding":      {"# finding {rule} {severity} {status} at {where}: {text}", "# 问题 {rule} {severity} {status}，涉及 {where}：{text}"},
+
+	// The one line other commands print when done.
+	"compile.wrote":        {"wrote {file}: {title}, {bodies} bodies, {missing} missing, {findings} findings", "已写入 {file}：{title}，汇总 {bodies} 个机关，缺报 {missing} 个，问题 {findings} 条"},
+	"export.wrote":         {"wrote {n} rows to {file} ({format})", "已将 {n} 行写入 {file}（{format}）"},
+	"export.wrote_stdout":  {"wrote {n} rows to standard output ({format})", "已将 {n} 行写到标准输出（{format}）"},
+	"export.wrote_dataset": {"wrote {n} cells to {dir} (read with read_parquet('{glob}/**/*.parquet', hive_partitioning=true))", "已将 {n} 个单元格写入 {dir}（用 read_parquet('{glob}/**/*.parquet', hive_partitioning=true) 读取）"},
+	"gen.note":             {"Note: {note}", "注意：{note}"},
+	"gen.wrote":            {"wrote {reports} reports of {bodies} bodies ({files} files, renderings {renderings}) to {dir}; {violations} break a rule on purpose (see {manifest})", "已将 {bodies} 个机关的 {reports} 份报告（{files} 个文件，格式 {renderings}）写入 {dir}；其中 {violations} 份有意违反规则（见 {manifest}）"},
+	"query.cut":            {"note: result cut at {n} rows (--max-rows)", "注意：结果在第 {n} 行处截断（--max-rows）"},
+	"serve.listening":      {"gongkai serve: listening on http://{addr} (database {db}); Ctrl-C stops", "gongkai serve：正在 http://{addr} 上提供服务（数据库 {db}）；按 Ctrl-C 停止"},
 }

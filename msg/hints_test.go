@@ -151,8 +151,8 @@ func TestEveryHintInCatalogue(t *testing.T) {
 	}
 }
 
-// Every detail an error gives after its cause (fmt.Errorf("%w: …", …)) has
-// its Chinese: the catalogue's cause.* phrases match it. A detail that is
+// Every detail an error gives after its cause (fmt.Errorf("%w: …", …), the
+// command line's usageError("…")) has its Chinese: the catalogue's cause.* phrases match it. A detail that is
 // only what another error says ("%w: %v") is that error's to word.
 func TestEveryCauseInCatalogue(t *testing.T) {
 	verb := regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
@@ -164,16 +164,26 @@ func TestEveryCauseInCatalogue(t *testing.T) {
 			if !ok || len(call.Args) == 0 {
 				return true
 			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || sel.Sel.Name != "Errorf" {
-				return true
-			}
+			// fmt.Errorf("%w: …") and the command line's usageError("…").
 			lit, ok := call.Args[0].(*ast.BasicLit)
 			if !ok || lit.Kind != token.STRING {
 				return true
 			}
 			format, err := strconv.Unquote(lit.Value)
-			if err != nil || !strings.HasPrefix(format, "%w: ") {
+			if err != nil {
+				return true
+			}
+			switch fn := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				if fn.Sel.Name != "Errorf" || !strings.HasPrefix(format, "%w: ") {
+					return true
+				}
+			case *ast.Ident:
+				if fn.Name != "usageError" {
+					return true
+				}
+				format = "%w: " + format
+			default:
 				return true
 			}
 			example := verb.ReplaceAllStringFunc(strings.TrimPrefix(format, "%w: "), func(v string) string {

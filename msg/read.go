@@ -151,7 +151,7 @@ var phraseList = []phraseEntry{
 	{"clue.user", Text{"stated by the user", "用户所给的信息"}},
 
 	// Why a cell is null: its text.
-	{"detail.not_number_err", Text{"not a number: {text_q} ({err})", "不是数字：{text_q}（{err}）"}},
+	{"detail.not_number_err", Text{"not a number: {text_q} ({why})", "不是数字：{text_q}（{why}）"}},
 	{"detail.not_number", Text{"not a number: {text_q}", "不是数字：{text_q}"}},
 	{"detail.wan_decimals", Text{"{text_q} in 万元 needs more than 6 decimals", "{text_q} 换算为万元需要 6 位以上小数"}},
 	{"detail.money_in_count", Text{"unexpected money unit in a count: {text_q}", "件数中出现了金额单位：{text_q}"}},
@@ -168,9 +168,9 @@ var phraseList = []phraseEntry{
 	{"detail.glued_none", Text{"digit run {run} has no reading into {n} cells{what}; its cells are left null", "数字串 {run} 无法拆分为 {n} 个单元格{what}；这些单元格记为空"}},
 	{"detail.glued_ways", Text{"digit run {run} splits {ways} ways{what}: {splits}; the cells that differ between them are left null",
 		"数字串 {run} 有 {ways} 种拆分方式{what}：{splits}；各种拆分中不一致的单元格记为空"}},
-	{"detail.glued_err", Text{"digit run {run} {err}; its cells are left null", "数字串 {run} {err}；这些单元格记为空"}},
+	{"detail.glued_err", Text{"digit run {run} {why}; its cells are left null", "数字串 {run} {why}；这些单元格记为空"}},
 	{"detail.glued_no_cells", Text{"no cells to split into", "没有可拆分的单元格"}},
-	{"detail.glued_unit", Text{"unit {unit} after a count: {err}", "件数后出现单位 {unit}：{err}"}},
+	{"detail.glued_unit", Text{"unit {unit} after a count: {why}", "件数后出现单位 {unit}：{why}"}},
 	{"detail.glued_chars_in", Text{"{chars} holds characters that are not part of a number", "{chars} 含有不属于数字的字符"}},
 	{"detail.glued_chars", Text{"holds characters that are not part of a number", "含有不属于数字的字符"}},
 	{"detail.glued_long", Text{"too long to enumerate its splits", "过长，无法穷举其拆分方式"}},
@@ -213,7 +213,7 @@ var phraseTexts = func() map[ID]Text {
 // when a text is; listArgs hold several phrases joined by ", ".
 var (
 	phraseArgs = map[string]bool{"loc": true, "src": true, "other_src": true, "detail": true,
-		"err": true, "what": true, "locs": true, "cands": true, "splits": true, "tried": true, "found": true,
+		"why": true, "what": true, "locs": true, "cands": true, "splits": true, "tried": true, "found": true,
 		"missing": true, "tables": true}
 	listArgs = map[string]string{"locs": ", ", "cands": ", ", "splits": ", ", "tried": ", ", "found": "; ", "tables": ", "}
 	// numArgs match digits only, so "table 2 row 5" is not read as a
