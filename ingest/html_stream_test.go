@@ -202,3 +202,18 @@ func TestHasSpanAttr(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLStreamLongTable: a table past maxTableLog events drops its log;
+// read as data it stays on the stream, and one that then turns out to lay
+// out the page (one cell a row) goes to the tree: both as the tree reads
+// them.
+func TestHTMLStreamLongTable(t *testing.T) {
+	wide := "<table><tr>" + strings.Repeat("<td>0", maxTableLog/2) + "</table>"
+	if !htmlSame(t, "wide", []byte(wide)) {
+		t.Error("a long data table went to the tree")
+	}
+	narrow := "<table>" + strings.Repeat("<tr><td>0", maxTableLog/2) + "</table>"
+	if htmlSame(t, "narrow", []byte(narrow)) {
+		t.Error("a long layout table past the log bound stayed on the stream")
+	}
+}

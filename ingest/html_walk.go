@@ -48,10 +48,11 @@ const (
 
 // tableBuf is the innermost open table while it may still hold data.
 type tableBuf struct {
-	e    *elem
-	log  []wevent // the walk's events over the table, for a layout table
-	rows [][]cellRec
-	wide bool // a row with two cells
+	e     *elem
+	log   []wevent // the walk's events over the table, for a layout table
+	noLog bool     // log dropped past maxTableLog
+	rows  [][]cellRec
+	wide  bool // a row with two cells
 
 	inCell  bool
 	cellE   *elem
@@ -107,12 +108,25 @@ func frameKind(e *elem) uint8 {
 
 // emit gives one walk event to the buffered table's log, or to the walk.
 func (sw *streamWalker) emit(ev wevent) error {
-	if sw.tb != nil {
-		sw.tb.log = append(sw.tb.log, ev)
+	if tb := sw.tb; tb != nil {
+		switch {
+		case tb.noLog:
+		case len(tb.log) >= maxTableLog:
+			tb.log, tb.noLog = nil, true
+		default:
+			tb.log = append(tb.log, ev)
+		}
 		return nil
 	}
 	return sw.apply(ev)
 }
+
+// maxTableLog bounds the events kept for a buffered table: about three a
+// cell, for more cells than a table may place (maxTableCells). A table
+// that passes it is almost surely a hostile data table, whose log is never
+// read; should it turn out to lay out the page, the page goes to the tree
+// (which reads it as before, at the tree's cost).
+const maxTableLog = 4 * maxTableCells
 
 // apply is the walk's handling of an event.
 func (sw *streamWalker) apply(ev wevent) error {
@@ -155,6 +169,9 @@ func (sw *streamWalker) embedded(raw string) error {
 func (sw *streamWalker) layout() error {
 	tb := sw.tb
 	sw.tb = nil
+	if tb.noLog {
+		return errNeedTree
+	}
 	for _, ev := range tb.log {
 		if err := sw.apply(ev); err != nil {
 			return err
