@@ -125,10 +125,45 @@ var (
 	apiPatterns  = &patterns{prefix: "api."}
 )
 
+// hintPattern is an English text as a pattern: each {name} a group.
 type hintPattern struct {
 	re   *regexp.Regexp
 	id   ID
 	vars []string
+}
+
+// englishPattern makes the pattern of en: the text itself, each {name} a
+// group: digits only where digits(name) says so, else any text (group).
+func englishPattern(id ID, en, group string, digits func(string) bool) hintPattern {
+	var b strings.Builder
+	var vars []string
+	last := 0
+	for _, m := range placeholder.FindAllStringIndex(en, -1) {
+		b.WriteString(regexp.QuoteMeta(en[last:m[0]]))
+		v := en[m[0]+1 : m[1]-1]
+		if digits != nil && digits(v) {
+			b.WriteString(`(\d+)`)
+		} else {
+			b.WriteString(group)
+		}
+		vars = append(vars, v)
+		last = m[1]
+	}
+	b.WriteString(regexp.QuoteMeta(en[last:]))
+	return hintPattern{regexp.MustCompile("^" + b.String() + "$"), id, vars}
+}
+
+// match returns the parts of s each {name} matched, if s matches.
+func (hp hintPattern) match(s string) (Args, bool) {
+	m := hp.re.FindStringSubmatch(s)
+	if m == nil {
+		return nil, false
+	}
+	args := Args{}
+	for i, v := range hp.vars {
+		args[v] = m[i+1]
+	}
+	return args, true
 }
 
 // HintIn returns the hint h (an English hint as the code writes it) in l:
@@ -167,33 +202,15 @@ func APIErrorIn(e string, l Lang) (id ID, text string, ok bool) {
 func (p *patterns) match(h string, l Lang) (ID, string, bool) {
 	p.once.Do(func() {
 		for _, id := range IDs() {
-			if !strings.HasPrefix(string(id), p.prefix) {
-				continue
+			if strings.HasPrefix(string(id), p.prefix) {
+				p.list = append(p.list, englishPattern(id, catalogue[id].En, `(.*?)`, nil))
 			}
-			en := catalogue[id].En
-			var b strings.Builder
-			var vars []string
-			last := 0
-			for _, m := range placeholder.FindAllStringIndex(en, -1) {
-				b.WriteString(regexp.QuoteMeta(en[last:m[0]]))
-				b.WriteString("(.*?)")
-				vars = append(vars, en[m[0]+1:m[1]-1])
-				last = m[1]
-			}
-			b.WriteString(regexp.QuoteMeta(en[last:]))
-			p.list = append(p.list, hintPattern{regexp.MustCompile("^" + b.String() + "$"), id, vars})
 		}
 	})
 	for _, hp := range p.list {
-		m := hp.re.FindStringSubmatch(h)
-		if m == nil {
-			continue
+		if args, ok := hp.match(h); ok {
+			return hp.id, T(l, hp.id, args), true
 		}
-		args := Args{}
-		for i, v := range hp.vars {
-			args[v] = m[i+1]
-		}
-		return hp.id, T(l, hp.id, args), true
 	}
 	return "", h, false
 }

@@ -222,15 +222,9 @@ var (
 		"got": true, "ways": true}
 )
 
-type phrasePattern struct {
-	re   *regexp.Regexp
-	id   ID
-	vars []string
-}
-
 var (
 	phraseOnce     sync.Once
-	phrasePatterns []phrasePattern
+	phrasePatterns []hintPattern
 )
 
 // Phrase returns s, a phrase of the readers (a place, a clue, a reason),
@@ -254,37 +248,16 @@ func phrase(l Lang, s, prefix string) string {
 	}
 	phraseOnce.Do(func() {
 		for _, p := range phraseList {
-			var b strings.Builder
-			var vars []string
-			last := 0
-			for _, m := range placeholder.FindAllStringIndex(p.En, -1) {
-				b.WriteString(regexp.QuoteMeta(p.En[last:m[0]]))
-				v := p.En[m[0]+1 : m[1]-1]
-				if numArgs[v] {
-					b.WriteString(`(\d+)`)
-				} else {
-					b.WriteString(`(.+?)`)
-				}
-				vars = append(vars, v)
-				last = m[1]
-			}
-			b.WriteString(regexp.QuoteMeta(p.En[last:]))
-			phrasePatterns = append(phrasePatterns, phrasePattern{regexp.MustCompile("^" + b.String() + "$"), p.id, vars})
+			phrasePatterns = append(phrasePatterns, englishPattern(p.id, p.En, `(.+?)`, func(v string) bool { return numArgs[v] }))
 		}
 	})
 	for _, p := range phrasePatterns {
 		if prefix != "" && !strings.HasPrefix(string(p.id), prefix) {
 			continue
 		}
-		m := p.re.FindStringSubmatch(s)
-		if m == nil {
-			continue
+		if args, ok := p.match(s); ok {
+			return Fill(phraseTexts[p.id].In(l), localArgs(l, args))
 		}
-		args := Args{}
-		for i, v := range p.vars {
-			args[v] = m[i+1]
-		}
-		return Fill(phraseTexts[p.id].In(l), localArgs(l, args))
 	}
 	return s
 }
