@@ -1,0 +1,157 @@
+-- name: levels
+-- description: Every level of the divisions in one result: each body, then township,
+--   county, city, province and nation subtotals (GROUPING SETS, labelled by GROUPING()), plus
+--   subtotals by body type per county and nationwide; by year. Measures are the requests and
+--   their outcomes (section 三, column 总计), rates, review and litigation results with the
+--   correction rate, active-disclosure counts, the change on the previous year and each
+--   body's rank within its county. Whole-area (aggregate) reports are never summed.
+-- params: year, division, level
+--
+-- level: body | township | county | city | province | nation | county_by_type | nation_by_type
+-- Division fields that a body lacks (a county department has no township) read
+-- '(county level)', '(city level)', '(province level)'; an unresolved body
+-- '(unresolved)'. $division: a name at any level (文登区, 威海市) or a code
+-- (371003, 371000, 37).
+--
+-- Measures (per report from report_facts, schema 6, then summed; SUM skips NULL):
+--   requests_new = 1_new · carried_over = 2_carried_over · carried_forward = 4_carried_forward
+--   disclosed = 3_1 · partially = 3_2 · withheld = Σ 3_3_* · no_info = Σ 3_4_* ·
+--   not_handled = Σ 3_5_* · other_handled = 3_6 (2019) or Σ 3_6_* · handled = 3_7_total
+--   (a sum of parts is NULL when any part is NULL)
+--   review_* = 行政复议 upheld/corrected/other/pending/total;
+--   litigation_* = 行政诉讼, 未经复议直接起诉 + 复议后起诉
+--   docs_issued = 规章 + 规范性文件 本年制发 (2021) or 本年新制作 (2019);
+--   docs_in_force = 现行有效件数 (2021 only); licensing, punishment, enforcement = 处理决定数量
+--   incomplete = reports of the row with a NULL in any request measure
+-- Rates (over the reports where every operand is known, 4 decimals):
+--   disclosure_rate 公开率 = (disclosed + partially) / handled
+--   withheld_rate 不予公开率 = withheld / handled · no_info_rate 无法提供率 = no_info / handled
+--   not_handled_rate 不予处理率 = not_handled / handled
+--   review_correction_rate = review_corrected / (review_upheld + review_corrected + review_other)
+--   litigation_correction_rate likewise over both litigation blocks
+-- Change: *_prev is the same row for the year before, *_change = this − prev.
+-- rank_requests / rank_disclosure: body rows only, within (year, county).
+WITH p AS (
+    SELECT CAST($year AS INTEGER) AS year,
+           CAST($division AS VARCHAR) AS division,
+           CAST($level AS VARCHAR) AS level
+),
+m AS (
+    -- report_facts (schema 6): each report's divisions and measures in one row.
+    SELECT r.* EXCLUDE (report_year, body_type, province, city, county, township),
+           r.report_year AS year,
+           coalesce(r.body_type, '(unknown)') AS body_type,
+           coalesce(r.province, '(unresolved)') AS province,
+           coalesce(r.city, CASE WHEN r.province IS NULL THEN '(unresolved)' ELSE '(province level)' END) AS city,
+           coalesce(r.county, CASE WHEN r.province IS NULL THEN '(unresolved)'
+                                   WHEN r.city IS NULL THEN '(province level)' ELSE '(city level)' END) AS county,
+           coalesce(r.township, CASE WHEN r.province IS NULL THEN '(unresolved)'
+                                     WHEN r.city IS NULL THEN '(province level)'
+                                     WHEN r.county IS NULL THEN '(city level)' ELSE '(county level)' END) AS township
+    FROM report_facts r
+    WHERE NOT r.is_aggregate
+      AND (CAST($year AS INTEGER) IS NULL
+           OR r.report_year IN (CAST($year AS INTEGER), CAST($year AS INTEGER) - 1))
+      -- level_report_ids (schema 7): the division's names at any level or
+      -- its code, as a semi-join on ids so only its reports are read.
+      AND (CAST($division AS VARCHAR) IS NULL
+           OR r.report_id IN (SELECT report_id FROM level_report_ids(CAST($division AS VARCHAR))))
+),
+g AS (
+    SELECT CASE WHEN GROUPING(organization) = 0 THEN 'body'
+                WHEN GROUPING(township) = 0 THEN 'township'
+                WHEN GROUPING(county) = 0 AND GROUPING(body_type) = 0 THEN 'county_by_type'
+                WHEN GROUPING(county) = 0 THEN 'county'
+                WHEN GROUPING(city) = 0 THEN 'city'
+                WHEN GROUPING(province) = 0 THEN 'province'
+                WHEN GROUPING(body_type) = 0 THEN 'nation_by_type'
+                ELSE 'nation' END AS level,
+           year, province, city, county, township, body_type, organization,
+           GROUPING(province) AS g_province, GROUPING(city) AS g_city, GROUPING(county) AS g_county,
+           GROUPING(township) AS g_township, GROUPING(organization) AS g_org, GROUPING(body_type) AS g_type,
+           count(*) AS reports,
+           count(*) FILTER (WHERE requests_new IS NULL OR carried_over IS NULL OR disclosed IS NULL
+                               OR partially IS NULL OR withheld IS NULL OR no_info IS NULL
+                               OR not_handled IS NULL OR other_handled IS NULL OR handled IS NULL
+                               OR carried_forward IS NULL) AS incomplete,
+           CAST(sum(requests_new) AS BIGINT)    AS requests_new,
+           CAST(sum(carried_over) AS BIGINT)    AS carried_over,
+           CAST(sum(disclosed) AS BIGINT)       AS disclosed,
+           CAST(sum(partially) AS BIGINT)       AS partially,
+           CAST(sum(withheld) AS BIGINT)        AS withheld,
+           CAST(sum(no_info) AS BIGINT)         AS no_info,
+           CAST(sum(not_handled) AS BIGINT)     AS not_handled,
+           CAST(sum(other_handled) AS BIGINT)   AS other_handled,
+           CAST(sum(handled) AS BIGINT)         AS handled,
+           CAST(sum(carried_forward) AS BIGINT) AS carried_forward,
+           round(sum(disclosed + partially) FILTER (WHERE disclosed IS NOT NULL AND partially IS NOT NULL AND handled IS NOT NULL)
+                 / nullif(sum(handled) FILTER (WHERE disclosed IS NOT NULL AND partially IS NOT NULL AND handled IS NOT NULL), 0), 4) AS disclosure_rate,
+           round(sum(withheld) FILTER (WHERE withheld IS NOT NULL AND handled IS NOT NULL)
+                 / nullif(sum(handled) FILTER (WHERE withheld IS NOT NULL AND handled IS NOT NULL), 0), 4) AS withheld_rate,
+           round(sum(no_info) FILTER (WHERE no_info IS NOT NULL AND handled IS NOT NULL)
+                 / nullif(sum(handled) FILTER (WHERE no_info IS NOT NULL AND handled IS NOT NULL), 0), 4) AS no_info_rate,
+           round(sum(not_handled) FILTER (WHERE not_handled IS NOT NULL AND handled IS NOT NULL)
+                 / nullif(sum(handled) FILTER (WHERE not_handled IS NOT NULL AND handled IS NOT NULL), 0), 4) AS not_handled_rate,
+           CAST(sum(review_upheld) AS BIGINT)    AS review_upheld,
+           CAST(sum(review_corrected) AS BIGINT) AS review_corrected,
+           CAST(sum(review_other) AS BIGINT)     AS review_other,
+           CAST(sum(review_pending) AS BIGINT)   AS review_pending,
+           CAST(sum(review_total) AS BIGINT)     AS review_total,
+           round(sum(review_corrected) FILTER (WHERE review_upheld IS NOT NULL AND review_corrected IS NOT NULL AND review_other IS NOT NULL)
+                 / nullif(sum(review_upheld + review_corrected + review_other), 0), 4) AS review_correction_rate,
+           CAST(sum(litigation_upheld) AS BIGINT)    AS litigation_upheld,
+           CAST(sum(litigation_corrected) AS BIGINT) AS litigation_corrected,
+           CAST(sum(litigation_other) AS BIGINT)     AS litigation_other,
+           CAST(sum(litigation_pending) AS BIGINT)   AS litigation_pending,
+           CAST(sum(litigation_total) AS BIGINT)     AS litigation_total,
+           round(sum(litigation_corrected) FILTER (WHERE litigation_upheld IS NOT NULL AND litigation_corrected IS NOT NULL AND litigation_other IS NOT NULL)
+                 / nullif(sum(litigation_upheld + litigation_corrected + litigation_other), 0), 4) AS litigation_correction_rate,
+           CAST(sum(docs_issued) AS BIGINT)   AS docs_issued,
+           CAST(sum(docs_in_force) AS BIGINT) AS docs_in_force,
+           CAST(sum(licensing) AS BIGINT)     AS licensing,
+           CAST(sum(punishment) AS BIGINT)    AS punishment,
+           CAST(sum(enforcement) AS BIGINT)   AS enforcement
+    FROM m
+    GROUP BY GROUPING SETS (
+        (year, province, city, county, township, organization, body_type),
+        (year, province, city, county, township),
+        (year, province, city, county),
+        (year, province, city),
+        (year, province),
+        (year),
+        (year, body_type),
+        (year, province, city, county, body_type)
+    )
+)
+SELECT cur.level, cur.year, cur.province, cur.city, cur.county, cur.township, cur.body_type, cur.organization,
+       cur.reports, cur.incomplete,
+       cur.requests_new, cur.carried_over, cur.disclosed, cur.partially, cur.withheld, cur.no_info,
+       cur.not_handled, cur.other_handled, cur.handled, cur.carried_forward,
+       cur.disclosure_rate, cur.withheld_rate, cur.no_info_rate, cur.not_handled_rate,
+       cur.review_upheld, cur.review_corrected, cur.review_other, cur.review_pending, cur.review_total,
+       cur.review_correction_rate,
+       cur.litigation_upheld, cur.litigation_corrected, cur.litigation_other, cur.litigation_pending,
+       cur.litigation_total, cur.litigation_correction_rate,
+       cur.docs_issued, cur.docs_in_force, cur.licensing, cur.punishment, cur.enforcement,
+       prev.requests_new                          AS requests_new_prev,
+       cur.requests_new - prev.requests_new       AS requests_new_change,
+       prev.handled                               AS handled_prev,
+       cur.handled - prev.handled                 AS handled_change,
+       round(cur.disclosure_rate - prev.disclosure_rate, 4) AS disclosure_rate_change,
+       CASE WHEN cur.level = 'body' THEN
+            rank() OVER (PARTITION BY cur.level, cur.year, cur.province, cur.city, cur.county
+                         ORDER BY cur.requests_new DESC NULLS LAST) END AS rank_requests,
+       CASE WHEN cur.level = 'body' THEN
+            rank() OVER (PARTITION BY cur.level, cur.year, cur.province, cur.city, cur.county
+                         ORDER BY cur.disclosure_rate DESC NULLS LAST) END AS rank_disclosure
+FROM g cur
+LEFT JOIN g prev
+  ON prev.level = cur.level AND prev.year = cur.year - 1
+ AND prev.province IS NOT DISTINCT FROM cur.province AND prev.city IS NOT DISTINCT FROM cur.city
+ AND prev.county IS NOT DISTINCT FROM cur.county AND prev.township IS NOT DISTINCT FROM cur.township
+ AND prev.body_type IS NOT DISTINCT FROM cur.body_type
+ AND prev.organization IS NOT DISTINCT FROM cur.organization, p
+WHERE (p.year IS NULL OR cur.year = p.year)
+  AND (p.level IS NULL OR cur.level = p.level)
+ORDER BY cur.year, cur.g_province, cur.province, cur.g_city, cur.city, cur.g_county, cur.county,
+         cur.g_township, cur.township, cur.g_org, cur.organization, cur.g_type, cur.body_type
