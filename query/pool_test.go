@@ -110,7 +110,10 @@ func TestMemoryBudget(t *testing.T) {
 	}
 	db := emptyStore(t)
 	const sql = "SELECT max(x) AS m FROM (SELECT x FROM range(20000000) t(x) ORDER BY x DESC)"
-	roomy := New(Config{Workers: 1})
+	// A long time limit: the sort takes seconds on a loaded machine, and
+	// this test is about memory, not time.
+	long := Limits{Timeout: 2 * time.Minute}
+	roomy := New(Config{Workers: 1, Limits: long})
 	defer roomy.Close()
 	res, err := roomy.Query(t.Context(), db, sql, Limits{})
 	if err != nil {
@@ -119,7 +122,7 @@ func TestMemoryBudget(t *testing.T) {
 	if len(res.Rows) != 1 || res.Rows[0][0] != int64(19999999) {
 		t.Fatalf("answer %v", res.Rows)
 	}
-	tight := New(Config{Workers: 1, MemoryBudget: 120 << 20})
+	tight := New(Config{Workers: 1, Limits: long, MemoryBudget: 120 << 20})
 	defer tight.Close()
 	_, err = tight.Query(t.Context(), db, sql, Limits{})
 	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "memory budget") {

@@ -10,6 +10,7 @@ import (
 
 	"gongkai"
 	"gongkai/compile"
+	"gongkai/msg"
 )
 
 // WriteCompiled writes a division's compiled report in format f: Table
@@ -174,12 +175,14 @@ func missingGrid(c *compile.Compilation) grid {
 
 func findingsGrid(c *compile.Compilation) grid {
 	g := grid{title: fmt.Sprintf("影响汇总数的问题 findings affecting the totals (%d)", len(c.Findings)+len(c.Report.Findings)),
-		header: []string{"机关 organization", "rule", "status", "where", "message"}}
+		header: []string{"机关 organization", "rule", "status", "where", "说明", "message"}}
+	// The compiled report is bilingual throughout: each finding in Chinese
+	// (from its code) beside the stored English.
 	for _, f := range c.Report.Findings {
-		g.rows = append(g.rows, []string{"(汇总)", f.Rule, string(f.Status), f.Where.String(), f.Message})
+		g.rows = append(g.rows, []string{"(汇总)", f.Rule, string(f.Status), f.Where.String(), f.Text(msg.ZH), f.Message})
 	}
 	for _, f := range c.Findings {
-		g.rows = append(g.rows, []string{f.Organization, f.Rule, string(f.Status), f.Where.String(), f.Message})
+		g.rows = append(g.rows, []string{f.Organization, f.Rule, string(f.Status), f.Where.String(), f.Text(msg.ZH), f.Message})
 	}
 	return g
 }
