@@ -219,13 +219,7 @@ func writeGridText(w *bytes.Buffer, g grid) error {
 	res := &gongkai.Result{Columns: g.header, Types: make([]string, len(g.header))}
 	for i := range g.header {
 		res.Types[i] = "VARCHAR"
-		num := i > 0 && len(g.rows) > 0
-		for _, row := range g.rows {
-			if i < len(row) && row[i] != "" && !numeric(row[i]) {
-				num = false
-			}
-		}
-		if num {
+		if g.numericColumn(i) {
 			res.Types[i] = "DECIMAL"
 		}
 	}
@@ -282,6 +276,20 @@ func mdEscape(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
 }
 
+// numericColumn reports whether column i (not the first, which names
+// the row) holds only numbers or the null mark, so it is right-aligned.
+func (g grid) numericColumn(i int) bool {
+	if i == 0 || len(g.rows) == 0 {
+		return false
+	}
+	for _, row := range g.rows {
+		if i < len(row) && row[i] != "" && !numeric(row[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 func writeGridMarkdown(w *bytes.Buffer, g grid, level string) {
 	if g.title != "" {
 		fmt.Fprintf(w, "%s %s\n\n", level, mdEscape(g.title))
@@ -292,10 +300,10 @@ func writeGridMarkdown(w *bytes.Buffer, g grid, level string) {
 	}
 	w.WriteString("\n|")
 	for i := range g.header {
-		if i == 0 {
-			w.WriteString(" --- |")
-		} else {
+		if g.numericColumn(i) {
 			w.WriteString(" ---: |")
+		} else {
+			w.WriteString(" --- |")
 		}
 	}
 	w.WriteString("\n")
