@@ -45,7 +45,7 @@ type Phase struct {
 func measureServe(ctx context.Context, path string, counties []County, year, clients, perClient int, exe string, log io.Writer) (ServeStats, error) {
 	var ss ServeStats
 	t := time.Now()
-	srv, err := serve.New(serve.Config{DB: path, RefreshEvery: time.Second})
+	srv, err := serve.New(context.Background(), serve.Config{DB: path, RefreshEvery: time.Second})
 	if err != nil {
 		return ss, err
 	}

@@ -64,7 +64,7 @@ func runServe(ctx context.Context, cmd *command, env *Env, args []string) error 
 	if *jsonLog {
 		h = slog.NewJSONHandler(env.Stderr, nil)
 	}
-	srv, err := serve.New(serve.Config{
+	srv, err := serve.New(ctx, serve.Config{
 		DB:                  *db,
 		Logger:              slog.New(h),
 		Limits:              query.Limits{Timeout: *timeout, MaxRows: *maxRows, MemoryLimit: *memory},

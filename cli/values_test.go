@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -43,7 +44,7 @@ func TestOneSpellingEverywhere(t *testing.T) {
 	}
 
 	// HTTP JSON.
-	srv, err := serve.New(serve.Config{DB: db, TempDir: t.TempDir(), Live: true})
+	srv, err := serve.New(context.Background(), serve.Config{DB: db, TempDir: t.TempDir(), Live: true})
 	if err != nil {
 		t.Fatal(err)
 	}

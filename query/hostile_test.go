@@ -354,7 +354,7 @@ func TestHostileSQL(t *testing.T) {
 	// (scripts/sandbox-load measures that).
 	const bombLimit, hang = time.Second, 4 * time.Second
 
-	srv, err := serve.New(serve.Config{DB: db, Live: true, MaxQueries: 2,
+	srv, err := serve.New(context.Background(), serve.Config{DB: db, Live: true, MaxQueries: 2,
 		// Each statement is a client of its own (see post): the suite tests
 		// the sandbox, TestQueryFlood in serve the sharing of workers.
 		ClientHeader: "X-Hostile-Client",

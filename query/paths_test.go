@@ -124,7 +124,7 @@ func TestNoHostPaths(t *testing.T) {
 			sb.Close()
 			// HTTP, on a replica and on the store itself.
 			for _, live := range []bool{false, true} {
-				srv, err := serve.New(serve.Config{DB: db, Live: live})
+				srv, err := serve.New(context.Background(), serve.Config{DB: db, Live: live})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -116,7 +116,7 @@ func TestQueryFlood(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "store.duckdb")
 	putReports(t, path, 0, 2)
-	s, err := New(Config{DB: path, TempDir: t.TempDir(), MaxQueries: 4})
+	s, err := New(context.Background(), Config{DB: path, TempDir: t.TempDir(), MaxQueries: 4})
 	if err != nil {
 		t.Fatal(err)
 	}

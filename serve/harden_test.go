@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -13,7 +14,7 @@ import (
 func TestHostHeaderChecked(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "store.duckdb")
 	putReports(t, path, 0, 1)
-	s, err := New(Config{DB: path, Live: true, AllowedHosts: []string{"gongkai.intranet.example"}})
+	s, err := New(context.Background(), Config{DB: path, Live: true, AllowedHosts: []string{"gongkai.intranet.example"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package serve
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -224,12 +225,12 @@ func TestGzip(t *testing.T) {
 func TestCORS(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "store.duckdb")
 	putReports(t, path, 0, 3)
-	if _, err := New(Config{DB: path, CORSOrigins: []string{"dash.example.org"}}); err == nil {
+	if _, err := New(context.Background(), Config{DB: path, CORSOrigins: []string{"dash.example.org"}}); err == nil {
 		t.Error("an origin without scheme was accepted")
 	}
 
 	newTS := func(origins ...string) *httptest.Server {
-		s, err := New(Config{DB: path, TempDir: t.TempDir(), Live: true, CORSOrigins: origins, RefreshEvery: time.Second})
+		s, err := New(context.Background(), Config{DB: path, TempDir: t.TempDir(), Live: true, CORSOrigins: origins, RefreshEvery: time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}

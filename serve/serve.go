@@ -108,8 +108,11 @@ type Server struct {
 }
 
 // New returns a Server for cfg. It does not open the store: every request
-// does (see the package comment).
-func New(cfg Config) (*Server, error) {
+// does (see the package comment). Outside live mode it makes the first
+// replica before it returns, a copy of the whole store that takes seconds at
+// a million reports: ctx bounds it, so an interrupted start stops the copy
+// and returns ctx's error instead of serving from the store file.
+func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.DB == "" {
 		return nil, fmt.Errorf("%w: no database file", gongkai.ErrUsage)
 	}
@@ -145,7 +148,12 @@ func New(cfg Config) (*Server, error) {
 			s.log.Warn("cannot keep snapshots; reading the store file on every request", "err", err)
 		} else {
 			s.snaps = sn
-			if err := sn.refreshNow(context.Background()); err != nil {
+			if err := sn.refreshNow(ctx); err != nil {
+				if ctx.Err() != nil {
+					s.sandbox.Close()
+					sn.close()
+					return nil, fmt.Errorf("serve: making the first replica: %w", ctx.Err())
+				}
 				s.log.Warn("no snapshot yet; reading the store file until one can be made", "err", err)
 			}
 		}

@@ -89,7 +89,7 @@ func newServerMode(t *testing.T, n int, live bool) (*httptest.Server, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "store.duckdb")
 	putReports(t, path, 0, n)
-	s, err := New(Config{DB: path, TempDir: t.TempDir(), Live: live, RefreshEvery: 10 * time.Millisecond})
+	s, err := New(context.Background(), Config{DB: path, TempDir: t.TempDir(), Live: live, RefreshEvery: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -656,7 +656,7 @@ func TestServeLiveWhileIngesting(t *testing.T) {
 func TestShutdownOnCancel(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "store.duckdb")
 	putReports(t, path, 0, 1)
-	s, err := New(Config{DB: path})
+	s, err := New(context.Background(), Config{DB: path})
 	if err != nil {
 		t.Fatal(err)
 	}

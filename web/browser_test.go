@@ -84,7 +84,7 @@ func browserContext(t *testing.T) context.Context {
 func TestBrowser(t *testing.T) {
 	ctx := browserContext(t)
 
-	srv, err := serve.New(serve.Config{DB: sampleDB, TempDir: t.TempDir()})
+	srv, err := serve.New(context.Background(), serve.Config{DB: sampleDB, TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
