@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -726,5 +727,38 @@ func TestReportsDivisionAsRollups(t *testing.T) {
 		if (len(listed) > 0) != wantAny {
 			t.Errorf("division %s: %d reports listed", d, len(listed))
 		}
+	}
+}
+
+// An interrupted start stops making the first replica: New returns the
+// context's error and leaves no replica behind, instead of serving from the
+// store file after a copy nobody waits for.
+func TestNewStopsWithItsContext(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "store.duckdb")
+	putReports(t, path, 0, 2)
+	tmp := t.TempDir()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	s, err := New(ctx, Config{DB: path, TempDir: tmp})
+	if !errors.Is(err, context.Canceled) {
+		if s != nil {
+			s.Close()
+		}
+		t.Fatalf("New with a cancelled context: %v, want context.Canceled", err)
+	}
+	left, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Errorf("replica folder left behind: %v", left)
+	}
+	// The same store serves once the context is live.
+	s, err = New(t.Context(), Config{DB: path, TempDir: tmp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Error(err)
 	}
 }
