@@ -58,13 +58,23 @@ func scanResult(rows *sql.Rows, max int) (*gongkai.Result, error) {
 	for i, t := range types {
 		res.Types[i] = t.DatabaseTypeName()
 	}
+	// Rows are cut from slabs of rowsPerSlab rows and scanned through one
+	// reused set of pointers: two allocations a row fewer, and far fewer
+	// objects for the collector to walk in a million-row answer
+	// (BenchmarkQueryRows).
+	const rowsPerSlab = 256
+	var slab []any
+	ptrs := make([]any, len(cols))
 	for rows.Next() {
 		if max > 0 && len(res.Rows) == max {
 			res.Truncated = true
 			break
 		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
+		if len(slab) < len(cols) {
+			slab = make([]any, rowsPerSlab*len(cols))
+		}
+		vals := slab[:len(cols):len(cols)]
+		slab = slab[len(cols):]
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
@@ -72,13 +82,7 @@ func scanResult(rows *sql.Rows, max int) (*gongkai.Result, error) {
 			return nil, err
 		}
 		for i, v := range vals {
-			if b, ok := v.([]byte); ok && len(b) == 16 && res.Types[i] == "UUID" {
-				var u duckdb.UUID
-				copy(u[:], b)
-				vals[i] = u.String()
-				continue
-			}
-			vals[i] = plain(v)
+			vals[i] = plainValue(v, res.Types[i])
 		}
 		res.Rows = append(res.Rows, vals)
 	}
