@@ -1,9 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"time"
 
@@ -30,42 +34,68 @@ func (s *Store) QueryLimit(ctx context.Context, max int, query string, args ...a
 }
 
 func (s *Store) query(ctx context.Context, limit int, query string, args ...any) (*gongkai.Result, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, classify("query", s.path, err)
 	}
-	defer rows.Close()
-	res, err := scanResult(rows, limit)
+	defer conn.Close()
+	var res *gongkai.Result
+	err = conn.Raw(func(dc any) error {
+		res, err = readAll(ctx, dc, limit, query, args)
+		return err
+	})
 	if err != nil {
 		return nil, classify("query", s.path, err)
 	}
 	return res, nil
 }
 
-// scanResult reads rows into a Result of plain values (Query, Guarded),
-// keeping at most max rows (max <= 0: all) and setting Truncated when
-// another row was available.
-func scanResult(rows *sql.Rows, max int) (*gongkai.Result, error) {
-	cols, err := rows.Columns()
+// readAll runs query on the driver's own connection and reads its answer
+// into a Result of plain values, keeping at most max rows (max <= 0: all)
+// and setting Truncated when another row was available.
+//
+// It reads the driver's rows directly rather than through database/sql's
+// Rows.Scan, which converts and locks per value, and cuts the rows from
+// slabs of rowsPerSlab: a rollup-shaped answer reads in about 0.7 µs a row
+// instead of 1.25 (BenchmarkQueryRows), which is most of what Go adds to a
+// whole nation's million-row rollup. What database/sql did besides is kept:
+// arguments are checked as it checks them (namedValues), byte slices are
+// copied, and a cancelled ctx stops the read.
+func readAll(ctx context.Context, dc any, max int, query string, args []any) (*gongkai.Result, error) {
+	qc, ok := dc.(driver.QueryerContext)
+	if !ok {
+		return nil, fmt.Errorf("the DuckDB driver's connection (%T) cannot run queries", dc)
+	}
+	nv, err := namedValues(dc, args)
 	if err != nil {
 		return nil, err
 	}
-	types, err := rows.ColumnTypes()
+	rows, err := qc.QueryContext(ctx, query, nv)
 	if err != nil {
 		return nil, err
 	}
-	res := &gongkai.Result{Columns: cols, Types: make([]string, len(types)), Rows: [][]any{}}
-	for i, t := range types {
-		res.Types[i] = t.DatabaseTypeName()
+	defer rows.Close()
+	cols := rows.Columns()
+	res := &gongkai.Result{Columns: cols, Types: make([]string, len(cols)), Rows: [][]any{}}
+	if tn, ok := rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
+		for i := range cols {
+			res.Types[i] = tn.ColumnTypeDatabaseTypeName(i)
+		}
 	}
-	// Rows are cut from slabs of rowsPerSlab rows and scanned through one
-	// reused set of pointers: two allocations a row fewer, and far fewer
-	// objects for the collector to walk in a million-row answer
-	// (BenchmarkQueryRows).
 	const rowsPerSlab = 256
 	var slab []any
-	ptrs := make([]any, len(cols))
-	for rows.Next() {
+	dest := make([]driver.Value, len(cols))
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if err := rows.Next(dest); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, err
+		}
 		if max > 0 && len(res.Rows) == max {
 			res.Truncated = true
 			break
@@ -75,21 +105,43 @@ func scanResult(rows *sql.Rows, max int) (*gongkai.Result, error) {
 		}
 		vals := slab[:len(cols):len(cols)]
 		slab = slab[len(cols):]
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		for i, v := range vals {
+		for i, v := range dest {
+			if b, ok := v.([]byte); ok {
+				v = bytes.Clone(b)
+			}
 			vals[i] = plainValue(v, res.Types[i])
 		}
 		res.Rows = append(res.Rows, vals)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
 	return res, nil
+}
+
+// namedValues turns Query's arguments into the driver's, as database/sql
+// does before it calls a driver: a sql.NamedArg gives its name, the
+// driver's own check (driver.NamedValueChecker) comes first, and what it
+// skips goes through driver.DefaultParameterConverter (int to int64,
+// driver.Valuer and so on).
+func namedValues(dc any, args []any) ([]driver.NamedValue, error) {
+	checker, _ := dc.(driver.NamedValueChecker)
+	out := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		nv := driver.NamedValue{Ordinal: i + 1, Value: a}
+		if na, ok := a.(sql.NamedArg); ok {
+			nv.Name, nv.Value = na.Name, na.Value
+		}
+		err := driver.ErrSkip
+		if checker != nil {
+			err = checker.CheckNamedValue(&nv)
+		}
+		if errors.Is(err, driver.ErrSkip) {
+			nv.Value, err = driver.DefaultParameterConverter.ConvertValue(nv.Value)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("argument %d (%s): %w", i+1, nv.Name, err)
+		}
+		out[i] = nv
+	}
+	return out, nil
 }
 
 // plain converts a driver value into the plain types Query documents.
