@@ -220,43 +220,11 @@ func (s *Store) writeText(ctx context.Context, q string, args []any, f render.Fo
 // types to start, then each row, as plain values (those Query returns),
 // to add; the row slice is reused. It returns the number of rows.
 func (s *Store) eachRow(ctx context.Context, q string, args []any, start func(cols, types []string) error, add func(row []any) error) (int64, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	cts, err := rows.ColumnTypes()
-	if err != nil {
-		return 0, err
-	}
-	cols := make([]string, len(cts))
-	types := make([]string, len(cts))
-	for i, ct := range cts {
-		cols[i], types[i] = ct.Name(), ct.DatabaseTypeName()
-	}
-	if err := start(cols, types); err != nil {
-		return 0, err
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	row := make([]any, len(cols))
-	var n int64
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return n, err
-		}
-		for i, v := range vals {
-			row[i] = plainValue(v, types[i])
-		}
-		if err := add(row); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, rows.Err()
+	var row []any
+	return s.rows(ctx, q, args, func(cols, types []string) error {
+		row = make([]any, len(cols))
+		return start(cols, types)
+	}, func() []any { return row }, add)
 }
 
 // writeXLSX writes the rows of trusted query q as one sheet (see
