@@ -265,13 +265,7 @@ func (g *Guard) each(ctx context.Context, q string, start func(cols, types []str
 			return runError(ctx, err)
 		}
 		defer rows.Close()
-		cols := rows.Columns()
-		types := make([]string, len(cols))
-		if tn, ok := rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
-			for i := range cols {
-				types[i] = tn.ColumnTypeDatabaseTypeName(i)
-			}
-		}
+		cols, types := columnsOf(rows)
 		start(cols, types)
 		for {
 			vals := make([]driver.Value, len(cols))

@@ -109,13 +109,7 @@ func driverRows(ctx context.Context, dc any, query string, args []any, start fun
 		return 0, err
 	}
 	defer rows.Close()
-	cols := rows.Columns()
-	types := make([]string, len(cols))
-	if tn, ok := rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
-		for i := range cols {
-			types[i] = tn.ColumnTypeDatabaseTypeName(i)
-		}
-	}
+	cols, types := columnsOf(rows)
 	if err := start(cols, types); err != nil {
 		return 0, err
 	}
@@ -144,6 +138,18 @@ func driverRows(ctx context.Context, dc any, query string, args []any, start fun
 		}
 		n++
 	}
+}
+
+// columnsOf gives the names and DuckDB type names of rows' columns.
+func columnsOf(rows driver.Rows) (cols, types []string) {
+	cols = rows.Columns()
+	types = make([]string, len(cols))
+	if tn, ok := rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
+		for i := range cols {
+			types[i] = tn.ColumnTypeDatabaseTypeName(i)
+		}
+	}
+	return cols, types
 }
 
 // namedValues turns Query's arguments into the driver's, as database/sql
