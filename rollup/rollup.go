@@ -46,6 +46,11 @@ type Params struct {
 	Rule string
 }
 
+// Levels are the values of the levels rollup's level column (see
+// sql/rollups/levels.sql), so the only values its level parameter can
+// match: any other is a usage error, not an empty answer.
+var Levels = []string{"body", "township", "county", "city", "province", "nation", "county_by_type", "nation_by_type"}
+
 // ParamNames lists the parameters a rollup may declare and a user may
 // give, in the order help texts name them.
 var ParamNames = []string{"year", "division", "level", "rule"}
@@ -159,6 +164,9 @@ func Bind(name string, p Params) (Bound, error) {
 	}
 	if p.Year != 0 && (p.Year < 2008 || p.Year > 2100) {
 		return Bound{}, usage(f.Name, fmt.Sprintf("year %d out of range (2008 to 2100)", p.Year))
+	}
+	if p.Level != "" && !slices.Contains(Levels, p.Level) {
+		return Bound{}, usage(f.Name, fmt.Sprintf("level %q is none of %s", p.Level, strings.Join(Levels, ", ")))
 	}
 	given := p.given()
 	for _, k := range ParamNames {

@@ -3,8 +3,10 @@ package rollup
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -385,6 +387,16 @@ func TestListAndParams(t *testing.T) {
 	if err := p.Set("month", "1"); !errors.Is(err, gongkai.ErrUsage) || gongkai.HintOf(err) == "" {
 		t.Errorf("unknown parameter: %v", err)
 	}
+	for _, l := range []string{"County", "counties", "区县", " county"} {
+		if _, err := Bind("levels", Params{Level: l}); !errors.Is(err, gongkai.ErrUsage) || !strings.Contains(err.Error(), "county_by_type") {
+			t.Errorf("level %q: %v, want a usage error naming the levels", l, err)
+		}
+	}
+	for _, l := range Levels {
+		if _, err := Bind("levels", Params{Level: l}); err != nil {
+			t.Errorf("level %q: %v", l, err)
+		}
+	}
 	b, err := Bind("levels", Params{Year: 2023, Level: "county"})
 	if err != nil {
 		t.Fatal(err)
@@ -460,5 +472,25 @@ func TestDivisionFilter(t *testing.T) {
 	}
 	if got := orgs(Params{Division: "荣成市"}); len(got) != 0 {
 		t.Errorf("--division 荣成市: %v", got)
+	}
+}
+
+// Levels is the levels rollup's own vocabulary: every value its level
+// column takes on a store, and no other, so Bind refuses only what could
+// never match.
+func TestLevelsAreTheRollupsLevels(t *testing.T) {
+	st, _ := storeReports(t)
+	res, err := Run(t.Context(), st, "levels", Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range rowsOf(res) {
+		seen[r["level"].(string)] = true
+	}
+	got := slices.Sorted(maps.Keys(seen))
+	want := slices.Sorted(slices.Values(Levels))
+	if !slices.Equal(got, want) {
+		t.Errorf("levels rollup gives levels %v, Levels is %v", got, want)
 	}
 }
