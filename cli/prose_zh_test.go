@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"gongkai/msg"
+	"gongkai/rollup"
+	"gongkai/store"
 )
 
 var (
@@ -131,6 +133,38 @@ func TestProseInChinese(t *testing.T) {
 	} {
 		if !strings.Contains(seen, want) {
 			t.Errorf("no line says %q", want)
+		}
+	}
+}
+
+// A rollup's parameter errors (a level that is no level, a year out of
+// range, a parameter the rollup does not take) are in Chinese under zh, the
+// level names and parameter names being data.
+func TestRollupUsageInChinese(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.duckdb")
+	st, err := store.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	data := map[string]bool{"levels": true, "year": true, "division": true, "level": true, "rule": true}
+	for _, l := range rollup.Levels {
+		for _, w := range strings.Split(l, "_") {
+			data[w] = true
+		}
+	}
+	zh := map[string]string{"LANG": "zh_CN.UTF-8"}
+	for _, args := range [][]string{{"--level", "区县"}, {"--year", "1990"}, {"--rule", "R1"}} {
+		code, _, stderr := runEnv(t, zh, append([]string{"rollup", "levels", "--db", db}, args...)...)
+		if code != 2 || !strings.Contains(stderr, "用法错误") {
+			t.Errorf("%v: exit %d, %s", args, code, stderr)
+		}
+		for _, line := range strings.Split(stderr, "\n") {
+			for _, w := range proseEnglish(line) {
+				if !data[w] {
+					t.Errorf("%v: English %q in %q", args, w, line)
+				}
+			}
 		}
 	}
 }
