@@ -7,13 +7,17 @@ import (
 	"gongkai"
 )
 
-// Schemas 7 and 9 find a division's reports through division_report_ids and
-// level_report_ids (one narrow scan per branch, then a semi-join) instead
-// of the one OR of schema 4 and of the levels rollup. For every kind of
+// Schemas 7 and 9 found a division's reports through division_report_ids
+// and level_report_ids (one narrow scan per branch, then a semi-join)
+// instead of the one OR of schema 4 and of the levels rollup; schema 10's
+// reports_in and level_reports scan report_facts once per branch, each
+// report kept by the first branch it matches. For every kind of
 // division a user gives — names at each level, city+county,
 // province+city+county, code prefixes with and without trailing zeros, a
 // township, a part of an organization's name, an unplaced report's name,
-// something matching nothing — both must keep exactly the same reports.
+// something matching nothing — each must keep exactly the same reports,
+// and each report once (a name that is also part of organizations' names,
+// or city+county that is both, matches several branches).
 func TestDivisionFilterMatchesTheOldOR(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := t.Context()
@@ -75,6 +79,9 @@ func TestDivisionFilterMatchesTheOldOR(t *testing.T) {
 		nowLevels := ids(`SELECT DISTINCT report_id FROM level_report_ids($1)`, d)
 		if !slices.Equal(oldLevels, nowLevels) {
 			t.Errorf("level_report_ids(%q): %d reports, the old filter keeps %d", d, len(nowLevels), len(oldLevels))
+		}
+		if rows := ids(`SELECT report_id FROM level_reports($1)`, d); !slices.Equal(oldLevels, rows) {
+			t.Errorf("level_reports(%q): %d rows, the old filter keeps %d reports", d, len(rows), len(oldLevels))
 		}
 	}
 	// The cases above are not vacuous: names, codes and substrings each
