@@ -147,7 +147,9 @@ func TestRollupUsageInChinese(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
-	data := map[string]bool{"levels": true, "year": true, "division": true, "level": true, "rule": true}
+	// Level and parameter names are data, and so is the HTTP method of the
+	// hint's endpoint.
+	data := map[string]bool{"levels": true, "year": true, "division": true, "level": true, "rule": true, "GET": true}
 	for _, l := range rollup.Levels {
 		for _, w := range strings.Split(l, "_") {
 			data[w] = true
@@ -156,7 +158,7 @@ func TestRollupUsageInChinese(t *testing.T) {
 	zh := map[string]string{"LANG": "zh_CN.UTF-8"}
 	for _, args := range [][]string{{"--level", "区县"}, {"--year", "1990"}, {"--rule", "R1"}} {
 		code, _, stderr := runEnv(t, zh, append([]string{"rollup", "levels", "--db", db}, args...)...)
-		if code != 2 || !strings.Contains(stderr, "用法错误") {
+		if code != 2 || !strings.Contains(stderr, "用法错误") || !strings.Contains(stderr, "gongkai rollup --list 查看各汇总统计及其参数") {
 			t.Errorf("%v: exit %d, %s", args, code, stderr)
 		}
 		for _, line := range strings.Split(stderr, "\n") {

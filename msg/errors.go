@@ -76,6 +76,7 @@ var errorTexts = map[ID]Text{
 	"hint.duckdb_size":           {"give a DuckDB size such as 512MB or 2GB", "请给出 DuckDB 容量，如 512MB 或 2GB"},
 	"hint.renderings":            {"gongkai reads report text (Word text, | tables, one cell per line or paragraph, Markdown, glued page text), HTML, DOCX, PDF with a text layer and JSON records", "gongkai 可读取报告文本（Word 文本、| 表格、每行或每段一个单元格、Markdown、连排的页面文本）、HTML、DOCX、带文字层的 PDF 和 JSON 记录"},
 	"hint.rollup_list":           {"gongkai rollup --list (rollups: {names})", "运行 gongkai rollup --list 查看可用的汇总统计（{names}）"},
+	"hint.rollup_params":         {"gongkai rollup --list (each rollup with the parameters it takes; GET /v1/rollups over HTTP)", "运行 gongkai rollup --list 查看各汇总统计及其参数（HTTP 接口为 GET /v1/rollups）"},
 	"hint.narrow_query":          {"narrow the query (WHERE, LIMIT, fewer joins)", "请缩小查询范围（WHERE、LIMIT、减少联接）"},
 	"hint.narrow_sandbox":        {"narrow the query (WHERE, LIMIT, fewer joins); the sandbox stops statements at their time limit", "请缩小查询范围（WHERE、LIMIT、减少联接）；沙箱会在时限到达时终止语句"},
 	"hint.save_as_docx":          {"open it in Word or LibreOffice and save it as .docx (or convert it: soffice --headless --convert-to docx FILE)", "请用 Word 或 LibreOffice 打开并另存为 .docx（或转换：soffice --headless --convert-to docx 文件）"},

@@ -219,6 +219,10 @@ func paramList(f sqlfiles.File) string {
 	return strings.Join(f.Params, ", ")
 }
 
+// usage is a parameter the rollup refuses. Its hint points where the
+// parameters are listed, for the API's callers too (the CLI would
+// otherwise say only "gongkai rollup --help", and HTTP nothing).
 func usage(name, msg string) error {
-	return &gongkai.Error{Op: "rollup", Path: name, Err: fmt.Errorf("%w: %s", gongkai.ErrUsage, msg)}
+	return &gongkai.Error{Op: "rollup", Path: name, Err: fmt.Errorf("%w: %s", gongkai.ErrUsage, msg),
+		Hint: "gongkai rollup --list (each rollup with the parameters it takes; GET /v1/rollups over HTTP)"}
 }

@@ -25,6 +25,7 @@ func TestErrorBodiesInChinese(t *testing.T) {
 		status                    int
 		code                      string
 		detail                    bool // the Chinese quotes a library's English
+		hint                      bool // the answer must carry a hint
 	}{
 		{method: "GET", path: "/nope", status: 404, code: "no_endpoint"},
 		{method: "DELETE", path: "/v1/reports", status: 405, code: "method_not_allowed"},
@@ -38,6 +39,9 @@ func TestErrorBodiesInChinese(t *testing.T) {
 		{method: "GET", path: "/v1/rollups/district_year?year=2020&year=2021", status: 400, code: "one_value"},
 		{method: "GET", path: "/v1/rollups/district_year?format=xml", status: 400, code: "unknown_format"},
 		{method: "GET", path: "/v1/rollups/district_year?format=json&bom=1", status: 400, code: "bom_format"},
+		// The level names the error lists are data, as the CLI gives them.
+		{method: "GET", path: "/v1/rollups/levels?level=bogus", status: 400, code: "usage", hint: true, detail: true},
+		{method: "GET", path: "/v1/rollups/district_year?level=county", status: 400, code: "usage", hint: true},
 		{method: "GET", path: "/v1/rollups/no_such_rollup", status: 404, code: "not_found"},
 		{method: "GET", path: "/v1/reports", host: "intranet.example", status: 421, code: "wrong_host"},
 		{method: "POST", path: "/v1/query", body: `{"sql": 1}`, ctype: "application/json", status: 400, code: "bad_json", detail: true},
@@ -80,6 +84,9 @@ func TestErrorBodiesInChinese(t *testing.T) {
 			}
 			if w := english(body.ErrorZh); len(w) > 0 && !c.detail {
 				t.Errorf("error_zh %q leaves English %q (msg/api.go)", body.ErrorZh, w)
+			}
+			if c.hint && body.Hint == "" {
+				t.Errorf("no hint: %s", raw)
 			}
 			if (body.Hint == "") != (body.HintZh == "") {
 				t.Errorf("hint %q but hint_zh %q", body.Hint, body.HintZh)
