@@ -10,8 +10,8 @@ import (
 // Schemas 7 and 9 found a division's reports through division_report_ids
 // and level_report_ids (one narrow scan per branch, then a semi-join)
 // instead of the one OR of schema 4 and of the levels rollup; schema 10's
-// reports_in and level_reports scan report_facts once per branch, each
-// report kept by the first branch it matches. For every kind of
+// level_reports scans report_facts once per branch, each report kept by
+// the first branch it matches. For every kind of
 // division a user gives — names at each level, city+county,
 // province+city+county, code prefixes with and without trailing zeros, a
 // township, a part of an organization's name, an unplaced report's name,
