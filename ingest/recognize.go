@@ -108,7 +108,9 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 	sc := &scan{rendering: doc.Rendering, sections: map[int]bool{}, reviewBlocks: map[string][]Cell{}, reviewBlockLocs: map[string]string{}}
 	section := 0
 	reviewDone := false
-	var isLabel []bool
+	var facts []*cellFacts
+	var labels []Cell
+	var labelFacts []*cellFacts
 	for ti, t := range doc.Tables {
 		if ctx.Err() != nil {
 			return sc
@@ -117,40 +119,47 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 			// A spanned copy of a value or blank is no cell of its own
 			// (the HTML and DOCX readers repeat merged cells so columns
 			// line up); copies of labels stay, they are labels.
-			// Each cell is classified once (classify is the costly part).
+			// Each cell is classified once (classify is the costly part),
+			// and a label read once (factsOf).
 			row := make([]Cell, 0, len(full))
-			isLabel = isLabel[:0]
+			facts = facts[:0]
 			for _, c := range full {
-				label := c.Unsure == "" && classify(c.Text) == kindText
-				if c.Spanned && !label {
+				var f *cellFacts
+				if c.Unsure == "" {
+					if f = factsOf(c.Text); f.kind != kindText {
+						f = nil
+					}
+				}
+				if c.Spanned && f == nil {
 					continue
 				}
 				row = append(row, c)
-				isLabel = append(isLabel, label)
+				facts = append(facts, f)
 			}
 			last := -1
 			for i := range row {
-				if isLabel[i] {
+				if facts[i] != nil {
 					last = i
 				}
 			}
-			var labels []Cell
+			// labels and labelFacts are scratch: the hits below keep
+			// copies of what they need, never the slices.
+			labels, labelFacts = labels[:0], labelFacts[:0]
 			for i, c := range row[:last+1] {
-				if isLabel[i] {
+				if facts[i] != nil {
 					labels = append(labels, c)
+					labelFacts = append(labelFacts, facts[i])
 				}
 			}
 			values := row[last+1:]
-			for _, l := range labels {
-				n := normLabel(l.Text)
-				if m := sectionMarker(n); m != 0 {
+			for _, f := range labelFacts {
+				if m := f.marker; m != 0 {
 					section = m
 					sc.sections[m] = true
 				}
-				a, b := versionHints(n)
-				sc.v2019 += a
-				sc.v2021 += b
-				if strings.Contains(n, "采购总金额") && strings.Contains(n, "万元") {
+				sc.v2019 += f.v2019
+				sc.v2021 += f.v2021
+				if f.wan {
 					sc.procurementWan = true
 				}
 			}
@@ -175,7 +184,8 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 				continue
 			}
 			lastLabel := labels[len(labels)-1]
-			sec, key, ok := matchRowLabel(lastLabel.Text)
+			lastFacts := labelFacts[len(labelFacts)-1]
+			sec, key, ok := lastFacts.sec, lastFacts.key, lastFacts.ok
 			if !ok && len(labels) > 1 {
 				var b strings.Builder
 				for _, l := range labels {
@@ -184,7 +194,7 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 				sec, key, ok = matchRowLabel(b.String())
 			}
 			if !ok {
-				n := normLabel(lastLabel.Text)
+				n := lastFacts.norm
 				switch {
 				case section == 3 && n == "总计" && hasContent(values):
 					sec, key, ok = gongkai.SecApplications, gongkai.RowTotal, true
@@ -199,7 +209,7 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 					sc.review = append(sc.review[:0], values...)
 					reviewDone = true
 				}
-				if (section == 2 || section == 3) && len(values) > 0 && sectionMarker(normLabel(lastLabel.Text)) == 0 {
+				if (section == 2 || section == 3) && len(values) > 0 && lastFacts.marker == 0 {
 					// A row with values whose label no rule knows: a
 					// misspelled label, settled once the layout is known.
 					sec := gongkai.SecActive

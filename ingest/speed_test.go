@@ -1,0 +1,166 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// Reference forms of the hot paths rewritten for parse speed (issue 11),
+// each as it was; the tests below compare the new forms with them on every
+// line of a generated district (fastPathLines) and on edge cases.
+
+// headerKeyRE is what headerKeys replaced.
+var headerKeyRE = regexp.MustCompile(`(标题|发布机构|发文机关|发文单位|信息来源|来源|发布时间|发布日期|成文日期|时间)\s*[:：]`)
+
+// foldWidthRef is foldWidth as it was: every rune through strings.Map.
+func foldWidthRef(s string) string { return strings.Map(foldRune, s) }
+
+// classifyRef is classify as it was, without its fast path for digits.
+func classifyRef(text string) cellKind {
+	c := cleanText(text)
+	if placeholders[strings.ReplaceAll(c, " ", "")] {
+		return kindBlank
+	}
+	if _, _, ok := splitNumberRef(c); ok {
+		return kindNumber
+	}
+	if utf8.RuneCountInString(c) <= 8 && strings.ContainsAny(c, "0123456789") && !numberedLabelRE.MatchString(c) {
+		return kindOdd
+	}
+	return kindText
+}
+
+// splitNumberRef is splitNumber as it was: strings.Fields on every text.
+func splitNumberRef(s string) (num string, u unit, ok bool) {
+	s = cleanText(s)
+	if f := strings.Fields(s); len(f) > 1 {
+		if !spacedThousandsRE.MatchString(strings.Join(f, " ")) {
+			return "", unitNone, false
+		}
+		s = strings.Join(f, "")
+	}
+	switch {
+	case strings.HasSuffix(s, "万元"):
+		u, s = unitWanYuan, strings.TrimSuffix(s, "万元")
+	case strings.HasSuffix(s, "元"):
+		u, s = unitYuan, strings.TrimSuffix(s, "元")
+	default:
+		for _, suf := range []string{"件", "条", "个", "项", "次", "篇"} {
+			s = strings.TrimSuffix(s, suf)
+		}
+	}
+	if strings.IndexByte(s, ',') >= 0 && thousandsRE.MatchString(s) {
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	if !isDecimal(s) {
+		return "", unitNone, false
+	}
+	s = strings.TrimPrefix(s, "+")
+	return s, u, true
+}
+
+// speedEdgeCases are texts the rewritten forms must get right beyond the
+// generated lines.
+var speedEdgeCases = []string{
+	"0", "12", " 12", "12 ", "1 234", "1 2", "1\u30002", "１２", "12件", "1,234", "1,23", "+5", "-3", "3.5", "3.", ".5",
+	"约4", "3.5%", "1.属于国家秘密", "２０２３", "—", "--", "无", "\u00a0", "\u200b1", "1\u2028", "1\u0085", "1\u00a02",
+	"\xe4\xb8", "\xe4\xb8\xe4", "\xe4\x00\x80", "a\xffb", "\xef\xbc\x91", "〔2023〕", "【标题】", "［x］", "−1", "﹣1",
+	"\xed\xa0\x80", "\xe0\x80\x80", "\xf0\x9f\x98\x80", "本年新收政府信息公开申请数量", "[bookmark: _Hlk1]12",
+	"标题：2023年度报告 发布时间：2024-01-22", "发布机构 ： 某局", "来源:\t甲 时间:2022", "信息来源：乙", "时间 \n:", "标题",
+	"标题标题：x", "发布时间发布日期:", "时间：：时间：", "标题\xff：", "\xe6标题:", "：：", "成文日期\u3000：",
+}
+
+func TestSpeedRewritesAgree(t *testing.T) {
+	lines := append(fastPathLines(t), speedEdgeCases...)
+	for _, l := range lines {
+		if got, want := foldWidth(l), foldWidthRef(l); got != want {
+			t.Errorf("foldWidth(%q) = %q, was %q", l, got, want)
+		}
+		if got, want := classify(l), classifyRef(l); got != want {
+			t.Errorf("classify(%q) = %v, was %v", l, got, want)
+		}
+		n, u, ok := splitNumber(l)
+		rn, ru, rok := splitNumberRef(l)
+		if n != rn || u != ru || ok != rok {
+			t.Errorf("splitNumber(%q) = %q %v %v, was %q %v %v", l, n, u, ok, rn, ru, rok)
+		}
+		if got, want := headerKeys(l), headerKeyRE.FindAllStringSubmatchIndex(l, -1); !sameMatches(got, want) {
+			t.Errorf("headerKeys(%q) = %v, headerKeyRE says %v", l, got, want)
+		}
+		if f, g := factsOf(l), computeCellFacts(l); *f != *g {
+			t.Errorf("factsOf(%q) = %+v, computed %+v", l, *f, *g)
+		}
+	}
+	// Cut into every cell-sized piece too, at every byte (invalid UTF-8
+	// included).
+	for _, l := range speedEdgeCases {
+		for i := 0; i <= len(l); i++ {
+			for _, s := range []string{l[:i], l[i:]} {
+				if got, want := foldWidth(s), foldWidthRef(s); got != want {
+					t.Errorf("foldWidth(%q) = %q, was %q", s, got, want)
+				}
+				if got, want := classify(s), classifyRef(s); got != want {
+					t.Errorf("classify(%q) = %v, was %v", s, got, want)
+				}
+				if got, want := headerKeys(s), headerKeyRE.FindAllStringSubmatchIndex(s, -1); !sameMatches(got, want) {
+					t.Errorf("headerKeys(%q) = %v, headerKeyRE says %v", s, got, want)
+				}
+			}
+		}
+	}
+}
+
+func sameMatches(got [][4]int, want [][]int) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		if len(want[i]) != 4 {
+			return false
+		}
+		for k := range 4 {
+			if got[i][k] != want[i][k] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// The cache of cell facts stays bounded and keeps no slice of the texts
+// it saw.
+func TestFactsCacheBounded(t *testing.T) {
+	page := strings.Repeat("本年新收政府信息公开申请", 100)
+	f := factsOf(page[:36])
+	if f.kind != kindText {
+		t.Fatalf("kind %v", f.kind)
+	}
+	factsCache.RLock()
+	for k, v := range factsCache.m {
+		if unsafeSameBase(k, page) || unsafeSameBase(v.norm, page) {
+			t.Errorf("the cache keeps a slice of the page: %q", k)
+		}
+	}
+	factsCache.RUnlock()
+	for i := range factsMaxEntries + 10 {
+		factsOf("标签" + strings.Repeat("x", i%50) + string(rune(0x4e00+i)))
+	}
+	factsCache.RLock()
+	n := len(factsCache.m)
+	factsCache.RUnlock()
+	if n > factsMaxEntries {
+		t.Errorf("the cache holds %d entries, more than %d", n, factsMaxEntries)
+	}
+}
+
+// unsafeSameBase says whether s points into the bytes of page.
+func unsafeSameBase(s, page string) bool {
+	if s == "" {
+		return false
+	}
+	p, b := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(page)))
+	return p >= b && p < b+uintptr(len(page))
+}
