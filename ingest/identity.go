@@ -91,7 +91,7 @@ var isoDateRE = regexp.MustCompile(`(20\d{2})[-/.](\d{1,2})[-/.](\d{1,2})`)
 // normYears writes years in Chinese numerals in digits (二〇二三年 →
 // 2023年) so one pattern reads both.
 func normYears(s string) string {
-	if !strings.ContainsAny(s, "〇零○OＯ") {
+	if !hasCNZero(s) {
 		return s
 	}
 	return cnYearRE.ReplaceAllStringFunc(s, func(m string) string {
@@ -105,6 +105,13 @@ func normYears(s string) string {
 		}
 		return strconv.Itoa(y) + strings.TrimLeft(string(r[4:]), " \t")
 	})
+}
+
+// hasCNZero is strings.ContainsAny(s, "〇零○OＯ") (every year in Chinese
+// numerals has a zero), without decoding every rune of s.
+func hasCNZero(s string) bool {
+	return strings.IndexByte(s, 'O') >= 0 || strings.Contains(s, "〇") || strings.Contains(s, "零") ||
+		strings.Contains(s, "○") || strings.Contains(s, "Ｏ")
 }
 
 // headLimit bounds where titles are looked for; footLimit where the
@@ -271,11 +278,25 @@ func titleAt(lines []string, i int) (title, bool) {
 // titleMatch finds a title in l that stands as a title: not inside a
 // sentence that cites another document (《…》), and ending where the
 // line ends or a separator follows.
+//
+// The matches are found one at a time (as FindAllStringSubmatchIndex
+// would, since titleRE looks at nothing around a match and never matches
+// empty text): the first that stands as a title ends the search.
 func titleMatch(l string) []int {
-	if !strings.Contains(l, "年") || !strings.Contains(l, "公开") {
-		return nil // titleRE needs both; most lines have neither
+	if !strings.Contains(l, "年") || !strings.Contains(l, "公开") || !strings.Contains(l, "报") || !hasYearDigits(l) {
+		return nil // titleRE needs all four; most lines lack one
 	}
-	for _, m := range titleRE.FindAllStringSubmatchIndex(l, -1) {
+	for pos := 0; pos < len(l); {
+		m := titleRE.FindStringSubmatchIndex(l[pos:])
+		if m == nil {
+			break
+		}
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += pos
+			}
+		}
+		pos = m[1]
 		before := l[:m[0]]
 		if strings.Count(before, "《") > strings.Count(before, "》") {
 			continue
@@ -290,6 +311,19 @@ func titleMatch(l string) []int {
 	}
 	return nil
 }
+
+// hasYearDigits says whether s holds 19 or 20 and two more digits, as
+// every title's year (titleRE's first group) does.
+func hasYearDigits(s string) bool {
+	for i := 0; i+3 < len(s); i++ {
+		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
 // orgPrefix is what precedes a title's year on its line, cut after the
 // last separator ("当前位置： 首页 平潭综合实验区2021年度…" gives 平潭综合实验区)
@@ -358,7 +392,7 @@ func dropCJKSpaces(s string) string {
 // headerFields reads a saved page's header fields on one line ("标题: …",
 // "发布时间: 2020-01-20 15:22", "来源：平潭县人民政府 时间：2022-02-08").
 func headerFields(line, loc string) []Property {
-	if !strings.ContainsAny(line, ":：") {
+	if !hasColon(line) {
 		return nil // every key is followed by a colon; most lines have none
 	}
 	ms := headerKeys(line)
@@ -397,20 +431,23 @@ func headerFields(line, loc string) []Property {
 var headerKeyList = []string{"标题", "发布机构", "发文机关", "发文单位", "信息来源", "来源", "发布时间", "发布日期", "成文日期", "时间"}
 
 // headerKeys finds the header keys of a line, each followed by blanks
-// (\s) and a colon: what the regexp headerKeyRE (fast_test.go) finds,
-// each match as [start, end, key start, key end], written out: it runs on the
-// first lines of every document, and the regexp tried its ten
-// alternatives at every byte. Every key begins with a UTF-8 lead byte, so
-// no key matches inside a rune, and no key is a prefix of another that
-// could match at the same place, so the first key found at a position is
-// the regexp's choice there; the leftmost such position with the colon
-// after the key (and its blanks) is its match.
+// (\s) and a colon: what the regexp headerKeyRE (speed_test.go) finds,
+// each match as [start, end, key start, key end], written out: it runs on
+// the first lines of every document, and the regexp tried its ten
+// alternatives at every byte. Every key begins with one of six runes
+// (headerKeyFirst), so only there are keys tried; no key is a prefix of
+// another that could match at the same place, so the first key found at a
+// position is the regexp's choice there, and the leftmost such position
+// with the colon after the key (and its blanks) is its match.
 func headerKeys(line string) [][4]int {
 	var out [][4]int
 	for i := 0; i < len(line); i++ {
-		b := line[i]
-		if b < 0xE0 {
-			continue // every key's first rune is three bytes long
+		if line[i] < 0xE4 || line[i] > 0xE6 {
+			continue // the lead bytes of headerKeyFirst's runes
+		}
+		r, _ := utf8.DecodeRuneInString(line[i:])
+		if !strings.ContainsRune(headerKeyFirst, r) {
+			continue
 		}
 		for _, k := range headerKeyList {
 			if !strings.HasPrefix(line[i:], k) {
@@ -438,6 +475,14 @@ func headerKeys(line string) [][4]int {
 	return out
 }
 
+// headerKeyFirst are the first runes of headerKeyList's keys.
+const headerKeyFirst = "标发信来成时"
+
+// hasColon is strings.ContainsAny(s, ":：") without decoding every rune.
+func hasColon(s string) bool {
+	return strings.IndexByte(s, ':') >= 0 || strings.Contains(s, "：")
+}
+
 // rawHeaderFields reads the header fields among the first lines of a text
 // file, which the text readers drop as noise.
 func rawHeaderFields(data []byte) []Property {
@@ -445,11 +490,18 @@ func rawHeaderFields(data []byte) []Property {
 		data = data[:16<<10]
 	}
 	var out []Property
-	for i, l := range splitTextLines(data) {
-		if i >= 30 {
+	// The first 30 lines of splitTextLines(data), without splitting the
+	// rest; a line is only named once it may hold a field.
+	text := decodeText(data)
+	for i := range 30 {
+		l, rest, more := strings.Cut(text, "\n")
+		if l = foldWidth(l); hasColon(l) {
+			out = append(out, headerFields(l, lineLoc(i))...)
+		}
+		if !more {
 			break
 		}
-		out = append(out, headerFields(foldWidth(l), lineLoc(i))...)
+		text = rest
 	}
 	return out
 }

@@ -6,11 +6,12 @@ import (
 )
 
 // cellFacts is what the recognizer's scan reads from a cell's text: its
-// kind and, for a label (kindText), what the label says. Every field is a
-// pure function of the text.
+// kind and what the text says as a label. Every field is a pure function
+// of the text.
 type cellFacts struct {
 	kind cellKind
-	// The rest is set for kindText only.
+	// The rest is what the text says as a label (for texts of ASCII digits
+	// only: nothing, and norm is left empty).
 	norm         string // normLabel of the text
 	marker       int    // sectionMarker(norm)
 	v2019, v2021 int    // versionHints(norm)
@@ -21,9 +22,6 @@ type cellFacts struct {
 
 func computeCellFacts(text string) *cellFacts {
 	f := &cellFacts{kind: classify(text)}
-	if f.kind != kindText {
-		return f
-	}
 	f.norm = normLabel(text)
 	f.marker = sectionMarker(f.norm)
 	f.v2019, f.v2021 = versionHints(f.norm)
@@ -38,16 +36,20 @@ func computeCellFacts(text string) *cellFacts {
 // against every rule, some allowing a misspelled character) was most of
 // the recognizer's scan. The cache is bounded: texts longer than
 // factsMaxText are not kept, and it is emptied when it holds
-// factsMaxEntries (a few MiB at most), so a document of unique labels
-// costs what it did before plus the bookkeeping.
+// factsMaxEntries texts or factsMaxBytes of them (keys and normalized
+// forms), so a document of unique labels costs what it did before plus
+// the bookkeeping. (A table's header cells, the notes under 第二十条, run
+// to a few hundred bytes.)
 const (
-	factsMaxText    = 256
+	factsMaxText    = 2048
 	factsMaxEntries = 1 << 13
+	factsMaxBytes   = 4 << 20
 )
 
 var factsCache = struct {
 	sync.RWMutex
-	m map[string]*cellFacts
+	m     map[string]*cellFacts
+	bytes int
 }{m: map[string]*cellFacts{}}
 
 // factsOf is computeCellFacts through the cache. The facts returned are
@@ -67,14 +69,21 @@ func factsOf(text string) *cellFacts {
 	}
 	f = computeCellFacts(text)
 	factsCache.Lock()
-	if len(factsCache.m) >= factsMaxEntries {
+	if len(factsCache.m) >= factsMaxEntries || factsCache.bytes >= factsMaxBytes {
 		clear(factsCache.m)
+		factsCache.bytes = 0
 	}
+	factsCache.bytes += len(text) + len(f.norm)
 	// A cell's text may be a slice of a whole page: the key and the
 	// normalized label (often the text itself) are copies, so the cache
 	// never keeps a document alive.
-	f.norm = strings.Clone(f.norm)
-	factsCache.m[strings.Clone(text)] = f
+	key := strings.Clone(text)
+	if f.norm == text {
+		f.norm = key
+	} else {
+		f.norm = strings.Clone(f.norm)
+	}
+	factsCache.m[key] = f
 	factsCache.Unlock()
 	return f
 }

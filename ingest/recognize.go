@@ -74,6 +74,11 @@ func recognize(ctx context.Context, doc *Document) (*gongkai.Report, error) {
 	meta := readMeta(doc)
 	v := decideVersion(sc, meta.year)
 	r := gongkai.NewReport(v)
+	// Every cell gets provenance: the map is made at its size once rather
+	// than grown (and rehashed) five times along the way.
+	if len(r.Provenance) == 0 {
+		r.Provenance = make(map[string]gongkai.Source, provenanceSize(v))
+	}
 	labelFindings := resolveLabels(sc, v)
 	r.UseSingleOther(singleOther(sc, v))
 	applyMeta(r, meta)
@@ -191,7 +196,8 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 				for _, l := range labels {
 					b.WriteString(l.Text)
 				}
-				sec, key, ok = matchRowLabel(b.String())
+				f := factsOf(b.String())
+				sec, key, ok = f.sec, f.key, f.ok
 			}
 			if !ok {
 				n := lastFacts.norm
@@ -252,6 +258,18 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 		}
 	}
 	return sc
+}
+
+// provenanceSize is how many provenance entries a report of layout v
+// holds at most: one per table cell of either printing (the single
+// （六） row included), and one each for organization, year and date.
+func provenanceSize(v gongkai.Version) int {
+	l := gongkai.LayoutOf(v)
+	n := len(l.AllRows())*len(l.Columns) + len(l.ReviewBlocks)*len(l.ReviewColumns) + 3
+	for _, a := range l.Active {
+		n += len(a.Metrics)
+	}
+	return n
 }
 
 func labelLoc(c Cell, ti, ri int) string {

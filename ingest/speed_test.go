@@ -1,9 +1,13 @@
 package ingest
 
 import (
+	"fmt"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -62,6 +66,67 @@ func splitNumberRef(s string) (num string, u unit, ok bool) {
 	return s, u, true
 }
 
+// hasEmbeddedTableRef is hasEmbeddedTable as it was: the text lowered.
+func hasEmbeddedTableRef(s string) bool {
+	if len(s) < 4 {
+		return false
+	}
+	l := strings.ToLower(s)
+	return strings.Contains(l, "<table") || strings.Contains(l, "<td") ||
+		strings.Contains(l, `\u003ctable`) || strings.Contains(l, `\u003ctd`) ||
+		strings.Contains(l, `\x3ctable`) || strings.Contains(l, `\x3ctd`)
+}
+
+// rawHeaderFieldsRef is rawHeaderFields as it was: every line split off.
+func rawHeaderFieldsRef(data []byte) []Property {
+	if len(data) > 16<<10 {
+		data = data[:16<<10]
+	}
+	var out []Property
+	for i, l := range splitTextLines(data) {
+		if i >= 30 {
+			break
+		}
+		out = append(out, headerFields(foldWidth(l), fmt.Sprintf("line %d", i+1))...)
+	}
+	return out
+}
+
+// titleMatchRef is titleMatch as it was: every match of titleRE found
+// first.
+func titleMatchRef(l string) []int {
+	if !strings.Contains(l, "年") || !strings.Contains(l, "公开") {
+		return nil
+	}
+	for _, m := range titleRE.FindAllStringSubmatchIndex(l, -1) {
+		before := l[:m[0]]
+		if strings.Count(before, "《") > strings.Count(before, "》") {
+			continue
+		}
+		if m[1] < len(l) {
+			r, _ := utf8.DecodeRuneInString(l[m[1]:])
+			if !unicode.IsSpace(r) && !strings.ContainsRune("_-|—()（）[]【】:：。.", r) {
+				continue
+			}
+		}
+		return m
+	}
+	return nil
+}
+
+// narrativeEdgeCases are sections 一 the sentence search must read as the
+// whole-text search did.
+var narrativeEdgeCases = []string{
+	"一、总体情况\n本年度主动公开政府信息1,234条。微信公众号发布消息357条，新媒体发表报道101篇。",
+	"依申请公开信息3条，主动公开信息5条。收到行政复议申请2件。收到政府信息公开申请 7 件。",
+	"未收到政府信息公开申请。收到申请4件",
+	"收到信息公开申请\n12\n件。网站发布\n信息\n8\n篇。。。",
+	"公开信息3条建议。公开信息4条。新收12件依申请公开申请",
+	"。", "", "信息条", "公开政府信息共12条。二、主动公开政府信息情况 公开信息99条",
+	"受理建议申请1件，受理申请2件。通过网站发布信息1篇；网站更新3条",
+	"\xff公开信息5条\xfe。\xe3\x80公开信息6条",
+}
+
 // speedEdgeCases are texts the rewritten forms must get right beyond the
 // generated lines.
 var speedEdgeCases = []string{
@@ -71,10 +136,15 @@ var speedEdgeCases = []string{
 	"\xed\xa0\x80", "\xe0\x80\x80", "\xf0\x9f\x98\x80", "本年新收政府信息公开申请数量", "[bookmark: _Hlk1]12",
 	"标题：2023年度报告 发布时间：2024-01-22", "发布机构 ： 某局", "来源:\t甲 时间:2022", "信息来源：乙", "时间 \n:", "标题",
 	"标题标题：x", "发布时间发布日期:", "时间：：时间：", "标题\xff：", "\xe6标题:", "：：", "成文日期\u3000：",
+	"<TABLE", "<Td", "<t", "x<td>", `\U003CTABLE`, `\u003Ctd`, `\X3Ctd`, `\x3cTABLE`, `\x3c`, "<T\u212aD", "<\u0130td", "<tᴬble", `\`, "<<td", `\\x3ctd`,
+	"\ufeff标题：甲\r\n来源：乙\r时间:2023-01-02\n\n发布机构：丙", "\n\n\n", "标题：\xff\xfe", "来源：" + strings.Repeat("甲\n", 40) + "时间：2020-01-01",
+	"2023年政府信息公开工作年度报告", "关于2021年度政府信息公开工作的年度报告_泽库镇", "《2020年政府信息公开工作年度报告》2019年度信息公开年报",
+	"二〇二三年政府信息公开年报", "２０２３年度政务公开工作报告", "1999年 年度信息公开 工作 的 年报x", "2023年公开报", "2020年x政府信息公开年报。",
 }
 
 func TestSpeedRewritesAgree(t *testing.T) {
 	lines := append(fastPathLines(t), speedEdgeCases...)
+	prev := ""
 	for _, l := range lines {
 		if got, want := foldWidth(l), foldWidthRef(l); got != want {
 			t.Errorf("foldWidth(%q) = %q, was %q", l, got, want)
@@ -90,8 +160,30 @@ func TestSpeedRewritesAgree(t *testing.T) {
 		if got, want := headerKeys(l), headerKeyRE.FindAllStringSubmatchIndex(l, -1); !sameMatches(got, want) {
 			t.Errorf("headerKeys(%q) = %v, headerKeyRE says %v", l, got, want)
 		}
-		if f, g := factsOf(l), computeCellFacts(l); *f != *g {
-			t.Errorf("factsOf(%q) = %+v, computed %+v", l, *f, *g)
+		if got, want := rawHeaderFields([]byte(l)), rawHeaderFieldsRef([]byte(l)); !reflect.DeepEqual(got, want) {
+			t.Errorf("rawHeaderFields(%.80q) = %v, was %v", l, got, want)
+		}
+		if got, want := hasCNZero(l), strings.ContainsAny(l, "〇零○OＯ"); got != want {
+			t.Errorf("hasCNZero(%q) = %v, ContainsAny says %v", l, got, want)
+		}
+		for _, x := range []string{l, normYears(l), normYears(l) + normYears(prev)} {
+			if got, want := titleMatch(x), titleMatchRef(x); !reflect.DeepEqual(got, want) {
+				t.Errorf("titleMatch(%q) = %v, was %v", x, got, want)
+			}
+		}
+		prev = l
+		if got, want := hasColon(l), strings.ContainsAny(l, ":："); got != want {
+			t.Errorf("hasColon(%q) = %v, ContainsAny says %v", l, got, want)
+		}
+		if got, want := hasEmbeddedTable(l), hasEmbeddedTableRef(l); got != want {
+			t.Errorf("hasEmbeddedTable(%.80q) = %v, was %v", l, got, want)
+		}
+		f, g := *factsOf(l), *computeCellFacts(l)
+		if allDigits(l) {
+			g.norm = "" // documented: not kept for digits
+		}
+		if f != g {
+			t.Errorf("factsOf(%q) = %+v, computed %+v", l, f, g)
 		}
 	}
 	// Cut into every cell-sized piece too, at every byte (invalid UTF-8
@@ -108,7 +200,22 @@ func TestSpeedRewritesAgree(t *testing.T) {
 				if got, want := headerKeys(s), headerKeyRE.FindAllStringSubmatchIndex(s, -1); !sameMatches(got, want) {
 					t.Errorf("headerKeys(%q) = %v, headerKeyRE says %v", s, got, want)
 				}
+				if got, want := hasEmbeddedTable(s), hasEmbeddedTableRef(s); got != want {
+					t.Errorf("hasEmbeddedTable(%q) = %v, was %v", s, got, want)
+				}
 			}
+		}
+	}
+}
+
+// readNarrative searches sentence by sentence; readNarrativeRef
+// (oracle_test.go) searches the whole text.
+func TestReadNarrativeBySentenceAgrees(t *testing.T) {
+	docs := append(fastPathLines(t), narrativeEdgeCases...)
+	for _, d := range docs {
+		lines := strings.Split(d, "\n")
+		if got, want := readNarrative(lines), readNarrativeRef(lines); !reflect.DeepEqual(got, want) {
+			t.Errorf("readNarrative(%.200q) = %v, was %v", d, got, want)
 		}
 	}
 }
@@ -153,6 +260,16 @@ func TestFactsCacheBounded(t *testing.T) {
 	factsCache.RUnlock()
 	if n > factsMaxEntries {
 		t.Errorf("the cache holds %d entries, more than %d", n, factsMaxEntries)
+	}
+	long := strings.Repeat("长", factsMaxText/3)
+	for i := range factsMaxBytes/factsMaxText + 10 {
+		factsOf(long[:len(long)-3*(i%100)] + strconv.Itoa(i))
+	}
+	factsCache.RLock()
+	b := factsCache.bytes
+	factsCache.RUnlock()
+	if b > factsMaxBytes+2*factsMaxText {
+		t.Errorf("the cache holds %d bytes, more than %d", b, factsMaxBytes)
 	}
 }
 

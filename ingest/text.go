@@ -2,7 +2,7 @@ package ingest
 
 import (
 	"bytes"
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -91,7 +91,7 @@ func streamRows(cells []Cell) [][]Cell {
 	var cur []Cell
 	sawValue := false
 	for _, c := range cells {
-		isText := c.Unsure == "" && classify(c.Text) == kindText
+		isText := c.Unsure == "" && factsOf(c.Text).kind == kindText
 		if isText && sawValue {
 			rows = append(rows, cur)
 			cur, sawValue = nil, false
@@ -110,16 +110,12 @@ func streamRows(cells []Cell) [][]Cell {
 // tableStart says whether a cell text opens the report's tables in a
 // line-per-cell text: a block title, a header or a row label.
 func tableStart(text string) bool {
-	n := normLabel(text)
-	if sectionMarker(n) != 0 {
-		return true
-	}
-	_, _, ok := matchRowLabel(text)
-	return ok
+	f := factsOf(text) // sectionMarker(normLabel(text)) and matchRowLabel(text)
+	return f.marker != 0 || f.ok
 }
 
 // lineLoc names a line for provenance.
-func lineLoc(i int) string { return fmt.Sprintf("line %d", i+1) }
+func lineLoc(i int) string { return "line " + strconv.Itoa(i+1) }
 
 // countLines counts the lines for which f is true.
 func countLines(lines []string, f func(string) bool) int {
