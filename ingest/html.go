@@ -39,7 +39,8 @@ const (
 	maxEmbedDepth = 3
 )
 
-// htmlNeedles are the markup sniffHTML looks for in the lowered head.
+// htmlNeedles are the markup sniffHTML looks for in the head, in any
+// ASCII case (hasFold).
 var htmlNeedles = [][]byte{
 	[]byte("<!doctype html"), []byte("<html"), []byte("<table"), []byte("<td"),
 	[]byte("<body"), []byte("<meta"), []byte(`\u003ctable`), []byte(`\u003ctd`),
@@ -49,12 +50,12 @@ var htmlNeedles = [][]byte{
 // sniffHTML looks for markup in the first bytes: an HTML page, a fragment
 // with table tags, or a script/JSON string carrying table tags.
 func sniffHTML(h *sniffHead) bool {
-	lower := h.lowered()
-	if len(h.head) > 64<<10 {
-		lower = asciiLower(h.head[:64<<10])
+	head := h.head
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
 	}
 	for _, m := range htmlNeedles {
-		if bytes.Contains(lower, m) {
+		if hasFold(head, m) {
 			return true
 		}
 	}

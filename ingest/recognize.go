@@ -120,13 +120,20 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 		if ctx.Err() != nil {
 			return sc
 		}
+		// The rows' cells are cut from one slab per table (hits keep
+		// their values: each row keeps its own part of it).
+		n := 0
+		for _, full := range t.Rows {
+			n += len(full)
+		}
+		slab := make([]Cell, 0, n)
 		for ri, full := range t.Rows {
 			// A spanned copy of a value or blank is no cell of its own
 			// (the HTML and DOCX readers repeat merged cells so columns
 			// line up); copies of labels stay, they are labels.
 			// Each cell is classified once (classify is the costly part),
 			// and a label read once (factsOf).
-			row := make([]Cell, 0, len(full))
+			row := slab[len(slab):len(slab):len(slab)+len(full)]
 			facts = facts[:0]
 			for _, c := range full {
 				var f *cellFacts
@@ -141,6 +148,7 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 				row = append(row, c)
 				facts = append(facts, f)
 			}
+			slab = slab[:len(slab)+len(row)]
 			last := -1
 			for i := range row {
 				if facts[i] != nil {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -127,6 +128,19 @@ var narrativeEdgeCases = []string{
 	"\xff公开信息5条\xfe。\xe3\x80公开信息6条",
 }
 
+// asciiLower returns a copy of b with A–Z lowered and every other byte
+// kept (what the sniffers searched before hasFold).
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
 // speedEdgeCases are texts the rewritten forms must get right beyond the
 // generated lines.
 var speedEdgeCases = []string{
@@ -172,6 +186,14 @@ func TestSpeedRewritesAgree(t *testing.T) {
 			}
 		}
 		prev = l
+		for _, m := range htmlNeedles {
+			if got, want := hasFold([]byte(l), m), bytes.Contains(bytes.ToLower([]byte(l)), m); got != want {
+				t.Errorf("hasFold(%.80q, %q) = %v, bytes.ToLower says %v", l, m, got, want)
+			}
+		}
+		if got, want := htmlishFold([]byte(l)), htmlishLower(bytes.ToLower([]byte(l))); got != want {
+			t.Errorf("htmlishFold(%.80q) = %v, was %v", l, got, want)
+		}
 		if got, want := hasColon(l), strings.ContainsAny(l, ":："); got != want {
 			t.Errorf("hasColon(%q) = %v, ContainsAny says %v", l, got, want)
 		}

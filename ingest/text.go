@@ -155,3 +155,8 @@ func isHTMLish(head []byte) bool {
 func htmlishLower(h []byte) bool {
 	return bytes.Contains(h, []byte("<table")) || bytes.Contains(h, []byte("<html")) || bytes.Contains(h, []byte("<td"))
 }
+
+// htmlishFold is isHTMLish without lowering a copy of the head (hasFold).
+func htmlishFold(h []byte) bool {
+	return hasFold(h, []byte("<table")) || hasFold(h, []byte("<html")) || hasFold(h, []byte("<td"))
+}
