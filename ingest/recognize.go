@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gongkai"
 	"gongkai/msg"
@@ -120,22 +121,16 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 		if ctx.Err() != nil {
 			return sc
 		}
-		// The rows' cells are cut from one slab per table (hits keep
-		// their values: each row keeps its own part of it).
-		n := 0
-		for _, full := range t.Rows {
-			n += len(full)
-		}
-		slab := make([]Cell, 0, n)
 		for ri, full := range t.Rows {
 			// A spanned copy of a value or blank is no cell of its own
 			// (the HTML and DOCX readers repeat merged cells so columns
 			// line up); copies of labels stay, they are labels.
 			// Each cell is classified once (classify is the costly part),
-			// and a label read once (factsOf).
-			row := slab[len(slab):len(slab):len(slab)+len(full)]
+			// and a label read once (factsOf). A row that drops no cell
+			// is the Document's own (hits only read their values).
+			row, copied := full, false
 			facts = facts[:0]
-			for _, c := range full {
+			for i, c := range full {
 				var f *cellFacts
 				if c.Unsure == "" {
 					if f = factsOf(c.Text); f.kind != kindText {
@@ -143,12 +138,16 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 					}
 				}
 				if c.Spanned && f == nil {
+					if !copied { // every cell before this one is kept
+						row, copied = append(make([]Cell, 0, len(full)), full[:i]...), true
+					}
 					continue
 				}
-				row = append(row, c)
+				if copied {
+					row = append(row, c)
+				}
 				facts = append(facts, f)
 			}
-			slab = slab[:len(slab)+len(row)]
 			last := -1
 			for i := range row {
 				if facts[i] != nil {
@@ -554,40 +553,15 @@ func place(r *gongkai.Report, sc *scan) {
 		if j := primary[h.section+"."+h.key]; j != i && !seen[h.section+"."+h.key] {
 			continue // placed when its primary comes, or never if blank
 		}
-		var paths []string
-		var targets []unit
-		switch h.section {
-		case gongkai.SecActive:
-			item, ok := l.ActiveItem(h.key)
-			if !ok {
-				r.Findings = append(r.Findings, readCoded(gongkai.Paths{gongkai.SecActive + "." + h.key}, msg.ReadNotInLayout,
-					rowArgs(h, "version", r.FormatVersion)))
-				continue
+		rp := rowPathsOf(l, h.section, h.key)
+		paths, targets := rp.paths, rp.targets
+		if !rp.ok {
+			if h.section == gongkai.SecApplications && h.key == "3_6" && !hasContent(h.values) {
+				continue // the 2021 group heading （六）其他处理
 			}
-			for _, m := range item.Metrics {
-				paths = append(paths, gongkai.CellPath(gongkai.SecActive, h.key, m.Key))
-				t := unitNone
-				switch m.Key {
-				case "amount_yuan":
-					t = unitYuan
-				case "amount_10k_yuan":
-					t = unitWanYuan
-				}
-				targets = append(targets, t)
-			}
-		case gongkai.SecApplications:
-			if _, ok := l.Row(h.key); !ok {
-				if h.key == "3_6" && !hasContent(h.values) {
-					continue // the 2021 group heading （六）其他处理
-				}
-				r.Findings = append(r.Findings, readCoded(gongkai.Paths{gongkai.SecApplications + "." + h.key}, msg.ReadNotInLayout,
-					rowArgs(h, "version", r.FormatVersion)))
-				continue
-			}
-			for _, c := range l.Columns {
-				paths = append(paths, gongkai.CellPath(gongkai.SecApplications, h.key, c.Key))
-				targets = append(targets, unitNone)
-			}
+			r.Findings = append(r.Findings, readCoded(gongkai.Paths{h.section + "." + h.key}, msg.ReadNotInLayout,
+				rowArgs(h, "version", r.FormatVersion)))
+			continue
 		}
 		rowPath := h.section + "." + h.key
 		if seen[rowPath] {
@@ -619,6 +593,77 @@ func place(r *gongkai.Report, sc *scan) {
 		}
 	}
 	placeReview(r, sc)
+}
+
+// rowPaths are the cell paths of one row of a layout, with the unit each
+// cell is kept in; ok=false when the layout has no such row.
+type rowPaths struct {
+	paths   []string
+	targets []unit
+	ok      bool
+}
+
+type rowPathsKey struct {
+	l        *gongkai.Layout
+	sec, key string
+}
+
+// The rows' paths, made once per layout and row rather than on every
+// report (the layouts are fixed, and keys come from the label rules and
+// the layouts themselves). Shared: read them, never change them.
+var rowPathsCache = struct {
+	sync.RWMutex
+	m map[rowPathsKey]*rowPaths
+}{m: map[rowPathsKey]*rowPaths{}}
+
+func rowPathsOf(l *gongkai.Layout, sec, key string) *rowPaths {
+	k := rowPathsKey{l, sec, key}
+	rowPathsCache.RLock()
+	rp, ok := rowPathsCache.m[k]
+	rowPathsCache.RUnlock()
+	if ok {
+		return rp
+	}
+	rp = makeRowPaths(l, sec, key)
+	rowPathsCache.Lock()
+	if len(rowPathsCache.m) < 1024 { // bounded, should keys ever vary
+		rowPathsCache.m[rowPathsKey{l, strings.Clone(sec), strings.Clone(key)}] = rp
+	}
+	rowPathsCache.Unlock()
+	return rp
+}
+
+func makeRowPaths(l *gongkai.Layout, sec, key string) *rowPaths {
+	rp := &rowPaths{}
+	switch sec {
+	case gongkai.SecActive:
+		item, ok := l.ActiveItem(key)
+		if !ok {
+			return rp
+		}
+		rp.ok = true
+		for _, m := range item.Metrics {
+			rp.paths = append(rp.paths, gongkai.CellPath(gongkai.SecActive, key, m.Key))
+			t := unitNone
+			switch m.Key {
+			case "amount_yuan":
+				t = unitYuan
+			case "amount_10k_yuan":
+				t = unitWanYuan
+			}
+			rp.targets = append(rp.targets, t)
+		}
+	case gongkai.SecApplications:
+		if _, ok := l.Row(key); !ok {
+			return rp
+		}
+		rp.ok = true
+		for _, c := range l.Columns {
+			rp.paths = append(rp.paths, gongkai.CellPath(gongkai.SecApplications, key, c.Key))
+			rp.targets = append(rp.targets, unitNone)
+		}
+	}
+	return rp
 }
 
 // checkRepeat handles a row given twice (a table continued over a page
