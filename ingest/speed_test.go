@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // Reference forms of the hot paths rewritten for parse speed (issue 11),
@@ -141,6 +143,12 @@ func asciiLower(b []byte) []byte {
 	return out
 }
 
+// gbkOf is s in GBK (what it cannot encode dropped).
+func gbkOf(s string) []byte {
+	b, _ := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(strings.ToValidUTF8(s, "")))
+	return b
+}
+
 // speedEdgeCases are texts the rewritten forms must get right beyond the
 // generated lines.
 var speedEdgeCases = []string{
@@ -154,6 +162,8 @@ var speedEdgeCases = []string{
 	"\ufeff标题：甲\r\n来源：乙\r时间:2023-01-02\n\n发布机构：丙", "\n\n\n", "标题：\xff\xfe", "来源：" + strings.Repeat("甲\n", 40) + "时间：2020-01-01",
 	"2023年政府信息公开工作年度报告", "关于2021年度政府信息公开工作的年度报告_泽库镇", "《2020年政府信息公开工作年度报告》2019年度信息公开年报",
 	"二〇二三年政府信息公开年报", "２０２３年度政务公开工作报告", "1999年 年度信息公开 工作 的 年报x", "2023年公开报", "2020年x政府信息公开年报。",
+	strings.Repeat("中文", 10) + "\xff", strings.Repeat("中文", 100) + "\xff\xfe" + strings.Repeat("字", 10) + "\xc0", "\xff" + strings.Repeat("中", 20),
+	strings.Repeat("中", 8) + "\xff", strings.Repeat("中", 19) + "\xff", strings.Repeat("中", 20) + "\xff", strings.Repeat("中", 40) + "\xff\x80\xff",
 }
 
 func TestSpeedRewritesAgree(t *testing.T) {
@@ -193,6 +203,11 @@ func TestSpeedRewritesAgree(t *testing.T) {
 		}
 		if got, want := htmlishFold([]byte(l)), htmlishLower(bytes.ToLower([]byte(l))); got != want {
 			t.Errorf("htmlishFold(%.80q) = %v, was %v", l, got, want)
+		}
+		for _, b := range [][]byte{[]byte(l), gbkOf(l)} {
+			if _, _, want := utf8Damage(b); damagedUTF8(b) != want {
+				t.Errorf("damagedUTF8(%.80q) = %v, utf8Damage says %v", b, !want, want)
+			}
 		}
 		if got, want := hasColon(l), strings.ContainsAny(l, ":："); got != want {
 			t.Errorf("hasColon(%q) = %v, ContainsAny says %v", l, got, want)
