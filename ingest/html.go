@@ -93,7 +93,7 @@ func readHTML(path string, data []byte) (*Document, error) {
 // (html_stream.go, html_walk.go).
 func readHTMLStream(path, text string) (*Document, error) {
 	w := &htmlWalker{doc: &Document{Path: path, Rendering: "html"}}
-	err := newTreeStream(strings.NewReader(text), &streamWalker{w: w}, false).run()
+	err := newTreeStream(text, &streamWalker{w: w}, false).run()
 	if errors.Is(err, errNeedTree) || errors.Is(err, errTooDeep) {
 		return nil, err
 	}

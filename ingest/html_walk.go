@@ -159,7 +159,7 @@ func (sw *streamWalker) apply(ev wevent) error {
 // whole page to the tree.
 func (sw *streamWalker) embedded(raw string) error {
 	sub := &streamWalker{w: sw.w, depth: sw.depth + 1}
-	ts := newTreeStream(strings.NewReader(unescapeJS(raw)), sub, true)
+	ts := newTreeStream(unescapeJS(raw), sub, true)
 	if err := ts.run(); err != nil {
 		return errNeedTree
 	}
