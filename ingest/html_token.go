@@ -36,6 +36,12 @@ type pageTokenizer struct {
 	nAttrRead    int
 	err          error
 	allowCDATA   bool
+	// After a raw-text element's start tag read here: where its raw text
+	// ends (-1: no raw text pending), and whether entities in it are
+	// unescaped (textarea, title). textRC says so of the current token.
+	rawEnd        int
+	rawRC, textRC bool
+	textRaw       bool // the current token is raw text
 
 	// z reads the current token when the fast path does not; stay: z must
 	// read the next token too (the raw text after a raw-text element).
@@ -51,7 +57,7 @@ type tagAttr struct {
 }
 
 func newPageTokenizer(page []byte) *pageTokenizer {
-	return &pageTokenizer{page: page}
+	return &pageTokenizer{page: page, rawEnd: -1}
 }
 
 func (t *pageTokenizer) AllowCDATA(allow bool) { t.allowCDATA = allow }
@@ -59,6 +65,7 @@ func (t *pageTokenizer) AllowCDATA(allow bool) { t.allowCDATA = allow }
 // NextIsNotRawText is the Tokenizer's: only a delegated raw-text
 // element's start tag makes the next token raw.
 func (t *pageTokenizer) NextIsNotRawText() {
+	t.rawEnd = -1
 	if t.z != nil {
 		t.z.NextIsNotRawText()
 	}
@@ -86,8 +93,19 @@ func (t *pageTokenizer) Next() html.TokenType {
 		return t.delegated()
 	}
 	t.z = nil
+	t.textRaw, t.textRC = false, false
 	p := t.page
 	i := t.pos
+	if end := t.rawEnd; end >= 0 {
+		t.rawEnd = -1
+		if end > i { // (empty raw text gives no token)
+			t.tt = html.TextToken
+			t.start, t.end, t.dStart, t.dEnd = i, end, i, end
+			t.textRaw, t.textRC = true, t.rawRC
+			t.pos = end
+			return t.tt
+		}
+	}
 	if i >= len(p) {
 		t.tt, t.err = html.ErrorToken, io.EOF
 		t.start, t.end = i, i
@@ -181,9 +199,7 @@ func (t *pageTokenizer) startTag(i int) bool {
 	if !ok {
 		return false
 	}
-	if isRawTextTag(p[i+1 : nameEnd]) {
-		return false // its raw text is the Tokenizer's
-	}
+	rawTag := rawTextTag(p[i+1 : nameEnd])
 	t.attrs = t.attrs[:0]
 	selfClosing := false
 	j := nameEnd
@@ -269,6 +285,14 @@ func (t *pageTokenizer) startTag(i int) bool {
 			t.attrs = append(t.attrs, tagAttr{ks, ke, vs, ve})
 		}
 	}
+	if rawTag != nil {
+		end, ok := rawTextEnd(p, j, rawTag)
+		if !ok {
+			return false // the Tokenizer reads it, and its raw text
+		}
+		t.rawEnd = end
+		t.rawRC = string(rawTag) == "textarea" || string(rawTag) == "title"
+	}
 	t.tt = html.StartTagToken
 	if selfClosing {
 		t.tt = html.SelfClosingTagToken
@@ -322,12 +346,50 @@ func equalLowerASCII(a, b []byte) bool {
 // isRawTextTag says whether a tag name (any ASCII case) is a raw-text
 // element's.
 func isRawTextTag(name []byte) bool {
+	return rawTextTag(name) != nil
+}
+
+// rawTextTag is the raw-text element a tag name (any ASCII case) names,
+// or nil.
+func rawTextTag(name []byte) []byte {
 	for _, r := range rawTextTags {
 		if equalLowerASCII(name, r) {
-			return true
+			return r
 		}
 	}
-	return false
+	return nil
+}
+
+// rawTextEnd finds where the raw text from i after a start tag of tag
+// ends: at the first "</" and tag (any ASCII case) followed by a blank,
+// '/' or '>'. ok=false leaves the tag and its text to the Tokenizer: the
+// end is missing, or the text needs what Text does to raw text (a
+// carriage return, a NUL), or is a script with "<!--" before its end,
+// where the script's escaping rules may move the end, or is plaintext.
+func rawTextEnd(p []byte, i int, tag []byte) (end int, ok bool) {
+	if string(tag) == "plaintext" {
+		return 0, false
+	}
+	for j := i; ; {
+		k := bytes.Index(p[j:], []byte("</"))
+		if k < 0 {
+			return 0, false
+		}
+		j += k
+		n := j + 2 + len(tag)
+		if n < len(p) && equalLowerASCII(p[j+2:n], tag) {
+			switch p[n] {
+			case ' ', '\n', '\r', '\t', '\f', '/', '>':
+				text := p[i:j]
+				if bytes.IndexByte(text, '\r') >= 0 || bytes.IndexByte(text, 0) >= 0 ||
+					string(tag) == "script" && bytes.Contains(text, []byte("<!--")) {
+					return 0, false
+				}
+				return j, true
+			}
+		}
+		j += 2
+	}
 }
 
 // delegate reads the token at t.pos with a Tokenizer started there.
@@ -380,8 +442,10 @@ func (t *pageTokenizer) TextString() string {
 		return ""
 	}
 	s := string(t.page[t.dStart:t.dEnd])
-	if strings.IndexByte(s, '&') >= 0 {
-		return html.UnescapeString(s)
+	if !t.textRaw || t.textRC { // text, or a textarea's or title's
+		if strings.IndexByte(s, '&') >= 0 {
+			return html.UnescapeString(s)
+		}
 	}
 	return s
 }

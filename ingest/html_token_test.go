@@ -113,6 +113,11 @@ var tokenizerEdgeCases = []string{
 	"<!-->", "<!-- x --!>y", "<![CDATA[x]]>y", "<svg><![CDATA[a<b]]></svg>", "<math><mi>x</mi></math>", "<svg><title>t</title></svg>",
 	"中文<td>一</td>二", "<p class=\"中\">文</p>", "<a href=http://x.cn/a?b=1>l</a>", "<img src=x.png/>", "<td nowrap>1</td>",
 	"<table><tr><td rowspan=3 colspan=2>a<td>b<tr><td>c</table>",
+	"<script>a</scripty>b</script>", "<script>x</script\n>", "<script>x</script/>", "<style>a</STYLE>", "<title>&amp;</title>",
+	"<textarea>&lt;x</textarea>", "<script>a<!--b</script>", "<script>a<!-b</script>c", "<xmp>&amp;</xmp>", "<iframe>&amp;</iframe>",
+	"<script>\x00</script>", "<script>x</script", "<ScRiPt>x</sCrIpT>", "<title></title>", "<script></script>", "<script>a</", "<script>a</scr",
+	"<script type=\"text/x\">if(a<b&&c>d){}</script>", "<style>p{}</style><p>x", "<title>t</title >", "<noscript><p>x</p></noscript>",
+	"<script>a</script\r>", "<script>a\rb</script>", "<title>a\x00</title>", "<script/>x</script>", "<svg><title>x</title></svg>",
 }
 
 func TestPageTokenizerMatches(t *testing.T) {
