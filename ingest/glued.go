@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"gongkai"
 	"gongkai/msg"
@@ -147,17 +148,44 @@ const gluedDocBudget = 2_000_000
 func newGluedText(s string) *gluedText {
 	g := &gluedText{text: gluedFold([]rune(s)), budget: gluedDocBudget}
 	g.lineStart = []int{0}
+	g.key = make([]rune, 0, len(g.text))
+	g.keyAt = make([]int, 0, len(g.text))
 	for i, r := range g.text {
 		if r == '\n' {
 			g.lineStart = append(g.lineStart, i+1)
 		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if letterOrDigit(r) {
 			g.key = append(g.key, r)
 			g.keyAt = append(g.keyAt, i)
 		}
 	}
 	return g
 }
+
+// letterOrDigit is unicode.IsLetter(r) || unicode.IsDigit(r), answered for
+// ASCII and the common CJK block (nearly every rune of a report) without
+// the Unicode tables' search: cjkLetterOrDigit holds their answers for
+// U+4E00–U+9FFF, computed from them once.
+func letterOrDigit(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	case r >= 0x4E00 && r <= 0x9FFF:
+		i := r - 0x4E00
+		return cjkLetterOrDigit[i/64]&(1<<(i%64)) != 0
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+var cjkLetterOrDigit = func() (bits [(0x9FFF - 0x4E00 + 64) / 64]uint64) {
+	for r := rune(0x4E00); r <= 0x9FFF; r++ {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			i := r - 0x4E00
+			bits[i/64] |= 1 << (i % 64)
+		}
+	}
+	return bits
+}()
 
 // find returns the text positions [start, end) of the first occurrence of
 // the key string k at or after text position from and before text

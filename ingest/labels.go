@@ -36,12 +36,48 @@ func foldWidth(s string) string {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || foldRune(r) != r {
+		if r == utf8.RuneError && size == 1 {
 			return strings.Map(foldRune, s)
+		}
+		if foldRune(r) != r {
+			return foldFrom(s, i)
 		}
 		i += size
 	}
 	return s
+}
+
+// foldFrom is foldWidth of s, whose first rune to fold is at i: the rest
+// copied run by run (prose folds its full-width commas and stops). Every
+// folded rune is ASCII, so the result is never longer than s.
+func foldFrom(s string, i int) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		if c >= 0xE4 && c <= 0xE9 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			b.WriteString(s[i : i+3])
+			i += 3
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return strings.Map(foldRune, s) // writes invalid bytes as U+FFFD
+		}
+		if f := foldRune(r); f != r {
+			b.WriteByte(byte(f))
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // foldRune is foldWidth on one rune.

@@ -162,6 +162,7 @@ var speedEdgeCases = []string{
 	"\ufeff标题：甲\r\n来源：乙\r时间:2023-01-02\n\n发布机构：丙", "\n\n\n", "标题：\xff\xfe", "来源：" + strings.Repeat("甲\n", 40) + "时间：2020-01-01",
 	"2023年政府信息公开工作年度报告", "关于2021年度政府信息公开工作的年度报告_泽库镇", "《2020年政府信息公开工作年度报告》2019年度信息公开年报",
 	"二〇二三年政府信息公开年报", "２０２３年度政务公开工作报告", "1999年 年度信息公开 工作 的 年报x", "2023年公开报", "2020年x政府信息公开年报。",
+	"中文，逗号。\xffx", "（１）\xe4", "，\xef\xbf\xbd，", "ａ\u00a0ｂ\u2212ｃ\ufeff",
 	strings.Repeat("中文", 10) + "\xff", strings.Repeat("中文", 100) + "\xff\xfe" + strings.Repeat("字", 10) + "\xc0", "\xff" + strings.Repeat("中", 20),
 	strings.Repeat("中", 8) + "\xff", strings.Repeat("中", 19) + "\xff", strings.Repeat("中", 20) + "\xff", strings.Repeat("中", 40) + "\xff\x80\xff",
 }
@@ -253,6 +254,14 @@ func TestReadNarrativeBySentenceAgrees(t *testing.T) {
 		lines := strings.Split(d, "\n")
 		if got, want := readNarrative(lines), readNarrativeRef(lines); !reflect.DeepEqual(got, want) {
 			t.Errorf("readNarrative(%.200q) = %v, was %v", d, got, want)
+		}
+	}
+}
+
+func TestLetterOrDigit(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := letterOrDigit(r), unicode.IsLetter(r) || unicode.IsDigit(r); got != want {
+			t.Fatalf("letterOrDigit(%U) = %v, unicode says %v", r, got, want)
 		}
 	}
 }
