@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -103,9 +104,11 @@ func readPipes(path string, data []byte, rendering string, md bool) (*Document, 
 			if table == nil {
 				table = &Table{Loc: lineLoc(i)}
 			}
-			var row []Cell
-			for j, c := range splitPipes(l, md) {
-				row = append(row, Cell{Text: c, Loc: lineLoc(i) + " cell " + itoa(j+1)})
+			cells := splitPipes(l, md)
+			row := make([]Cell, len(cells))
+			loc := lineLoc(i) + " cell " // once a line, not once a cell
+			for j, c := range cells {
+				row[j] = Cell{Text: c, Loc: loc + itoa(j+1)}
 			}
 			table.Rows = append(table.Rows, row)
 			continue
@@ -122,9 +125,4 @@ func readPipes(path string, data []byte, rendering string, md bool) (*Document, 
 	return doc, nil
 }
 
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
-}
+func itoa(i int) string { return strconv.Itoa(i) }
