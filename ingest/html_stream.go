@@ -125,7 +125,7 @@ type treeStream struct {
 }
 
 func newTreeStream(page string, sink treeSink, fragment bool) *treeStream {
-	s := &treeStream{z: newPageTokenizer([]byte(page)), sink: sink, fragment: fragment}
+	s := &treeStream{z: newPageTokenizer(readOnlyBytes(page)), sink: sink, fragment: fragment}
 	if fragment {
 		// ParseFragment with a <body> context: an html root, in body.
 		s.oe = []*elem{{a: atom.Html, name: "html"}}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/net/html"
 )
@@ -54,6 +55,13 @@ type pageTokenizer struct {
 // are in the page.
 type tagAttr struct {
 	kStart, kEnd, vStart, vEnd int
+}
+
+// readOnlyBytes is the bytes of s without a copy (a page is 100 KB,
+// copied on every parse for nothing): for pageTokenizer, which only reads
+// its page, and hands out of it only what its callers read (Raw) or copy.
+func readOnlyBytes(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
 func newPageTokenizer(page []byte) *pageTokenizer {
@@ -246,17 +254,24 @@ func (t *pageTokenizer) startTag(i int) bool {
 			}
 			switch q := p[j]; q {
 			case '"', '\'':
-				k := bytes.IndexByte(p[j+1:], q)
-				if k < 0 {
+				// one pass to the closing quote; the Tokenizer unescapes
+				// and converts values: those with '&', '\r' or NUL are its
+				k := j + 1
+				for ; k < len(p) && p[k] != q; k++ {
+					if c := p[k]; c == '&' || c == '\r' || c == 0 {
+						return false
+					}
+				}
+				if k >= len(p) {
 					return false
 				}
-				vs, ve = j+1, j+1+k
+				vs, ve = j+1, k
 				j = ve + 1
 			default:
 				vs = j
 				for j < len(p) && !tagSpace(p[j]) && p[j] != '>' {
 					switch p[j] {
-					case '"', '\'', '<', '=', '`', '/', '\r', 0:
+					case '"', '\'', '<', '=', '`', '/', '\r', 0, '&':
 						return false
 					}
 					j++
@@ -265,9 +280,6 @@ func (t *pageTokenizer) startTag(i int) bool {
 					return false // "<a b=>", or the page ends
 				}
 				ve = j
-			}
-			if v := p[vs:ve]; bytes.IndexByte(v, '&') >= 0 || bytes.IndexByte(v, '\r') >= 0 || bytes.IndexByte(v, 0) >= 0 {
-				return false // the Tokenizer unescapes and converts values
 			}
 		} else if p[j] == '/' && (j+1 >= len(p) || p[j+1] != '>') {
 			return false
