@@ -161,11 +161,14 @@ func classify(text string) cellKind {
 // A blank or placeholder is Null with no problem; text that is no clean
 // number is Null with a problem that the caller turns into a READ finding.
 func cellValue(text string, target unit) (gongkai.Num, string) {
-	c := cleanText(text)
-	if placeholders[strings.ReplaceAll(c, " ", "")] {
-		return gongkai.Null, ""
+	s, u, ok := text, unitNone, true // the common cell, "0" or "12", as splitNumber reads it
+	if !allDigits(text) {
+		c := cleanText(text)
+		if placeholders[strings.ReplaceAll(c, " ", "")] {
+			return gongkai.Null, ""
+		}
+		s, u, ok = splitNumber(c)
 	}
-	s, u, ok := splitNumber(c)
 	if !ok {
 		return gongkai.Null, fmt.Sprintf("not a number: %q", strings.TrimSpace(text))
 	}

@@ -38,17 +38,25 @@ func sniffMarkdown(h *sniffHead) bool {
 }
 
 // pipeRow reports whether a line is a row with at least two filled cells.
+// (The fields are walked in place: detection runs it on every line of
+// the head, and strings.Split allocated for each.)
 func pipeRow(l string) bool {
 	if !strings.Contains(l, "|") {
 		return false
 	}
 	n := 0
-	for _, c := range strings.Split(l, "|") {
+	for {
+		c, rest, more := strings.Cut(l, "|")
 		if strings.TrimSpace(c) != "" {
-			n++
+			if n++; n >= 2 {
+				return true
+			}
 		}
+		if !more {
+			return false
+		}
+		l = rest
 	}
-	return n >= 2
 }
 
 func sniffPipeText(h *sniffHead) bool {
