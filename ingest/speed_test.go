@@ -159,6 +159,22 @@ func cellValueRef(text string, target unit) (gongkai.Num, string) {
 	return cellValue(" "+text, target)
 }
 
+// noiseLineRef is noiseLine without its pre-filter: every nav word tried.
+func noiseLineRef(l string) (string, bool) {
+	if k, noise := noiseLine(l); noise || k != l {
+		return k, noise // decided before the nav words
+	}
+	t := strings.TrimSpace(foldWidth(l))
+	if t != "" && utf8.RuneCountInString(t) < 80 {
+		for _, w := range navWords {
+			if strings.Contains(t, w) {
+				return "", true
+			}
+		}
+	}
+	return l, false
+}
+
 // pipeRowRef is pipeRow as it was: the line split.
 func pipeRowRef(l string) bool {
 	if !strings.Contains(l, "|") {
@@ -186,7 +202,7 @@ var speedEdgeCases = []string{
 	"\ufeff标题：甲\r\n来源：乙\r时间:2023-01-02\n\n发布机构：丙", "\n\n\n", "标题：\xff\xfe", "来源：" + strings.Repeat("甲\n", 40) + "时间：2020-01-01",
 	"2023年政府信息公开工作年度报告", "关于2021年度政府信息公开工作的年度报告_泽库镇", "《2020年政府信息公开工作年度报告》2019年度信息公开年报",
 	"二〇二三年政府信息公开年报", "２０２３年度政务公开工作报告", "1999年 年度信息公开 工作 的 年报x", "2023年公开报", "2020年x政府信息公开年报。",
-	"99999999999999999999999", "000", "0000000000012", "中文，逗号。\xffx", "（１）\xe4", "，\xef\xbf\xbd，", "ａ\u00a0ｂ\u2212ｃ\ufeff",
+	"当前位置：首页 > 信息公开", "English", "微信扫一扫", "【字体：大 中 小】", "打印本页 关闭窗口", "x上一篇", "99999999999999999999999", "000", "0000000000012", "中文，逗号。\xffx", "（１）\xe4", "，\xef\xbf\xbd，", "ａ\u00a0ｂ\u2212ｃ\ufeff",
 	strings.Repeat("中文", 10) + "\xff", strings.Repeat("中文", 100) + "\xff\xfe" + strings.Repeat("字", 10) + "\xc0", "\xff" + strings.Repeat("中", 20),
 	strings.Repeat("中", 8) + "\xff", strings.Repeat("中", 19) + "\xff", strings.Repeat("中", 20) + "\xff", strings.Repeat("中", 40) + "\xff\x80\xff",
 }
@@ -241,6 +257,12 @@ func TestSpeedRewritesAgree(t *testing.T) {
 				if v != w || p != q {
 					t.Errorf("cellValue(%q) = %v %q, was %v %q", l, v, p, w, q)
 				}
+			}
+		}
+		if k, n := noiseLine(l); true {
+			rk, rn := noiseLineRef(l)
+			if k != rk || n != rn {
+				t.Errorf("noiseLine(%q) = %q %v, was %q %v", l, k, n, rk, rn)
 			}
 		}
 		if got, want := pipeRow(l), pipeRowRef(l); got != want {

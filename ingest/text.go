@@ -68,7 +68,7 @@ func noiseLine(l string) (keep string, noise bool) {
 	if strings.Contains(t, "发布时间:") && strings.Contains(t, "来源:") {
 		return "", true
 	}
-	if utf8.RuneCountInString(t) < 80 {
+	if utf8.RuneCountInString(t) < 80 && hasNavFirst(t) {
 		for _, w := range navWords {
 			if strings.Contains(t, w) {
 				return "", true
@@ -76,6 +76,26 @@ func noiseLine(l string) (keep string, noise bool) {
 		}
 	}
 	return l, false
+}
+
+// navFirst holds the first runes of navWords (all in the BMP): a line
+// without any of them holds no nav word, and most lines, prose, have none,
+// where trying every word cost a search each.
+var navFirst = func() (bits [1 << 10]uint64) {
+	for _, w := range navWords {
+		r, _ := utf8.DecodeRuneInString(w)
+		bits[r>>6] |= 1 << (r & 63)
+	}
+	return bits
+}()
+
+func hasNavFirst(t string) bool {
+	for _, r := range t {
+		if r < 1<<16 && navFirst[r>>6]&(1<<(r&63)) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // maxLabelRunes bounds a table cell in the one-cell-per-line renderings:
