@@ -114,6 +114,12 @@ func hasCNZero(s string) bool {
 		strings.Contains(s, "○") || strings.Contains(s, "Ｏ")
 }
 
+// The places tried that name the limits, formatted once, not per report.
+var (
+	triedTitle     = fmt.Sprintf("the title (first %d lines)", headLimit)
+	triedSignature = fmt.Sprintf("the signature and date (last %d lines)", footLimit)
+)
+
 // headLimit bounds where titles are looked for; footLimit where the
 // signature is.
 const (
@@ -145,7 +151,7 @@ func readIdentity(doc *Document, lines []Line) reportID {
 	}
 
 	// The title, in the first lines.
-	id.tried = append(id.tried, fmt.Sprintf("the title (first %d lines)", headLimit))
+	id.tried = append(id.tried, triedTitle)
 	texts := make([]string, len(lines))
 	for i, l := range lines {
 		texts[i] = l.Text
@@ -182,7 +188,7 @@ func readIdentity(doc *Document, lines []Line) reportID {
 	id.tried = append(id.tried, propertySources(doc)...)
 
 	// The signature block: the organization, then the date, at the end.
-	id.tried = append(id.tried, fmt.Sprintf("the signature and date (last %d lines)", footLimit))
+	id.tried = append(id.tried, triedSignature)
 	if c, ok := signature(lines); ok {
 		add(c)
 	}
