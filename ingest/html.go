@@ -164,7 +164,7 @@ func decodeWith(enc encoding.Encoding, data []byte) (string, error) {
 // blocks first). It returns nil when nothing is declared or the label is
 // unknown.
 func declaredCharset(data []byte) encoding.Encoding {
-	z := html.NewTokenizer(bytes.NewReader(data))
+	z := newPageTokenizer(data) // the Tokenizer's tokens, read off the page
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
