@@ -14,13 +14,14 @@ import (
 // byte at a time through its buffer, copies every attribute key to drop
 // duplicates and allocates per tag: about a third of an HTML parse
 // (issue 11). Here the common tokens of a report page are read straight
-// off the page: text, and start and end tags whose attributes are plain
-// (quoted values, or unquoted ones of plain characters). Everything else
-// (comments, doctypes, <! and <? markup, the raw text of script, style,
-// textarea, title and the other raw-text elements, a tag with a carriage
-// return, a NUL, an entity in a value, an odd '/' or '=', a tag cut by the
-// end of the page) is handed to an x/net/html Tokenizer started where the
-// token starts. Between tokens outside raw text the Tokenizer holds no
+// off the page: text, start and end tags whose attributes are plain
+// (quoted values, or unquoted ones of plain characters), and the raw text
+// of script, style, title, textarea and the other raw-text elements when
+// its end is plain (rawTextEnd). Everything else (comments, doctypes, <!
+// and <? markup, a tag with a carriage return, a NUL, an entity in a
+// value, an odd '/' or '=', a tag cut by the end of the page, a raw-text
+// element whose end is not plain, with its text) is handed to an x/net/html
+// Tokenizer started where the token starts. Between tokens outside raw text the Tokenizer holds no
 // state but its position (and whether CDATA is allowed, which is passed
 // on), so a fresh one started there reads that token exactly as one that
 // had read the whole page; it is kept for the raw text after a raw-text

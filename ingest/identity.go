@@ -293,13 +293,20 @@ func titleMatch(l string) []int {
 		return nil // titleRE needs all four; most lines lack one
 	}
 	for pos := 0; pos < len(l); {
-		m := titleRE.FindStringSubmatchIndex(l[pos:])
-		if m == nil {
+		// Every match starts at a year followed by 年 (titleYearAt): the
+		// regexp is tried anchored there only, rather than at every byte.
+		q := titleYearAt(l, pos)
+		if q < 0 {
 			break
+		}
+		m := titleAtRE.FindStringSubmatchIndex(l[q:])
+		if m == nil {
+			pos = q + 1
+			continue
 		}
 		for k := range m {
 			if m[k] >= 0 {
-				m[k] += pos
+				m[k] += q
 			}
 		}
 		pos = m[1]
@@ -316,6 +323,27 @@ func titleMatch(l string) []int {
 		return m
 	}
 	return nil
+}
+
+// titleAtRE is titleRE anchored at the start of the text.
+var titleAtRE = regexp.MustCompile(`^(?:` + titleRE.String() + `)`)
+
+// titleYearAt is the first position from i where titleRE can match: 19 or
+// 20, two more digits, blanks (\s) and 年. -1 when there is none.
+func titleYearAt(s string, i int) int {
+	for ; i+3 < len(s); i++ {
+		if !(s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') || !isDigit(s[i+2]) || !isDigit(s[i+3]) {
+			continue
+		}
+		j := i + 4
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\f' || s[j] == '\r') {
+			j++
+		}
+		if strings.HasPrefix(s[j:], "年") {
+			return i
+		}
+	}
+	return -1
 }
 
 // hasYearDigits says whether s holds 19 or 20 and two more digits, as
