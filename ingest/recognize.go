@@ -531,16 +531,19 @@ func rowArgs(h hit, more ...any) msg.Args {
 // place puts the scanned values into r's cells, by the layout of r.
 func place(r *gongkai.Report, sc *scan) {
 	l := r.Layout()
-	seen := map[string]bool{}
+	// Rows are keyed by section and key (a struct: no "section.key" string
+	// built per lookup).
+	type rowKey struct{ sec, key string }
+	seen := map[rowKey]bool{}
 	// A row named twice (a prose-like cell repeating a label, a heading
 	// repeated at a page break) is read from its first naming that has
 	// values; later ones with values must agree with it.
-	primary := map[string]int{}
+	primary := map[rowKey]int{}
 	for i, h := range sc.hits {
 		if h.key == "" {
 			continue // a misspelled label resolveLabels could not settle
 		}
-		k := h.section + "." + h.key
+		k := rowKey{h.section, h.key}
 		j, ok := primary[k]
 		if !ok || (!hasContent(sc.hits[j].values) && hasContent(h.values)) {
 			primary[k] = i
@@ -550,7 +553,8 @@ func place(r *gongkai.Report, sc *scan) {
 		if h.key == "" {
 			continue
 		}
-		if j := primary[h.section+"."+h.key]; j != i && !seen[h.section+"."+h.key] {
+		k := rowKey{h.section, h.key}
+		if j := primary[k]; j != i && !seen[k] {
 			continue // placed when its primary comes, or never if blank
 		}
 		rp := rowPathsOf(l, h.section, h.key)
@@ -563,17 +567,16 @@ func place(r *gongkai.Report, sc *scan) {
 				rowArgs(h, "version", r.FormatVersion)))
 			continue
 		}
-		rowPath := h.section + "." + h.key
-		if seen[rowPath] {
+		if seen[k] {
 			if hasContent(h.values) {
 				checkRepeat(r, h, paths, targets, sc.alignFor(h.section))
 			}
 			continue
 		}
-		seen[rowPath] = true
+		seen[k] = true
 		cells, problem := fit(h.values, len(paths), sc.alignFor(h.section))
 		if problem != "" {
-			r.Findings = append(r.Findings, readCoded(gongkai.Paths{rowPath}, msg.ReadRowProblem, rowArgs(h, "detail", problem)))
+			r.Findings = append(r.Findings, readCoded(gongkai.Paths{h.section + "." + h.key}, msg.ReadRowProblem, rowArgs(h, "detail", problem)))
 			for _, p := range paths {
 				r.Provenance[p] = gongkai.Source{Loc: h.loc, Raw: joinRaw(h.values)}
 			}
@@ -584,7 +587,7 @@ func place(r *gongkai.Report, sc *scan) {
 				r.Provenance[p] = gongkai.Source{Loc: h.loc, Raw: ""}
 			}
 			if len(h.values) == 0 {
-				r.Findings = append(r.Findings, readCoded(gongkai.Paths{rowPath}, msg.ReadNoValues, rowArgs(h)))
+				r.Findings = append(r.Findings, readCoded(gongkai.Paths{h.section + "." + h.key}, msg.ReadNoValues, rowArgs(h)))
 			}
 			continue
 		}
