@@ -460,10 +460,18 @@ func unescapeJS(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	// The text between escapes is copied a run at a time (an html_js page
+	// is one long string literal).
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			b.WriteByte(c)
+		j := strings.IndexByte(s[i:], '\\')
+		if j < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		b.WriteString(s[i : i+j])
+		i += j
+		if i+1 >= len(s) {
+			b.WriteByte('\\')
 			continue
 		}
 		i++

@@ -175,6 +175,61 @@ func noiseLineRef(l string) (string, bool) {
 	return l, false
 }
 
+// unescapeJSRef is unescapeJS as it was: a byte at a time.
+func unescapeJSRef(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch e := s[i]; e {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case 'b', 'f', 'v':
+			b.WriteByte(' ')
+		case 'u':
+			if i+4 < len(s) {
+				if v, err := strconv.ParseUint(s[i+1:i+5], 16, 32); err == nil {
+					r := rune(v)
+					i += 4
+					if r >= 0xd800 && r < 0xdc00 && i+6 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
+						if lo, err := strconv.ParseUint(s[i+3:i+7], 16, 32); err == nil && lo >= 0xdc00 && lo < 0xe000 {
+							r = (r-0xd800)<<10 + (rune(lo) - 0xdc00) + 0x10000
+							i += 6
+						}
+					}
+					b.WriteRune(r)
+					continue
+				}
+			}
+			b.WriteByte('u')
+		case 'x':
+			if i+2 < len(s) {
+				if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+					b.WriteRune(rune(v))
+					i += 2
+					continue
+				}
+			}
+			b.WriteByte('x')
+		default:
+			b.WriteByte(e)
+		}
+	}
+	return b.String()
+}
+
 // pipeRowRef is pipeRow as it was: the line split.
 func pipeRowRef(l string) bool {
 	if !strings.Contains(l, "|") {
@@ -202,7 +257,7 @@ var speedEdgeCases = []string{
 	"\ufeff标题：甲\r\n来源：乙\r时间:2023-01-02\n\n发布机构：丙", "\n\n\n", "标题：\xff\xfe", "来源：" + strings.Repeat("甲\n", 40) + "时间：2020-01-01",
 	"2023年政府信息公开工作年度报告", "关于2021年度政府信息公开工作的年度报告_泽库镇", "《2020年政府信息公开工作年度报告》2019年度信息公开年报",
 	"二〇二三年政府信息公开年报", "２０２３年度政务公开工作报告", "1999年 年度信息公开 工作 的 年报x", "2023年公开报", "2020年x政府信息公开年报。",
-	"2019 年2020年政府信息公开年报", "202020年度政府信息公开工作报告", "1920年 \n 年度信息公开年报", "2023\t年度政务公开工作年度报告》", "《2021年政府信息公开年报》2022年政府信息公开年报_x", "当前位置：首页 > 信息公开", "English", "微信扫一扫", "【字体：大 中 小】", "打印本页 关闭窗口", "x上一篇", "99999999999999999999999", "000", "0000000000012", "中文，逗号。\xffx", "（１）\xe4", "，\xef\xbf\xbd，", "ａ\u00a0ｂ\u2212ｃ\ufeff",
+	"2019 年2020年政府信息公开年报", "202020年度政府信息公开工作报告", "1920年 \n 年度信息公开年报", "2023\t年度政务公开工作年度报告》", "《2021年政府信息公开年报》2022年政府信息公开年报_x", `a\\`, `\\`, `\\\\`, `x\\u4e2d\\uD83D\\uDE00y`, `\\u12`, `\\x4`, `\\x41\\n\\t\\r\\b\\q\\"`, `\\uD83Dx`, `\\u4e2`, `x\u4e2d\uD83D\uDE00y`, `\u12`, `\x4`, `\x41\n\t\r\b\q\"`, `\uD83Dx`, `\u4e2`, `end\`, `<td colspan=\"2\">\u4e00</td>`, "当前位置：首页 > 信息公开", "English", "微信扫一扫", "【字体：大 中 小】", "打印本页 关闭窗口", "x上一篇", "99999999999999999999999", "000", "0000000000012", "中文，逗号。\xffx", "（１）\xe4", "，\xef\xbf\xbd，", "ａ\u00a0ｂ\u2212ｃ\ufeff",
 	strings.Repeat("中文", 10) + "\xff", strings.Repeat("中文", 100) + "\xff\xfe" + strings.Repeat("字", 10) + "\xc0", "\xff" + strings.Repeat("中", 20),
 	strings.Repeat("中", 8) + "\xff", strings.Repeat("中", 19) + "\xff", strings.Repeat("中", 20) + "\xff", strings.Repeat("中", 40) + "\xff\x80\xff",
 }
@@ -264,6 +319,9 @@ func TestSpeedRewritesAgree(t *testing.T) {
 			if k != rk || n != rn {
 				t.Errorf("noiseLine(%q) = %q %v, was %q %v", l, k, n, rk, rn)
 			}
+		}
+		if got, want := unescapeJS(l), unescapeJSRef(l); got != want {
+			t.Errorf("unescapeJS(%.80q) = %.80q, was %.80q", l, got, want)
 		}
 		if got, want := pipeRow(l), pipeRowRef(l); got != want {
 			t.Errorf("pipeRow(%q) = %v, was %v", l, got, want)
