@@ -56,30 +56,43 @@ func sniffGlued(h *sniffHead) bool {
 	if len(head) == 0 || bytes.IndexByte(head, 0) >= 0 {
 		return false
 	}
-	lower := bytes.ToLower(head[:min(len(head), 1024)])
-	if bytes.Contains(lower, []byte("<html")) || bytes.Contains(lower, []byte("<table")) ||
-		bytes.Contains(lower, []byte("<!doctype")) || bytes.HasPrefix(head, []byte("%PDF")) ||
+	first := head[:min(len(head), 1024)]
+	if hasFold(first, []byte("<html")) || hasFold(first, []byte("<table")) ||
+		hasFold(first, []byte("<!doctype")) || bytes.HasPrefix(head, []byte("%PDF")) ||
 		bytes.HasPrefix(head, []byte("PK")) {
 		return false
 	}
+	// What gluedFold would make of the text is read off the text itself
+	// (no []rune copies of the head): the labels are ideographs, which it
+	// keeps and no other rune becomes, so they occur where they occur in
+	// the folded text; after one, the runes it folds to ' ' are skipped,
+	// and a digit is one it folds to an ASCII digit.
 	text := decodeText(head)
-	folded := string(gluedFold([]rune(text)))
 	hits := 0
 	for _, l := range gluedSniffLabels {
-		for rest := folded; ; {
+		for rest := text; ; {
 			i := strings.Index(rest, l)
 			if i < 0 {
 				break
 			}
 			rest = rest[i+len(l):]
-			after := strings.TrimLeft(rest, " ")
-			if after != "" && after[0] >= '0' && after[0] <= '9' {
+			after := strings.TrimLeftFunc(rest, gluedSpace)
+			if r, _ := utf8.DecodeRuneInString(after); after != "" && (r >= '0' && r <= '9' || r >= '０' && r <= '９') {
 				hits++
 				break
 			}
 		}
 	}
 	return hits >= 4
+}
+
+// gluedSpace says whether gluedFold makes r a space.
+func gluedSpace(r rune) bool {
+	switch r {
+	case ' ', '\t', '\u3000', '\u00a0', '\u2002', '\u2003', '\u2009', '\u200b', '\ufeff':
+		return true
+	}
+	return false
 }
 
 // gluedFold maps each rune to its half-width form (digits, signs, points,

@@ -230,6 +230,39 @@ func unescapeJSRef(s string) string {
 	return b.String()
 }
 
+// sniffGluedRef is sniffGlued as it was: the head lowered, and folded as
+// runes.
+func sniffGluedRef(h *sniffHead) bool {
+	head := h.head
+	if len(head) == 0 || bytes.IndexByte(head, 0) >= 0 {
+		return false
+	}
+	lower := bytes.ToLower(head[:min(len(head), 1024)])
+	if bytes.Contains(lower, []byte("<html")) || bytes.Contains(lower, []byte("<table")) ||
+		bytes.Contains(lower, []byte("<!doctype")) || bytes.HasPrefix(head, []byte("%PDF")) ||
+		bytes.HasPrefix(head, []byte("PK")) {
+		return false
+	}
+	text := decodeText(head)
+	folded := string(gluedFold([]rune(text)))
+	hits := 0
+	for _, l := range gluedSniffLabels {
+		for rest := folded; ; {
+			i := strings.Index(rest, l)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(l):]
+			after := strings.TrimLeft(rest, " ")
+			if after != "" && after[0] >= '0' && after[0] <= '9' {
+				hits++
+				break
+			}
+		}
+	}
+	return hits >= 4
+}
+
 // pipeRowRef is pipeRow as it was: the line split.
 func pipeRowRef(l string) bool {
 	if !strings.Contains(l, "|") {
@@ -257,7 +290,7 @@ var speedEdgeCases = []string{
 	"\ufeff标题：甲\r\n来源：乙\r时间:2023-01-02\n\n发布机构：丙", "\n\n\n", "标题：\xff\xfe", "来源：" + strings.Repeat("甲\n", 40) + "时间：2020-01-01",
 	"2023年政府信息公开工作年度报告", "关于2021年度政府信息公开工作的年度报告_泽库镇", "《2020年政府信息公开工作年度报告》2019年度信息公开年报",
 	"二〇二三年政府信息公开年报", "２０２３年度政务公开工作报告", "1999年 年度信息公开 工作 的 年报x", "2023年公开报", "2020年x政府信息公开年报。",
-	"2019 年2020年政府信息公开年报", "202020年度政府信息公开工作报告", "1920年 \n 年度信息公开年报", "2023\t年度政务公开工作年度报告》", "《2021年政府信息公开年报》2022年政府信息公开年报_x", `a\\`, `\\`, `\\\\`, `x\\u4e2d\\uD83D\\uDE00y`, `\\u12`, `\\x4`, `\\x41\\n\\t\\r\\b\\q\\"`, `\\uD83Dx`, `\\u4e2`, `x\u4e2d\uD83D\uDE00y`, `\u12`, `\x4`, `\x41\n\t\r\b\q\"`, `\uD83Dx`, `\u4e2`, `end\`, `<td colspan=\"2\">\u4e00</td>`, "当前位置：首页 > 信息公开", "English", "微信扫一扫", "【字体：大 中 小】", "打印本页 关闭窗口", "x上一篇", "99999999999999999999999", "000", "0000000000012", "中文，逗号。\xffx", "（１）\xe4", "，\xef\xbf\xbd，", "ａ\u00a0ｂ\u2212ｃ\ufeff",
+	"2019 年2020年政府信息公开年报", "202020年度政府信息公开工作报告", "1920年 \n 年度信息公开年报", "2023\t年度政务公开工作年度报告》", "《2021年政府信息公开年报》2022年政府信息公开年报_x", `a\\`, `\\`, `\\\\`, `x\\u4e2d\\uD83D\\uDE00y`, `\\u12`, `\\x4`, `\\x41\\n\\t\\r\\b\\q\\"`, `\\uD83Dx`, `\\u4e2`, `x\u4e2d\uD83D\uDE00y`, `\u12`, `\x4`, `\x41\n\t\r\b\q\"`, `\uD83Dx`, `\u4e2`, `end\`, `<td colspan=\"2\">\u4e00</td>`, "予以公开１属于国家秘密\u3000２规章\t3行政许可 \u200b4", "予以公开１属于国家秘密２规章，3行政许可x4", "<!DOCTYPE x>予以公开1属于国家秘密2规章3行政许可4", "当前位置：首页 > 信息公开", "English", "微信扫一扫", "【字体：大 中 小】", "打印本页 关闭窗口", "x上一篇", "99999999999999999999999", "000", "0000000000012", "中文，逗号。\xffx", "（１）\xe4", "，\xef\xbf\xbd，", "ａ\u00a0ｂ\u2212ｃ\ufeff",
 	strings.Repeat("中文", 10) + "\xff", strings.Repeat("中文", 100) + "\xff\xfe" + strings.Repeat("字", 10) + "\xc0", "\xff" + strings.Repeat("中", 20),
 	strings.Repeat("中", 8) + "\xff", strings.Repeat("中", 19) + "\xff", strings.Repeat("中", 20) + "\xff", strings.Repeat("中", 40) + "\xff\x80\xff",
 }
@@ -319,6 +352,9 @@ func TestSpeedRewritesAgree(t *testing.T) {
 			if k != rk || n != rn {
 				t.Errorf("noiseLine(%q) = %q %v, was %q %v", l, k, n, rk, rn)
 			}
+		}
+		if got, want := sniffGlued(newSniffHead("x", []byte(l))), sniffGluedRef(newSniffHead("x", []byte(l))); got != want {
+			t.Errorf("sniffGlued(%.80q) = %v, was %v", l, got, want)
 		}
 		if got, want := unescapeJS(l), unescapeJSRef(l); got != want {
 			t.Errorf("unescapeJS(%.80q) = %.80q, was %.80q", l, got, want)
