@@ -79,7 +79,13 @@ func damagedUTF8(data []byte) bool {
 			prevBad = false
 			continue
 		}
-		r, size := utf8.DecodeRune(data[i:])
+		// A byte that cannot lead a sequence, or a lead byte not followed
+		// by a continuation byte, is what DecodeRune reads as RuneError of
+		// size 1: told without decoding (a GBK page is mostly such bytes).
+		r, size := utf8.RuneError, 1
+		if b := data[i]; b >= 0xC2 && b <= 0xF4 && i+1 < len(data) && data[i+1]&0xC0 == 0x80 {
+			r, size = utf8.DecodeRune(data[i:])
+		}
 		if r == utf8.RuneError && size <= 1 {
 			if !prevBad {
 				total++

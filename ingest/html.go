@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
 	"gongkai"
 )
@@ -151,7 +152,11 @@ func decodeHTML(data []byte) (string, error) {
 }
 
 func decodeWith(enc encoding.Encoding, data []byte) (string, error) {
-	out, err := enc.NewDecoder().Bytes(data)
+	// Decoder.Bytes starts from a buffer the size of the input and doubles
+	// it; a Chinese page grows by half (two bytes a character become
+	// three), so the buffer is made that size at once. The output is the
+	// decoder's either way.
+	out, _, err := transform.Append(enc.NewDecoder(), make([]byte, 0, len(data)+len(data)/2+16), data)
 	if err != nil {
 		return "", fmt.Errorf("decoding text: %w", err)
 	}

@@ -12,7 +12,9 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	xunicode "golang.org/x/text/encoding/unicode"
 
 	"gongkai"
 )
@@ -478,4 +480,52 @@ func unsafeSameBase(s, page string) bool {
 	}
 	p, b := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(page)))
 	return p >= b && p < b+uintptr(len(page))
+}
+
+// damagedUTF8 against utf8Damage on random mixes of Chinese in UTF-8 and
+// every kind of bad byte, near the threshold (one bad run in twenty).
+func TestDamagedUTF8Random(t *testing.T) {
+	pieces := []string{"中", "文", "字", "a", " ", "\xc2", "\xc2\x80", "\xc1\xbf", "\xe0\x80\x80", "\xe0\xa0\x80", "\xed\xa0\x80",
+		"\xed\x9f\xbf", "\xf0\x8f\xbf\xbf", "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80", "\xff", "\x80",
+		"\xef\xbf\xbd", "\xe4\xb8", "\xd6\xd0", "\xce\xc4"}
+	rng := uint64(3)
+	next := func(n int) int {
+		rng ^= rng << 13
+		rng ^= rng >> 7
+		rng ^= rng << 17
+		return int(rng % uint64(n))
+	}
+	for range 20000 {
+		var b []byte
+		for range 1 + next(200) {
+			if next(10) < 8 {
+				b = append(b, pieces[next(3)]...)
+			} else {
+				b = append(b, pieces[next(len(pieces))]...)
+			}
+		}
+		if _, _, want := utf8Damage(b); damagedUTF8(b) != want {
+			t.Fatalf("damagedUTF8(%q) = %v, utf8Damage says %v", b, !want, want)
+		}
+	}
+}
+
+// decodeWith gives what Decoder.Bytes gives, for GB18030 and UTF-16, on
+// every line and page of a generated district in GBK, and on bytes no
+// encoding expects.
+func TestDecodeWithAgrees(t *testing.T) {
+	encs := []encoding.Encoding{simplifiedchinese.GB18030, simplifiedchinese.GBK, xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM)}
+	inputs := [][]byte{nil, []byte("\xff\xfe"), []byte("\x81"), []byte("\x81\x30"), []byte("\x84\x31\xa4\x39"), []byte("\xfe\xfe\xfe"), []byte("a\x80b")}
+	for _, l := range fastPathLines(t) {
+		inputs = append(inputs, gbkOf(l), []byte(l))
+	}
+	for _, e := range encs {
+		for _, in := range inputs {
+			want, werr := e.NewDecoder().Bytes(in)
+			got, gerr := decodeWith(e, in)
+			if (werr != nil) != (gerr != nil) || werr == nil && got != string(want) {
+				t.Fatalf("decodeWith(%q) = %q, %v; Decoder.Bytes gives %q, %v", in, got, gerr, want, werr)
+			}
+		}
+	}
 }
