@@ -878,9 +878,12 @@ func (g *gluedText) applicationTable(rows []gluedRow, l *gongkai.Layout, from, t
 	for _, f := range found {
 		row := []Cell{{Text: f.row.label, Loc: g.loc(f.labelEnd)}}
 		if c, ok := cells[f.row.key]; ok {
-			var paths []string
-			for _, col := range l.Columns {
-				paths = append(paths, gongkai.CellPath(gongkai.SecApplications, f.row.key, col.Key))
+			// the row's paths, made once per layout (cellsOf only reads them)
+			paths := rowPathsOf(l, gongkai.SecApplications, f.row.key).paths
+			if paths == nil {
+				for _, col := range l.Columns {
+					paths = append(paths, gongkai.CellPath(gongkai.SecApplications, f.row.key, col.Key))
+				}
 			}
 			row = append(row, cellsOf(*c, c.loc, paths, findings)...)
 		}
