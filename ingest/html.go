@@ -72,7 +72,7 @@ func readHTML(path string, data []byte) (*Document, error) {
 		return nil, fmt.Errorf("html: %w: %d bytes is more than the %d-byte limit",
 			gongkai.ErrUnreadable, len(data), maxHTMLBytes)
 	}
-	text, err := decodeHTML(data)
+	text, notUTF8, err := decodeHTMLAs(data)
 	if err != nil {
 		return nil, fmt.Errorf("html: %w: %v", gongkai.ErrUnreadable, err)
 	}
@@ -85,7 +85,10 @@ func readHTML(path string, data []byte) (*Document, error) {
 	if errors.Is(err, errNeedTree) || errors.Is(err, errTooDeep) {
 		// Markup whose tree the stream does not rebuild (html_stream.go):
 		// read the page's tree, as before the stream.
-		return readHTMLTree(path, text)
+		doc, err = readHTMLTree(path, text)
+	}
+	if doc != nil {
+		doc.notUTF8 = notUTF8
 	}
 	return doc, err
 }
@@ -124,21 +127,31 @@ func readHTMLTree(path, text string) (*Document, error) {
 // and a page that is not UTF-8 and declares nothing usable is read as
 // GB18030, the superset of GBK and GB2312 that Chinese sites serve.
 func decodeHTML(data []byte) (string, error) {
+	text, _, err := decodeHTMLAs(data)
+	return text, err
+}
+
+// decodeHTMLAs is decodeHTML, and says whether the page was found to be
+// no UTF-8 (nor damaged UTF-8: no BOM, not valid, damagedUTF8 false),
+// which is exactly when encodingFindings finds nothing in it.
+func decodeHTMLAs(data []byte) (text string, notUTF8 bool, err error) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xef, 0xbb, 0xbf}):
-		return string(data[3:]), nil
+		return string(data[3:]), false, nil
 	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
-		return decodeWith(unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), data)
+		text, err = decodeWith(unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), data)
+		return text, false, err
 	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
-		return decodeWith(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), data)
+		text, err = decodeWith(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), data)
+		return text, false, err
 	}
 	if utf8.Valid(data) {
-		return string(data), nil
+		return string(data), false, nil
 	}
 	if isUTF8(data) {
 		// a few damaged bytes in a UTF-8 page: replaced, not a reason to
 		// read the page in another encoding (encoding.go)
-		return strings.ToValidUTF8(string(data), "\uFFFD"), nil
+		return strings.ToValidUTF8(string(data), "\uFFFD"), false, nil
 	}
 	if enc := declaredCharset(data); enc != nil && enc != encoding.Nop && enc != unicode.UTF8 {
 		if enc == simplifiedchinese.GBK {
@@ -146,9 +159,11 @@ func decodeHTML(data []byte) (string, error) {
 			// with GB18030, which GBK is a subset of.
 			enc = simplifiedchinese.GB18030
 		}
-		return decodeWith(enc, data)
+		text, err = decodeWith(enc, data)
+		return text, true, err
 	}
-	return decodeWith(simplifiedchinese.GB18030, data)
+	text, err = decodeWith(simplifiedchinese.GB18030, data)
+	return text, true, err
 }
 
 func decodeWith(enc encoding.Encoding, data []byte) (string, error) {

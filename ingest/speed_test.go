@@ -529,3 +529,25 @@ func TestDecodeWithAgrees(t *testing.T) {
 		}
 	}
 }
+
+// ParseBytes skips encodingFindings when readHTML found the page no UTF-8:
+// it must have nothing to say then.
+func TestNotUTF8MeansNoEncodingFindings(t *testing.T) {
+	skipped := 0
+	for _, l := range append(fastPathLines(t), speedEdgeCases...) {
+		for _, b := range [][]byte{[]byte(l), gbkOf(l), append([]byte("\xef\xbb\xbf"), gbkOf(l)...), append([]byte("\xff\xfe"), gbkOf(l)...),
+			append(gbkOf(l), "\xe4\xb8\xad\xe6\x96\x87"...)} {
+			_, notUTF8, err := decodeHTMLAs(b)
+			if err != nil || !notUTF8 {
+				continue
+			}
+			skipped++
+			if f := encodingFindings("html", b); f != nil {
+				t.Errorf("%.80q: decoded as no UTF-8, but encodingFindings says %v", b, f)
+			}
+		}
+	}
+	if skipped == 0 {
+		t.Error("no page decoded as no UTF-8")
+	}
+}
