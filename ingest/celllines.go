@@ -95,7 +95,7 @@ func readCellLines(path string, data []byte) (*Document, error) {
 // numberLine: a line that is one number (or placeholder) and nothing else.
 func numberLine(l string) bool {
 	t := strings.TrimSpace(l)
-	return t != "" && utf8.RuneCountInString(t) <= 20 && classify(t) == kindNumber
+	return t != "" && utf8.RuneCountInString(t) <= 20 && factsOf(t).kind == kindNumber // classify, cached
 }
 
 func sniffParagraphs(h *sniffHead) bool {
@@ -131,16 +131,18 @@ func readParagraphs(path string, data []byte) (*Document, error) {
 		// A cell is short and no sentence; prose such as "共新收政府信息公开
 		// 申请78件。" names a row label but is no cell.
 		short := utf8.RuneCountInString(t) <= maxLabelRunes && !strings.ContainsAny(t, "。；;")
-		if isHeading(t) {
+		heading := isHeading(t) // once a line: a regexp
+		if heading {
 			if c := []rune(cleanText(t))[0]; c == '五' || c == '六' {
 				stopped = true // the tables are over: the signature and date are prose
 			}
 		}
-		if !started && !stopped && short && sectionMarker(normLabel(t)) != 0 && !isHeading(t) {
+		// factsOf(t).marker is sectionMarker(normLabel(t)), cached
+		if !started && !stopped && short && factsOf(t).marker != 0 && !heading {
 			started = true
 			table.Loc = lineLoc(i)
 		}
-		if started && !stopped && short && !isHeading(t) {
+		if started && !stopped && short && !heading {
 			cells = append(cells, Cell{Text: t, Loc: lineLoc(i)})
 			continue
 		}

@@ -1,5 +1,7 @@
 package ingest
 
+import "bytes"
+
 // A reader turns one rendering into a Document. sniff looks at the file's
 // name and first bytes and says whether the content is this rendering;
 // detection goes by content first, the extension only breaks ties.
@@ -35,7 +37,6 @@ type sniffHead struct {
 	name string
 	head []byte
 
-	lower     []byte
 	lines     []string
 	linesDone bool
 	text      int8 // 0 not known, 1 text, -1 binary or markup
@@ -45,30 +46,56 @@ func newSniffHead(name string, head []byte) *sniffHead {
 	return &sniffHead{name: name, head: head}
 }
 
-// lowered is the head with its ASCII capitals lower-cased. The sniffers
-// look in it only for ASCII markup ("<table", "<html", "\u003ctd", …), and
-// for those it answers as bytes.ToLower did: no needle holds 'i' or 'k',
-// the only ASCII letters a non-ASCII capital lowers to (U+0130, the Kelvin
-// sign). bytes.ToLower decoded every rune of a Chinese head through the
-// Unicode tables: a tenth of an HTML report's parse (issue 11).
-func (h *sniffHead) lowered() []byte {
-	if h.lower == nil {
-		h.lower = asciiLower(h.head)
+// hasFold says whether b holds needle (lower-case ASCII without 'i' or
+// 'k') in any ASCII case: what bytes.Contains(bytes.ToLower(b), needle)
+// answers, since the only non-ASCII runes that lower to ASCII letters are
+// U+0130 ('i' and a combining dot) and the Kelvin sign ('k'). The sniffers
+// look for ASCII markup ("<table", "<html", "\u003ctd", …) this way;
+// lowering a copy of the 64 KiB head first cost a copy and a pass over it
+// per document (and bytes.ToLower, before that, decoded every rune: a
+// tenth of an HTML report's parse, issue 11).
+func hasFold(b, needle []byte) bool {
+	first := needle[0]
+	upper := first
+	if 'a' <= first && first <= 'z' {
+		upper -= 'a' - 'A'
 	}
-	return h.lower
+	for i := 0; i+len(needle) <= len(b); i++ {
+		if c := b[i]; c != first && c != upper {
+			j := bytes.IndexByte(b[i:], first)
+			if upper != first {
+				if k := bytes.IndexByte(b[i:], upper); k >= 0 && (j < 0 || k < j) {
+					j = k
+				}
+			}
+			if j < 0 {
+				return false
+			}
+			i += j
+			if i+len(needle) > len(b) {
+				return false
+			}
+		}
+		if equalFoldASCII(b[i:i+len(needle)], needle) {
+			return true
+		}
+	}
+	return false
 }
 
-// asciiLower returns a copy of b with A–Z lowered and every other byte
-// kept.
-func asciiLower(b []byte) []byte {
-	out := make([]byte, len(b))
-	for i, c := range b {
+// equalFoldASCII says whether a equals the lower-case ASCII b once a's
+// ASCII capitals are lowered.
+func equalFoldASCII(a, b []byte) bool {
+	for i := range b {
+		c := a[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		out[i] = c
+		if c != b[i] {
+			return false
+		}
 	}
-	return out
+	return true
 }
 
 // headLines is headLines(head).
@@ -84,7 +111,7 @@ func (h *sniffHead) headLines() []string {
 func (h *sniffHead) plainText() bool {
 	if h.text == 0 {
 		h.text = 1
-		if looksBinary(h.head) || htmlishLower(h.lowered()) {
+		if looksBinary(h.head) || htmlishFold(h.head) {
 			h.text = -1
 		}
 	}

@@ -32,6 +32,10 @@ type Document struct {
 
 	// id is what readMeta decided, kept for ParseBytes.
 	id *reportID
+	// notUTF8: readHTML found the page is neither UTF-8 nor damaged UTF-8
+	// and decoded it from its charset, so encodingFindings has nothing to
+	// say of it (ParseBytes skips its second pass over the page).
+	notUTF8 bool
 }
 
 // Property is one statement about a document from outside its text.

@@ -62,8 +62,49 @@ func isUTF8(data []byte) bool {
 	if utf8.Valid(data) {
 		return true
 	}
-	_, _, ok := utf8Damage(data)
-	return ok
+	return damagedUTF8(data)
+}
+
+// damagedUTF8 is utf8Damage's last answer alone. It stops as soon as the
+// answer is settled: once the invalid runs outnumber a twentieth of the
+// three-byte sequences there are and can still come, the data is no
+// UTF-8 (a GBK page is settled within its first few hundred bytes, where
+// utf8Damage decoded all of it, on every check).
+func damagedUTF8(data []byte) bool {
+	cjk, total := 0, 0
+	prevBad := false
+	for i := 0; i < len(data); {
+		if data[i] < utf8.RuneSelf {
+			i++
+			prevBad = false
+			continue
+		}
+		// A byte that cannot lead a sequence, or a lead byte not followed
+		// by a continuation byte, is what DecodeRune reads as RuneError of
+		// size 1: told without decoding (a GBK page is mostly such bytes).
+		r, size := utf8.RuneError, 1
+		if b := data[i]; b >= 0xC2 && b <= 0xF4 && i+1 < len(data) && data[i+1]&0xC0 == 0x80 {
+			r, size = utf8.DecodeRune(data[i:])
+		}
+		if r == utf8.RuneError && size <= 1 {
+			if !prevBad {
+				total++
+				// at most one three-byte sequence per three bytes left
+				if total*20 > cjk+(len(data)-i)/3 {
+					return false
+				}
+			}
+			prevBad = true
+			i++
+			continue
+		}
+		prevBad = false
+		if size == 3 {
+			cjk++
+		}
+		i += size
+	}
+	return total > 0 && cjk >= 8 && total*20 <= cjk
 }
 
 // textRendering says whether a rendering is decoded as plain text.
@@ -85,10 +126,10 @@ func encodingFindings(rendering string, data []byte) []gongkai.Finding {
 	if utf8.Valid(data) {
 		return nil
 	}
-	offs, total, ok := utf8Damage(data)
-	if !ok {
-		return nil
+	if !damagedUTF8(data) {
+		return nil // another encoding, settled without decoding it all
 	}
+	offs, total, _ := utf8Damage(data)
 	where := make([]string, len(offs))
 	for i, o := range offs {
 		where[i] = fmt.Sprintf("byte %d (line %d)", o, bytes.Count(data[:o], []byte("\n"))+1)

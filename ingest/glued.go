@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"gongkai"
 	"gongkai/msg"
@@ -55,30 +56,43 @@ func sniffGlued(h *sniffHead) bool {
 	if len(head) == 0 || bytes.IndexByte(head, 0) >= 0 {
 		return false
 	}
-	lower := bytes.ToLower(head[:min(len(head), 1024)])
-	if bytes.Contains(lower, []byte("<html")) || bytes.Contains(lower, []byte("<table")) ||
-		bytes.Contains(lower, []byte("<!doctype")) || bytes.HasPrefix(head, []byte("%PDF")) ||
+	first := head[:min(len(head), 1024)]
+	if hasFold(first, []byte("<html")) || hasFold(first, []byte("<table")) ||
+		hasFold(first, []byte("<!doctype")) || bytes.HasPrefix(head, []byte("%PDF")) ||
 		bytes.HasPrefix(head, []byte("PK")) {
 		return false
 	}
+	// What gluedFold would make of the text is read off the text itself
+	// (no []rune copies of the head): the labels are ideographs, which it
+	// keeps and no other rune becomes, so they occur where they occur in
+	// the folded text; after one, the runes it folds to ' ' are skipped,
+	// and a digit is one it folds to an ASCII digit.
 	text := decodeText(head)
-	folded := string(gluedFold([]rune(text)))
 	hits := 0
 	for _, l := range gluedSniffLabels {
-		for rest := folded; ; {
+		for rest := text; ; {
 			i := strings.Index(rest, l)
 			if i < 0 {
 				break
 			}
 			rest = rest[i+len(l):]
-			after := strings.TrimLeft(rest, " ")
-			if after != "" && after[0] >= '0' && after[0] <= '9' {
+			after := strings.TrimLeftFunc(rest, gluedSpace)
+			if r, _ := utf8.DecodeRuneInString(after); after != "" && (r >= '0' && r <= '9' || r >= '０' && r <= '９') {
 				hits++
 				break
 			}
 		}
 	}
 	return hits >= 4
+}
+
+// gluedSpace says whether gluedFold makes r a space.
+func gluedSpace(r rune) bool {
+	switch r {
+	case ' ', '\t', '\u3000', '\u00a0', '\u2002', '\u2003', '\u2009', '\u200b', '\ufeff':
+		return true
+	}
+	return false
 }
 
 // gluedFold maps each rune to its half-width form (digits, signs, points,
@@ -147,17 +161,44 @@ const gluedDocBudget = 2_000_000
 func newGluedText(s string) *gluedText {
 	g := &gluedText{text: gluedFold([]rune(s)), budget: gluedDocBudget}
 	g.lineStart = []int{0}
+	g.key = make([]rune, 0, len(g.text))
+	g.keyAt = make([]int, 0, len(g.text))
 	for i, r := range g.text {
 		if r == '\n' {
 			g.lineStart = append(g.lineStart, i+1)
 		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if letterOrDigit(r) {
 			g.key = append(g.key, r)
 			g.keyAt = append(g.keyAt, i)
 		}
 	}
 	return g
 }
+
+// letterOrDigit is unicode.IsLetter(r) || unicode.IsDigit(r), answered for
+// ASCII and the common CJK block (nearly every rune of a report) without
+// the Unicode tables' search: cjkLetterOrDigit holds their answers for
+// U+4E00–U+9FFF, computed from them once.
+func letterOrDigit(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	case r >= 0x4E00 && r <= 0x9FFF:
+		i := r - 0x4E00
+		return cjkLetterOrDigit[i/64]&(1<<(i%64)) != 0
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+var cjkLetterOrDigit = func() (bits [(0x9FFF - 0x4E00 + 64) / 64]uint64) {
+	for r := rune(0x4E00); r <= 0x9FFF; r++ {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			i := r - 0x4E00
+			bits[i/64] |= 1 << (i % 64)
+		}
+	}
+	return bits
+}()
 
 // find returns the text positions [start, end) of the first occurrence of
 // the key string k at or after text position from and before text
@@ -837,9 +878,12 @@ func (g *gluedText) applicationTable(rows []gluedRow, l *gongkai.Layout, from, t
 	for _, f := range found {
 		row := []Cell{{Text: f.row.label, Loc: g.loc(f.labelEnd)}}
 		if c, ok := cells[f.row.key]; ok {
-			var paths []string
-			for _, col := range l.Columns {
-				paths = append(paths, gongkai.CellPath(gongkai.SecApplications, f.row.key, col.Key))
+			// the row's paths, made once per layout (cellsOf only reads them)
+			paths := rowPathsOf(l, gongkai.SecApplications, f.row.key).paths
+			if paths == nil {
+				for _, col := range l.Columns {
+					paths = append(paths, gongkai.CellPath(gongkai.SecApplications, f.row.key, col.Key))
+				}
 			}
 			row = append(row, cellsOf(*c, c.loc, paths, findings)...)
 		}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
 	"gongkai"
 )
@@ -39,7 +40,8 @@ const (
 	maxEmbedDepth = 3
 )
 
-// htmlNeedles are the markup sniffHTML looks for in the lowered head.
+// htmlNeedles are the markup sniffHTML looks for in the head, in any
+// ASCII case (hasFold).
 var htmlNeedles = [][]byte{
 	[]byte("<!doctype html"), []byte("<html"), []byte("<table"), []byte("<td"),
 	[]byte("<body"), []byte("<meta"), []byte(`\u003ctable`), []byte(`\u003ctd`),
@@ -49,12 +51,12 @@ var htmlNeedles = [][]byte{
 // sniffHTML looks for markup in the first bytes: an HTML page, a fragment
 // with table tags, or a script/JSON string carrying table tags.
 func sniffHTML(h *sniffHead) bool {
-	lower := h.lowered()
-	if len(h.head) > 64<<10 {
-		lower = asciiLower(h.head[:64<<10])
+	head := h.head
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
 	}
 	for _, m := range htmlNeedles {
-		if bytes.Contains(lower, m) {
+		if hasFold(head, m) {
 			return true
 		}
 	}
@@ -70,7 +72,7 @@ func readHTML(path string, data []byte) (*Document, error) {
 		return nil, fmt.Errorf("html: %w: %d bytes is more than the %d-byte limit",
 			gongkai.ErrUnreadable, len(data), maxHTMLBytes)
 	}
-	text, err := decodeHTML(data)
+	text, notUTF8, err := decodeHTMLAs(data)
 	if err != nil {
 		return nil, fmt.Errorf("html: %w: %v", gongkai.ErrUnreadable, err)
 	}
@@ -83,7 +85,10 @@ func readHTML(path string, data []byte) (*Document, error) {
 	if errors.Is(err, errNeedTree) || errors.Is(err, errTooDeep) {
 		// Markup whose tree the stream does not rebuild (html_stream.go):
 		// read the page's tree, as before the stream.
-		return readHTMLTree(path, text)
+		doc, err = readHTMLTree(path, text)
+	}
+	if doc != nil {
+		doc.notUTF8 = notUTF8
 	}
 	return doc, err
 }
@@ -92,7 +97,7 @@ func readHTML(path string, data []byte) (*Document, error) {
 // (html_stream.go, html_walk.go).
 func readHTMLStream(path, text string) (*Document, error) {
 	w := &htmlWalker{doc: &Document{Path: path, Rendering: "html"}}
-	err := newTreeStream(strings.NewReader(text), &streamWalker{w: w}, false).run()
+	err := newTreeStream(text, &streamWalker{w: w}, false).run()
 	if errors.Is(err, errNeedTree) || errors.Is(err, errTooDeep) {
 		return nil, err
 	}
@@ -122,21 +127,31 @@ func readHTMLTree(path, text string) (*Document, error) {
 // and a page that is not UTF-8 and declares nothing usable is read as
 // GB18030, the superset of GBK and GB2312 that Chinese sites serve.
 func decodeHTML(data []byte) (string, error) {
+	text, _, err := decodeHTMLAs(data)
+	return text, err
+}
+
+// decodeHTMLAs is decodeHTML, and says whether the page was found to be
+// no UTF-8 (nor damaged UTF-8: no BOM, not valid, damagedUTF8 false),
+// which is exactly when encodingFindings finds nothing in it.
+func decodeHTMLAs(data []byte) (text string, notUTF8 bool, err error) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xef, 0xbb, 0xbf}):
-		return string(data[3:]), nil
+		return string(data[3:]), false, nil
 	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
-		return decodeWith(unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), data)
+		text, err = decodeWith(unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), data)
+		return text, false, err
 	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
-		return decodeWith(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), data)
+		text, err = decodeWith(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), data)
+		return text, false, err
 	}
 	if utf8.Valid(data) {
-		return string(data), nil
+		return string(data), false, nil
 	}
 	if isUTF8(data) {
 		// a few damaged bytes in a UTF-8 page: replaced, not a reason to
 		// read the page in another encoding (encoding.go)
-		return strings.ToValidUTF8(string(data), "\uFFFD"), nil
+		return strings.ToValidUTF8(string(data), "\uFFFD"), false, nil
 	}
 	if enc := declaredCharset(data); enc != nil && enc != encoding.Nop && enc != unicode.UTF8 {
 		if enc == simplifiedchinese.GBK {
@@ -144,13 +159,19 @@ func decodeHTML(data []byte) (string, error) {
 			// with GB18030, which GBK is a subset of.
 			enc = simplifiedchinese.GB18030
 		}
-		return decodeWith(enc, data)
+		text, err = decodeWith(enc, data)
+		return text, true, err
 	}
-	return decodeWith(simplifiedchinese.GB18030, data)
+	text, err = decodeWith(simplifiedchinese.GB18030, data)
+	return text, true, err
 }
 
 func decodeWith(enc encoding.Encoding, data []byte) (string, error) {
-	out, err := enc.NewDecoder().Bytes(data)
+	// Decoder.Bytes starts from a buffer the size of the input and doubles
+	// it; a Chinese page grows by half (two bytes a character become
+	// three), so the buffer is made that size at once. The output is the
+	// decoder's either way.
+	out, _, err := transform.Append(enc.NewDecoder(), make([]byte, 0, len(data)+len(data)/2+16), data)
 	if err != nil {
 		return "", fmt.Errorf("decoding text: %w", err)
 	}
@@ -163,7 +184,7 @@ func decodeWith(enc encoding.Encoding, data []byte) (string, error) {
 // blocks first). It returns nil when nothing is declared or the label is
 // unknown.
 func declaredCharset(data []byte) encoding.Encoding {
-	z := html.NewTokenizer(bytes.NewReader(data))
+	z := newPageTokenizer(data) // the Tokenizer's tokens, read off the page
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
@@ -389,14 +410,47 @@ func isLayoutTable(t *html.Node) bool {
 
 // hasEmbeddedTable reports whether raw text (a script body, a text node
 // holding escaped markup) contains table markup worth parsing.
+//
+// The markers are ASCII and no other rune lowers to one of their letters,
+// so they are looked for ignoring ASCII case only, without lowering a copy
+// of every script body (strings.ToLower here cost 4 % of a parse).
 func hasEmbeddedTable(s string) bool {
 	if len(s) < 4 {
 		return false
 	}
-	l := strings.ToLower(s)
-	return strings.Contains(l, "<table") || strings.Contains(l, "<td") ||
-		strings.Contains(l, `\u003ctable`) || strings.Contains(l, `\u003ctd`) ||
-		strings.Contains(l, `\x3ctable`) || strings.Contains(l, `\x3ctd`)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<':
+			if hasPrefixFoldASCII(s[i+1:], "table") || hasPrefixFoldASCII(s[i+1:], "td") {
+				return true
+			}
+		case '\\':
+			r := s[i+1:]
+			if hasPrefixFoldASCII(r, "u003ctable") || hasPrefixFoldASCII(r, "u003ctd") ||
+				hasPrefixFoldASCII(r, "x3ctable") || hasPrefixFoldASCII(r, "x3ctd") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasPrefixFoldASCII says whether s begins with prefix (lower-case ASCII)
+// in any ASCII case.
+func hasPrefixFoldASCII(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // embedded parses markup found inside a script or a text node: the
@@ -426,10 +480,18 @@ func unescapeJS(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	// The text between escapes is copied a run at a time (an html_js page
+	// is one long string literal).
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			b.WriteByte(c)
+		j := strings.IndexByte(s[i:], '\\')
+		if j < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		b.WriteString(s[i : i+j])
+		i += j
+		if i+1 >= len(s) {
+			b.WriteByte('\\')
 			continue
 		}
 		i++

@@ -13,7 +13,8 @@ import (
 
 // The HTML reader's fast path. x/net/html's Parse builds a node for every
 // tag, attribute and text and was most of an HTML parse (issue 11); this
-// reads the page once with its Tokenizer, keeps only the stack of open
+// reads the page's tokens once (pageTokenizer, html_token.go: x/net/html's
+// Tokenizer's tokens, read off the page), keeps only the stack of open
 // elements that HTML's tree construction keeps, and hands the walker
 // (html_walk.go's streamWalker) the tree's events in order: an element
 // opens, an element closes, a text node is complete. It follows
@@ -100,7 +101,7 @@ type tok struct {
 
 // treeStream runs tree construction over a Tokenizer.
 type treeStream struct {
-	z        *html.Tokenizer
+	z        *pageTokenizer
 	sink     treeSink
 	oe       []*elem
 	afe      []*elem // active formatting elements; nil entries are markers
@@ -123,8 +124,8 @@ type treeStream struct {
 	slab      []elem           // open elements are allocated from here
 }
 
-func newTreeStream(r io.Reader, sink treeSink, fragment bool) *treeStream {
-	s := &treeStream{z: html.NewTokenizer(r), sink: sink, fragment: fragment}
+func newTreeStream(page string, sink treeSink, fragment bool) *treeStream {
+	s := &treeStream{z: newPageTokenizer(readOnlyBytes(page)), sink: sink, fragment: fragment}
 	if fragment {
 		// ParseFragment with a <body> context: an html root, in body.
 		s.oe = []*elem{{a: atom.Html, name: "html"}}
@@ -172,7 +173,7 @@ func (s *treeStream) readToken(tt html.TokenType) error {
 	s.t = tok{typ: tt}
 	switch tt {
 	case html.TextToken, html.CommentToken, html.DoctypeToken:
-		s.t.data = string(s.z.Text())
+		s.t.data = s.z.TextString()
 	case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 		name := s.tagName(tt)
 		s.t.a = atom.Lookup(name)

@@ -29,6 +29,9 @@ type streamWalker struct {
 	rawHas bool            // the raw element has a text child
 
 	tb *tableBuf // the buffered table, if any
+	// spareLog is the event log of the last data table, kept for the next
+	// table to buffer (a page has many tables; each log grew anew).
+	spareLog []wevent
 }
 
 type wframe struct {
@@ -156,7 +159,7 @@ func (sw *streamWalker) apply(ev wevent) error {
 // whole page to the tree.
 func (sw *streamWalker) embedded(raw string) error {
 	sub := &streamWalker{w: sw.w, depth: sw.depth + 1}
-	ts := newTreeStream(strings.NewReader(unescapeJS(raw)), sub, true)
+	ts := newTreeStream(unescapeJS(raw), sub, true)
 	if err := ts.run(); err != nil {
 		return errNeedTree
 	}
@@ -214,7 +217,8 @@ func (sw *streamWalker) open(e *elem, colspan, rowspan string) error {
 			}
 		}
 		sw.w.flush()
-		sw.tb = &tableBuf{e: e}
+		sw.tb = &tableBuf{e: e, log: sw.spareLog[:0]}
+		sw.spareLog = nil
 	default:
 		if tb != nil && !inCell && e.ns == nsHTML {
 			switch e.a {
@@ -300,6 +304,9 @@ func (sw *streamWalker) close(e *elem) error {
 		sw.tb = nil
 		sw.w.flush()
 		sw.dataTable(tb)
+		// a data table's log is never replayed: its array serves the next
+		clear(tb.log) // (without keeping its strings alive)
+		sw.spareLog, tb.log = tb.log[:0], nil
 		return nil
 	}
 	if tb != nil && e.ns == nsHTML {

@@ -16,22 +16,87 @@ var bookmarkRE = regexp.MustCompile(`\[bookmark:[^\]]*\]`)
 // foldWidth turns full-width ASCII (digits, brackets, punctuation) and the
 // ideographic space into their half-width forms, and the minus-like signs
 // into '-'. Chinese characters are left alone.
+//
+// Nearly every text it sees (every cell and line, several times) folds to
+// itself: it looks for a rune to fold first, stepping over ASCII and the
+// common CJK block without decoding, and returns s itself when there is
+// none. Invalid UTF-8 takes the strings.Map path too, which writes it as
+// U+FFFD.
 func foldWidth(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '！' && r <= '～':
-			return r - 0xFEE0
-		case r == '\u3000' || r == '\u00a0' || r == '\u2002' || r == '\u2003' || r == '\u2009' || r == '\u200b' || r == '\ufeff':
-			return ' '
-		case r == '−' || r == '﹣':
-			return '-'
-		case r == '〔' || r == '【' || r == '［':
-			return '['
-		case r == '〕' || r == '】' || r == '］':
-			return ']'
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			i++
+			continue
 		}
+		// U+4000–U+9FFF (lead bytes E4–E9 need no range check on their
+		// continuation bytes): no rune there folds.
+		if b >= 0xE4 && b <= 0xE9 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			i += 3
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return strings.Map(foldRune, s)
+		}
+		if foldRune(r) != r {
+			return foldFrom(s, i)
+		}
+		i += size
+	}
+	return s
+}
+
+// foldFrom is foldWidth of s, whose first rune to fold is at i: the rest
+// copied run by run (prose folds its full-width commas and stops). Every
+// folded rune is ASCII, so the result is never longer than s.
+func foldFrom(s string, i int) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		if c >= 0xE4 && c <= 0xE9 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			b.WriteString(s[i : i+3])
+			i += 3
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return strings.Map(foldRune, s) // writes invalid bytes as U+FFFD
+		}
+		if f := foldRune(r); f != r {
+			b.WriteByte(byte(f))
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// foldRune is foldWidth on one rune.
+func foldRune(r rune) rune {
+	switch {
+	case r < 0x80:
 		return r
-	}, s)
+	case r >= '！' && r <= '～':
+		return r - 0xFEE0
+	case r == '\u3000' || r == '\u00a0' || r == '\u2002' || r == '\u2003' || r == '\u2009' || r == '\u200b' || r == '\ufeff':
+		return ' '
+	case r == '−' || r == '﹣':
+		return '-'
+	case r == '〔' || r == '【' || r == '［':
+		return '['
+	case r == '〕' || r == '】' || r == '］':
+		return ']'
+	}
+	return r
 }
 
 // cleanText removes Word bookmarks, folds widths and trims spaces: the

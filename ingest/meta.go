@@ -40,6 +40,9 @@ type narrativePattern struct {
 	re  *regexp.Regexp
 	// zero: the pattern states that there were none (未收到...申请).
 	zero bool
+	// need is what every match of re contains: from each group at least
+	// one string. A sentence without it is not searched.
+	need [][]string
 }
 
 // Narrative keys. Each is a count stated in the prose of section 一:
@@ -56,13 +59,77 @@ type narrativePattern struct {
 //     year (收到/受理/新收政府信息公开申请X件; 未收到政府信息公开申请 = 0);
 //     rule R8 compares it with applications.1_new.total.
 var narrativePatterns = []narrativePattern{
-	{key: "disclosed_items", re: regexp.MustCompile(`(?:主动)?(?:公开|公布|发布)(?:政府)?信息(?:共)?(\d[\d,]*)\s*条`)},
-	{key: "wechat_posts", re: regexp.MustCompile(`微信(?:公众号|公众平台|平台)?[^，。；,;]{0,20}?(?:发布|推送|公开)(?:消息|信息|推文|文章)?(?:共)?(\d[\d,]*)\s*条`)},
-	{key: "new_media_reports", re: regexp.MustCompile(`新媒体[^，。；,;]{0,20}?(?:发表|发布|刊发)?(?:报道|信息|稿件|文章)?(?:共)?(\d[\d,]*)\s*篇`)},
-	{key: "website_posts", re: regexp.MustCompile(`网站[^，。；,;]{0,30}?(?:发布|公开|更新)[^，。；,;]{0,12}?(\d[\d,]*)\s*(?:篇|条)`)},
-	{key: "requests_received", re: regexp.MustCompile(`未(?:收到|受理)(?:任何)?(?:政府信息公开|依申请公开|信息公开)[^，。；,;]{0,6}?申请`), zero: true},
-	{key: "requests_received", re: regexp.MustCompile(`(?:收到|受理|新收)[^，。；,;]{0,20}?申请[^，。；,;\d]{0,10}?(\d[\d,]*)\s*(?:件|条)`)},
-	{key: "requests_received", re: regexp.MustCompile(`(?:收到|受理|新收)(?:各类|政府信息公开|依申请公开)?(\d[\d,]*)\s*件(?:政府信息公开|依申请公开)?申请`)},
+	{key: "disclosed_items", re: regexp.MustCompile(`(?:主动)?(?:公开|公布|发布)(?:政府)?信息(?:共)?(\d[\d,]*)\s*条`),
+		need: [][]string{{"信息"}, {"条"}}},
+	{key: "wechat_posts", re: regexp.MustCompile(`微信(?:公众号|公众平台|平台)?[^，。；,;]{0,20}?(?:发布|推送|公开)(?:消息|信息|推文|文章)?(?:共)?(\d[\d,]*)\s*条`),
+		need: [][]string{{"微信"}, {"条"}}},
+	{key: "new_media_reports", re: regexp.MustCompile(`新媒体[^，。；,;]{0,20}?(?:发表|发布|刊发)?(?:报道|信息|稿件|文章)?(?:共)?(\d[\d,]*)\s*篇`),
+		need: [][]string{{"新媒体"}, {"篇"}}},
+	{key: "website_posts", re: regexp.MustCompile(`网站[^，。；,;]{0,30}?(?:发布|公开|更新)[^，。；,;]{0,12}?(\d[\d,]*)\s*(?:篇|条)`),
+		need: [][]string{{"网站"}, {"篇", "条"}}},
+	{key: "requests_received", re: regexp.MustCompile(`未(?:收到|受理)(?:任何)?(?:政府信息公开|依申请公开|信息公开)[^，。；,;]{0,6}?申请`), zero: true,
+		need: [][]string{{"未收到", "未受理"}, {"申请"}}},
+	{key: "requests_received", re: regexp.MustCompile(`(?:收到|受理|新收)[^，。；,;]{0,20}?申请[^，。；,;\d]{0,10}?(\d[\d,]*)\s*(?:件|条)`),
+		need: [][]string{{"收到", "受理", "新收"}, {"申请"}, {"件", "条"}}},
+	{key: "requests_received", re: regexp.MustCompile(`(?:收到|受理|新收)(?:各类|政府信息公开|依申请公开)?(\d[\d,]*)\s*件(?:政府信息公开|依申请公开)?申请`),
+		need: [][]string{{"收到", "受理", "新收"}, {"件"}, {"申请"}}},
+}
+
+// firstNarrative is the first of p.re's matches in text (in the order of
+// FindAllStringSubmatchIndex) that accept takes, as submatch indexes into
+// text; nil when none is.
+//
+// No pattern's match holds a 。 (none has a class or a \s that takes it),
+// so every match lies within one sentence: the sentences are searched in
+// order, and only those holding what every match needs (p.need), instead
+// of the regexp stepping through all of section 一 for each pattern (most
+// of readNarrative's cost). Within a sentence the matches are the ones the
+// whole text gives there: the patterns look at nothing around a match.
+func firstNarrative(p narrativePattern, text string, accept func(loc []int) bool) []int {
+	for start := 0; start <= len(text); {
+		end := strings.Index(text[start:], "。")
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		if sentence := text[start:end]; hasNeeds(sentence, p.need) {
+			for pos := 0; pos < len(sentence); {
+				loc := p.re.FindStringSubmatchIndex(sentence[pos:])
+				if loc == nil {
+					break
+				}
+				for k := range loc {
+					if loc[k] >= 0 {
+						loc[k] += start + pos
+					}
+				}
+				if accept(loc) {
+					return loc
+				}
+				pos = loc[1] - start // no pattern matches empty text
+			}
+		}
+		start = end + len("。")
+	}
+	return nil
+}
+
+// hasNeeds says whether s holds a string of every group of need.
+func hasNeeds(s string, need [][]string) bool {
+	for _, g := range need {
+		found := false
+		for _, n := range g {
+			if strings.Contains(s, n) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // joinAtMost is strings.Join(elems, sep) cut to at most n bytes (at a
@@ -301,28 +368,25 @@ func readNarrative(lines []string) map[string]gongkai.Num {
 		if _, done := out[p.key]; done {
 			continue
 		}
-		var s []string
-		for _, loc := range p.re.FindAllStringSubmatchIndex(text, -1) {
+		loc := firstNarrative(p, text, func(loc []int) bool {
 			// "依申请公开信息3条" counts requests, not disclosed items.
 			if p.key == "disclosed_items" && strings.HasSuffix(text[:loc[0]], "申请") {
-				continue
+				return false
 			}
 			// Requests for review, litigation, deputies' proposals are not
 			// information-disclosure requests.
-			if m := text[loc[0]:loc[1]]; strings.Contains(m, "复议") || strings.Contains(m, "诉讼") ||
-				strings.Contains(m, "建议") || strings.Contains(m, "提案") {
-				continue
-			}
-			s = make([]string, len(loc)/2)
-			for k := range s {
-				if loc[2*k] >= 0 {
-					s[k] = text[loc[2*k]:loc[2*k+1]]
-				}
-			}
-			break
-		}
-		if s == nil {
+			m := text[loc[0]:loc[1]]
+			return !strings.Contains(m, "复议") && !strings.Contains(m, "诉讼") &&
+				!strings.Contains(m, "建议") && !strings.Contains(m, "提案")
+		})
+		if loc == nil {
 			continue
+		}
+		s := make([]string, len(loc)/2)
+		for k := range s {
+			if loc[2*k] >= 0 {
+				s[k] = text[loc[2*k]:loc[2*k+1]]
+			}
 		}
 		if p.zero {
 			out[p.key] = gongkai.Int(0)

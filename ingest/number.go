@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"gongkai"
@@ -79,13 +80,19 @@ const (
 // the text is no number.
 func splitNumber(s string) (num string, u unit, ok bool) {
 	s = cleanText(s)
+	if allDigits(s) {
+		return s, unitNone, true // the common value cell: "0", "12"
+	}
 	// Spaces inside a number are only accepted as thousands separators
-	// ("1 234"): "1 2" may be two cells run together, never 12.
-	if f := strings.Fields(s); len(f) > 1 {
-		if !spacedThousandsRE.MatchString(strings.Join(f, " ")) {
-			return "", unitNone, false
+	// ("1 234"): "1 2" may be two cells run together, never 12. (Most
+	// cells have no space: they skip Fields and its allocation.)
+	if hasSpace(s) {
+		if f := strings.Fields(s); len(f) > 1 {
+			if !spacedThousandsRE.MatchString(strings.Join(f, " ")) {
+				return "", unitNone, false
+			}
+			s = strings.Join(f, "")
 		}
-		s = strings.Join(f, "")
 	}
 	switch {
 	case strings.HasSuffix(s, "万元"):
@@ -107,8 +114,34 @@ func splitNumber(s string) (num string, u unit, ok bool) {
 	return s, u, true
 }
 
+// hasSpace says whether s holds a rune strings.Fields splits at.
+func hasSpace(s string) bool {
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if asciiSpace[b] {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// asciiSpace are the ASCII bytes unicode.IsSpace accepts.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
 // classify says whether a cell holds a label, a blank or a number.
 func classify(text string) cellKind {
+	if allDigits(text) {
+		return kindNumber // the common value cell, as splitNumber reads it
+	}
 	c := cleanText(text)
 	if placeholders[strings.ReplaceAll(c, " ", "")] {
 		return kindBlank
@@ -128,11 +161,14 @@ func classify(text string) cellKind {
 // A blank or placeholder is Null with no problem; text that is no clean
 // number is Null with a problem that the caller turns into a READ finding.
 func cellValue(text string, target unit) (gongkai.Num, string) {
-	c := cleanText(text)
-	if placeholders[strings.ReplaceAll(c, " ", "")] {
-		return gongkai.Null, ""
+	s, u, ok := text, unitNone, true // the common cell, "0" or "12", as splitNumber reads it
+	if !allDigits(text) {
+		c := cleanText(text)
+		if placeholders[strings.ReplaceAll(c, " ", "")] {
+			return gongkai.Null, ""
+		}
+		s, u, ok = splitNumber(c)
 	}
-	s, u, ok := splitNumber(c)
 	if !ok {
 		return gongkai.Null, fmt.Sprintf("not a number: %q", strings.TrimSpace(text))
 	}

@@ -121,7 +121,9 @@ func ParseBytesAs(ctx context.Context, name string, data []byte, given Identity)
 		// still say who published the page and when.
 		doc.Properties = append(doc.Properties, rawHeaderFields(data)...)
 	}
-	doc.Findings = append(doc.Findings, encodingFindings(doc.Rendering, data)...)
+	if !doc.notUTF8 { // else readHTML already found there is nothing to report
+		doc.Findings = append(doc.Findings, encodingFindings(doc.Rendering, data)...)
+	}
 	r, err := recognize(ctx, doc)
 	if doc.id != nil {
 		p.Clues = doc.id.publicClues()

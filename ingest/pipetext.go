@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -37,17 +38,25 @@ func sniffMarkdown(h *sniffHead) bool {
 }
 
 // pipeRow reports whether a line is a row with at least two filled cells.
+// (The fields are walked in place: detection runs it on every line of
+// the head, and strings.Split allocated for each.)
 func pipeRow(l string) bool {
 	if !strings.Contains(l, "|") {
 		return false
 	}
 	n := 0
-	for _, c := range strings.Split(l, "|") {
+	for {
+		c, rest, more := strings.Cut(l, "|")
 		if strings.TrimSpace(c) != "" {
-			n++
+			if n++; n >= 2 {
+				return true
+			}
 		}
+		if !more {
+			return false
+		}
+		l = rest
 	}
-	return n >= 2
 }
 
 func sniffPipeText(h *sniffHead) bool {
@@ -103,9 +112,11 @@ func readPipes(path string, data []byte, rendering string, md bool) (*Document, 
 			if table == nil {
 				table = &Table{Loc: lineLoc(i)}
 			}
-			var row []Cell
-			for j, c := range splitPipes(l, md) {
-				row = append(row, Cell{Text: c, Loc: lineLoc(i) + " cell " + itoa(j+1)})
+			cells := splitPipes(l, md)
+			row := make([]Cell, len(cells))
+			loc := lineLoc(i) + " cell " // once a line, not once a cell
+			for j, c := range cells {
+				row[j] = Cell{Text: c, Loc: loc + itoa(j+1)}
 			}
 			table.Rows = append(table.Rows, row)
 			continue
@@ -122,9 +133,4 @@ func readPipes(path string, data []byte, rendering string, md bool) (*Document, 
 	return doc, nil
 }
 
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
-}
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gongkai"
 	"gongkai/msg"
@@ -74,6 +75,11 @@ func recognize(ctx context.Context, doc *Document) (*gongkai.Report, error) {
 	meta := readMeta(doc)
 	v := decideVersion(sc, meta.year)
 	r := gongkai.NewReport(v)
+	// Every cell gets provenance: the map is made at its size once rather
+	// than grown (and rehashed) five times along the way.
+	if len(r.Provenance) == 0 {
+		r.Provenance = make(map[string]gongkai.Source, provenanceSize(v))
+	}
 	labelFindings := resolveLabels(sc, v)
 	r.UseSingleOther(singleOther(sc, v))
 	applyMeta(r, meta)
@@ -108,7 +114,9 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 	sc := &scan{rendering: doc.Rendering, sections: map[int]bool{}, reviewBlocks: map[string][]Cell{}, reviewBlockLocs: map[string]string{}}
 	section := 0
 	reviewDone := false
-	var isLabel []bool
+	var facts []*cellFacts
+	var labels []Cell
+	var labelFacts []*cellFacts
 	for ti, t := range doc.Tables {
 		if ctx.Err() != nil {
 			return sc
@@ -117,40 +125,53 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 			// A spanned copy of a value or blank is no cell of its own
 			// (the HTML and DOCX readers repeat merged cells so columns
 			// line up); copies of labels stay, they are labels.
-			// Each cell is classified once (classify is the costly part).
-			row := make([]Cell, 0, len(full))
-			isLabel = isLabel[:0]
-			for _, c := range full {
-				label := c.Unsure == "" && classify(c.Text) == kindText
-				if c.Spanned && !label {
+			// Each cell is classified once (classify is the costly part),
+			// and a label read once (factsOf). A row that drops no cell
+			// is the Document's own (hits only read their values).
+			row, copied := full, false
+			facts = facts[:0]
+			for i, c := range full {
+				var f *cellFacts
+				if c.Unsure == "" {
+					if f = factsOf(c.Text); f.kind != kindText {
+						f = nil
+					}
+				}
+				if c.Spanned && f == nil {
+					if !copied { // every cell before this one is kept
+						row, copied = append(make([]Cell, 0, len(full)), full[:i]...), true
+					}
 					continue
 				}
-				row = append(row, c)
-				isLabel = append(isLabel, label)
+				if copied {
+					row = append(row, c)
+				}
+				facts = append(facts, f)
 			}
 			last := -1
 			for i := range row {
-				if isLabel[i] {
+				if facts[i] != nil {
 					last = i
 				}
 			}
-			var labels []Cell
+			// labels and labelFacts are scratch: the hits below keep
+			// copies of what they need, never the slices.
+			labels, labelFacts = labels[:0], labelFacts[:0]
 			for i, c := range row[:last+1] {
-				if isLabel[i] {
+				if facts[i] != nil {
 					labels = append(labels, c)
+					labelFacts = append(labelFacts, facts[i])
 				}
 			}
 			values := row[last+1:]
-			for _, l := range labels {
-				n := normLabel(l.Text)
-				if m := sectionMarker(n); m != 0 {
+			for _, f := range labelFacts {
+				if m := f.marker; m != 0 {
 					section = m
 					sc.sections[m] = true
 				}
-				a, b := versionHints(n)
-				sc.v2019 += a
-				sc.v2021 += b
-				if strings.Contains(n, "采购总金额") && strings.Contains(n, "万元") {
+				sc.v2019 += f.v2019
+				sc.v2021 += f.v2021
+				if f.wan {
 					sc.procurementWan = true
 				}
 			}
@@ -175,16 +196,18 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 				continue
 			}
 			lastLabel := labels[len(labels)-1]
-			sec, key, ok := matchRowLabel(lastLabel.Text)
+			lastFacts := labelFacts[len(labelFacts)-1]
+			sec, key, ok := lastFacts.sec, lastFacts.key, lastFacts.ok
 			if !ok && len(labels) > 1 {
 				var b strings.Builder
 				for _, l := range labels {
 					b.WriteString(l.Text)
 				}
-				sec, key, ok = matchRowLabel(b.String())
+				f := factsOf(b.String())
+				sec, key, ok = f.sec, f.key, f.ok
 			}
 			if !ok {
-				n := normLabel(lastLabel.Text)
+				n := lastFacts.norm
 				switch {
 				case section == 3 && n == "总计" && hasContent(values):
 					sec, key, ok = gongkai.SecApplications, gongkai.RowTotal, true
@@ -199,7 +222,7 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 					sc.review = append(sc.review[:0], values...)
 					reviewDone = true
 				}
-				if (section == 2 || section == 3) && len(values) > 0 && sectionMarker(normLabel(lastLabel.Text)) == 0 {
+				if (section == 2 || section == 3) && len(values) > 0 && lastFacts.marker == 0 {
 					// A row with values whose label no rule knows: a
 					// misspelled label, settled once the layout is known.
 					sec := gongkai.SecActive
@@ -242,6 +265,18 @@ func scanTables(ctx context.Context, doc *Document) *scan {
 		}
 	}
 	return sc
+}
+
+// provenanceSize is how many provenance entries a report of layout v
+// holds at most: one per table cell of either printing (the single
+// （六） row included), and one each for organization, year and date.
+func provenanceSize(v gongkai.Version) int {
+	l := gongkai.LayoutOf(v)
+	n := len(l.AllRows())*len(l.Columns) + len(l.ReviewBlocks)*len(l.ReviewColumns) + 3
+	for _, a := range l.Active {
+		n += len(a.Metrics)
+	}
+	return n
 }
 
 func labelLoc(c Cell, ti, ri int) string {
@@ -496,16 +531,19 @@ func rowArgs(h hit, more ...any) msg.Args {
 // place puts the scanned values into r's cells, by the layout of r.
 func place(r *gongkai.Report, sc *scan) {
 	l := r.Layout()
-	seen := map[string]bool{}
+	// Rows are keyed by section and key (a struct: no "section.key" string
+	// built per lookup).
+	type rowKey struct{ sec, key string }
+	seen := map[rowKey]bool{}
 	// A row named twice (a prose-like cell repeating a label, a heading
 	// repeated at a page break) is read from its first naming that has
 	// values; later ones with values must agree with it.
-	primary := map[string]int{}
+	primary := map[rowKey]int{}
 	for i, h := range sc.hits {
 		if h.key == "" {
 			continue // a misspelled label resolveLabels could not settle
 		}
-		k := h.section + "." + h.key
+		k := rowKey{h.section, h.key}
 		j, ok := primary[k]
 		if !ok || (!hasContent(sc.hits[j].values) && hasContent(h.values)) {
 			primary[k] = i
@@ -515,55 +553,30 @@ func place(r *gongkai.Report, sc *scan) {
 		if h.key == "" {
 			continue
 		}
-		if j := primary[h.section+"."+h.key]; j != i && !seen[h.section+"."+h.key] {
+		k := rowKey{h.section, h.key}
+		if j := primary[k]; j != i && !seen[k] {
 			continue // placed when its primary comes, or never if blank
 		}
-		var paths []string
-		var targets []unit
-		switch h.section {
-		case gongkai.SecActive:
-			item, ok := l.ActiveItem(h.key)
-			if !ok {
-				r.Findings = append(r.Findings, readCoded(gongkai.Paths{gongkai.SecActive + "." + h.key}, msg.ReadNotInLayout,
-					rowArgs(h, "version", r.FormatVersion)))
-				continue
+		rp := rowPathsOf(l, h.section, h.key)
+		paths, targets := rp.paths, rp.targets
+		if !rp.ok {
+			if h.section == gongkai.SecApplications && h.key == "3_6" && !hasContent(h.values) {
+				continue // the 2021 group heading （六）其他处理
 			}
-			for _, m := range item.Metrics {
-				paths = append(paths, gongkai.CellPath(gongkai.SecActive, h.key, m.Key))
-				t := unitNone
-				switch m.Key {
-				case "amount_yuan":
-					t = unitYuan
-				case "amount_10k_yuan":
-					t = unitWanYuan
-				}
-				targets = append(targets, t)
-			}
-		case gongkai.SecApplications:
-			if _, ok := l.Row(h.key); !ok {
-				if h.key == "3_6" && !hasContent(h.values) {
-					continue // the 2021 group heading （六）其他处理
-				}
-				r.Findings = append(r.Findings, readCoded(gongkai.Paths{gongkai.SecApplications + "." + h.key}, msg.ReadNotInLayout,
-					rowArgs(h, "version", r.FormatVersion)))
-				continue
-			}
-			for _, c := range l.Columns {
-				paths = append(paths, gongkai.CellPath(gongkai.SecApplications, h.key, c.Key))
-				targets = append(targets, unitNone)
-			}
+			r.Findings = append(r.Findings, readCoded(gongkai.Paths{h.section + "." + h.key}, msg.ReadNotInLayout,
+				rowArgs(h, "version", r.FormatVersion)))
+			continue
 		}
-		rowPath := h.section + "." + h.key
-		if seen[rowPath] {
+		if seen[k] {
 			if hasContent(h.values) {
 				checkRepeat(r, h, paths, targets, sc.alignFor(h.section))
 			}
 			continue
 		}
-		seen[rowPath] = true
+		seen[k] = true
 		cells, problem := fit(h.values, len(paths), sc.alignFor(h.section))
 		if problem != "" {
-			r.Findings = append(r.Findings, readCoded(gongkai.Paths{rowPath}, msg.ReadRowProblem, rowArgs(h, "detail", problem)))
+			r.Findings = append(r.Findings, readCoded(gongkai.Paths{h.section + "." + h.key}, msg.ReadRowProblem, rowArgs(h, "detail", problem)))
 			for _, p := range paths {
 				r.Provenance[p] = gongkai.Source{Loc: h.loc, Raw: joinRaw(h.values)}
 			}
@@ -574,7 +587,7 @@ func place(r *gongkai.Report, sc *scan) {
 				r.Provenance[p] = gongkai.Source{Loc: h.loc, Raw: ""}
 			}
 			if len(h.values) == 0 {
-				r.Findings = append(r.Findings, readCoded(gongkai.Paths{rowPath}, msg.ReadNoValues, rowArgs(h)))
+				r.Findings = append(r.Findings, readCoded(gongkai.Paths{h.section + "." + h.key}, msg.ReadNoValues, rowArgs(h)))
 			}
 			continue
 		}
@@ -583,6 +596,77 @@ func place(r *gongkai.Report, sc *scan) {
 		}
 	}
 	placeReview(r, sc)
+}
+
+// rowPaths are the cell paths of one row of a layout, with the unit each
+// cell is kept in; ok=false when the layout has no such row.
+type rowPaths struct {
+	paths   []string
+	targets []unit
+	ok      bool
+}
+
+type rowPathsKey struct {
+	l        *gongkai.Layout
+	sec, key string
+}
+
+// The rows' paths, made once per layout and row rather than on every
+// report (the layouts are fixed, and keys come from the label rules and
+// the layouts themselves). Shared: read them, never change them.
+var rowPathsCache = struct {
+	sync.RWMutex
+	m map[rowPathsKey]*rowPaths
+}{m: map[rowPathsKey]*rowPaths{}}
+
+func rowPathsOf(l *gongkai.Layout, sec, key string) *rowPaths {
+	k := rowPathsKey{l, sec, key}
+	rowPathsCache.RLock()
+	rp, ok := rowPathsCache.m[k]
+	rowPathsCache.RUnlock()
+	if ok {
+		return rp
+	}
+	rp = makeRowPaths(l, sec, key)
+	rowPathsCache.Lock()
+	if len(rowPathsCache.m) < 1024 { // bounded, should keys ever vary
+		rowPathsCache.m[rowPathsKey{l, strings.Clone(sec), strings.Clone(key)}] = rp
+	}
+	rowPathsCache.Unlock()
+	return rp
+}
+
+func makeRowPaths(l *gongkai.Layout, sec, key string) *rowPaths {
+	rp := &rowPaths{}
+	switch sec {
+	case gongkai.SecActive:
+		item, ok := l.ActiveItem(key)
+		if !ok {
+			return rp
+		}
+		rp.ok = true
+		for _, m := range item.Metrics {
+			rp.paths = append(rp.paths, gongkai.CellPath(gongkai.SecActive, key, m.Key))
+			t := unitNone
+			switch m.Key {
+			case "amount_yuan":
+				t = unitYuan
+			case "amount_10k_yuan":
+				t = unitWanYuan
+			}
+			rp.targets = append(rp.targets, t)
+		}
+	case gongkai.SecApplications:
+		if _, ok := l.Row(key); !ok {
+			return rp
+		}
+		rp.ok = true
+		for _, c := range l.Columns {
+			rp.paths = append(rp.paths, gongkai.CellPath(gongkai.SecApplications, key, c.Key))
+			rp.targets = append(rp.targets, unitNone)
+		}
+	}
+	return rp
 }
 
 // checkRepeat handles a row given twice (a table continued over a page

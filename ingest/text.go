@@ -2,7 +2,7 @@ package ingest
 
 import (
 	"bytes"
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -68,7 +68,7 @@ func noiseLine(l string) (keep string, noise bool) {
 	if strings.Contains(t, "发布时间:") && strings.Contains(t, "来源:") {
 		return "", true
 	}
-	if utf8.RuneCountInString(t) < 80 {
+	if utf8.RuneCountInString(t) < 80 && hasNavFirst(t) {
 		for _, w := range navWords {
 			if strings.Contains(t, w) {
 				return "", true
@@ -76,6 +76,26 @@ func noiseLine(l string) (keep string, noise bool) {
 		}
 	}
 	return l, false
+}
+
+// navFirst holds the first runes of navWords (all in the BMP): a line
+// without any of them holds no nav word, and most lines, prose, have none,
+// where trying every word cost a search each.
+var navFirst = func() (bits [1 << 10]uint64) {
+	for _, w := range navWords {
+		r, _ := utf8.DecodeRuneInString(w)
+		bits[r>>6] |= 1 << (r & 63)
+	}
+	return bits
+}()
+
+func hasNavFirst(t string) bool {
+	for _, r := range t {
+		if r < 1<<16 && navFirst[r>>6]&(1<<(r&63)) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // maxLabelRunes bounds a table cell in the one-cell-per-line renderings:
@@ -91,7 +111,7 @@ func streamRows(cells []Cell) [][]Cell {
 	var cur []Cell
 	sawValue := false
 	for _, c := range cells {
-		isText := c.Unsure == "" && classify(c.Text) == kindText
+		isText := c.Unsure == "" && factsOf(c.Text).kind == kindText
 		if isText && sawValue {
 			rows = append(rows, cur)
 			cur, sawValue = nil, false
@@ -110,16 +130,28 @@ func streamRows(cells []Cell) [][]Cell {
 // tableStart says whether a cell text opens the report's tables in a
 // line-per-cell text: a block title, a header or a row label.
 func tableStart(text string) bool {
-	n := normLabel(text)
-	if sectionMarker(n) != 0 {
-		return true
-	}
-	_, _, ok := matchRowLabel(text)
-	return ok
+	f := factsOf(text) // sectionMarker(normLabel(text)) and matchRowLabel(text)
+	return f.marker != 0 || f.ok
 }
 
 // lineLoc names a line for provenance.
-func lineLoc(i int) string { return fmt.Sprintf("line %d", i+1) }
+func lineLoc(i int) string {
+	if i >= 0 && i < len(lineLocs) {
+		return lineLocs[i]
+	}
+	return "line " + strconv.Itoa(i+1)
+}
+
+// lineLocs are the names of the first lines, made once: every line and
+// cell of a text rendering is named (two allocations each, a fifth of a
+// word_text parse's).
+var lineLocs = func() []string {
+	out := make([]string, 4096)
+	for i := range out {
+		out[i] = "line " + strconv.Itoa(i+1)
+	}
+	return out
+}()
 
 // countLines counts the lines for which f is true.
 func countLines(lines []string, f func(string) bool) int {
@@ -158,4 +190,9 @@ func isHTMLish(head []byte) bool {
 // htmlishLower is isHTMLish on a head already lower-cased.
 func htmlishLower(h []byte) bool {
 	return bytes.Contains(h, []byte("<table")) || bytes.Contains(h, []byte("<html")) || bytes.Contains(h, []byte("<td"))
+}
+
+// htmlishFold is isHTMLish without lowering a copy of the head (hasFold).
+func htmlishFold(h []byte) bool {
+	return hasFold(h, []byte("<table")) || hasFold(h, []byte("<html")) || hasFold(h, []byte("<td"))
 }

@@ -40,18 +40,24 @@ func readWordText(path string, data []byte) (*Document, error) {
 		table = nil
 	}
 	for i, raw := range lines {
-		l := strings.TrimRight(raw, " \t")
+		l := raw // strings.TrimRight(raw, " \t"), written out: every line
+		for len(l) > 0 && (l[len(l)-1] == ' ' || l[len(l)-1] == '\t') {
+			l = l[:len(l)-1]
+		}
 		switch {
 		case strings.HasPrefix(raw, "\t"):
 			if table == nil {
 				table = &Table{Loc: lineLoc(i)}
+			}
+			if row == nil {
+				row = make([]Cell, 0, 16) // a row of the report's tables has up to 16 cells
 			}
 			row = append(row, Cell{Text: strings.TrimSpace(strings.TrimLeft(raw, "\t")), Loc: lineLoc(i)})
 			inCell = true
 		case strings.TrimSpace(l) == "":
 			endRow()
 			inCell = false
-		case inCell && len(row) > 0 && classify(row[len(row)-1].Text) == kindText:
+		case inCell && len(row) > 0 && factsOf(row[len(row)-1].Text).kind == kindText: // classify, cached
 			// Only labels break over lines; an unindented line under a
 			// number is prose (a heading repeated at a page break).
 			c := &row[len(row)-1]
