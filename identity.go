@@ -65,7 +65,7 @@ func (r *Report) Validate() error {
 	// Counts are whole numbers: a fraction is refused, never rounded.
 	// Section 二 holds money (decimal) beside its counts and is checked by
 	// R5 instead.
-	for _, c := range r.Cells() {
+	for c := range r.AllCells() {
 		if c.Section == SecActive || !c.Value.Valid() {
 			continue
 		}

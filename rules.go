@@ -342,7 +342,7 @@ func checkR4(r *Report, l *Layout) []Finding {
 // Null cells are simply skipped: R5 is about the values that are there.
 func checkR5(r *Report) []Finding {
 	var out []Finding
-	for _, c := range r.Cells() {
+	for c := range r.AllCells() {
 		v := c.Value
 		if !v.Valid() {
 			continue
