@@ -61,6 +61,7 @@ var causeList = []phraseEntry{
 	{"cause.no_rollup", Text{"no rollup named {name}", "没有名为 {name} 的汇总统计"}},
 	{"cause.rollup_year", Text{"year {year} out of range (2008 to 2100)", "年度 {year} 超出范围（2008 至 2100）"}},
 	{"cause.rollup_level", Text{"level {level} is none of {levels}", "层级 {level} 不是可选的层级（{levels}）之一"}},
+	{"cause.rollup_not_utf8", Text{"parameter {param} is not UTF-8: {value}", "参数 {param} 不是 UTF-8 编码：{value}"}},
 	{"cause.rollup_param", Text{"rollup {name} takes no {param} parameter (it takes: {params})", "汇总统计 {name} 不接受参数 {param}（它接受：{params}）"}},
 	{"cause.no_table_view", Text{"no table or view {name}", "没有名为 {name} 的表或视图"}},
 	{"cause.no_reports_in", Text{"no reports for {year} inside division {d}", "行政区划 {d} 内没有 {year} 年度的报告"}},

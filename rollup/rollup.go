@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gongkai"
 	sqlfiles "gongkai/sql"
@@ -162,13 +163,22 @@ func Bind(name string, p Params) (Bound, error) {
 	if err != nil {
 		return Bound{}, err
 	}
+	// A name that is not UTF-8 (a GBK terminal's, or bytes cut in the
+	// middle of a character) can match nothing, and DuckDB refuses to
+	// bind it with no word of which parameter: say so here, for the CLI,
+	// export and the API alike.
+	given := p.given()
+	for _, k := range ParamNames {
+		if s, ok := given[k].(string); ok && !utf8.ValidString(s) {
+			return Bound{}, usage(f.Name, fmt.Sprintf("parameter %s is not UTF-8: %q", k, s))
+		}
+	}
 	if p.Year != 0 && (p.Year < 2008 || p.Year > 2100) {
 		return Bound{}, usage(f.Name, fmt.Sprintf("year %d out of range (2008 to 2100)", p.Year))
 	}
 	if p.Level != "" && !slices.Contains(Levels, p.Level) {
 		return Bound{}, usage(f.Name, fmt.Sprintf("level %q is none of %s", p.Level, strings.Join(Levels, ", ")))
 	}
-	given := p.given()
 	for _, k := range ParamNames {
 		if _, ok := given[k]; ok && !slices.Contains(f.Params, k) {
 			return Bound{}, usage(f.Name, fmt.Sprintf("rollup %s takes no %s parameter (it takes: %s)", f.Name, k, paramList(f)))

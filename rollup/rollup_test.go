@@ -494,3 +494,17 @@ func TestLevelsAreTheRollupsLevels(t *testing.T) {
 		t.Errorf("levels rollup gives levels %v, Levels is %v", got, want)
 	}
 }
+
+// A division that is not UTF-8 (typed in a GBK terminal) is a usage error
+// naming the parameter; DuckDB itself only says it could not bind it.
+func TestBindRefusesNonUTF8(t *testing.T) {
+	for _, p := range []Params{{Division: "\xce\xc4\xb5\xc7\xc7\xf8"}, {Division: "文登\xe5"}, {Level: "county\xff"}} {
+		_, err := Bind("levels", p)
+		if !errors.Is(err, gongkai.ErrUsage) || !strings.Contains(err.Error(), "not UTF-8") {
+			t.Errorf("Bind(levels, %+v) = %v, want a usage error saying not UTF-8", p, err)
+		}
+	}
+	if _, err := Bind("levels", Params{Division: "文登区"}); err != nil {
+		t.Errorf("Bind(levels, 文登区) = %v", err)
+	}
+}
