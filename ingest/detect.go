@@ -1,7 +1,5 @@
 package ingest
 
-import "bytes"
-
 // A reader turns one rendering into a Document. sniff looks at the file's
 // name and first bytes and says whether the content is this rendering;
 // detection goes by content first, the extension only breaks ties.
@@ -44,58 +42,6 @@ type sniffHead struct {
 
 func newSniffHead(name string, head []byte) *sniffHead {
 	return &sniffHead{name: name, head: head}
-}
-
-// hasFold says whether b holds needle (lower-case ASCII without 'i' or
-// 'k') in any ASCII case: what bytes.Contains(bytes.ToLower(b), needle)
-// answers, since the only non-ASCII runes that lower to ASCII letters are
-// U+0130 ('i' and a combining dot) and the Kelvin sign ('k'). The sniffers
-// look for ASCII markup ("<table", "<html", "\u003ctd", …) this way;
-// lowering a copy of the 64 KiB head first cost a copy and a pass over it
-// per document (and bytes.ToLower, before that, decoded every rune: a
-// tenth of an HTML report's parse, issue 11).
-func hasFold(b, needle []byte) bool {
-	first := needle[0]
-	upper := first
-	if 'a' <= first && first <= 'z' {
-		upper -= 'a' - 'A'
-	}
-	for i := 0; i+len(needle) <= len(b); i++ {
-		if c := b[i]; c != first && c != upper {
-			j := bytes.IndexByte(b[i:], first)
-			if upper != first {
-				if k := bytes.IndexByte(b[i:], upper); k >= 0 && (j < 0 || k < j) {
-					j = k
-				}
-			}
-			if j < 0 {
-				return false
-			}
-			i += j
-			if i+len(needle) > len(b) {
-				return false
-			}
-		}
-		if equalFoldASCII(b[i:i+len(needle)], needle) {
-			return true
-		}
-	}
-	return false
-}
-
-// equalFoldASCII says whether a equals the lower-case ASCII b once a's
-// ASCII capitals are lowered.
-func equalFoldASCII(a, b []byte) bool {
-	for i := range b {
-		c := a[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // headLines is headLines(head).

@@ -324,55 +324,6 @@ func looksEscaped(text string) bool {
 		containsFold(text, `\u003ctd`) || containsFold(text, `\u003ctable`)
 }
 
-// containsFold is strings.Contains(strings.ToLower(s), needle) for a
-// lower-case ASCII needle without 'k', without lower-casing (copying) a
-// whole page: the only runes whose lower case is such ASCII are the ASCII
-// capitals (the Kelvin sign lowers to 'k', U+0130 to "i" and a combining
-// dot, which breaks any match).
-func containsFold(s, needle string) bool {
-	first := needle[0]
-	upper := first
-	if 'a' <= first && first <= 'z' {
-		upper -= 'a' - 'A'
-	}
-	for i := 0; i+len(needle) <= len(s); i++ {
-		if c := s[i]; c != first && c != upper {
-			j := strings.IndexByte(s[i:], first)
-			if upper != first {
-				if k := strings.IndexByte(s[i:], upper); k >= 0 && (j < 0 || k < j) {
-					j = k
-				}
-			}
-			if j < 0 {
-				return false
-			}
-			i += j
-			if i+len(needle) > len(s) {
-				return false
-			}
-		}
-		if asciiEqualFold(s[i:i+len(needle)], needle) {
-			return true
-		}
-	}
-	return false
-}
-
-// asciiEqualFold says whether a equals the lower-case ASCII b once a's
-// ASCII capitals are lowered.
-func asciiEqualFold(a, b string) bool {
-	for i := 0; i < len(b); i++ {
-		c := a[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // maxDataCellRunes is more text than any cell of the report's tables
 // holds (the longest label has about 50 characters); a cell with more is
 // page layout, not data.
@@ -433,24 +384,6 @@ func hasEmbeddedTable(s string) bool {
 		}
 	}
 	return false
-}
-
-// hasPrefixFoldASCII says whether s begins with prefix (lower-case ASCII)
-// in any ASCII case.
-func hasPrefixFoldASCII(s, prefix string) bool {
-	if len(s) < len(prefix) {
-		return false
-	}
-	for i := 0; i < len(prefix); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != prefix[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // embedded parses markup found inside a script or a text node: the

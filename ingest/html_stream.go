@@ -251,26 +251,11 @@ func hasSpanAttr(raw []byte) bool {
 			continue
 		}
 		w := raw[i : i+7]
-		if foldIs(w, "colspan") || foldIs(w, "rowspan") {
+		if equalFoldLower(w, "colspan") || equalFoldLower(w, "rowspan") {
 			return true
 		}
 	}
 	return false
-}
-
-// foldIs says whether b is the lower-case ASCII word once its capitals
-// are lowered.
-func foldIs(b []byte, word string) bool {
-	for i := range len(word) {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != word[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // needsAttrs: the cells' spans, and formatting elements, which are
