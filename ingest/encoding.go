@@ -25,35 +25,7 @@ import (
 // maxReported of them, and how many in all) and whether data is UTF-8
 // text with a few damaged bytes rather than another encoding.
 func utf8Damage(data []byte) (offsets []int, total int, damagedUTF8 bool) {
-	const maxReported = 5
-	cjk := 0
-	prevBad := false
-	for i := 0; i < len(data); {
-		if data[i] < utf8.RuneSelf {
-			i++
-			prevBad = false
-			continue
-		}
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
-			// a run of invalid bytes counts once, as it is replaced once
-			if !prevBad {
-				total++
-				if len(offsets) < maxReported {
-					offsets = append(offsets, i)
-				}
-			}
-			prevBad = true
-			i++
-			continue
-		}
-		prevBad = false
-		if size == 3 {
-			cjk++
-		}
-		i += size
-	}
-	return offsets, total, total > 0 && cjk >= 8 && total*20 <= cjk
+	return scanUTF8Damage(data, true)
 }
 
 // isUTF8 says whether data (without a byte-order mark) is to be read as
@@ -71,7 +43,15 @@ func isUTF8(data []byte) bool {
 // UTF-8 (a GBK page is settled within its first few hundred bytes, where
 // utf8Damage decoded all of it, on every check).
 func damagedUTF8(data []byte) bool {
-	cjk, total := 0, 0
+	_, _, ok := scanUTF8Damage(data, false)
+	return ok
+}
+
+// scanUTF8Damage is utf8Damage (list: the offsets too, and the whole of
+// data read) and damagedUTF8 (not list: stop once the answer is settled).
+func scanUTF8Damage(data []byte, list bool) (offsets []int, total int, damaged bool) {
+	const maxReported = 5
+	cjk := 0
 	prevBad := false
 	for i := 0; i < len(data); {
 		if data[i] < utf8.RuneSelf {
@@ -89,9 +69,14 @@ func damagedUTF8(data []byte) bool {
 		if r == utf8.RuneError && size <= 1 {
 			if !prevBad {
 				total++
-				// at most one three-byte sequence per three bytes left
-				if total*20 > cjk+(len(data)-i)/3 {
-					return false
+				switch {
+				case list:
+					if len(offsets) < maxReported {
+						offsets = append(offsets, i)
+					}
+				case total*20 > cjk+(len(data)-i)/3:
+					// at most one three-byte sequence per three bytes left
+					return nil, total, false
 				}
 			}
 			prevBad = true
@@ -104,7 +89,7 @@ func damagedUTF8(data []byte) bool {
 		}
 		i += size
 	}
-	return total > 0 && cjk >= 8 && total*20 <= cjk
+	return offsets, total, total > 0 && cjk >= 8 && total*20 <= cjk
 }
 
 // textRendering says whether a rendering is decoded as plain text.
