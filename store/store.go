@@ -56,9 +56,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 // instead (slower, but the process stays within its bound).
 const StoreMemoryLimit = "1GB"
 
-// CheckpointThreshold is the WAL size at which a read-write store
+// checkpointThreshold is the WAL size at which a read-write store
 // checkpoints (see dsn).
-const CheckpointThreshold = "256MB"
+const checkpointThreshold = "256MB"
 
 // Option configures Open and OpenReadOnly.
 type Option func(*config)
@@ -109,7 +109,7 @@ func dsn(path string, readOnly bool, opts []Option) (string, error) {
 		// row groups again. At 256 MB an ingest checkpoints about every
 		// 20,000 reports and once at its close; a kill loses nothing either
 		// way (the WAL is replayed on the next open).
-		v.Set("checkpoint_threshold", CheckpointThreshold)
+		v.Set("checkpoint_threshold", checkpointThreshold)
 	}
 	return path + "?" + v.Encode(), nil
 }
