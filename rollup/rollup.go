@@ -149,9 +149,10 @@ type Bound struct {
 	Rollup
 	// Given holds the parameters the user gave, by name (year as int64),
 	// for echoing back and naming files.
-	Given map[string]any
-	sql   string
-	args  []any
+	Given  map[string]any
+	sql    string
+	args   []any
+	stored *store.Stored
 }
 
 // Bind looks the rollup up and checks p against the parameters it
@@ -196,17 +197,55 @@ func Bind(name string, p Params) (Bound, error) {
 		Given:  given,
 		sql:    f.SQL,
 		args:   args,
+		stored: stored(f, given),
 	}, nil
 }
 
-// Selection is what the store exports for this rollup.
-func (b Bound) Selection() store.Selection {
-	return store.Selection{Statement: b.sql, Args: b.args}
+// stored says which kept answer may stand in for the rollup with the
+// parameters given: a rollup whose file says "-- stored:" keeps its answer
+// with no parameters (Refresh), and the parameters it lists there filter
+// that answer on their column. Any other parameter given (a division, the
+// year of a rollup whose grand total depends on it) needs the SQL run.
+func stored(f sqlfiles.File, given map[string]any) *store.Stored {
+	if !f.Stored {
+		return nil
+	}
+	st := &store.Stored{Name: f.Name, ByYear: f.StoredByYear}
+	for _, k := range ParamNames {
+		v, ok := given[k]
+		if !ok {
+			continue
+		}
+		if !slices.Contains(f.StoredFilters, k) {
+			return nil
+		}
+		st.Filters = append(st.Filters, store.Filter{Column: k, Value: v})
+	}
+	return st
 }
 
-// Run executes the bound rollup through q.
+// Selection is what the store exports for this rollup: its statement,
+// and the kept answer that may stand in for it.
+func (b Bound) Selection() store.Selection {
+	return store.Selection{Statement: b.sql, Args: b.args, Stored: b.stored}
+}
+
+// selectionQuerier runs a Selection, from its kept answer when fresh;
+// *store.Store implements it.
+type selectionQuerier interface {
+	QuerySelection(ctx context.Context, src store.Selection) (*gongkai.Result, error)
+}
+
+// Run executes the bound rollup through q: from the store's kept answer
+// when q can read one and it is fresh, else by running its SQL.
 func (b Bound) Run(ctx context.Context, q Querier) (*gongkai.Result, error) {
-	res, err := q.Query(ctx, b.sql, b.args...)
+	var res *gongkai.Result
+	var err error
+	if sq, ok := q.(selectionQuerier); ok && b.stored != nil {
+		res, err = sq.QuerySelection(ctx, b.Selection())
+	} else {
+		res, err = q.Query(ctx, b.sql, b.args...)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("rollup %s: %w", b.Name, err)
 	}
@@ -220,6 +259,42 @@ func Run(ctx context.Context, q Querier, name string, p Params) (*gongkai.Result
 		return nil, err
 	}
 	return b.Run(ctx, q)
+}
+
+// Kept names the rollups whose whole-nation answer Refresh keeps.
+func Kept() []string {
+	var out []string
+	for _, f := range files() {
+		if f.Stored {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// Keeper keeps rollup answers; *store.Store implements it.
+type Keeper interface {
+	StoreAnswer(ctx context.Context, a store.Answer) (store.AnswerStats, error)
+}
+
+// Refresh makes anew every kept rollup answer that is not fresh (those of
+// the rollups whose file says "-- stored:"), calling done after each. An
+// ingest calls it once at its end, so what a whole nation's dashboard asks
+// for is computed once per ingest, not once per request.
+func Refresh(ctx context.Context, k Keeper, done func(name string, st store.AnswerStats)) error {
+	for _, f := range files() {
+		if !f.Stored {
+			continue
+		}
+		st, err := k.StoreAnswer(ctx, store.Answer{Name: f.Name, Statement: f.SQL, Params: f.Params, ByYear: f.StoredByYear})
+		if err != nil {
+			return err
+		}
+		if done != nil {
+			done(f.Name, st)
+		}
+	}
+	return nil
 }
 
 func paramList(f sqlfiles.File) string {

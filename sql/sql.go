@@ -30,7 +30,20 @@ type File struct {
 	// Params are the DuckDB named parameters ($year...) the query uses, in
 	// header order; the caller binds every one of them.
 	Params []string
-	SQL    string
+	// Stored says the answer with no parameters given is kept in the
+	// store, computed once after each ingest ("-- stored:" header), and
+	// StoredFilters are the parameters that may still be given to it: each
+	// filters the kept answer on the output column of its name, which the
+	// file's query must answer the same as running it with that parameter.
+	Stored        bool
+	StoredFilters []string
+	// StoredByYear ("-- stored by: year") keeps the answer in parts, one
+	// per report year, made with $year bound to it: the query must answer,
+	// for each year, exactly that year's rows of its whole answer, those
+	// being ordered by year first, reading no year but it and the one
+	// before.
+	StoredByYear bool
+	SQL          string
 }
 
 // Named reads the named files of one folder (rollups, rules), sorted by
@@ -68,9 +81,11 @@ func parseNamed(fsys fs.FS, dir string) ([]File, error) {
 	return out, nil
 }
 
-// parseHeader reads the "-- name:", "-- description:" and "-- params:"
-// header lines (in any order, before the first non-comment line). A
-// description may continue on following "--   " lines.
+// parseHeader reads the "-- name:", "-- description:", "-- params:" and
+// "-- stored:" / "-- stored by:" header lines (in any order, before the
+// first non-comment line). A description may continue on following "--   "
+// lines. "-- stored:" lists the parameters that filter the kept answer, or
+// says "none"; "-- stored by: year" keeps it by year.
 func parseHeader(text string) (File, error) {
 	r := File{SQL: text}
 	last := ""
@@ -99,6 +114,25 @@ func parseHeader(text string) (File, error) {
 				}
 			}
 			last = key
+		case ok && key == "stored":
+			r.Stored = true
+			if v := strings.TrimSpace(val); v != "none" {
+				for _, p := range strings.Split(v, ",") {
+					if p = strings.TrimSpace(p); p != "" {
+						r.StoredFilters = append(r.StoredFilters, p)
+					}
+				}
+				if len(r.StoredFilters) == 0 {
+					return r, fmt.Errorf("'-- stored:' lists no parameter: name them, or say none")
+				}
+			}
+			last = key
+		case ok && key == "stored by":
+			if v := strings.TrimSpace(val); v != "year" {
+				return r, fmt.Errorf("'-- stored by: %s': only year is supported", v)
+			}
+			r.StoredByYear = true
+			last = key
 		case last == "description" && body != "" && strings.HasPrefix(t, "--  "):
 			r.Description += " " + body
 		default:
@@ -115,6 +149,14 @@ func parseHeader(text string) (File, error) {
 		if !strings.Contains(text, "$"+p) {
 			return r, fmt.Errorf("param %q declared but $%s not used", p, p)
 		}
+	}
+	for _, p := range r.StoredFilters {
+		if !slices.Contains(r.Params, p) {
+			return r, fmt.Errorf("stored answer filtered by %q, which is not among its params", p)
+		}
+	}
+	if r.StoredByYear && (!r.Stored || !slices.Contains(r.StoredFilters, "year")) {
+		return r, fmt.Errorf("'-- stored by: year' needs year among the '-- stored:' filters")
 	}
 	return r, nil
 }

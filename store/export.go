@@ -30,12 +30,34 @@ type Selection struct {
 	// arguments.
 	Statement string
 	Args      []any
+	// Stored, with Statement, names the kept answer (schema 11) to read
+	// instead of running Statement, when it is fresh.
+	Stored *Stored
 }
 
 // resolve turns a Selection into trusted SQL and its arguments.
 func (s *Store) resolve(ctx context.Context, src Selection) (string, []any, error) {
 	if (src.Table == "") == (src.Statement == "") {
 		return "", nil, &gongkai.Error{Op: "export", Err: fmt.Errorf("%w: give exactly one of a table or a rollup", gongkai.ErrUsage)}
+	}
+	if src.Statement != "" && src.Stored != nil {
+		// Checked here and read by the caller's own statement: an export
+		// reads a store opened read-only (no other process can write it
+		// meanwhile: DuckDB locks the file) or serve's replica, which is
+		// never written while it answers.
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return "", nil, classify("export", s.path, err)
+		}
+		defer conn.Close()
+		parts, fresh, err := freshParts(ctx, conn, *src.Stored, src.Statement)
+		if err != nil {
+			return "", nil, classify("export", s.path, err)
+		}
+		if fresh {
+			q, args := storedQuery(*src.Stored, parts)
+			return q, args, nil
+		}
 	}
 	if src.Statement != "" {
 		return bareStatement(src.Statement), src.Args, nil

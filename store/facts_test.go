@@ -119,6 +119,9 @@ func TestSyncReplica(t *testing.T) {
 		if err := s.RunCrossRules(ctx); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.StoreAnswer(ctx, Answer{Name: "years", Statement: keptYears}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	same := func(step string) {
 		t.Helper()
@@ -191,4 +194,36 @@ func TestSyncReplica(t *testing.T) {
 		t.Fatalf("sync with nothing new: %+v", st)
 	}
 	same("nothing new")
+
+	// A kept answer is copied only when main made it anew: change the
+	// replica's, sync with nothing new, and the change stays; after main
+	// makes it anew, the sync copies it.
+	rep, err := Open(ctx, replica)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rep.DB().ExecContext(ctx, `UPDATE answer_years SET n = -1`); err != nil {
+		t.Fatal(err)
+	}
+	rep.Close()
+	if _, err := SyncReplica(ctx, main, replica); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = OpenReadOnly(ctx, replica)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changed int64
+	if err := rep.DB().QueryRowContext(ctx, `SELECT count(*) FROM answer_years WHERE n = -1`).Scan(&changed); err != nil || changed == 0 {
+		t.Fatalf("the replica's unchanged kept answer was copied again (%d rows still changed, %v)", changed, err)
+	}
+	rep.Close()
+	write(genParsed(t, 4, 8)[len(first):])
+	if _, err := SyncReplica(ctx, main, replica); err != nil {
+		t.Fatal(err)
+	}
+	same("kept answer made anew")
 }
+
+// keptYears is a kept answer for the tests: reports by year.
+const keptYears = `SELECT report_year, count(*) AS n FROM reports GROUP BY report_year ORDER BY report_year;`

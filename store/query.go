@@ -34,13 +34,24 @@ func (s *Store) QueryLimit(ctx context.Context, max int, query string, args ...a
 }
 
 func (s *Store) query(ctx context.Context, limit int, query string, args ...any) (*gongkai.Result, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, classify("query", s.path, err)
+	}
+	defer conn.Close()
+	return s.collect(ctx, conn, limit, query, args)
+}
+
+// collect runs query on conn and keeps its whole answer (at most limit
+// rows when limit > 0).
+func (s *Store) collect(ctx context.Context, conn *sql.Conn, limit int, query string, args []any) (*gongkai.Result, error) {
 	// Rows are cut from slabs of rowsPerSlab rows, and the driver's values
 	// are written straight into them: a million-row answer is then a few
 	// thousand objects for the collector, not a million.
 	const rowsPerSlab = 256
 	var res *gongkai.Result
 	var slab []any
-	_, err := s.rows(ctx, query, args, func(cols, types []string) error {
+	_, err := rowsOn(ctx, conn, query, args, func(cols, types []string) error {
 		res = &gongkai.Result{Columns: cols, Types: types, Rows: [][]any{}}
 		return nil
 	}, func() []any {
@@ -73,7 +84,13 @@ func (s *Store) rows(ctx context.Context, q string, args []any, start func(cols,
 		return 0, err
 	}
 	defer conn.Close()
+	return rowsOn(ctx, conn, q, args, start, dst, add)
+}
+
+// rowsOn is rows on a connection the caller holds.
+func rowsOn(ctx context.Context, conn *sql.Conn, q string, args []any, start func(cols, types []string) error, dst func() []any, add func(row []any) error) (int64, error) {
 	var n int64
+	var err error
 	err = conn.Raw(func(dc any) error {
 		n, err = driverRows(ctx, dc, q, args, start, dst, add)
 		return err

@@ -103,10 +103,21 @@ func SyncReplica(ctx context.Context, main, replica string) (SyncStats, error) {
 		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM src.reports WHERE report_id > ?`, top).Scan(&st.Added); err != nil {
 			return err
 		}
+		kept, unchanged, err := keptTables(ctx, conn)
+		if err != nil {
+			return err
+		}
 		for _, t := range tables {
 			q := quoteIdent(t.name)
 			var stmts []string
 			switch {
+			case kept[t.name]:
+				// A kept rollup answer (schema 11) is a million rows at a
+				// nation's size: copied only when main made it anew, and
+				// whole (its columns follow the rollup's SQL).
+				if !unchanged[t.name] {
+					stmts = []string{`CREATE OR REPLACE TABLE ` + q + ` AS SELECT * FROM src.` + q}
+				}
 			case t.name == "findings":
 				stmts = []string{
 					`DELETE FROM findings WHERE scope = 'store'` + orGone(st.Removed),
@@ -132,7 +143,7 @@ func SyncReplica(ctx context.Context, main, replica string) (SyncStats, error) {
 				}
 			}
 		}
-		_, err := conn.ExecContext(ctx, `DROP TABLE temp.sync_gone`)
+		_, err = conn.ExecContext(ctx, `DROP TABLE temp.sync_gone`)
 		return err
 	})
 	if err != nil {
@@ -146,6 +157,31 @@ func SyncReplica(ctx context.Context, main, replica string) (SyncStats, error) {
 	}
 	st.Took = time.Since(start)
 	return st, nil
+}
+
+// keptTables names main's tables of kept rollup answers (schema 11), and
+// those the replica holds as main made them: the same answer_state row,
+// same SQL, same moment. Asked before any table is synced, answer_state
+// included.
+func keptTables(ctx context.Context, conn *sql.Conn) (kept, unchanged map[string]bool, err error) {
+	rows, err := conn.QueryContext(ctx, `SELECT m.table_name, r.table_name IS NOT NULL
+		FROM src.answer_state m LEFT JOIN answer_state r
+		  ON r.table_name = m.table_name AND r.sql_hash = m.sql_hash AND r.made_at = m.made_at
+		 AND r.top_id = m.top_id AND r.reports = m.reports`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	kept, unchanged = map[string]bool{}, map[string]bool{}
+	for rows.Next() {
+		var name string
+		var same bool
+		if err := rows.Scan(&name, &same); err != nil {
+			return nil, nil, err
+		}
+		kept[name], unchanged[name] = true, same
+	}
+	return kept, unchanged, rows.Err()
 }
 
 func orGone(removed int64) string {

@@ -5,6 +5,9 @@
 --   bodies), per district and year, and a grand total, all from one GROUPING SETS
 --   query. Whole-area (aggregate) reports are never summed with their parts.
 -- params: year, division
+-- stored: none
+--   (kept whole at ingest, schema 11: a year's rows alone would not give the
+--   grand total over the years)
 --
 -- Measures (per report from report_facts, schema 6, then summed; SUM ignores
 -- NULL, so null_* counts say how many reports of the row left that measure

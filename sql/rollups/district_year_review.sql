@@ -4,6 +4,7 @@
 --   reporting body, with subtotals per body kind, district and year and a grand
 --   total from one GROUPING SETS query. Aggregate (whole-area) reports are left out.
 -- params: year, division
+-- stored: none
 --
 -- Measures: for each block (review 行政复议, litigation_direct 未经复议直接起诉,
 -- litigation_after_review 复议后起诉) its upheld 结果维持, corrected 结果纠正,

@@ -6,6 +6,14 @@
 --   correction rate, active-disclosure counts, the change on the previous year and each
 --   body's rank within its county. Whole-area (aggregate) reports are never summed.
 -- params: year, division, level
+-- stored: year, level
+-- stored by: year
+--
+-- Kept (schema 11, README "Kept answers"): its answer with no parameters, one
+-- table per year made with $year bound. That holds because with $year the
+-- query reads that year and the one before (the *_prev columns) and answers
+-- exactly the whole answer's rows of the year, which is ordered by year first;
+-- TestKeptAnswersEqualTheSQL checks it.
 --
 -- level: body | township | county | city | province | nation | county_by_type | nation_by_type
 -- Division fields that a body lacks (a county department has no township) read

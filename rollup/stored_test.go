@@ -1,0 +1,173 @@
+package rollup
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"gongkai"
+	"gongkai/store"
+)
+
+// liveOnly hides the store's QuerySelection, so Run always runs the SQL.
+type liveOnly struct{ st *store.Store }
+
+func (l liveOnly) Query(ctx context.Context, q string, args ...any) (*gongkai.Result, error) {
+	return l.st.Query(ctx, q, args...)
+}
+
+// putYears stores the test bodies for each year, with values drawn from
+// rng (a few nulls), starting at id for file names.
+func putYears(t *testing.T, st *store.Store, rng *rand.Rand, years []int, tag string) {
+	t.Helper()
+	var batch []gongkai.Parsed
+	for _, year := range years {
+		v := gongkai.V2021
+		if year < 2021 {
+			v = gongkai.V2019
+		}
+		for i, b := range bodies {
+			r := gongkai.NewReport(v)
+			r.Organization = b.org
+			r.ReportYear = year
+			fill(rng, r, i%2 == 0)
+			if b.resolved {
+				r.Body = gongkai.Body{County: "文登区", City: "威海市", Province: "山东省", Township: b.township, Type: b.typ, Aggregate: b.aggregate}
+			}
+			batch = append(batch, gongkai.Parsed{Report: r, Path: fmt.Sprintf("%s%d-%d.txt", tag, year, i), Hash: fmt.Sprintf("%s%d-%d", tag, year, i), Rendering: "test"})
+		}
+	}
+	if _, err := st.Put(t.Context(), batch); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// storedParams are the parameter sets a kept answer may serve, per
+// rollup, and some it may not.
+func storedParams() []Params {
+	ps := []Params{{}, {Year: 2022}, {Division: "文登区"}, {Year: 2023, Division: "泽库镇"}}
+	for _, l := range Levels {
+		ps = append(ps, Params{Level: l}, Params{Level: l, Year: 2022})
+	}
+	return ps
+}
+
+// TestKeptAnswersEqualTheSQL checks that a kept answer (schema 11) gives
+// exactly what the rollup's SQL gives, for every parameter set it serves
+// (levels filtered by year and level included: its previous-year columns
+// and ranks must come out as the SQL filtered by year makes them), that
+// it is the kept table that answers while fresh, and that once the
+// reports change it is not used until it is made anew.
+func TestKeptAnswersEqualTheSQL(t *testing.T) {
+	ctx := t.Context()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "k.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rng := rand.New(rand.NewPCG(3, 5))
+	putYears(t, st, rng, []int{2020, 2021, 2022}, "a")
+
+	// refresh keeps the answers, returning the parts made per rollup.
+	refresh := func() map[string]int {
+		t.Helper()
+		made := map[string]int{}
+		if err := Refresh(ctx, st, func(name string, a store.AnswerStats) {
+			if a.Made {
+				made[name] = a.Parts
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return made
+	}
+	kept := Kept()
+	// Freshness follows the reports (their count and largest id): a kept
+	// rollup must not read what changes without them.
+	for _, f := range files() {
+		if f.Stored && (strings.Contains(f.SQL, "cell_labels") || strings.Contains(f.SQL, "findings")) {
+			t.Errorf("rollup %s is kept but reads cell_labels or findings, which change without the reports", f.Name)
+		}
+	}
+	if got := refresh(); len(kept) < 3 || !cmp.Equal(got, map[string]int{"district_year": 1, "district_year_review": 1, "levels": 3}) {
+		t.Fatalf("made %v, want every stored rollup (%q), levels in its three years", got, kept)
+	}
+
+	compare := func(stage string, params []Params) {
+		t.Helper()
+		for _, name := range kept {
+			for _, p := range params {
+				b, err := Bind(name, p)
+				if err != nil {
+					continue // a parameter the rollup does not take
+				}
+				got, err := b.Run(ctx, st)
+				if err != nil {
+					t.Fatalf("%s %s %+v: %v", stage, name, p, err)
+				}
+				want, err := b.Run(ctx, liveOnly{st})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(want.Rows) == 0 && p.Division == "" && p.Level != "nation_by_type" {
+					t.Errorf("%s %s %+v: the SQL answers no rows; the comparison proves nothing", stage, name, p)
+				}
+				if d := cmp.Diff(want, got); d != "" {
+					t.Errorf("%s %s %+v: kept answer differs from the SQL (-sql +kept):\n%s", stage, name, p, d)
+				}
+			}
+		}
+	}
+	compare("fresh", storedParams())
+
+	// A new year: the kept answers read by the whole nation are stale
+	// and the SQL answers, until an ingest makes anew what the new year
+	// touches: the whole answers, and of levels its part of 2023 alone
+	// (2022's reads 2021 and 2022). Then a second Refresh has nothing to do.
+	putYears(t, st, rng, []int{2023}, "b")
+	compare("a new year", storedParams()[:4])
+	if got := refresh(); !cmp.Equal(got, map[string]int{"district_year": 1, "district_year_review": 1, "levels": 1}) {
+		t.Fatalf("after a new year made %v", got)
+	}
+	compare("made anew", storedParams())
+	if got := refresh(); len(got) != 0 {
+		t.Fatalf("a refresh with nothing changed made %v", got)
+	}
+
+	// A replacement (same organization and year, another file) keeps the
+	// count of reports but not their largest id: levels' parts of 2021 and
+	// 2022 are stale, 2020's and 2023's not.
+	putYears(t, st, rng, []int{2021}, "c")
+	compare("replaced", storedParams()[:4])
+	if got := refresh(); !cmp.Equal(got, map[string]int{"district_year": 1, "district_year_review": 1, "levels": 2}) {
+		t.Fatalf("after a replacement in 2021 made %v", got)
+	}
+
+	// While fresh, the kept table answers: change it behind the store's
+	// back and the rollup shows the change; once the reports it reads
+	// change, it no longer does.
+	if _, err := st.DB().ExecContext(ctx, `UPDATE answer_levels_2022 SET reports = -7 WHERE level = 'nation'`); err != nil {
+		t.Fatal(err)
+	}
+	nation := func() any {
+		t.Helper()
+		res, err := Run(ctx, st, "levels", Params{Level: "nation", Year: 2022})
+		if err != nil || len(res.Rows) != 1 {
+			t.Fatalf("levels nation 2022 = %v, %v", res, err)
+		}
+		return res.Rows[0][slices.Index(res.Columns, "reports")]
+	}
+	if got := nation(); got != int64(-7) {
+		t.Fatalf("levels nation 2022 says %v reports: the kept table did not answer", got)
+	}
+	putYears(t, st, rng, []int{2021}, "d")
+	if got := nation(); got == int64(-7) {
+		t.Fatal("levels nation 2022 answered from a part whose reports changed")
+	}
+}

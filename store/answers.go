@@ -1,0 +1,303 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gongkai"
+)
+
+// Answer is a rollup answer to keep (schema 11): the rollup's statement,
+// its named parameters (bound NULL, but for year in a part), and whether it
+// is kept by year.
+type Answer struct {
+	Name      string
+	Statement string
+	Params    []string
+	// ByYear keeps one part per report year, made with $year bound to it;
+	// the statement must answer, for each year, exactly the rows of that
+	// year in its whole answer, those being ordered by year first, and read
+	// no year but that one and the one before.
+	ByYear bool
+}
+
+// Stored names a kept rollup answer that may stand in for a Selection's
+// statement: rollup Name's, kept by year or not, each Filter keeping the
+// rows whose column equals its value (a filter on year of an answer kept
+// by year reads that year's part alone).
+type Stored struct {
+	Name    string
+	ByYear  bool
+	Filters []Filter
+}
+
+// Filter keeps the rows of a kept answer whose Column equals Value.
+type Filter struct {
+	Column string
+	Value  any
+}
+
+// AnswerStats says what StoreAnswer did.
+type AnswerStats struct {
+	Made  bool // false: every part kept was fresh already
+	Parts int  // parts made anew
+	Rows  int64
+	Took  time.Duration
+}
+
+// answerHash identifies what a kept answer was made from: the statement
+// and every schema file (the macros and views a rollup reads are defined
+// there), so a build whose rollup or schema SQL differs never answers from
+// tables another build made.
+func answerHash(statement string) string {
+	h := sha256.New()
+	h.Write([]byte(bareStatement(statement)))
+	ms, _ := migrations()
+	for _, m := range ms {
+		h.Write([]byte{0})
+		h.Write([]byte(m.sql))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// part is one kept table of an answer and what it reads.
+type part struct {
+	year         int // 0: the whole answer
+	reports, top int64
+}
+
+func (p part) table(name string) string {
+	if p.year == 0 {
+		return "answer_" + name
+	}
+	return fmt.Sprintf("answer_%s_%d", name, p.year)
+}
+
+// wantParts lists the parts an answer has over the reports as they are
+// now, with the count and largest id of the reports each reads, in year
+// order.
+func wantParts(ctx context.Context, conn *sql.Conn, byYear bool) ([]part, error) {
+	q := `SELECT 0, count(*), coalesce(max(report_id), 0) FROM reports`
+	if byYear {
+		q = `WITH y AS (SELECT report_year, count(*) AS n, max(report_id) AS top FROM reports GROUP BY report_year)
+			SELECT a.report_year, sum(b.n), max(b.top)
+			FROM y a JOIN y b ON b.report_year IN (a.report_year, a.report_year - 1)
+			GROUP BY a.report_year ORDER BY a.report_year`
+	}
+	rows, err := conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []part
+	for rows.Next() {
+		var p part
+		if err := rows.Scan(&p.year, &p.reports, &p.top); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// keptParts reads answer_state's parts of rollup name made from hash,
+// by year.
+func keptParts(ctx context.Context, conn *sql.Conn, name, hash string) (map[int]part, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT part, reports, top_id FROM answer_state WHERE rollup = ? AND sql_hash = ?`, name, hash)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]part{}
+	for rows.Next() {
+		var p part
+		if err := rows.Scan(&p.year, &p.reports, &p.top); err != nil {
+			return nil, err
+		}
+		out[p.year] = p
+	}
+	return out, rows.Err()
+}
+
+// freshParts returns the parts to read for st (its year's alone when a
+// filter names the year of an answer kept by year), in year order, and
+// whether every one of them is kept and fresh. No parts (an empty store)
+// is not fresh: the statement answers that.
+func freshParts(ctx context.Context, conn *sql.Conn, st Stored, statement string) ([]part, bool, error) {
+	want, err := wantParts(ctx, conn, st.ByYear)
+	if err != nil {
+		return nil, false, err
+	}
+	if st.ByYear {
+		for _, f := range st.Filters {
+			if f.Column == "year" {
+				want = slices.DeleteFunc(want, func(p part) bool { return fmt.Sprint(p.year) != fmt.Sprint(f.Value) })
+			}
+		}
+	}
+	have, err := keptParts(ctx, conn, st.Name, answerHash(statement))
+	if err != nil {
+		return nil, false, err
+	}
+	for _, p := range want {
+		if h, ok := have[p.year]; !ok || h != p {
+			return nil, false, nil
+		}
+	}
+	return want, len(want) > 0, nil
+}
+
+// storedQuery reads the kept parts in order: each a scan of one table
+// with a WHERE, which keeps its rows' order, as UNION ALL keeps its
+// branches' (DuckDB's order preservation); CREATE TABLE AS kept the
+// rollup's ORDER BY.
+func storedQuery(st Stored, parts []part) (string, []any) {
+	var where strings.Builder
+	var args []any
+	for _, f := range st.Filters {
+		if st.ByYear && f.Column == "year" {
+			continue // the part is the year
+		}
+		if len(args) == 0 {
+			where.WriteString(" WHERE ")
+		} else {
+			where.WriteString(" AND ")
+		}
+		args = append(args, f.Value)
+		fmt.Fprintf(&where, "%s = $%d", quoteIdent(f.Column), len(args))
+	}
+	branches := make([]string, len(parts))
+	for i, p := range parts {
+		branches[i] = "SELECT * FROM " + quoteIdent(p.table(st.Name)) + where.String()
+	}
+	return strings.Join(branches, "\nUNION ALL\n"), args
+}
+
+// StoreAnswer makes anew the parts of a's kept answer that are not fresh
+// and drops those of years no report has any more. Each part's table and
+// its answer_state row are written in one transaction, so a kill keeps
+// what was made and the rest stays stale (and unused) until the next call.
+func (s *Store) StoreAnswer(ctx context.Context, a Answer) (AnswerStats, error) {
+	var st AnswerStats
+	if s.readOnly {
+		return st, &gongkai.Error{Op: "store answer", Path: s.path, Err: fmt.Errorf("database opened read-only")}
+	}
+	start := time.Now()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return st, classify("store answer", s.path, err)
+	}
+	defer conn.Close()
+	hash := answerHash(a.Statement)
+	want, err := wantParts(ctx, conn, a.ByYear)
+	if err != nil {
+		return st, classify("store answer", s.path, err)
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT part, table_name, sql_hash, reports, top_id FROM answer_state WHERE rollup = ?`, a.Name)
+	if err != nil {
+		return st, classify("store answer", s.path, err)
+	}
+	have := map[int]part{}
+	var gone []string // tables of parts no report reads now
+	for rows.Next() {
+		var p part
+		var table, h string
+		if err := rows.Scan(&p.year, &table, &h, &p.reports, &p.top); err != nil {
+			rows.Close()
+			return st, classify("store answer", s.path, err)
+		}
+		if h == hash {
+			have[p.year] = p
+		}
+		if !slices.ContainsFunc(want, func(w part) bool { return w.year == p.year }) {
+			gone = append(gone, table)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return st, classify("store answer", s.path, err)
+	}
+	for _, p := range want {
+		if h, ok := have[p.year]; ok && h == p {
+			continue
+		}
+		t0 := time.Now()
+		args := make([]any, len(a.Params))
+		for i, name := range a.Params {
+			var v any
+			if a.ByYear && name == "year" {
+				v = int64(p.year)
+			}
+			args[i] = sql.Named(name, v)
+		}
+		var n int64
+		err := s.txOn(ctx, conn, "store answer "+a.Name, func(conn *sql.Conn) error {
+			table := quoteIdent(p.table(a.Name))
+			if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+table+" AS\n"+bareStatement(a.Statement)+"\n", args...); err != nil {
+				return fmt.Errorf("rollup %s: %w", a.Name, err)
+			}
+			if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+				return err
+			}
+			_, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO answer_state VALUES (?, ?, ?, ?, ?, ?, ?, now(), ?)`,
+				a.Name, p.year, p.table(a.Name), hash, p.reports, p.top, n, time.Since(t0).Milliseconds())
+			return err
+		})
+		if err != nil {
+			return AnswerStats{}, err
+		}
+		st.Made, st.Parts, st.Rows = true, st.Parts+1, st.Rows+n
+	}
+	for _, t := range gone {
+		err := s.txOn(ctx, conn, "store answer "+a.Name, func(conn *sql.Conn) error {
+			if _, err := conn.ExecContext(ctx, `DELETE FROM answer_state WHERE table_name = ?`, t); err != nil {
+				return err
+			}
+			_, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+quoteIdent(t))
+			return err
+		})
+		if err != nil {
+			return AnswerStats{}, err
+		}
+		st.Made = true
+	}
+	st.Took = time.Since(start)
+	return st, nil
+}
+
+// QuerySelection runs src as Query does: from its kept answer when src
+// names one and every part it reads is fresh, else its statement. The
+// freshness check and the read run in one transaction, so they see the
+// same reports even if a writer commits in between.
+func (s *Store) QuerySelection(ctx context.Context, src Selection) (*gongkai.Result, error) {
+	if src.Stored == nil {
+		return s.Query(ctx, src.Statement, src.Args...)
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, classify("query", s.path, err)
+	}
+	defer conn.Close()
+	var res *gongkai.Result
+	err = s.txOn(ctx, conn, "query", func(conn *sql.Conn) error {
+		parts, fresh, err := freshParts(ctx, conn, *src.Stored, src.Statement)
+		if err != nil {
+			return err
+		}
+		q, args := src.Statement, src.Args
+		if fresh {
+			q, args = storedQuery(*src.Stored, parts)
+		}
+		res, err = s.collect(ctx, conn, 0, q, args)
+		return err
+	})
+	return res, err
+}
