@@ -71,6 +71,9 @@ func runDemo(ctx context.Context, cmd *command, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("demo: ingest: %w", err)
 	}
+	if err := rollup.Refresh(ctx, st, nil); err != nil {
+		return fmt.Errorf("demo: ingest: %w", err)
+	}
 	fmt.Fprintln(out, env.tr("demo.ingested", "n", sum.Parsed, "dir", src, "added", sum.Added+sum.Replaced, "failed", sum.Failed))
 	for _, f := range sum.Failures {
 		fmt.Fprintln(out, env.tr("demo.failed", "file", f.Name, "err", errorText(f.Err, env.Lang)))

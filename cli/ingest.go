@@ -17,6 +17,8 @@ import (
 	"gongkai/division"
 	"gongkai/ingest"
 	"gongkai/msg"
+	"gongkai/rollup"
+	"gongkai/store"
 )
 
 var ingestCmd = &command{
@@ -110,6 +112,11 @@ func runIngest(ctx context.Context, cmd *command, env *Env, args []string) error
 			if h := hintText(f.Err, env.Lang); h != "" {
 				fmt.Fprintln(env.Stderr, "    "+env.tr("cli.try", "hint", h))
 			}
+		}
+	}
+	if !errors.Is(runErr, context.Canceled) {
+		if err := keepAnswers(ctx, env, st); err != nil {
+			return err
 		}
 	}
 	if runErr != nil {
@@ -242,4 +249,21 @@ func (p *progress) finish() {
 		p.bar.Finish()
 		p.bar.Clear()
 	}
+}
+
+// keepAnswers makes anew the kept whole-nation rollup answers (schema 11)
+// that the ingest made stale, saying so on stderr for each. The reports
+// are stored whatever happens here: a failure leaves the rollups answering
+// from their SQL until the next ingest keeps the answers.
+func keepAnswers(ctx context.Context, env *Env, st *store.Store) error {
+	err := rollup.Refresh(ctx, st, func(name string, a store.AnswerStats) {
+		if a.Made {
+			fmt.Fprintln(env.Stderr, env.tr("ingest.answer", "rollup", name, "rows", a.Rows, "took", fmt.Sprintf("%.2f", a.Took.Seconds())))
+		}
+	})
+	if err != nil {
+		return &gongkai.Error{Op: "ingest", Err: err,
+			Hint: "the reports are stored; rollups answer from their SQL until an ingest keeps their answers: run the same ingest again"}
+	}
+	return nil
 }

@@ -155,7 +155,13 @@ func checkProgress(t *testing.T, stderr string, files int) {
 		}
 		t.Fatal("no progress line on stderr")
 	}
-	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+		// The run's last words: the kept answers made anew (schema 11).
+		if !strings.HasPrefix(l, "kept the whole-nation answer of rollup ") {
+			lines = append(lines, l)
+		}
+	}
 	prev := 0
 	for _, l := range lines {
 		m := progressLine.FindStringSubmatch(l)

@@ -12,6 +12,7 @@ import (
 	"gongkai"
 	"gongkai/ingest"
 	"gongkai/msg"
+	"gongkai/rollup"
 	"gongkai/store"
 )
 
@@ -91,6 +92,12 @@ func TestIngestCommand(t *testing.T) {
 	if !strings.Contains(out, "parsed 3, added 3, unchanged 0, replaced 0, failed 0") {
 		t.Errorf("summary:\n%s", out)
 	}
+	// The run ends by keeping the whole-nation answers, on stderr.
+	for _, name := range rollup.Kept() {
+		if !strings.Contains(errOut, "kept the whole-nation answer of rollup "+name+": ") {
+			t.Errorf("no word of the kept answer of %s on stderr:\n%s", name, errOut)
+		}
+	}
 	first := snapshot(t, db)
 	// The seed-shaped report is 宋村镇's 2023 report with 1,186 items
 	// disclosed (全年公开政府信息1,186条).
@@ -117,6 +124,9 @@ func TestIngestCommand(t *testing.T) {
 	if snapshot(t, db) != first {
 		t.Error("a second ingest of the same files changed the store")
 	}
+	if strings.Contains(errOut, "kept the") {
+		t.Errorf("an ingest that changed nothing made the kept answers anew:\n%s", errOut)
+	}
 
 	// A malformed file fails, named with its reason; nothing stored changes.
 	bad := filepath.Join(dir, "bad.txt")
@@ -140,6 +150,9 @@ func TestIngestCommand(t *testing.T) {
 	}
 	if want := "replaced: 威海市文登区侯家镇人民政府 2023 (was " + filepath.Join(in, "a.json") + ")"; !strings.Contains(out, want) {
 		t.Errorf("replace message missing %q:\n%s", want, out)
+	}
+	if !strings.Contains(errOut, "kept the whole-nation answer of rollup levels: ") {
+		t.Errorf("a replacement left the kept answers as they were:\n%s", errOut)
 	}
 	st, err = store.OpenReadOnly(t.Context(), db)
 	if err != nil {

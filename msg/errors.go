@@ -55,6 +55,7 @@ var errorTexts = map[ID]Text{
 	"hint.sql_tables":            {"ad-hoc SQL may read only the store's tables and views", "自定义 SQL 只能读取数据库中的表和视图"},
 	"hint.sql_read_only":         {"ad-hoc SQL only reads; settings are fixed by the sandbox", "自定义 SQL 只能读取；各项设置由沙箱固定"},
 	"hint.aggregate_more":        {"aggregate more, select fewer or shorter values, or add a LIMIT", "请进一步汇总、减少或缩短所选字段，或加上 LIMIT"},
+	"hint.keep_answers":          {"the reports are stored; rollups answer from their SQL until an ingest keeps their answers: run the same ingest again", "报告均已入库；在某次入库保存预先计算的汇总之前，汇总统计直接由 SQL 计算：再次运行同一入库命令即可"},
 	"hint.rerun_ingest":          {"batches stored before the interruption are kept; run the same command again to finish", "中断前已入库的批次均已保留；再次运行同一命令即可完成"},
 	"hint.check_db":              {"check --db: the store is created by 'gongkai ingest'", "请检查 --db：数据库由 'gongkai ingest' 创建"},
 	"hint.memory_limit":          {"check --memory-limit (a DuckDB size such as 512MB)", "请检查 --memory-limit（DuckDB 容量写法，如 512MB）"},
