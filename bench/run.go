@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"gongkai"
+	"gongkai/rollup"
 	"gongkai/store"
 )
 
@@ -145,6 +146,22 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if err != nil {
 			return r, err
 		}
+		// What the end of an ingest does: keep the whole-nation answers
+		// (schema 11) the rollups below then read.
+		kept, rows, err := repeat(1, func() (int, error) {
+			n := 0
+			err := rollup.Refresh(ctx, st, func(name string, a store.AnswerStats) {
+				n += int(a.Rows)
+				fmt.Fprintf(cfg.Log, "  kept the answer of %s: %d rows in %.2f s\n", name, a.Rows, a.Took.Seconds())
+			})
+			return n, err
+		})
+		if err != nil {
+			st.Close()
+			return r, fmt.Errorf("keeping the answers: %w", err)
+		}
+		r.Figures = append(r.Figures, Figure{Size: size, Name: "keeping the whole-nation answers at the end of an ingest (" + strings.Join(rollup.Kept(), ", ") + ")",
+			Value: kept, Rows: rows, CPU: lastCPU, LargeAnswer: true})
 		county := counties[0].Code
 		city := county[:4]
 		figs, checks, err := measureQueries(ctx, st, size, county, city, cfg.Last, cfg.Log)
