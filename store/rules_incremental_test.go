@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -157,5 +158,47 @@ func TestUpdateCrossRulesEqualsFull(t *testing.T) {
 
 	if got := allStoreFindings(t, s); !strings.Contains(strings.Join(got, "\n"), "R9") {
 		t.Errorf("no R9 finding in the final store")
+	}
+}
+
+// TestCrossRulesResetThreshold checks that UpdateCrossRules gives its
+// connection back to the pool with DuckDB's own dynamic_or_filter_threshold:
+// crossInFilterMax is for the cross rules, not for every later query.
+func TestCrossRulesResetThreshold(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := t.Context()
+	setting := func(conn *sql.Conn) string {
+		t.Helper()
+		var v string
+		if err := conn.QueryRowContext(ctx, `SELECT current_setting('dynamic_or_filter_threshold')::VARCHAR`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := setting(conn)
+	conn.Close()
+	b := gongkai.Body{DivisionCode: "371003104", County: "文登区", Township: "泽库镇", Type: "township_government"}
+	if _, err := s.Put(ctx, []gongkai.Parsed{parsed(zeroReport("泽库镇人民政府", 2023, gongkai.V2021, b))}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateCrossRules(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Hold every open connection at once, so the one the rules used is
+	// among them.
+	n := s.db.Stats().OpenConnections
+	for i := 0; i < n; i++ {
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if got := setting(conn); got != want {
+			t.Errorf("connection %d of %d: dynamic_or_filter_threshold %s after UpdateCrossRules, want %s", i+1, n, got, want)
+		}
 	}
 }

@@ -8,10 +8,22 @@
 -- and args (schema 8; as in r6_carried_over).
 -- Scope: findings only for the whole-area reports in the temporary table
 -- rule_scope (report_id); only their parts' cells are read.
+-- A cell's label (in args): where the two layouts word it differently
+-- (处理决定数量 of 行政许可, 行政处罚 and 行政强制), the 2021 wording, whatever the
+-- report's layout, as any_value over cell_labels' rows (2021 first) gave it.
+-- Cost: the cells are read as "ids JOIN cells", so DuckDB builds its hash
+-- table on the few ids and pushes their values into the scans of the cell
+-- tables as a filter that skips every row group holding none of them
+-- (Store.updateCrossRules raises dynamic_or_filter_threshold for that);
+-- with no whole-area report in scope, ids is empty and no cell is read.
+-- Written as "cells WHERE report_id IN (SELECT report_id FROM ids)", DuckDB
+-- built its hash table on all of the cells instead: about 20 s a run on a
+-- store of a million reports, whatever the scope.
 WITH agg AS (
-    SELECT report_id, report_year, division_code, aggregate_prefix(division_code) AS prefix
-    FROM reports
-    WHERE is_aggregate AND report_id IN (SELECT report_id FROM rule_scope)
+    SELECT r.report_id, r.report_year, r.division_code, aggregate_prefix(r.division_code) AS prefix
+    FROM rule_scope s
+    JOIN reports r ON r.report_id = s.report_id
+    WHERE r.is_aggregate
 ),
 parts AS (
     SELECT a.report_id AS agg_id, r.report_id AS part_id
@@ -27,16 +39,13 @@ ids AS (
 ),
 cells AS (
     SELECT report_id, 'active.' || item_key || '.' || metric_key AS path, value
-    FROM active_cells
-    WHERE report_id IN (SELECT report_id FROM ids)
+    FROM ids JOIN active_cells USING (report_id)
     UNION ALL
     SELECT report_id, 'applications.' || row_key || '.' || col_key, CAST(value AS DECIMAL(18,6))
-    FROM application_cells
-    WHERE report_id IN (SELECT report_id FROM ids)
+    FROM ids JOIN application_cells USING (report_id)
     UNION ALL
     SELECT report_id, 'review_litigation.' || block_key || '.' || col_key, CAST(value AS DECIMAL(18,6))
-    FROM review_cells
-    WHERE report_id IN (SELECT report_id FROM ids)
+    FROM ids JOIN review_cells USING (report_id)
 ),
 nparts AS (
     SELECT agg_id, count(*) AS n FROM parts GROUP BY agg_id
@@ -62,7 +71,7 @@ SELECT report_id, 'R9' AS rule, 'warning' AS severity, 'failed' AS status,
               CASE WHEN total = trunc(total) THEN CAST(CAST(total AS BIGINT) AS VARCHAR) ELSE CAST(total AS VARCHAR) END) AS message,
        'R9.unequal' AS code,
        json_object('path', path,
-                   'label', (SELECT any_value(row_label || '·' || col_label) FROM cell_labels l
+                   'label', (SELECT arg_max(row_label || '·' || col_label, format_version) FROM cell_labels l
                              WHERE l.section || '.' || l.row_key || '.' || l.col_key = path),
                    'stated', CASE WHEN stated = trunc(stated) THEN CAST(CAST(stated AS BIGINT) AS VARCHAR) ELSE CAST(stated AS VARCHAR) END,
                    'n', format('{}', n),
