@@ -38,6 +38,9 @@ type Store struct {
 	path      string
 	readOnly  bool
 	writeMu   sync.Mutex
+	// memoryLimit is DuckDB's memory_limit as configured (StoreMemoryLimit
+	// unless the MemoryLimit option says otherwise).
+	memoryLimit string
 }
 
 // Open opens (creating if needed) the database at path for reading and
@@ -84,10 +87,7 @@ func Threads(n int) Option { return func(c *config) { c.threads = n } }
 // where DuckDB spills what does not fit under the memory limit; it creates
 // the folder only when it spills, and removes its files when done).
 func dsn(path string, readOnly bool, opts []Option) (string, error) {
-	c := config{memoryLimit: StoreMemoryLimit, threads: runtime.GOMAXPROCS(0)}
-	for _, o := range opts {
-		o(&c)
-	}
+	c := configOf(opts)
 	if strings.TrimSpace(c.memoryLimit) == "" {
 		return "", fmt.Errorf("%w: empty memory limit", gongkai.ErrUsage)
 	}
@@ -112,6 +112,15 @@ func dsn(path string, readOnly bool, opts []Option) (string, error) {
 		v.Set("checkpoint_threshold", checkpointThreshold)
 	}
 	return path + "?" + v.Encode(), nil
+}
+
+// configOf applies opts to the defaults.
+func configOf(opts []Option) config {
+	c := config{memoryLimit: StoreMemoryLimit, threads: runtime.GOMAXPROCS(0)}
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
 }
 
 // OpenReadOnly opens an existing database for queries only. Several
@@ -146,7 +155,7 @@ func open(ctx context.Context, path string, readOnly bool, opts []Option) (*Stor
 		}
 		return nil, e
 	}
-	s := &Store{db: sql.OpenDB(c), connector: c, path: path, readOnly: readOnly}
+	s := &Store{db: sql.OpenDB(c), connector: c, path: path, readOnly: readOnly, memoryLimit: configOf(opts).memoryLimit}
 	if readOnly {
 		err = s.checkVersion(ctx)
 	} else {
