@@ -89,10 +89,17 @@ func storeReports(t *testing.T) (*store.Store, []*gongkai.Report) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	rng := rand.New(rand.NewPCG(7, 11))
+	return st, putYears(t, st, rand.New(rand.NewPCG(7, 11)), []int{2020, 2023}, "", "h")
+}
+
+// putYears stores the test bodies for each year, with values drawn from
+// rng (a few nulls), files named pathTag+year-i.txt with content hash
+// hashTag+year-i, and returns their records.
+func putYears(t *testing.T, st *store.Store, rng *rand.Rand, years []int, pathTag, hashTag string) []*gongkai.Report {
+	t.Helper()
 	var reports []*gongkai.Report
 	var batch []gongkai.Parsed
-	for _, year := range []int{2020, 2023} {
+	for _, year := range years {
 		v := gongkai.V2021
 		if year < 2021 {
 			v = gongkai.V2019
@@ -106,13 +113,13 @@ func storeReports(t *testing.T) (*store.Store, []*gongkai.Report) {
 				r.Body = gongkai.Body{County: "文登区", City: "威海市", Province: "山东省", Township: b.township, Type: b.typ, Aggregate: b.aggregate}
 			}
 			reports = append(reports, r)
-			batch = append(batch, gongkai.Parsed{Report: r, Path: fmt.Sprintf("%d-%d.txt", year, i), Hash: fmt.Sprintf("h%d-%d", year, i), Rendering: "test"})
+			batch = append(batch, gongkai.Parsed{Report: r, Path: fmt.Sprintf("%s%d-%d.txt", pathTag, year, i), Hash: fmt.Sprintf("%s%d-%d", hashTag, year, i), Rendering: "test"})
 		}
 	}
 	if _, err := st.Put(t.Context(), batch); err != nil {
 		t.Fatal(err)
 	}
-	return st, reports
+	return reports
 }
 
 // rowsBy indexes a result's rows as maps from column name to value.

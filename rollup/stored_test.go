@@ -2,7 +2,6 @@ package rollup
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -20,32 +19,6 @@ type liveOnly struct{ st *store.Store }
 
 func (l liveOnly) Query(ctx context.Context, q string, args ...any) (*gongkai.Result, error) {
 	return l.st.Query(ctx, q, args...)
-}
-
-// putYears stores the test bodies for each year, with values drawn from
-// rng (a few nulls), starting at id for file names.
-func putYears(t *testing.T, st *store.Store, rng *rand.Rand, years []int, tag string) {
-	t.Helper()
-	var batch []gongkai.Parsed
-	for _, year := range years {
-		v := gongkai.V2021
-		if year < 2021 {
-			v = gongkai.V2019
-		}
-		for i, b := range bodies {
-			r := gongkai.NewReport(v)
-			r.Organization = b.org
-			r.ReportYear = year
-			fill(rng, r, i%2 == 0)
-			if b.resolved {
-				r.Body = gongkai.Body{County: "文登区", City: "威海市", Province: "山东省", Township: b.township, Type: b.typ, Aggregate: b.aggregate}
-			}
-			batch = append(batch, gongkai.Parsed{Report: r, Path: fmt.Sprintf("%s%d-%d.txt", tag, year, i), Hash: fmt.Sprintf("%s%d-%d", tag, year, i), Rendering: "test"})
-		}
-	}
-	if _, err := st.Put(t.Context(), batch); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // storedParams are the parameter sets a kept answer may serve, per
@@ -72,7 +45,7 @@ func TestKeptAnswersEqualTheSQL(t *testing.T) {
 	}
 	defer st.Close()
 	rng := rand.New(rand.NewPCG(3, 5))
-	putYears(t, st, rng, []int{2020, 2021, 2022}, "a")
+	putYears(t, st, rng, []int{2020, 2021, 2022}, "a", "a")
 
 	// refresh keeps the answers, returning the parts made per rollup.
 	refresh := func() map[string]int {
@@ -130,7 +103,7 @@ func TestKeptAnswersEqualTheSQL(t *testing.T) {
 	// and the SQL answers, until an ingest makes anew what the new year
 	// touches: the whole answers, and of levels its part of 2023 alone
 	// (2022's reads 2021 and 2022). Then a second Refresh has nothing to do.
-	putYears(t, st, rng, []int{2023}, "b")
+	putYears(t, st, rng, []int{2023}, "b", "b")
 	compare("a new year", storedParams()[:4])
 	if got := refresh(); !cmp.Equal(got, map[string]int{"district_year": 1, "district_year_review": 1, "levels": 1}) {
 		t.Fatalf("after a new year made %v", got)
@@ -143,7 +116,7 @@ func TestKeptAnswersEqualTheSQL(t *testing.T) {
 	// A replacement (same organization and year, another file) keeps the
 	// count of reports but not their largest id: levels' parts of 2021 and
 	// 2022 are stale, 2020's and 2023's not.
-	putYears(t, st, rng, []int{2021}, "c")
+	putYears(t, st, rng, []int{2021}, "c", "c")
 	compare("replaced", storedParams()[:4])
 	if got := refresh(); !cmp.Equal(got, map[string]int{"district_year": 1, "district_year_review": 1, "levels": 2}) {
 		t.Fatalf("after a replacement in 2021 made %v", got)
@@ -166,7 +139,7 @@ func TestKeptAnswersEqualTheSQL(t *testing.T) {
 	if got := nation(); got != int64(-7) {
 		t.Fatalf("levels nation 2022 says %v reports: the kept table did not answer", got)
 	}
-	putYears(t, st, rng, []int{2021}, "d")
+	putYears(t, st, rng, []int{2021}, "d", "d")
 	if got := nation(); got == int64(-7) {
 		t.Fatal("levels nation 2022 answered from a part whose reports changed")
 	}
