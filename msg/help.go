@@ -512,7 +512,9 @@ connection. Subtotal and total rows come from the same GROUPING SETS query
 as the detail rows; the "level" column says which a row is. Whole-area
 (aggregate) reports are never summed with their parts. SUM skips cells a
 report left blank: incomplete_reports and null_counts say how many reports
-of a row left a measure unknown.
+of a row left a measure unknown. The whole-nation answers of district_year,
+district_year_review and levels (levels also by --level and --year) are
+kept in the store at the end of each ingest and read back while fresh.
 
 Examples:
   gongkai rollup --list
@@ -528,7 +530,9 @@ Examples:
 以只读连接运行 sql/rollups/*.sql 中自带的某一汇总统计。小计和合计行与明细行出自
 同一个 GROUPING SETS 查询，"level" 列说明每行属于哪一级。全区（全市）汇总报告
 绝不与其所辖机关相加。SUM 跳过报告留空的单元格：incomplete_reports 和
-null_counts 说明每行有几份报告的某项数值未知。
+null_counts 说明每行有几份报告的某项数值未知。district_year、
+district_year_review 和 levels 的全国结果（levels 还包括按 --level、--year
+筛选的结果）在每次入库结束时预先计算并保存在数据库中，数据未变时直接读取。
 
 示例：
   gongkai rollup --list
