@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 )
@@ -40,5 +41,63 @@ func TestStoreAnswerRestoresMemoryLimit(t *testing.T) {
 	}
 	if after := limit(); after != before {
 		t.Errorf("memory limit after StoreAnswer = %s, want %s again", after, before)
+	}
+}
+
+// A kept answer keeps its rows' order in a copy of the store made with
+// COPY FROM DATABASE (serve's first replica when a writer left a WAL), and
+// its freshness: the copy answers from it.
+func TestKeptAnswerOrderInCopy(t *testing.T) {
+	ctx := t.Context()
+	path := exportFixture(t, 6)
+	rw, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 300,000 rows in an order no plain scan would give (several row
+	// groups, so DuckDB copies them in parallel).
+	stmt := `SELECT g.i, r.report_id FROM reports r, range(50000) g(i) ORDER BY g.i DESC, r.report_id`
+	if _, err := rw.StoreAnswer(ctx, Answer{Name: "desc", Statement: stmt}); err != nil {
+		t.Fatal(err)
+	}
+	rw.Close()
+	s := openRO(t, path)
+	dest := filepath.Join(t.TempDir(), "copy.duckdb")
+	if err := s.copyDatabase(ctx, dest); err != nil {
+		t.Fatal(err)
+	}
+	cp := openRO(t, dest)
+	src := Selection{Statement: stmt, Stored: &Stored{Name: "desc"}}
+	want, err := s.Query(ctx, stmt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Rows) != 300000 {
+		t.Fatalf("the statement answers %d rows", len(want.Rows))
+	}
+	for _, st := range []*Store{s, cp} {
+		got, err := st.Query(ctx, `SELECT * FROM answer_desc`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Rows) != len(want.Rows) {
+			t.Fatalf("%s: %d kept rows, want %d", st.Path(), len(got.Rows), len(want.Rows))
+		}
+		for i := range want.Rows {
+			if fmt.Sprint(got.Rows[i]) != fmt.Sprint(want.Rows[i]) {
+				t.Fatalf("%s: kept row %d is %v, want %v", st.Path(), i, got.Rows[i], want.Rows[i])
+			}
+		}
+		parts, fresh, err := func() ([]part, bool, error) {
+			conn, err := st.DB().Conn(ctx)
+			if err != nil {
+				return nil, false, err
+			}
+			defer conn.Close()
+			return freshParts(ctx, conn, *src.Stored, src.Statement)
+		}()
+		if err != nil || !fresh || len(parts) != 1 {
+			t.Errorf("%s: kept answer fresh %v (%v, %v)", st.Path(), fresh, parts, err)
+		}
 	}
 }
