@@ -52,7 +52,7 @@ var cliTexts = map[ID]Text{
 	"ingest.failed":         {"failed: {file}: {reason}", "失败：{file}：{reason}"},
 	"ingest.summary":        {"parsed {parsed}, added {added}, unchanged {unchanged}, replaced {replaced}, failed {failed}", "已解析 {parsed} 份，新增 {added} 份，未变 {unchanged} 份，替换 {replaced} 份，失败 {failed} 份"},
 	"ingest.summary_skip":   {"parsed {parsed}, added {added}, unchanged {unchanged}, replaced {replaced}, failed {failed}, skipped {skipped}", "已解析 {parsed} 份，新增 {added} 份，未变 {unchanged} 份，替换 {replaced} 份，失败 {failed} 份，跳过 {skipped} 个文件"},
-	"ingest.answer":         {"kept the whole-nation answer of rollup {rollup}: {rows} rows in {took} s", "已预先计算 gongkai rollup {rollup} 的全国结果：{rows} 行，用时 {took} 秒"},
+	"ingest.answer":         {"kept the whole-nation answer of rollup {rollup}: made {rows} rows anew in {took} s", "已预先计算 gongkai rollup {rollup} 的全国结果：重新计算 {rows} 行，用时 {took} 秒"},
 	"ingest.failed_files":   {"Failed files ({n}):", "失败的文件（{n} 个）："},
 	"ingest.failed_file":    {"  {file}: {reason}", "  文件 {file}：{reason}"},
 	"ingest.unknown_reason": {"unknown reason", "原因不明"},
