@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gongkai"
@@ -58,13 +59,21 @@ type AnswerStats struct {
 func answerHash(statement string) string {
 	h := sha256.New()
 	h.Write([]byte(bareStatement(statement)))
+	h.Write(schemaDigest())
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// schemaDigest hashes the embedded schema files once: every whole-nation
+// query checks a kept answer's hash.
+var schemaDigest = sync.OnceValue(func() []byte {
+	h := sha256.New()
 	ms, _ := migrations()
 	for _, m := range ms {
 		h.Write([]byte{0})
 		h.Write([]byte(m.sql))
 	}
-	return hex.EncodeToString(h.Sum(nil))
-}
+	return h.Sum(nil)
+})
 
 // part is one kept table of an answer and what it reads.
 type part struct {
@@ -137,7 +146,8 @@ func freshParts(ctx context.Context, conn *sql.Conn, st Stored, statement string
 	if st.ByYear {
 		for _, f := range st.Filters {
 			if f.Column == "year" {
-				want = slices.DeleteFunc(want, func(p part) bool { return fmt.Sprint(p.year) != fmt.Sprint(f.Value) })
+				y, _ := f.Value.(int64) // as rollup.Bind binds it; anything else matches no part
+				want = slices.DeleteFunc(want, func(p part) bool { return int64(p.year) != y })
 			}
 		}
 	}
@@ -151,6 +161,24 @@ func freshParts(ctx context.Context, conn *sql.Conn, st Stored, statement string
 		}
 	}
 	return want, len(want) > 0, nil
+}
+
+// resolveStored gives the statement that answers src on conn: its kept
+// answer's when every part it reads is fresh, else src's own. Query and
+// export both come here.
+func resolveStored(ctx context.Context, conn *sql.Conn, src Selection) (string, []any, error) {
+	if src.Stored == nil {
+		return bareStatement(src.Statement), src.Args, nil
+	}
+	parts, fresh, err := freshParts(ctx, conn, *src.Stored, src.Statement)
+	if err != nil {
+		return "", nil, err
+	}
+	if !fresh {
+		return bareStatement(src.Statement), src.Args, nil
+	}
+	q, args := storedQuery(*src.Stored, parts)
+	return q, args, nil
 }
 
 // storedQuery reads the kept parts in order: each a scan of one table
@@ -303,13 +331,9 @@ func (s *Store) QuerySelection(ctx context.Context, src Selection) (*gongkai.Res
 	defer conn.Close()
 	var res *gongkai.Result
 	err = s.txOn(ctx, conn, "query", func(conn *sql.Conn) error {
-		parts, fresh, err := freshParts(ctx, conn, *src.Stored, src.Statement)
+		q, args, err := resolveStored(ctx, conn, src)
 		if err != nil {
 			return err
-		}
-		q, args := src.Statement, src.Args
-		if fresh {
-			q, args = storedQuery(*src.Stored, parts)
 		}
 		res, err = s.collect(ctx, conn, 0, q, args)
 		return err

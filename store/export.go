@@ -40,27 +40,24 @@ func (s *Store) resolve(ctx context.Context, src Selection) (string, []any, erro
 	if (src.Table == "") == (src.Statement == "") {
 		return "", nil, &gongkai.Error{Op: "export", Err: fmt.Errorf("%w: give exactly one of a table or a rollup", gongkai.ErrUsage)}
 	}
-	if src.Statement != "" && src.Stored != nil {
-		// Checked here and read by the caller's own statement: an export
-		// reads a store opened read-only (no other process can write it
-		// meanwhile: DuckDB locks the file) or serve's replica, which is
-		// never written while it answers.
+	if src.Statement != "" && src.Stored == nil {
+		return bareStatement(src.Statement), src.Args, nil
+	}
+	if src.Statement != "" {
+		// The kept answer is chosen here and read by the caller's own
+		// statement: an export reads a store opened read-only (no other
+		// process can write it meanwhile: DuckDB locks the file) or serve's
+		// replica, which is never written while it answers.
 		conn, err := s.db.Conn(ctx)
 		if err != nil {
 			return "", nil, classify("export", s.path, err)
 		}
 		defer conn.Close()
-		parts, fresh, err := freshParts(ctx, conn, *src.Stored, src.Statement)
+		q, args, err := resolveStored(ctx, conn, src)
 		if err != nil {
 			return "", nil, classify("export", s.path, err)
 		}
-		if fresh {
-			q, args := storedQuery(*src.Stored, parts)
-			return q, args, nil
-		}
-	}
-	if src.Statement != "" {
-		return bareStatement(src.Statement), src.Args, nil
+		return q, args, nil
 	}
 	name, err := s.tableName(ctx, src.Table)
 	if err != nil {
