@@ -51,7 +51,7 @@ func TestNationalSmall(t *testing.T) {
 			t.Errorf("%d reports: %s: %v", c.Size, c.Name, c.Err)
 		}
 	}
-	perSize := 3 + len(rollup.List())*len(exportFormats) // totals, serve, visibility; each rollup's exports
+	perSize := 3 + len(rollup.List())*(len(exportFormats)+1) // totals, serve, visibility; each rollup's exports and its streamed CSV
 	if got := len(res.Checks); got != 2*perSize {
 		t.Errorf("%d checks, want %d per size", got, perSize)
 	}
@@ -78,6 +78,7 @@ func TestNationalSmall(t *testing.T) {
 		"`gongkai export --rollup district_year --out F.parquet`, whole nation, all years",
 		"`gongkai export --rollup levels --out F.arrow`, whole nation, all years",
 		"`gongkai export --rollup district_year --out F.csv`, whole nation, all years",
+		"`gongkai rollup levels --format csv > F` (rows streamed), whole nation, all years",
 		"rollup township_year, whole nation, all years", "rollup findings_summary, whole nation, all years"} {
 		if !names[want] {
 			t.Errorf("no figure %q", want)

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -462,6 +463,32 @@ func measureExports(ctx context.Context, st *store.Store, size int, nationRows m
 			os.Remove(out)
 			os.Remove(floorOut)
 		}
+		// 'gongkai rollup NAME --format csv > F': the rows streamed from
+		// the store to the output as they are read (Bound.Write), the
+		// answer never held; its floor is the CSV export's.
+		out := filepath.Join(dir, ro.Name+"-stdout.csv")
+		var n int64
+		d, _, err = repeat(2, func() (int, error) {
+			fh, err := os.Create(out)
+			if err != nil {
+				return 0, err
+			}
+			n, err = b.Write(ctx, st, fh, render.CSV)
+			return int(n), errors.Join(err, fh.Close())
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("rollup %s --format csv: %w", ro.Name, err)
+		}
+		os.Remove(out)
+		f = Figure{Size: size, Name: fmt.Sprintf("`gongkai rollup %s --format csv > F` (rows streamed), whole nation, all years", ro.Name),
+			Value: d, Floor: floors["FORMAT csv, HEADER"], Rows: int(n), Target: TargetNation, CPU: lastCPU, LargeAnswer: true}
+		figs = append(figs, f)
+		fmt.Fprintf(log, "  %-70s %8.1f ms (cpu %8.1f ms)  floor %8.1f ms  %d rows\n", f.Name, ms(d), ms(f.CPU), ms(f.Floor), n)
+		c := Check{Size: size, Name: fmt.Sprintf("rollup %s --format csv: as many rows as the rollup answers", ro.Name)}
+		if n != want {
+			c.Err = fmt.Errorf("%d rows written, the rollup answers %d", n, want)
+		}
+		checks = append(checks, c)
 	}
 	return figs, checks, nil
 }

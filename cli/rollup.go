@@ -49,6 +49,12 @@ func runRollup(ctx context.Context, cmd *command, env *Env, args []string) error
 		return err
 	}
 	defer st.Close()
+	if f == render.CSV || f == render.JSONLines {
+		// Rows go out as they are read: a whole nation's answer never
+		// sits in memory, and the first line reaches a pipe at once.
+		_, err := ro.Write(ctx, st, env.Stdout, f)
+		return err
+	}
 	res, err := ro.Run(ctx, st)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package render
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
 
@@ -19,10 +18,9 @@ import (
 type RowWriter struct {
 	f     Format
 	bw    *bufio.Writer
-	cw    *csv.Writer
 	res   *gongkai.Result // columns and types, no rows
 	keys  [][]byte        // JSON lines: the encoded keys (objectKeys)
-	rec   []string
+	line  []byte          // CSV: the record being spelt (csv.go)
 	obj   bytes.Buffer
 	wrote bool
 }
@@ -34,10 +32,14 @@ func NewRowWriter(w io.Writer, f Format, cols, types []string) (*RowWriter, erro
 	r := &RowWriter{f: f, bw: bufio.NewWriterSize(w, 64<<10), res: &gongkai.Result{Columns: cols, Types: types}}
 	switch f {
 	case CSV:
-		r.cw = csv.NewWriter(r.bw)
-		r.rec = make([]string, len(cols))
-		if err := r.cw.Write(cols); err != nil {
-			return nil, fmt.Errorf("render csv: %w", err)
+		for i, c := range cols {
+			if i > 0 {
+				r.line = append(r.line, ',')
+			}
+			r.line = appendCSVField(r.line, c)
+		}
+		if err := r.writeLine(); err != nil {
+			return nil, err
 		}
 	case JSONLines:
 		r.keys = objectKeys(cols)
@@ -49,17 +51,16 @@ func NewRowWriter(w io.Writer, f Format, cols, types []string) (*RowWriter, erro
 
 // Write adds one row of plain values (as store.Query returns them).
 func (r *RowWriter) Write(row []any) error {
-	if r.cw != nil {
-		for i := range r.rec {
-			r.rec[i] = ""
+	if r.f == CSV {
+		for i := range r.res.Columns {
+			if i > 0 {
+				r.line = append(r.line, ',')
+			}
 			if i < len(row) {
-				r.rec[i] = Text(row[i], typeOf(r.res, i))
+				r.line = appendCSVValue(r.line, row[i], typeOf(r.res, i))
 			}
 		}
-		if err := r.cw.Write(r.rec); err != nil {
-			return fmt.Errorf("render csv: %w", err)
-		}
-		return nil
+		return r.writeLine()
 	}
 	r.obj.Reset()
 	if err := writeObjectKeys(&r.obj, r.keys, r.res, row); err != nil {
@@ -70,13 +71,18 @@ func (r *RowWriter) Write(row []any) error {
 	return err
 }
 
+// writeLine ends the CSV record in r.line and writes it.
+func (r *RowWriter) writeLine() error {
+	r.line = append(r.line, '\n')
+	_, err := r.bw.Write(r.line)
+	r.line = r.line[:0]
+	if err != nil {
+		return fmt.Errorf("render csv: %w", err)
+	}
+	return nil
+}
+
 // Flush writes what is buffered.
 func (r *RowWriter) Flush() error {
-	if r.cw != nil {
-		r.cw.Flush()
-		if err := r.cw.Error(); err != nil {
-			return fmt.Errorf("render csv: %w", err)
-		}
-	}
 	return r.bw.Flush()
 }

@@ -1,7 +1,9 @@
 package rollup
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -11,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"gongkai"
+	"gongkai/render"
 	"gongkai/store"
 )
 
@@ -94,6 +97,22 @@ func TestKeptAnswersEqualTheSQL(t *testing.T) {
 				if d := cmp.Diff(want, got); d != "" {
 					t.Errorf("%s %s %+v: kept answer differs from the SQL (-sql +kept):\n%s", stage, name, p, d)
 				}
+				// Streamed (rollup --format csv|jsonl): the text of the
+				// SQL's Result, byte for byte.
+				for _, f := range []render.Format{render.CSV, render.JSONLines} {
+					var streamed, whole bytes.Buffer
+					n, err := b.Write(ctx, st, &streamed, f)
+					if err != nil {
+						t.Fatalf("%s %s %+v: Write %s: %v", stage, name, p, f, err)
+					}
+					if err := render.Write(&whole, want, f); err != nil {
+						t.Fatal(err)
+					}
+					if n != int64(len(want.Rows)) || streamed.String() != whole.String() {
+						t.Errorf("%s %s %+v: streamed %s (%d rows) differs from the SQL's Result (%d rows):\n%.600s\nwant\n%.600s",
+							stage, name, p, f, n, len(want.Rows), streamed.String(), whole.String())
+					}
+				}
 			}
 		}
 	}
@@ -139,8 +158,62 @@ func TestKeptAnswersEqualTheSQL(t *testing.T) {
 	if got := nation(); got != int64(-7) {
 		t.Fatalf("levels nation 2022 says %v reports: the kept table did not answer", got)
 	}
+	// The streamed answer reads the kept table too.
+	b, err := Bind("levels", Params{Level: "nation", Year: 2022})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csv bytes.Buffer
+	if _, err := b.Write(ctx, st, &csv, render.CSV); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(csv.String(), "\nnation,2022,,,,,,,-7,") {
+		t.Fatalf("levels nation 2022 streamed as CSV did not come from the kept table:\n%s", csv.String())
+	}
 	putYears(t, st, rng, []int{2021}, "d", "d")
 	if got := nation(); got == int64(-7) {
 		t.Fatal("levels nation 2022 answered from a part whose reports changed")
+	}
+}
+
+// failAfter accepts n bytes, then fails as a closed pipe would.
+type failAfter struct{ n int }
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		return 0, errors.New("write |1: broken pipe")
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+// TestWriteReportsTheWritersError checks that when the output fails
+// half-way (a closed pipe, a full disk) Write says so, as the writer's
+// error, not as a failed query of the store.
+func TestWriteReportsTheWritersError(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	putYears(t, st, rand.New(rand.NewPCG(1, 2)), []int{2019, 2020, 2021, 2022, 2023, 2024, 2025}, "a", "a")
+	b, err := Bind("levels", Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// More rows than RowWriter's 64 KiB buffer holds, so the failure
+	// comes while rows are still being read.
+	var all bytes.Buffer
+	if _, err := b.Write(ctx, st, &all, render.JSONLines); err != nil || all.Len() < 64<<10 {
+		t.Fatalf("levels as JSON lines: %d bytes, %v; the test wants more than 64 KiB", all.Len(), err)
+	}
+	// Failing while rows are read, and at the final flush.
+	for _, n := range []int{100, all.Len() - 10} {
+		_, err = b.Write(ctx, st, &failAfter{n: n}, render.JSONLines)
+		if err == nil || !strings.Contains(err.Error(), "broken pipe") || strings.Contains(err.Error(), path) {
+			t.Fatalf("Write into a writer failing after %d bytes: %v; want the writer's error, without the store's path", n, err)
+		}
 	}
 }
