@@ -488,20 +488,15 @@ func firstLine(s string) string {
 // error wrapping ErrOutOfMemory past that). The schema goes out before the
 // first row, so a caller that must answer with a clean error buffers w.
 //
-// Arrow is built from database/sql rows (writeRowsIPC), so the checked
-// text is run once more through database/sql, by the same locked
-// instance; DuckDB's parse of the same text is the same statement.
+// Arrow is built from the driver's rows (writeRowsIPC), so the checked
+// text is run once more, on the same locked connection; DuckDB's parse of
+// the same text is the same statement.
 func (g *Guard) Arrow(ctx context.Context, q string, maxRows, maxBytes int64, w io.Writer) (truncated bool, err error) {
 	if err := g.Check(q); err != nil {
 		return false, err
 	}
-	rows, err := g.conn.QueryContext(ctx, q)
-	if err != nil {
-		return false, runError(ctx, err)
-	}
-	defer rows.Close()
 	cw := &cappedWriter{w: w, max: maxBytes}
-	_, truncated, err = writeRowsIPC(cw, rows, false, maxRows)
+	_, truncated, err = writeRowsIPC(ctx, g.conn, q, nil, cw, false, maxRows)
 	if cw.over {
 		return false, &gongkai.Error{Op: "query", Err: fmt.Errorf("%w: the answer passed %d MB", ErrOutOfMemory, maxBytes>>20),
 			Hint: "select fewer or shorter values, or lower max_rows"}

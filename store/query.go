@@ -113,6 +113,29 @@ var errEnoughRows = errors.New("row cap reached")
 // them (namedValues), byte slices are copied, and a cancelled ctx stops
 // the read (TestQueryReadsAsDatabaseSQL).
 func driverRows(ctx context.Context, dc any, query string, args []any, start func(cols, types []string) error, dst func() []any, add func(row []any) error) (int64, error) {
+	var types []string
+	return driverEach(ctx, dc, query, args, func(c, t []string) error {
+		types = t
+		return start(c, t)
+	}, func(dest []driver.Value) error {
+		row := dst()
+		for i, v := range dest {
+			if b, ok := v.([]byte); ok {
+				v = bytes.Clone(b)
+			}
+			row[i] = plainValue(v, types[i])
+		}
+		return add(row)
+	})
+}
+
+// driverEach runs query on the driver's own connection dc and hands its
+// columns and DuckDB types to start, then each row's values as the driver
+// gives them to each, in dest (reused: each must copy what it keeps).
+// driverRows converts them to plain values; the Arrow writer reads them
+// as they are. Arguments are checked as database/sql checks them, and a
+// cancelled ctx stops the read.
+func driverEach(ctx context.Context, dc any, query string, args []any, start func(cols, types []string) error, each func(dest []driver.Value) error) (int64, error) {
 	qc, ok := dc.(driver.QueryerContext)
 	if !ok {
 		return 0, fmt.Errorf("the DuckDB driver's connection (%T) cannot run queries", dc)
@@ -143,14 +166,7 @@ func driverRows(ctx context.Context, dc any, query string, args []any, start fun
 		} else if err != nil {
 			return n, err
 		}
-		row := dst()
-		for i, v := range dest {
-			if b, ok := v.([]byte); ok {
-				v = bytes.Clone(b)
-			}
-			row[i] = plainValue(v, types[i])
-		}
-		if err := add(row); err != nil {
+		if err := each(dest); err != nil {
 			return n, err
 		}
 		n++
