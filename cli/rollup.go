@@ -49,9 +49,10 @@ func runRollup(ctx context.Context, cmd *command, env *Env, args []string) error
 		return err
 	}
 	defer st.Close()
-	if f == render.CSV || f == render.JSONLines {
-		// Rows go out as they are read: a whole nation's answer never
-		// sits in memory, and the first line reaches a pipe at once.
+	if f != render.Table {
+		// CSV, JSON and JSON lines go out as the rows are read: a whole
+		// nation's answer never sits in memory, and a pipe gets its
+		// first line at once. A table must see every row first.
 		_, err := ro.Write(ctx, st, env.Stdout, f)
 		return err
 	}

@@ -9,8 +9,8 @@ import (
 	"gongkai"
 )
 
-// RowWriter writes rows one at a time as CSV (header line first) or JSON
-// lines, every value by the one serializer (value.go). It is how every
+// RowWriter writes rows one at a time as CSV (header line first), JSON
+// lines or the JSON result document, every value by the one serializer (value.go). It is how every
 // CSV and JSON-lines text gongkai writes is spelt: a Result on standard
 // output or over HTTP (WriteCSV, WriteJSONLines) and the store's file
 // exports, which stream their rows through it, so a date or timestamp
@@ -26,8 +26,8 @@ type RowWriter struct {
 }
 
 // NewRowWriter starts rows of columns cols (DuckDB types types) in format
-// f, CSV or JSONLines, on w; a CSV header is written at once. Call Flush
-// at the end.
+// f, CSV, JSONLines or JSON, on w; a CSV header is written at once. Call
+// Flush at the end.
 func NewRowWriter(w io.Writer, f Format, cols, types []string) (*RowWriter, error) {
 	r := &RowWriter{f: f, bw: bufio.NewWriterSize(w, 64<<10), res: &gongkai.Result{Columns: cols, Types: types}}
 	switch f {
@@ -43,8 +43,12 @@ func NewRowWriter(w io.Writer, f Format, cols, types []string) (*RowWriter, erro
 		}
 	case JSONLines:
 		r.keys = objectKeys(cols)
+	case JSON:
+		// The result document (ResultJSON), its rows added as they come;
+		// Flush closes it.
+		r.line = appendResultHead(r.line, r.res)
 	default:
-		return nil, fmt.Errorf("%w: rows are written as csv or jsonl, not %s", gongkai.ErrUsage, f)
+		return nil, fmt.Errorf("%w: rows are written as csv, json or jsonl, not %s", gongkai.ErrUsage, f)
 	}
 	return r, nil
 }
@@ -61,6 +65,20 @@ func (r *RowWriter) Write(row []any) error {
 			}
 		}
 		return r.writeLine()
+	}
+	if r.f == JSON {
+		if r.wrote {
+			r.line = append(r.line, ',')
+		}
+		r.wrote = true
+		var err error
+		if r.line, err = appendRowJSON(r.line, r.res, row); err != nil {
+			return fmt.Errorf("render json: %w", err)
+		}
+		if len(r.line) >= 32<<10 {
+			return r.writeOut()
+		}
+		return nil
 	}
 	r.obj.Reset()
 	if err := writeObjectKeys(&r.obj, r.keys, r.res, row); err != nil {
@@ -82,7 +100,24 @@ func (r *RowWriter) writeLine() error {
 	return nil
 }
 
-// Flush writes what is buffered.
+// writeOut writes the JSON document's pending bytes.
+func (r *RowWriter) writeOut() error {
+	_, err := r.bw.Write(r.line)
+	r.line = r.line[:0]
+	if err != nil {
+		return fmt.Errorf("render json: %w", err)
+	}
+	return nil
+}
+
+// Flush writes what is buffered; in format JSON it also ends the
+// document, so it is called once, after the last row.
 func (r *RowWriter) Flush() error {
+	if r.f == JSON {
+		r.line = append(appendResultTail(r.line, false), '\n')
+		if err := r.writeOut(); err != nil {
+			return err
+		}
+	}
 	return r.bw.Flush()
 }

@@ -280,7 +280,24 @@ func (r ResultJSON) MarshalJSON() ([]byte, error) {
 	if res == nil {
 		res = &gongkai.Result{}
 	}
-	b := []byte(`{"columns":`)
+	b := appendResultHead(nil, res)
+	for n, row := range res.Rows {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = appendRowJSON(b, res, row); err != nil {
+			return nil, err
+		}
+	}
+	return appendResultTail(b, res.Truncated), nil
+}
+
+// appendResultHead appends the document up to its first row: columns
+// and types of res (its rows unread), then `"rows":[`. A RowWriter in
+// format JSON writes the same document a row at a time.
+func appendResultHead(b []byte, res *gongkai.Result) []byte {
+	b = append(b, `{"columns":`...)
 	cols := res.Columns
 	if cols == nil {
 		cols = []string{}
@@ -294,28 +311,31 @@ func (r ResultJSON) MarshalJSON() ([]byte, error) {
 	}
 	s, _ = json.Marshal(types)
 	b = append(b, s...)
-	b = append(b, `,"rows":[`...)
-	for n, row := range res.Rows {
-		if n > 0 {
+	return append(b, `,"rows":[`...)
+}
+
+// appendRowJSON appends one row as a JSON array in res's column order.
+func appendRowJSON(b []byte, res *gongkai.Result, row []any) ([]byte, error) {
+	b = append(b, '[')
+	for i := range res.Columns {
+		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, '[')
-		for i := range res.Columns {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var v any
-			if i < len(row) {
-				v = row[i]
-			}
-			var err error
-			if b, err = AppendJSON(b, v, typeOf(res, i)); err != nil {
-				return nil, fmt.Errorf("column %s: %w", res.Columns[i], err)
-			}
+		var v any
+		if i < len(row) {
+			v = row[i]
 		}
-		b = append(b, ']')
+		var err error
+		if b, err = AppendJSON(b, v, typeOf(res, i)); err != nil {
+			return nil, fmt.Errorf("column %s: %w", res.Columns[i], err)
+		}
 	}
+	return append(b, ']'), nil
+}
+
+// appendResultTail ends the document after its last row.
+func appendResultTail(b []byte, truncated bool) []byte {
 	b = append(b, `],"truncated":`...)
-	b = strconv.AppendBool(b, res.Truncated)
-	return append(b, '}'), nil
+	b = strconv.AppendBool(b, truncated)
+	return append(b, '}')
 }

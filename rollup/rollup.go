@@ -259,7 +259,8 @@ type Streamer interface {
 	EachSelection(ctx context.Context, src store.Selection, start func(cols, types []string) error, add func(row []any) error) (int64, error)
 }
 
-// Write writes the bound rollup's answer to w as CSV or JSON lines (f),
+// Write writes the bound rollup's answer to w as CSV, JSON lines or the
+// JSON result document (f),
 // each row as it is read, from the kept answer when it is fresh: the
 // same text render.Write gives for Run's Result, without holding the
 // answer. A whole nation's levels (1.36 million rows of 48 columns) is

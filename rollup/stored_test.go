@@ -99,7 +99,7 @@ func TestKeptAnswersEqualTheSQL(t *testing.T) {
 				}
 				// Streamed (rollup --format csv|jsonl): the text of the
 				// SQL's Result, byte for byte.
-				for _, f := range []render.Format{render.CSV, render.JSONLines} {
+				for _, f := range []render.Format{render.CSV, render.JSONLines, render.JSON} {
 					var streamed, whole bytes.Buffer
 					n, err := b.Write(ctx, st, &streamed, f)
 					if err != nil {
