@@ -67,7 +67,7 @@ func sniffGlued(h *sniffHead) bool {
 	// keeps and no other rune becomes, so they occur where they occur in
 	// the folded text; after one, the runes it folds to ' ' are skipped,
 	// and a digit is one it folds to an ASCII digit.
-	text := decodeText(head)
+	text := h.headText()
 	hits := 0
 	for _, l := range gluedSniffLabels {
 		for rest := text; ; {
@@ -739,10 +739,16 @@ func (c *gluedCells) settle(what string) {
 // (二, 三, 四) with the official labels and split cells, and the prose
 // around them as Lines.
 func readGlued(path string, data []byte) (*Document, error) {
+	return readGluedText(path, data, decodedText(data))
+}
+
+// readGluedText is readGlued given text() = decodeText(data), asked for
+// only once data passed the size bound.
+func readGluedText(path string, data []byte, text func() string) (*Document, error) {
 	if len(data) > gluedMaxBytes {
 		return nil, fmt.Errorf("%w: %d bytes is too large for a page of glued text (at most %d)", gongkai.ErrUnreadable, len(data), gluedMaxBytes)
 	}
-	s := decodeText(data)
+	s := text()
 	g := newGluedText(s)
 	doc := &Document{Path: path, Rendering: "glued_text"}
 	reg := g.regions()

@@ -551,3 +551,43 @@ func TestNotUTF8MeansNoEncodingFindings(t *testing.T) {
 		t.Error("no page decoded as no UTF-8")
 	}
 }
+
+// The text ParseBytesAs hands a text reader is decodeText(data), whether
+// the sniffers saw all of data or only its head, and validUTF8 claims
+// only what is true.
+func TestSniffHeadText(t *testing.T) {
+	page := "标题：甲\r\n本年新收政府信息公开申请数量1000001\n"
+	long := strings.Repeat(page, sniffLen/len(page)+1)
+	cases := []struct {
+		name string
+		data []byte
+	}{
+		{"empty", nil},
+		{"short", []byte(page)},
+		{"bom", append([]byte("\xef\xbb\xbf"), page...)},
+		{"gbk", gbkOf(page)},
+		{"damaged", []byte(strings.Repeat(page, 20) + "\xff")},
+		{"exactly the head", []byte(long[:sniffLen])},
+		{"longer than the head", []byte(long)},
+		{"gbk longer than the head", gbkOf(long)},
+		{"valid head, damaged rest", append([]byte(long), 0xff)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, h, _ := detectHead("x.txt", c.data)
+			h.headLines() // as the text sniffers do
+			if got, want := h.textOf(c.data)(), decodeText(c.data); got != want {
+				t.Errorf("textOf gives %.80q, decodeText %.80q", got, want)
+			}
+			if h.validUTF8(c.data) && !utf8.Valid(bytes.TrimPrefix(c.data, []byte("\xef\xbb\xbf"))) {
+				t.Errorf("validUTF8 says valid, utf8.Valid does not")
+			}
+			if got, want := rawHeaderFieldsOf(c.data, h.textOf(c.data)), rawHeaderFieldsRef(c.data); !reflect.DeepEqual(got, want) {
+				t.Errorf("rawHeaderFieldsOf = %v, was %v", got, want)
+			}
+			if _, valid := decodeTextValid(c.data); valid != utf8.Valid(bytes.TrimPrefix(c.data, []byte("\xef\xbb\xbf"))) {
+				t.Errorf("decodeTextValid says valid=%v", valid)
+			}
+		})
+	}
+}
