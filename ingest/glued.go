@@ -3,8 +3,11 @@ package ingest
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -67,24 +70,55 @@ func sniffGlued(h *sniffHead) bool {
 	// keeps and no other rune becomes, so they occur where they occur in
 	// the folded text; after one, the runes it folds to ' ' are skipped,
 	// and a digit is one it folds to an ASCII digit.
+	//
+	// The search goes from the digits back, not from each label forth:
+	// one pass over the text, where sixteen searches for labels whose
+	// first byte starts most Chinese characters cost a tenth of a glued
+	// parse. A label counts when one of its occurrences ends where the
+	// spaces before a digit start (no label overlaps itself, so the
+	// occurrences are those a forward search finds).
 	text := h.headText()
-	hits := 0
-	for _, l := range gluedSniffLabels {
-		for rest := text; ; {
-			i := strings.Index(rest, l)
-			if i < 0 {
+	var hit uint32 // bit i: gluedSniffLabels[i] found before a digit
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		digit := c >= '0' && c <= '9'
+		if !digit && c == 0xEF && i+2 < len(text) && text[i+1] == 0xBC && text[i+2] >= 0x90 && text[i+2] <= 0x99 {
+			digit = true // ０–９
+		}
+		if !digit {
+			continue
+		}
+		end := i // where the glued spaces before the digit start
+		for end > 0 {
+			r, size := utf8.DecodeLastRuneInString(text[:end])
+			if !gluedSpace(r) {
 				break
 			}
-			rest = rest[i+len(l):]
-			after := strings.TrimLeftFunc(rest, gluedSpace)
-			if r, _ := utf8.DecodeRuneInString(after); after != "" && (r >= '0' && r <= '9' || r >= '０' && r <= '９') {
-				hits++
-				break
+			end -= size
+		}
+		if end == 0 || !gluedSniffLast[text[end-1]] {
+			continue
+		}
+		for j, l := range gluedSniffLabels {
+			if hit&(1<<j) == 0 && strings.HasSuffix(text[:end], l) {
+				hit |= 1 << j
 			}
 		}
+		if bits.OnesCount32(hit) >= 4 {
+			return true
+		}
 	}
-	return hits >= 4
+	return false
 }
+
+// gluedSniffLast marks the last bytes of gluedSniffLabels: a digit after
+// any other byte follows none of them.
+var gluedSniffLast = func() (last [256]bool) {
+	for _, l := range gluedSniffLabels {
+		last[l[len(l)-1]] = true
+	}
+	return last
+}()
 
 // gluedSpace says whether gluedFold makes r a space.
 func gluedSpace(r rune) bool {
@@ -100,7 +134,20 @@ func gluedSpace(r rune) bool {
 // positions in the original.
 func gluedFold(rs []rune) []rune {
 	out := make([]rune, len(rs))
+	copy(out, rs)
+	gluedFoldInPlace(out)
+	return out
+}
+
+// gluedFoldInPlace is gluedFold writing over rs, so that a document's text
+// is held once as runes, not twice. Folding in place reads the already
+// folded rs[i-1]: no rune turns into a digit or stops being one, so the
+// comma rule sees the same neighbours either way.
+func gluedFoldInPlace(rs []rune) {
 	for i, r := range rs {
+		if r < 0x80 && r != '\t' {
+			continue // only tabs and runes beyond ASCII fold
+		}
 		switch {
 		case r >= '０' && r <= '９':
 			r = r - '０' + '0'
@@ -127,9 +174,8 @@ func gluedFold(rs []rune) []rune {
 		case r == '\u200b' || r == '\ufeff':
 			r = ' '
 		}
-		out[i] = r
+		rs[i] = r
 	}
-	return out
 }
 
 func isDigitRune(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
@@ -159,11 +205,24 @@ const gluedMaxBytes = 16 << 20
 const gluedDocBudget = 2_000_000
 
 func newGluedText(s string) *gluedText {
-	g := &gluedText{text: gluedFold([]rune(s)), budget: gluedDocBudget}
-	g.lineStart = []int{0}
-	g.key = make([]rune, 0, len(g.text))
-	g.keyAt = make([]int, 0, len(g.text))
-	for i, r := range g.text {
+	text := []rune(s)
+	gluedFoldInPlace(text)
+	g := &gluedText{text: text, budget: gluedDocBudget}
+	nKey, nLines := 0, 1
+	for _, r := range text {
+		if r == '\n' {
+			nLines++
+		}
+		if letterOrDigit(r) {
+			nKey++
+		}
+	}
+	// Sized by a first count: appending grew them by doubling, copying
+	// and leaving garbage several times the text's size.
+	g.lineStart = make([]int, 1, nLines)
+	g.key = make([]rune, 0, nKey)
+	g.keyAt = make([]int, 0, nKey)
+	for i, r := range text {
 		if r == '\n' {
 			g.lineStart = append(g.lineStart, i+1)
 		}
@@ -261,7 +320,7 @@ func (g *gluedText) loc(pos int) string {
 	}
 	// The line is the number of line starts at or before pos.
 	line, _ := slices.BinarySearch(g.lineStart, pos+1)
-	return fmt.Sprintf("line %d", line)
+	return lineLoc(line - 1) // "line N", made once for the first lines
 }
 
 // gluedRow is a table row as the layout defines it, with the spellings of
@@ -303,6 +362,22 @@ var gluedApplicationFind = map[string][]string{
 	"3_6":               {"其他处理"},
 	"3_7_total":         {"总计"},
 	"4_carried_forward": {"结转下年度", "结转下一年度"},
+}
+
+// gluedRowsCache holds gluedRows per layout: the layouts are a few fixed
+// values, and the rows were built anew on every parse (a tenth of a
+// glued parse's allocations). Callers only read them.
+var gluedRowsCache sync.Map // *gongkai.Layout → *[2][]gluedRow
+
+// gluedRowsOf is gluedRows(l), made once per layout.
+func gluedRowsOf(l *gongkai.Layout) (active, apps []gluedRow) {
+	if v, ok := gluedRowsCache.Load(l); ok {
+		rows := v.(*[2][]gluedRow)
+		return rows[0], rows[1]
+	}
+	active, apps = gluedRows(l)
+	gluedRowsCache.Store(l, &[2][]gluedRow{active, apps})
+	return active, apps
 }
 
 // gluedRows lists the rows of section 二 and 三 of layout l in table order,
@@ -388,7 +463,7 @@ func (g *gluedText) runsIn(from, to int) []gluedRun {
 // gluedFound is a row located in the text: where its label is and the run
 // that follows it ("" when none).
 type gluedFound struct {
-	row      gluedRow
+	row      *gluedRow // in the rows locate was given
 	labelEnd int
 	next     int // where the next row's label (or the region) starts
 	run      gluedRun
@@ -402,13 +477,14 @@ type gluedFound struct {
 // glued text puts right after the digits.
 func (g *gluedText) locate(rows []gluedRow, from, to int) []gluedFound {
 	type at struct {
-		row        gluedRow
+		row        *gluedRow
 		start, end int
 	}
-	var hits []at
+	hits := make([]at, 0, len(rows))
 	pos := from
 	found := make([]bool, len(rows))
-	for i, r := range rows {
+	for i := range rows {
+		r := &rows[i]
 		s, e, ok := g.findAny(r.find, pos, to)
 		if !ok {
 			continue
@@ -421,10 +497,11 @@ func (g *gluedText) locate(rows []gluedRow, from, to int) []gluedFound {
 	// misspelled label (FORMAT.md §8). It can only sit between the rows
 	// found before and after it; there its official label is looked for
 	// allowing a few characters dropped, added or changed.
-	var all []at
+	all := make([]at, 0, len(rows))
 	next := 0
 	lo := from
-	for i, r := range rows {
+	for i := range rows {
+		r := &rows[i]
 		if found[i] {
 			all = append(all, hits[next])
 			lo = hits[next].end
@@ -764,7 +841,7 @@ func readGluedText(path string, data []byte, text func() string) (*Document, err
 	if v == gongkai.V2021 && reg.sec3 >= 0 && g.singleOther(reg.sec3, max(reg.sec4, reg.sec3)) {
 		l = gongkai.LayoutSingleOther()
 	}
-	activeRows, appRows := gluedRows(l)
+	activeRows, appRows := gluedRowsOf(l)
 
 	// Section 二.
 	if reg.sec2 >= 0 {
@@ -811,7 +888,7 @@ func cellsOf(c gluedCells, loc string, paths []string, findings *[]gongkai.Findi
 }
 
 func (g *gluedText) runLoc(r gluedRun) string {
-	return fmt.Sprintf("%s, run %q", g.loc(r.pos), r.text)
+	return g.loc(r.pos) + ", run " + strconv.Quote(r.text) // what "%s, run %q" gives, without fmt
 }
 
 func (g *gluedText) activeTable(rows []gluedRow, l *gongkai.Layout, from, to int, findings *[]gongkai.Finding) Table {
@@ -834,12 +911,12 @@ func (g *gluedText) activeTable(rows []gluedRow, l *gongkai.Layout, from, to int
 		}
 		row := []Cell{{Text: f.row.label, Loc: g.loc(f.labelEnd)}}
 		if f.hasRun {
-			spec := gluedSpec{}
-			var paths []string
+			spec := gluedSpec{Kinds: make([]gongkai.Kind, 0, len(item.Metrics))}
 			for _, m := range item.Metrics {
 				spec.Kinds = append(spec.Kinds, m.Kind)
-				paths = append(paths, gongkai.CellPath(gongkai.SecActive, item.Key, m.Key))
 			}
+			// the item's paths, made once per layout (cellsOf only reads them)
+			paths := rowPathsOf(l, gongkai.SecActive, item.Key).paths
 			c := splitRow(f.run.text, spec, " (no rule ties these cells together)", &g.budget)
 			row = append(row, cellsOf(c, g.runLoc(f.run), paths, findings)...)
 		}

@@ -109,19 +109,29 @@ func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit in
 			return nil, fmt.Errorf("%q %w", c, errGluedChars)
 		}
 	}
-	segs := strings.Fields(body)
-	if len(segs) == 0 {
+	if body == "" {
 		return nil, nil
 	}
 	// Flatten the segments; a space becomes a cut every reading must make.
+	// body holds no other white space (every byte passed isGluedRunByte)
+	// and is trimmed, so its segments are what strings.Fields would give;
+	// most runs are one segment, read in place.
 	e := gluedSplitter{spec: spec, unit: unit, constrained: constrained, limit: limit, budget: budget,
-		texts: make([]string, n), vals: make([]gongkai.Num, n)}
+		s: body, texts: make([]string, n), vals: make([]gongkai.Num, n)}
 	var cuts []int
-	for _, sg := range segs {
-		e.s += sg
-		cuts = append(cuts, len(e.s))
+	if strings.IndexByte(body, ' ') >= 0 {
+		segs := strings.Fields(body)
+		e.s = strings.Join(segs, "")
+		cuts = make([]int, 0, len(segs))
+		end := 0
+		for _, sg := range segs {
+			end += len(sg)
+			cuts = append(cuts, end)
+		}
 	}
-	e.nextCut = make([]int, len(e.s)+1)
+	// nextCut and groupEnd share one allocation.
+	ints := make([]int, len(e.s)+1+n)
+	e.nextCut, e.groupEnd = ints[:len(e.s)+1:len(e.s)+1], ints[len(e.s)+1:]
 	ci := 0
 	for i := 0; i <= len(e.s); i++ {
 		for ci < len(cuts) && cuts[ci] <= i {
@@ -133,7 +143,6 @@ func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit in
 			e.nextCut[i] = len(e.s)
 		}
 	}
-	e.groupEnd = make([]int, n)
 	for i := range e.groupEnd {
 		e.groupEnd[i] = -1
 	}
@@ -154,7 +163,7 @@ func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit in
 			last = r[1]
 		}
 	}
-	e.dead = make(map[[2]int]bool)
+	e.dead = make([]bool, (len(e.s)+1)*(n+1))
 	e.walk(0, 0)
 	if e.exhausted {
 		return nil, errGluedTooLong
@@ -171,8 +180,8 @@ type gluedSplitter struct {
 	limit       int
 	budget      *int
 	exhausted   bool
-	groupEnd    []int // for a sum group's first cell, the group's end; else -1
-	dead        map[[2]int]bool
+	groupEnd    []int  // for a sum group's first cell, the group's end; else -1
+	dead        []bool // dead[pos*(cells+1)+ci]: walk(pos, ci) led nowhere
 	texts       []string
 	vals        []gongkai.Num
 	out         []gluedSplit
@@ -206,7 +215,7 @@ func (e *gluedSplitter) walk(pos, ci int) {
 		}
 		return
 	}
-	if !e.fits(pos, ci) || e.dead[[2]int{pos, ci}] {
+	if !e.fits(pos, ci) || e.dead[pos*(n+1)+ci] {
 		return
 	}
 	if e.constrained && e.groupEnd[ci] > 0 {
@@ -235,7 +244,7 @@ func (e *gluedSplitter) walk(pos, ci int) {
 		e.walk(end, ci+1)
 	}
 	if len(e.out) == before && !e.exhausted && len(e.out) < e.limit {
-		e.dead[[2]int{pos, ci}] = true
+		e.dead[pos*(n+1)+ci] = true
 	}
 }
 
@@ -390,17 +399,22 @@ func gluedCellValue(text string, kind gongkai.Kind, unit string) (gongkai.Num, b
 	if neg && digits == "0" && strings.Trim(frac, "0") == "" {
 		return gongkai.Null, false // "-0" is no way to write a change
 	}
-	num := digits
-	if hasDot {
-		num += "." + frac
+	// What gongkai.ParseNum makes of the sign, digits and fraction
+	// checked above (at most 12 digits, at most Scale decimals), without
+	// writing them out as one string first: this runs for every cell of
+	// every reading tried.
+	var m int64
+	for i := 0; i < len(digits); i++ {
+		m = m*10 + int64(digits[i]-'0')
+	}
+	m *= gluedMicros
+	for i, mul := 0, int64(gluedMicros/10); i < len(frac); i, mul = i+1, mul/10 {
+		m += int64(frac[i]-'0') * mul
 	}
 	if neg {
-		num = "-" + num
+		m = -m
 	}
-	v, err := gongkai.ParseNum(num)
-	if err != nil {
-		return gongkai.Null, false
-	}
+	v := gongkai.FromMicros(m)
 	if unit == "万元" {
 		// Scale by 10^4 exactly: shift the micros; the int part has at most
 		// 12 digits, so 10^12·10^6·10^4 would overflow. Refuse amounts that
@@ -413,6 +427,10 @@ func gluedCellValue(text string, kind gongkai.Kind, unit string) (gongkai.Num, b
 	}
 	return v, true
 }
+
+// gluedMicros is the number of micros in one: gongkai.Num holds Scale
+// decimals.
+const gluedMicros = 1_000_000
 
 // gluedDigits accepts "1234" or "1,234" (groups of three after the
 // first) and returns the bare digits.
