@@ -187,7 +187,7 @@ func isDigitRune(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <
 type gluedText struct {
 	text  []rune // folded
 	key   []rune
-	keyAt []int
+	keyAt []int32 // int32: the text is at most gluedMaxBytes runes
 	// lineStart holds the text position where each line starts.
 	lineStart []int
 	// budget is what is left of the splitting work allowed for the whole
@@ -208,27 +208,16 @@ func newGluedText(s string) *gluedText {
 	text := []rune(s)
 	gluedFoldInPlace(text)
 	g := &gluedText{text: text, budget: gluedDocBudget}
-	nKey, nLines := 0, 1
-	for _, r := range text {
-		if r == '\n' {
-			nLines++
-		}
-		if letterOrDigit(r) {
-			nKey++
-		}
-	}
-	// Sized by a first count: appending grew them by doubling, copying
-	// and leaving garbage several times the text's size.
-	g.lineStart = make([]int, 1, nLines)
-	g.key = make([]rune, 0, nKey)
-	g.keyAt = make([]int, 0, nKey)
+	g.lineStart = []int{0}
+	g.key = make([]rune, 0, len(text))
+	g.keyAt = make([]int32, 0, len(text))
 	for i, r := range text {
 		if r == '\n' {
 			g.lineStart = append(g.lineStart, i+1)
 		}
 		if letterOrDigit(r) {
 			g.key = append(g.key, r)
-			g.keyAt = append(g.keyAt, i)
+			g.keyAt = append(g.keyAt, int32(i))
 		}
 	}
 	return g
@@ -271,14 +260,14 @@ func (g *gluedText) find(k string, from, to int) (start, end int, ok bool) {
 	lo, hi := 0, len(g.keyAt)
 	for lo < hi {
 		m := (lo + hi) / 2
-		if g.keyAt[m] < from {
+		if int(g.keyAt[m]) < from {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
 	for i := lo; i+len(kr) <= len(g.key); i++ {
-		if g.keyAt[i] >= to {
+		if int(g.keyAt[i]) >= to {
 			break
 		}
 		match := true
@@ -289,11 +278,11 @@ func (g *gluedText) find(k string, from, to int) (start, end int, ok bool) {
 			}
 		}
 		if match {
-			e := g.keyAt[i+len(kr)-1] + 1
+			e := int(g.keyAt[i+len(kr)-1]) + 1
 			if e > to {
 				return 0, 0, false
 			}
-			return g.keyAt[i], e, true
+			return int(g.keyAt[i]), e, true
 		}
 	}
 	return 0, 0, false
@@ -554,8 +543,8 @@ func (g *gluedText) approxFind(label string, from, to int) (start, end int, ok b
 	}
 	allowed := len(pat) / 4
 	// Key positions of [from, to).
-	a, _ := slices.BinarySearch(g.keyAt, from)
-	b, _ := slices.BinarySearch(g.keyAt, to)
+	a, _ := slices.BinarySearch(g.keyAt, int32(from))
+	b, _ := slices.BinarySearch(g.keyAt, int32(to))
 	text := g.key[a:b]
 	if len(text) == 0 || len(text) > 4000 {
 		return 0, 0, false
@@ -612,7 +601,7 @@ func (g *gluedText) approxFind(label string, from, to int) (start, end int, ok b
 		!(text[best] >= '0' && text[best] <= '9') {
 		best++
 	}
-	return g.keyAt[a+prevS[best]], g.keyAt[a+best-1] + 1, true
+	return int(g.keyAt[a+prevS[best]]), int(g.keyAt[a+best-1]) + 1, true
 }
 
 // stripNumber removes from a run the number of the label that follows it
@@ -867,12 +856,12 @@ func readGluedText(path string, data []byte, text func() string) (*Document, err
 	return doc, nil
 }
 
-// cellsOf turns split cells into Document cells at loc, and adds one READ
+// appendCells appends split cells to out as Document cells at loc (into
+// the row being built, which callers size for them), and adds one READ
 // finding naming the paths of the cells left open.
-func cellsOf(c gluedCells, loc string, paths []string, findings *[]gongkai.Finding) []Cell {
-	out := make([]Cell, len(c.texts))
+func appendCells(out []Cell, c *gluedCells, loc string, paths []string, findings *[]gongkai.Finding) []Cell {
 	for i := range c.texts {
-		out[i] = Cell{Text: c.texts[i], Loc: loc}
+		out = append(out, Cell{Text: c.texts[i], Loc: loc})
 	}
 	if len(c.open) == 0 {
 		return out
@@ -909,16 +898,17 @@ func (g *gluedText) activeTable(rows []gluedRow, l *gongkai.Layout, from, to int
 			}
 			t.Rows = append(t.Rows, []Cell{{Text: block, Loc: g.loc(f.labelEnd)}}, hdr)
 		}
-		row := []Cell{{Text: f.row.label, Loc: g.loc(f.labelEnd)}}
+		row := make([]Cell, 1, 1+len(item.Metrics))
+		row[0] = Cell{Text: f.row.label, Loc: g.loc(f.labelEnd)}
 		if f.hasRun {
 			spec := gluedSpec{Kinds: make([]gongkai.Kind, 0, len(item.Metrics))}
 			for _, m := range item.Metrics {
 				spec.Kinds = append(spec.Kinds, m.Kind)
 			}
-			// the item's paths, made once per layout (cellsOf only reads them)
+			// the item's paths, made once per layout (appendCells only reads them)
 			paths := rowPathsOf(l, gongkai.SecActive, item.Key).paths
 			c := splitRow(f.run.text, spec, " (no rule ties these cells together)", &g.budget)
-			row = append(row, cellsOf(c, g.runLoc(f.run), paths, findings)...)
+			row = appendCells(row, &c, g.runLoc(f.run), paths, findings)
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -959,16 +949,17 @@ func (g *gluedText) applicationTable(rows []gluedRow, l *gongkai.Layout, from, t
 	}
 	settleColumns(l, cells)
 	for _, f := range found {
-		row := []Cell{{Text: f.row.label, Loc: g.loc(f.labelEnd)}}
+		row := make([]Cell, 1, 1+len(l.Columns))
+		row[0] = Cell{Text: f.row.label, Loc: g.loc(f.labelEnd)}
 		if c, ok := cells[f.row.key]; ok {
-			// the row's paths, made once per layout (cellsOf only reads them)
+			// the row's paths, made once per layout (appendCells only reads them)
 			paths := rowPathsOf(l, gongkai.SecApplications, f.row.key).paths
 			if paths == nil {
 				for _, col := range l.Columns {
 					paths = append(paths, gongkai.CellPath(gongkai.SecApplications, f.row.key, col.Key))
 				}
 			}
-			row = append(row, cellsOf(*c, c.loc, paths, findings)...)
+			row = appendCells(row, c, c.loc, paths, findings)
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -1134,9 +1125,10 @@ func (g *gluedText) reviewTable(l *gongkai.Layout, from, to int, findings *[]gon
 	case len(runs) == 0:
 		return t
 	case len(runs) == 3:
+		data = make([]Cell, 0, 15)
 		for i, r := range runs {
 			c := splitRow(r.text, review5, r4What, &g.budget)
-			data = append(data, cellsOf(c, g.runLoc(r), paths[5*i:5*i+5], findings)...)
+			data = appendCells(data, &c, g.runLoc(r), paths[5*i:5*i+5], findings)
 		}
 	default:
 		parts := make([]string, len(runs))
@@ -1145,7 +1137,7 @@ func (g *gluedText) reviewTable(l *gongkai.Layout, from, to int, findings *[]gon
 		}
 		r := gluedRun{text: strings.Join(parts, " "), pos: runs[0].pos}
 		c := splitRow(r.text, review15, r4What, &g.budget)
-		data = cellsOf(c, g.runLoc(r), paths, findings)
+		data = appendCells(make([]Cell, 0, len(c.texts)), &c, g.runLoc(r), paths, findings)
 	}
 	t.Rows = append(t.Rows, data)
 	return t

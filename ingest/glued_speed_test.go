@@ -55,7 +55,7 @@ func newGluedTextRef(s string) *gluedText {
 		}
 		if letterOrDigit(r) {
 			g.key = append(g.key, r)
-			g.keyAt = append(g.keyAt, i)
+			g.keyAt = append(g.keyAt, int32(i))
 		}
 	}
 	return g
