@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 	"strconv"
@@ -139,43 +140,50 @@ func gluedFold(rs []rune) []rune {
 	return out
 }
 
-// gluedFoldInPlace is gluedFold writing over rs, so that a document's text
-// is held once as runes, not twice. Folding in place reads the already
-// folded rs[i-1]: no rune turns into a digit or stops being one, so the
-// comma rule sees the same neighbours either way.
+// gluedFoldInPlace is gluedFold writing over rs. Folding in place reads
+// the already folded rs[i-1]: no rune turns into a digit or stops being
+// one, so the comma rule sees the same neighbours either way.
 func gluedFoldInPlace(rs []rune) {
 	for i, r := range rs {
 		if r < 0x80 && r != '\t' {
 			continue // only tabs and runes beyond ASCII fold
 		}
-		switch {
-		case r >= '０' && r <= '９':
-			r = r - '０' + '0'
-		case r == '．':
-			r = '.'
-		case r == '，':
+		if r == '，' {
 			// Between two digits a full-width comma may be a thousands
 			// separator ("1，234"); keep it in the run, where the splitter
 			// accepts it only in a well-formed grouping, rather than cut
 			// the number in two.
 			if i > 0 && i+1 < len(rs) && isDigitRune(rs[i-1]) && isDigitRune(rs[i+1]) {
-				r = ','
+				rs[i] = ','
 			}
-		case r == '－' || r == '−' || r == '﹣':
-			r = '-'
-		case r == '＋':
-			r = '+'
-		case r == '（':
-			r = '('
-		case r == '）':
-			r = ')'
-		case r == '\t' || r == '\u3000' || r == '\u00a0' || r == '\u2002' || r == '\u2003' || r == '\u2009':
-			r = ' '
-		case r == '\u200b' || r == '\ufeff':
-			r = ' '
+			continue
 		}
-		rs[i] = r
+		rs[i] = gluedFoldRune(r)
 	}
+}
+
+// gluedFoldRune is gluedFold of one rune other than the full-width comma,
+// whose folding depends on its neighbours.
+func gluedFoldRune(r rune) rune {
+	switch {
+	case r >= '０' && r <= '９':
+		r = r - '０' + '0'
+	case r == '．':
+		r = '.'
+	case r == '－' || r == '−' || r == '﹣':
+		r = '-'
+	case r == '＋':
+		r = '+'
+	case r == '（':
+		r = '('
+	case r == '）':
+		r = ')'
+	case r == '\t' || r == '\u3000' || r == '\u00a0' || r == '\u2002' || r == '\u2003' || r == '\u2009':
+		r = ' '
+	case r == '\u200b' || r == '\ufeff':
+		r = ' '
+	}
+	return r
 }
 
 func isDigitRune(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
@@ -194,6 +202,8 @@ type gluedText struct {
 	// document (steps of the enumeration), so that no input can make the
 	// reader slow: runs beyond it are left null with a finding.
 	budget int
+	// scratch is the memory the document's enumerations reuse.
+	scratch gluedScratch
 }
 
 // gluedMaxBytes bounds the input: a report page is well under a megabyte,
@@ -204,14 +214,27 @@ const gluedMaxBytes = 16 << 20
 // needs a few thousand steps.
 const gluedDocBudget = 2_000_000
 
+// newGluedText decodes s into runes, folds them (gluedFold) and indexes
+// them in one pass over s: a glued report is one long line, and these
+// passes were a tenth of its parse.
 func newGluedText(s string) *gluedText {
-	text := []rune(s)
-	gluedFoldInPlace(text)
+	n := utf8.RuneCountInString(s)
+	text := make([]rune, n)
 	g := &gluedText{text: text, budget: gluedDocBudget}
 	g.lineStart = []int{0}
-	g.key = make([]rune, 0, len(text))
-	g.keyAt = make([]int32, 0, len(text))
-	for i, r := range text {
+	g.key = make([]rune, 0, n)
+	g.keyAt = make([]int32, 0, n)
+	i := 0
+	for _, r := range s { // as []rune(s): an invalid byte is one U+FFFD
+		if r >= 0x80 || r == '\t' {
+			r = gluedFoldRune(r)
+		}
+		// A full-width comma between two digits folds to ','
+		// (gluedFoldInPlace), seen once the rune after it is known.
+		if i >= 2 && text[i-1] == '，' && isDigitRune(r) && isDigitRune(text[i-2]) {
+			text[i-1] = ','
+		}
+		text[i] = r
 		if r == '\n' {
 			g.lineStart = append(g.lineStart, i+1)
 		}
@@ -219,6 +242,7 @@ func newGluedText(s string) *gluedText {
 			g.key = append(g.key, r)
 			g.keyAt = append(g.keyAt, int32(i))
 		}
+		i++
 	}
 	return g
 }
@@ -252,32 +276,27 @@ var cjkLetterOrDigit = func() (bits [(0x9FFF - 0x4E00 + 64) / 64]uint64) {
 // the key string k at or after text position from and before text
 // position to; ok=false when there is none.
 func (g *gluedText) find(k string, from, to int) (start, end int, ok bool) {
-	kr := []rune(k)
+	// The key's runes on the stack: a search string is a label or a
+	// label's words, and find runs hundreds of times a document.
+	var buf [48]rune
+	kr := buf[:0]
+	for _, r := range k {
+		kr = append(kr, r)
+	}
 	if len(kr) == 0 {
 		return 0, 0, false
 	}
-	// First key position at or after from.
-	lo, hi := 0, len(g.keyAt)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if int(g.keyAt[m]) < from {
-			lo = m + 1
-		} else {
-			hi = m
+	// Key positions [lo, hi): at or after from, before to; a match starts
+	// there and fits in the key.
+	lo, _ := slices.BinarySearch(g.keyAt, int32(min(from, math.MaxInt32)))
+	hi, _ := slices.BinarySearch(g.keyAt, int32(min(to, math.MaxInt32)))
+	hi = min(hi, len(g.key)-len(kr)+1)
+	first, rest := kr[0], kr[1:]
+	for i := lo; i < hi; i++ {
+		if g.key[i] != first {
+			continue
 		}
-	}
-	for i := lo; i+len(kr) <= len(g.key); i++ {
-		if int(g.keyAt[i]) >= to {
-			break
-		}
-		match := true
-		for j, r := range kr {
-			if g.key[i+j] != r {
-				match = false
-				break
-			}
-		}
-		if match {
+		if slices.Equal(g.key[i+1:i+len(kr)], rest) {
 			e := int(g.keyAt[i+len(kr)-1]) + 1
 			if e > to {
 				return 0, 0, false
@@ -746,6 +765,16 @@ type gluedCells struct {
 // splitRow splits one run by spec and settles what it can. what names the
 // rule that ties the cells together, for the finding's message.
 func splitRow(run string, spec gluedSpec, what string, budget *int) gluedCells {
+	return splitRowWith(run, spec, what, budget, nil)
+}
+
+// splitRow splits a run of g's text, drawing on g's budget and scratch.
+func (g *gluedText) splitRow(run string, spec gluedSpec, what string) gluedCells {
+	return splitRowWith(run, spec, what, &g.budget, &g.scratch)
+}
+
+// splitRowWith is splitRow working in sc (see enumerateGluedWith).
+func splitRowWith(run string, spec gluedSpec, what string, budget *int, sc *gluedScratch) gluedCells {
 	n := len(spec.Kinds)
 	c := gluedCells{texts: make([]string, n), run: run}
 	openAll := func(reason string) {
@@ -756,7 +785,7 @@ func splitRow(run string, spec gluedSpec, what string, budget *int) gluedCells {
 		}
 		c.reason = reason
 	}
-	plain, err := enumerateGluedBudget(run, spec, false, 2, budget)
+	plain, err := enumerateGluedWith(run, spec, false, 2, budget, sc)
 	if err != nil {
 		openAll(fmt.Sprintf("digit run %q %v; its cells are left null", run, err))
 		return c
@@ -772,7 +801,7 @@ func splitRow(run string, spec gluedSpec, what string, budget *int) gluedCells {
 		openAll(fmt.Sprintf("digit run %q cannot be cut into %d numbers; its cells are left null", run, n))
 		return c
 	}
-	splits, err := enumerateGluedBudget(run, spec, true, gluedMaxSplits, budget)
+	splits, err := enumerateGluedWith(run, spec, true, gluedMaxSplits, budget, sc)
 	if err != nil {
 		openAll(fmt.Sprintf("digit run %q %v; its cells are left null", run, err))
 		return c
@@ -907,7 +936,7 @@ func (g *gluedText) activeTable(rows []gluedRow, l *gongkai.Layout, from, to int
 			}
 			// the item's paths, made once per layout (appendCells only reads them)
 			paths := rowPathsOf(l, gongkai.SecActive, item.Key).paths
-			c := splitRow(f.run.text, spec, " (no rule ties these cells together)", &g.budget)
+			c := g.splitRow(f.run.text, spec, " (no rule ties these cells together)")
 			row = appendCells(row, &c, g.runLoc(f.run), paths, findings)
 		}
 		t.Rows = append(t.Rows, row)
@@ -943,7 +972,7 @@ func (g *gluedText) applicationTable(rows []gluedRow, l *gongkai.Layout, from, t
 		if !f.hasRun {
 			continue
 		}
-		c := splitRow(f.run.text, sec3Spec, r2What, &g.budget)
+		c := g.splitRow(f.run.text, sec3Spec, r2What)
 		c.loc = g.runLoc(f.run)
 		cells[f.row.key] = &c
 	}
@@ -1127,7 +1156,7 @@ func (g *gluedText) reviewTable(l *gongkai.Layout, from, to int, findings *[]gon
 	case len(runs) == 3:
 		data = make([]Cell, 0, 15)
 		for i, r := range runs {
-			c := splitRow(r.text, review5, r4What, &g.budget)
+			c := g.splitRow(r.text, review5, r4What)
 			data = appendCells(data, &c, g.runLoc(r), paths[5*i:5*i+5], findings)
 		}
 	default:
@@ -1136,7 +1165,7 @@ func (g *gluedText) reviewTable(l *gongkai.Layout, from, to int, findings *[]gon
 			parts[i] = r.text
 		}
 		r := gluedRun{text: strings.Join(parts, " "), pos: runs[0].pos}
-		c := splitRow(r.text, review15, r4What, &g.budget)
+		c := g.splitRow(r.text, review15, r4What)
 		data = appendCells(make([]Cell, 0, len(c.texts)), &c, g.runLoc(r), paths, findings)
 	}
 	t.Rows = append(t.Rows, data)

@@ -93,6 +93,26 @@ func enumerateGluedSplits(run string, spec gluedSpec, constrained bool, limit in
 // returns errGluedTooLong when the budget runs out before the readings are
 // all known.
 func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit int, budget *int) ([]gluedSplit, error) {
+	return enumerateGluedWith(run, spec, constrained, limit, budget, nil)
+}
+
+// gluedScratch is the working memory of enumerations that one document's
+// runs take in turn (sc of enumerateGluedWith): a glued report has dozens
+// of runs, each enumerated twice, and each enumeration made its arrays
+// anew. The readings found are copied out (emit), never kept in it.
+type gluedScratch struct {
+	texts []string
+	vals  []gongkai.Num
+	ints  []int
+	dead  []bool
+}
+
+// enumerateGluedWith is enumerateGluedBudget working in sc (nil: memory of
+// its own).
+func enumerateGluedWith(run string, spec gluedSpec, constrained bool, limit int, budget *int, sc *gluedScratch) ([]gluedSplit, error) {
+	if sc == nil {
+		sc = &gluedScratch{}
+	}
 	n := len(spec.Kinds)
 	if n == 0 {
 		return nil, fmt.Errorf("no cells to split into")
@@ -116,8 +136,9 @@ func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit in
 	// body holds no other white space (every byte passed isGluedRunByte)
 	// and is trimmed, so its segments are what strings.Fields would give;
 	// most runs are one segment, read in place.
+	sc.texts, sc.vals = scratchOf(sc.texts, n), scratchOf(sc.vals, n)
 	e := gluedSplitter{spec: spec, unit: unit, constrained: constrained, limit: limit, budget: budget,
-		s: body, texts: make([]string, n), vals: make([]gongkai.Num, n)}
+		s: body, texts: sc.texts, vals: sc.vals}
 	var cuts []int
 	if strings.IndexByte(body, ' ') >= 0 {
 		segs := strings.Fields(body)
@@ -129,8 +150,9 @@ func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit in
 			cuts = append(cuts, end)
 		}
 	}
-	// nextCut and groupEnd share one allocation.
-	ints := make([]int, len(e.s)+1+n)
+	// nextCut and groupEnd share one array.
+	sc.ints = scratchOf(sc.ints, len(e.s)+1+n)
+	ints := sc.ints
 	e.nextCut, e.groupEnd = ints[:len(e.s)+1:len(e.s)+1], ints[len(e.s)+1:]
 	ci := 0
 	for i := 0; i <= len(e.s); i++ {
@@ -148,8 +170,12 @@ func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit in
 	}
 	if constrained {
 		last := 0
-		groups := slices.Clone(spec.SumGroups)
-		slices.SortFunc(groups, func(x, y [2]int) int { return x[0] - y[0] })
+		groups := spec.SumGroups
+		byStart := func(x, y [2]int) int { return x[0] - y[0] }
+		if !slices.IsSortedFunc(groups, byStart) { // the specs in use are
+			groups = slices.Clone(groups)
+			slices.SortFunc(groups, byStart)
+		}
 		for _, r := range groups {
 			if r[0] < last || r[1] > n || r[1]-r[0] < 2 {
 				return nil, fmt.Errorf("bad sum group %v for %d cells", r, n)
@@ -163,12 +189,24 @@ func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit in
 			last = r[1]
 		}
 	}
-	e.dead = make([]bool, (len(e.s)+1)*(n+1))
+	sc.dead = scratchOf(sc.dead, (len(e.s)+1)*(n+1))
+	e.dead = sc.dead
 	e.walk(0, 0)
 	if e.exhausted {
 		return nil, errGluedTooLong
 	}
 	return e.out, nil
+}
+
+// scratchOf returns s resized to n elements, all zero, reusing its array
+// when it is large enough.
+func scratchOf[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 type gluedSplitter struct {
@@ -371,6 +409,14 @@ func gluedCutUnit(run string) (body, unit string) {
 // separator out of place. unit is "", "元" or "万元"; 万元 multiplies by
 // 10,000 (gongkai keeps procurement amounts in yuan).
 func gluedCellValue(text string, kind gongkai.Kind, unit string) (gongkai.Num, bool) {
+	if unit == "" {
+		// Digits alone, what nearly every cell tried is: read at once (the
+		// checks below take such a text the same way, as a whole number of
+		// any kind).
+		if v, ok, digits := gluedWhole(text); digits {
+			return v, ok
+		}
+	}
 	s := text
 	neg := false
 	if s != "" && (s[0] == '-' || s[0] == '+') {
@@ -426,6 +472,29 @@ func gluedCellValue(text string, kind gongkai.Kind, unit string) (gongkai.Num, b
 		v = gongkai.FromMicros(m * 10_000)
 	}
 	return v, true
+}
+
+// gluedWhole reads text when it is ASCII digits only (digits=true): a
+// whole number, refused (ok=false) with a leading zero or more than 12
+// digits, as gluedCellValue refuses them.
+func gluedWhole(text string) (v gongkai.Num, ok, digits bool) {
+	if text == "" {
+		return gongkai.Null, false, false
+	}
+	var n int64
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c < '0' || c > '9' {
+			return gongkai.Null, false, false
+		}
+		if i < 12 {
+			n = n*10 + int64(c-'0')
+		}
+	}
+	if len(text) > 12 || len(text) > 1 && text[0] == '0' {
+		return gongkai.Null, false, true
+	}
+	return gongkai.Int(n), true, true
 }
 
 // gluedMicros is the number of micros in one: gongkai.Num holds Scale
