@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"encoding/binary"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -62,8 +63,11 @@ func gb18030Fast(data []byte) (text string, ok bool) {
 	// ASCII stays one byte; a two-byte character becomes three.
 	b.Grow(len(data) + len(data)/2 + 16)
 	for i := 0; i < len(data); {
-		// a run of ASCII, copied at once
+		// a run of ASCII, copied at once; looked for eight bytes at a time
 		j := i
+		for j+8 <= len(data) && binary.LittleEndian.Uint64(data[j:])&0x8080808080808080 == 0 {
+			j += 8
+		}
 		for j < len(data) && data[j] < utf8.RuneSelf {
 			j++
 		}

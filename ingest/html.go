@@ -329,6 +329,9 @@ func (w *htmlWalker) walk(n *html.Node, depth int) {
 // page; markup inside a <script> element of a real page is handled where
 // the script is met.
 func looksEscaped(text string) bool {
+	if strings.IndexByte(text, '\\') < 0 {
+		return false // every mark below holds a backslash; most pages have none
+	}
 	if containsFold(text, "<script") {
 		return false
 	}
