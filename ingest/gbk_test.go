@@ -191,3 +191,31 @@ func TestDecodeHTMLAsAgrees(t *testing.T) {
 		}
 	}
 }
+
+// FuzzGB18030Fast: wherever the fast decoder answers, x/text (GB18030 and
+// GBK alike) gives the same text; decodeWith and decodeHTMLAs always give
+// what they gave.
+func FuzzGB18030Fast(f *testing.F) {
+	f.Add([]byte("abc"))
+	f.Add(gbkOf("本年新收政府信息公开申请数量"))
+	f.Add([]byte{0x81, 0x30, 0x81, 0x30, 0x80, 0xFF})
+	f.Add(gbkOf(`<meta charset="gbk"><table><td>中文</td></table>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if got, ok := gb18030Fast(data); ok {
+			if want := gb18030Ref(t, data); got != want {
+				t.Fatalf("gb18030Fast(%q) = %q, x/text gives %q", data, got, want)
+			}
+			if want, err := simplifiedchinese.GBK.NewDecoder().Bytes(data); err != nil || got != string(want) {
+				t.Fatalf("gb18030Fast(%q) = %q, x/text's GBK gives %q", data, got, want)
+			}
+		}
+		if got, err := decodeWith(simplifiedchinese.GB18030, data); err != nil || got != gb18030Ref(t, data) {
+			t.Fatalf("decodeWith(%q) = %q, %v", data, got, err)
+		}
+		got, gotNot, gotErr := decodeHTMLAs(data)
+		want, wantNot, wantErr := decodeHTMLAsRef(data)
+		if got != want || gotNot != wantNot || (gotErr != nil) != (wantErr != nil) {
+			t.Fatalf("decodeHTMLAs(%q) = %q %v %v, was %q %v %v", data, got, gotNot, gotErr, want, wantNot, wantErr)
+		}
+	})
+}
