@@ -60,6 +60,11 @@ func asciiSpaces(s string) bool {
 }
 
 func readCellLines(path string, data []byte) (*Document, error) {
+	return readCellLinesText(path, data, decodedText(data))
+}
+
+// readCellLinesText is readCellLines given text() = decodeText(data).
+func readCellLinesText(path string, _ []byte, text func() string) (*Document, error) {
 	doc := &Document{Path: path, Rendering: "cell_lines"}
 	table := Table{}
 	var seg []Cell
@@ -67,7 +72,7 @@ func readCellLines(path string, data []byte) (*Document, error) {
 		table.Rows = append(table.Rows, streamRows(seg)...)
 		seg = nil
 	}
-	for i, l := range splitTextLines(data) {
+	for i, l := range strings.Split(text(), "\n") {
 		switch {
 		case barsLine(l):
 			flush()
@@ -114,11 +119,16 @@ func sniffParagraphs(h *sniffHead) bool {
 }
 
 func readParagraphs(path string, data []byte) (*Document, error) {
+	return readParagraphsText(path, data, decodedText(data))
+}
+
+// readParagraphsText is readParagraphs given text() = decodeText(data).
+func readParagraphsText(path string, _ []byte, text func() string) (*Document, error) {
 	doc := &Document{Path: path, Rendering: "paragraphs"}
 	table := Table{}
 	var cells []Cell
 	started, stopped := false, false
-	for i, l := range splitTextLines(data) {
+	for i, l := range strings.Split(text(), "\n") {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -55,7 +56,12 @@ func scanUTF8Damage(data []byte, list bool) (offsets []int, total int, damaged b
 	prevBad := false
 	for i := 0; i < len(data); {
 		if data[i] < utf8.RuneSelf {
+			// ASCII, eight bytes at a time where it runs on (a page's
+			// markup): each is one byte that ends a bad run.
 			i++
+			for i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:])&0x8080808080808080 == 0 {
+				i += 8
+			}
 			prevBad = false
 			continue
 		}

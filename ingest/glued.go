@@ -3,8 +3,12 @@ package ingest
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -67,24 +71,55 @@ func sniffGlued(h *sniffHead) bool {
 	// keeps and no other rune becomes, so they occur where they occur in
 	// the folded text; after one, the runes it folds to ' ' are skipped,
 	// and a digit is one it folds to an ASCII digit.
-	text := decodeText(head)
-	hits := 0
-	for _, l := range gluedSniffLabels {
-		for rest := text; ; {
-			i := strings.Index(rest, l)
-			if i < 0 {
+	//
+	// The search goes from the digits back, not from each label forth:
+	// one pass over the text, where sixteen searches for labels whose
+	// first byte starts most Chinese characters cost a tenth of a glued
+	// parse. A label counts when one of its occurrences ends where the
+	// spaces before a digit start (no label overlaps itself, so the
+	// occurrences are those a forward search finds).
+	text := h.headText()
+	var hit uint32 // bit i: gluedSniffLabels[i] found before a digit
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		digit := c >= '0' && c <= '9'
+		if !digit && c == 0xEF && i+2 < len(text) && text[i+1] == 0xBC && text[i+2] >= 0x90 && text[i+2] <= 0x99 {
+			digit = true // ０–９
+		}
+		if !digit {
+			continue
+		}
+		end := i // where the glued spaces before the digit start
+		for end > 0 {
+			r, size := utf8.DecodeLastRuneInString(text[:end])
+			if !gluedSpace(r) {
 				break
 			}
-			rest = rest[i+len(l):]
-			after := strings.TrimLeftFunc(rest, gluedSpace)
-			if r, _ := utf8.DecodeRuneInString(after); after != "" && (r >= '0' && r <= '9' || r >= '０' && r <= '９') {
-				hits++
-				break
+			end -= size
+		}
+		if end == 0 || !gluedSniffLast[text[end-1]] {
+			continue
+		}
+		for j, l := range gluedSniffLabels {
+			if hit&(1<<j) == 0 && strings.HasSuffix(text[:end], l) {
+				hit |= 1 << j
 			}
 		}
+		if bits.OnesCount32(hit) >= 4 {
+			return true
+		}
 	}
-	return hits >= 4
+	return false
 }
+
+// gluedSniffLast marks the last bytes of gluedSniffLabels: a digit after
+// any other byte follows none of them.
+var gluedSniffLast = func() (last [256]bool) {
+	for _, l := range gluedSniffLabels {
+		last[l[len(l)-1]] = true
+	}
+	return last
+}()
 
 // gluedSpace says whether gluedFold makes r a space.
 func gluedSpace(r rune) bool {
@@ -100,36 +135,55 @@ func gluedSpace(r rune) bool {
 // positions in the original.
 func gluedFold(rs []rune) []rune {
 	out := make([]rune, len(rs))
+	copy(out, rs)
+	gluedFoldInPlace(out)
+	return out
+}
+
+// gluedFoldInPlace is gluedFold writing over rs. Folding in place reads
+// the already folded rs[i-1]: no rune turns into a digit or stops being
+// one, so the comma rule sees the same neighbours either way.
+func gluedFoldInPlace(rs []rune) {
 	for i, r := range rs {
-		switch {
-		case r >= '０' && r <= '９':
-			r = r - '０' + '0'
-		case r == '．':
-			r = '.'
-		case r == '，':
+		if r < 0x80 && r != '\t' {
+			continue // only tabs and runes beyond ASCII fold
+		}
+		if r == '，' {
 			// Between two digits a full-width comma may be a thousands
 			// separator ("1，234"); keep it in the run, where the splitter
 			// accepts it only in a well-formed grouping, rather than cut
 			// the number in two.
 			if i > 0 && i+1 < len(rs) && isDigitRune(rs[i-1]) && isDigitRune(rs[i+1]) {
-				r = ','
+				rs[i] = ','
 			}
-		case r == '－' || r == '−' || r == '﹣':
-			r = '-'
-		case r == '＋':
-			r = '+'
-		case r == '（':
-			r = '('
-		case r == '）':
-			r = ')'
-		case r == '\t' || r == '\u3000' || r == '\u00a0' || r == '\u2002' || r == '\u2003' || r == '\u2009':
-			r = ' '
-		case r == '\u200b' || r == '\ufeff':
-			r = ' '
+			continue
 		}
-		out[i] = r
+		rs[i] = gluedFoldRune(r)
 	}
-	return out
+}
+
+// gluedFoldRune is gluedFold of one rune other than the full-width comma,
+// whose folding depends on its neighbours.
+func gluedFoldRune(r rune) rune {
+	switch {
+	case r >= '０' && r <= '９':
+		r = r - '０' + '0'
+	case r == '．':
+		r = '.'
+	case r == '－' || r == '−' || r == '﹣':
+		r = '-'
+	case r == '＋':
+		r = '+'
+	case r == '（':
+		r = '('
+	case r == '）':
+		r = ')'
+	case r == '\t' || r == '\u3000' || r == '\u00a0' || r == '\u2002' || r == '\u2003' || r == '\u2009':
+		r = ' '
+	case r == '\u200b' || r == '\ufeff':
+		r = ' '
+	}
+	return r
 }
 
 func isDigitRune(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
@@ -141,13 +195,15 @@ func isDigitRune(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <
 type gluedText struct {
 	text  []rune // folded
 	key   []rune
-	keyAt []int
+	keyAt []int32 // int32: the text is at most gluedMaxBytes runes
 	// lineStart holds the text position where each line starts.
 	lineStart []int
 	// budget is what is left of the splitting work allowed for the whole
 	// document (steps of the enumeration), so that no input can make the
 	// reader slow: runs beyond it are left null with a finding.
 	budget int
+	// scratch is the memory the document's enumerations reuse.
+	scratch gluedScratch
 }
 
 // gluedMaxBytes bounds the input: a report page is well under a megabyte,
@@ -158,19 +214,35 @@ const gluedMaxBytes = 16 << 20
 // needs a few thousand steps.
 const gluedDocBudget = 2_000_000
 
+// newGluedText decodes s into runes, folds them (gluedFold) and indexes
+// them in one pass over s: a glued report is one long line, and these
+// passes were a tenth of its parse.
 func newGluedText(s string) *gluedText {
-	g := &gluedText{text: gluedFold([]rune(s)), budget: gluedDocBudget}
+	n := utf8.RuneCountInString(s)
+	text := make([]rune, n)
+	g := &gluedText{text: text, budget: gluedDocBudget}
 	g.lineStart = []int{0}
-	g.key = make([]rune, 0, len(g.text))
-	g.keyAt = make([]int, 0, len(g.text))
-	for i, r := range g.text {
+	g.key = make([]rune, 0, n)
+	g.keyAt = make([]int32, 0, n)
+	i := 0
+	for _, r := range s { // as []rune(s): an invalid byte is one U+FFFD
+		if r >= 0x80 || r == '\t' {
+			r = gluedFoldRune(r)
+		}
+		// A full-width comma between two digits folds to ','
+		// (gluedFoldInPlace), seen once the rune after it is known.
+		if i >= 2 && text[i-1] == '，' && isDigitRune(r) && isDigitRune(text[i-2]) {
+			text[i-1] = ','
+		}
+		text[i] = r
 		if r == '\n' {
 			g.lineStart = append(g.lineStart, i+1)
 		}
 		if letterOrDigit(r) {
 			g.key = append(g.key, r)
-			g.keyAt = append(g.keyAt, i)
+			g.keyAt = append(g.keyAt, int32(i))
 		}
+		i++
 	}
 	return g
 }
@@ -204,37 +276,32 @@ var cjkLetterOrDigit = func() (bits [(0x9FFF - 0x4E00 + 64) / 64]uint64) {
 // the key string k at or after text position from and before text
 // position to; ok=false when there is none.
 func (g *gluedText) find(k string, from, to int) (start, end int, ok bool) {
-	kr := []rune(k)
+	// The key's runes on the stack: a search string is a label or a
+	// label's words, and find runs hundreds of times a document.
+	var buf [48]rune
+	kr := buf[:0]
+	for _, r := range k {
+		kr = append(kr, r)
+	}
 	if len(kr) == 0 {
 		return 0, 0, false
 	}
-	// First key position at or after from.
-	lo, hi := 0, len(g.keyAt)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if g.keyAt[m] < from {
-			lo = m + 1
-		} else {
-			hi = m
+	// Key positions [lo, hi): at or after from, before to; a match starts
+	// there and fits in the key.
+	lo, _ := slices.BinarySearch(g.keyAt, int32(min(from, math.MaxInt32)))
+	hi, _ := slices.BinarySearch(g.keyAt, int32(min(to, math.MaxInt32)))
+	hi = min(hi, len(g.key)-len(kr)+1)
+	first, rest := kr[0], kr[1:]
+	for i := lo; i < hi; i++ {
+		if g.key[i] != first {
+			continue
 		}
-	}
-	for i := lo; i+len(kr) <= len(g.key); i++ {
-		if g.keyAt[i] >= to {
-			break
-		}
-		match := true
-		for j, r := range kr {
-			if g.key[i+j] != r {
-				match = false
-				break
-			}
-		}
-		if match {
-			e := g.keyAt[i+len(kr)-1] + 1
+		if slices.Equal(g.key[i+1:i+len(kr)], rest) {
+			e := int(g.keyAt[i+len(kr)-1]) + 1
 			if e > to {
 				return 0, 0, false
 			}
-			return g.keyAt[i], e, true
+			return int(g.keyAt[i]), e, true
 		}
 	}
 	return 0, 0, false
@@ -261,7 +328,7 @@ func (g *gluedText) loc(pos int) string {
 	}
 	// The line is the number of line starts at or before pos.
 	line, _ := slices.BinarySearch(g.lineStart, pos+1)
-	return fmt.Sprintf("line %d", line)
+	return lineLoc(line - 1) // "line N", made once for the first lines
 }
 
 // gluedRow is a table row as the layout defines it, with the spellings of
@@ -303,6 +370,22 @@ var gluedApplicationFind = map[string][]string{
 	"3_6":               {"其他处理"},
 	"3_7_total":         {"总计"},
 	"4_carried_forward": {"结转下年度", "结转下一年度"},
+}
+
+// gluedRowsCache holds gluedRows per layout: the layouts are a few fixed
+// values, and the rows were built anew on every parse (a tenth of a
+// glued parse's allocations). Callers only read them.
+var gluedRowsCache sync.Map // *gongkai.Layout → *[2][]gluedRow
+
+// gluedRowsOf is gluedRows(l), made once per layout.
+func gluedRowsOf(l *gongkai.Layout) (active, apps []gluedRow) {
+	if v, ok := gluedRowsCache.Load(l); ok {
+		rows := v.(*[2][]gluedRow)
+		return rows[0], rows[1]
+	}
+	active, apps = gluedRows(l)
+	gluedRowsCache.Store(l, &[2][]gluedRow{active, apps})
+	return active, apps
 }
 
 // gluedRows lists the rows of section 二 and 三 of layout l in table order,
@@ -388,7 +471,7 @@ func (g *gluedText) runsIn(from, to int) []gluedRun {
 // gluedFound is a row located in the text: where its label is and the run
 // that follows it ("" when none).
 type gluedFound struct {
-	row      gluedRow
+	row      *gluedRow // in the rows locate was given
 	labelEnd int
 	next     int // where the next row's label (or the region) starts
 	run      gluedRun
@@ -402,13 +485,14 @@ type gluedFound struct {
 // glued text puts right after the digits.
 func (g *gluedText) locate(rows []gluedRow, from, to int) []gluedFound {
 	type at struct {
-		row        gluedRow
+		row        *gluedRow
 		start, end int
 	}
-	var hits []at
+	hits := make([]at, 0, len(rows))
 	pos := from
 	found := make([]bool, len(rows))
-	for i, r := range rows {
+	for i := range rows {
+		r := &rows[i]
 		s, e, ok := g.findAny(r.find, pos, to)
 		if !ok {
 			continue
@@ -421,10 +505,11 @@ func (g *gluedText) locate(rows []gluedRow, from, to int) []gluedFound {
 	// misspelled label (FORMAT.md §8). It can only sit between the rows
 	// found before and after it; there its official label is looked for
 	// allowing a few characters dropped, added or changed.
-	var all []at
+	all := make([]at, 0, len(rows))
 	next := 0
 	lo := from
-	for i, r := range rows {
+	for i := range rows {
+		r := &rows[i]
 		if found[i] {
 			all = append(all, hits[next])
 			lo = hits[next].end
@@ -477,8 +562,8 @@ func (g *gluedText) approxFind(label string, from, to int) (start, end int, ok b
 	}
 	allowed := len(pat) / 4
 	// Key positions of [from, to).
-	a, _ := slices.BinarySearch(g.keyAt, from)
-	b, _ := slices.BinarySearch(g.keyAt, to)
+	a, _ := slices.BinarySearch(g.keyAt, int32(from))
+	b, _ := slices.BinarySearch(g.keyAt, int32(to))
 	text := g.key[a:b]
 	if len(text) == 0 || len(text) > 4000 {
 		return 0, 0, false
@@ -535,7 +620,7 @@ func (g *gluedText) approxFind(label string, from, to int) (start, end int, ok b
 		!(text[best] >= '0' && text[best] <= '9') {
 		best++
 	}
-	return g.keyAt[a+prevS[best]], g.keyAt[a+best-1] + 1, true
+	return int(g.keyAt[a+prevS[best]]), int(g.keyAt[a+best-1]) + 1, true
 }
 
 // stripNumber removes from a run the number of the label that follows it
@@ -680,6 +765,16 @@ type gluedCells struct {
 // splitRow splits one run by spec and settles what it can. what names the
 // rule that ties the cells together, for the finding's message.
 func splitRow(run string, spec gluedSpec, what string, budget *int) gluedCells {
+	return splitRowWith(run, spec, what, budget, nil)
+}
+
+// splitRow splits a run of g's text, drawing on g's budget and scratch.
+func (g *gluedText) splitRow(run string, spec gluedSpec, what string) gluedCells {
+	return splitRowWith(run, spec, what, &g.budget, &g.scratch)
+}
+
+// splitRowWith is splitRow working in sc (see enumerateGluedWith).
+func splitRowWith(run string, spec gluedSpec, what string, budget *int, sc *gluedScratch) gluedCells {
 	n := len(spec.Kinds)
 	c := gluedCells{texts: make([]string, n), run: run}
 	openAll := func(reason string) {
@@ -690,7 +785,7 @@ func splitRow(run string, spec gluedSpec, what string, budget *int) gluedCells {
 		}
 		c.reason = reason
 	}
-	plain, err := enumerateGluedBudget(run, spec, false, 2, budget)
+	plain, err := enumerateGluedWith(run, spec, false, 2, budget, sc)
 	if err != nil {
 		openAll(fmt.Sprintf("digit run %q %v; its cells are left null", run, err))
 		return c
@@ -706,7 +801,7 @@ func splitRow(run string, spec gluedSpec, what string, budget *int) gluedCells {
 		openAll(fmt.Sprintf("digit run %q cannot be cut into %d numbers; its cells are left null", run, n))
 		return c
 	}
-	splits, err := enumerateGluedBudget(run, spec, true, gluedMaxSplits, budget)
+	splits, err := enumerateGluedWith(run, spec, true, gluedMaxSplits, budget, sc)
 	if err != nil {
 		openAll(fmt.Sprintf("digit run %q %v; its cells are left null", run, err))
 		return c
@@ -739,10 +834,16 @@ func (c *gluedCells) settle(what string) {
 // (二, 三, 四) with the official labels and split cells, and the prose
 // around them as Lines.
 func readGlued(path string, data []byte) (*Document, error) {
+	return readGluedText(path, data, decodedText(data))
+}
+
+// readGluedText is readGlued given text() = decodeText(data), asked for
+// only once data passed the size bound.
+func readGluedText(path string, data []byte, text func() string) (*Document, error) {
 	if len(data) > gluedMaxBytes {
 		return nil, fmt.Errorf("%w: %d bytes is too large for a page of glued text (at most %d)", gongkai.ErrUnreadable, len(data), gluedMaxBytes)
 	}
-	s := decodeText(data)
+	s := text()
 	g := newGluedText(s)
 	doc := &Document{Path: path, Rendering: "glued_text"}
 	reg := g.regions()
@@ -758,7 +859,7 @@ func readGlued(path string, data []byte) (*Document, error) {
 	if v == gongkai.V2021 && reg.sec3 >= 0 && g.singleOther(reg.sec3, max(reg.sec4, reg.sec3)) {
 		l = gongkai.LayoutSingleOther()
 	}
-	activeRows, appRows := gluedRows(l)
+	activeRows, appRows := gluedRowsOf(l)
 
 	// Section 二.
 	if reg.sec2 >= 0 {
@@ -784,12 +885,12 @@ func readGlued(path string, data []byte) (*Document, error) {
 	return doc, nil
 }
 
-// cellsOf turns split cells into Document cells at loc, and adds one READ
+// appendCells appends split cells to out as Document cells at loc (into
+// the row being built, which callers size for them), and adds one READ
 // finding naming the paths of the cells left open.
-func cellsOf(c gluedCells, loc string, paths []string, findings *[]gongkai.Finding) []Cell {
-	out := make([]Cell, len(c.texts))
+func appendCells(out []Cell, c *gluedCells, loc string, paths []string, findings *[]gongkai.Finding) []Cell {
 	for i := range c.texts {
-		out[i] = Cell{Text: c.texts[i], Loc: loc}
+		out = append(out, Cell{Text: c.texts[i], Loc: loc})
 	}
 	if len(c.open) == 0 {
 		return out
@@ -805,7 +906,7 @@ func cellsOf(c gluedCells, loc string, paths []string, findings *[]gongkai.Findi
 }
 
 func (g *gluedText) runLoc(r gluedRun) string {
-	return fmt.Sprintf("%s, run %q", g.loc(r.pos), r.text)
+	return g.loc(r.pos) + ", run " + strconv.Quote(r.text) // what "%s, run %q" gives, without fmt
 }
 
 func (g *gluedText) activeTable(rows []gluedRow, l *gongkai.Layout, from, to int, findings *[]gongkai.Finding) Table {
@@ -826,16 +927,17 @@ func (g *gluedText) activeTable(rows []gluedRow, l *gongkai.Layout, from, to int
 			}
 			t.Rows = append(t.Rows, []Cell{{Text: block, Loc: g.loc(f.labelEnd)}}, hdr)
 		}
-		row := []Cell{{Text: f.row.label, Loc: g.loc(f.labelEnd)}}
+		row := make([]Cell, 1, 1+len(item.Metrics))
+		row[0] = Cell{Text: f.row.label, Loc: g.loc(f.labelEnd)}
 		if f.hasRun {
-			spec := gluedSpec{}
-			var paths []string
+			spec := gluedSpec{Kinds: make([]gongkai.Kind, 0, len(item.Metrics))}
 			for _, m := range item.Metrics {
 				spec.Kinds = append(spec.Kinds, m.Kind)
-				paths = append(paths, gongkai.CellPath(gongkai.SecActive, item.Key, m.Key))
 			}
-			c := splitRow(f.run.text, spec, " (no rule ties these cells together)", &g.budget)
-			row = append(row, cellsOf(c, g.runLoc(f.run), paths, findings)...)
+			// the item's paths, made once per layout (appendCells only reads them)
+			paths := rowPathsOf(l, gongkai.SecActive, item.Key).paths
+			c := g.splitRow(f.run.text, spec, " (no rule ties these cells together)")
+			row = appendCells(row, &c, g.runLoc(f.run), paths, findings)
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -870,22 +972,23 @@ func (g *gluedText) applicationTable(rows []gluedRow, l *gongkai.Layout, from, t
 		if !f.hasRun {
 			continue
 		}
-		c := splitRow(f.run.text, sec3Spec, r2What, &g.budget)
+		c := g.splitRow(f.run.text, sec3Spec, r2What)
 		c.loc = g.runLoc(f.run)
 		cells[f.row.key] = &c
 	}
 	settleColumns(l, cells)
 	for _, f := range found {
-		row := []Cell{{Text: f.row.label, Loc: g.loc(f.labelEnd)}}
+		row := make([]Cell, 1, 1+len(l.Columns))
+		row[0] = Cell{Text: f.row.label, Loc: g.loc(f.labelEnd)}
 		if c, ok := cells[f.row.key]; ok {
-			// the row's paths, made once per layout (cellsOf only reads them)
+			// the row's paths, made once per layout (appendCells only reads them)
 			paths := rowPathsOf(l, gongkai.SecApplications, f.row.key).paths
 			if paths == nil {
 				for _, col := range l.Columns {
 					paths = append(paths, gongkai.CellPath(gongkai.SecApplications, f.row.key, col.Key))
 				}
 			}
-			row = append(row, cellsOf(*c, c.loc, paths, findings)...)
+			row = appendCells(row, c, c.loc, paths, findings)
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -1051,9 +1154,10 @@ func (g *gluedText) reviewTable(l *gongkai.Layout, from, to int, findings *[]gon
 	case len(runs) == 0:
 		return t
 	case len(runs) == 3:
+		data = make([]Cell, 0, 15)
 		for i, r := range runs {
-			c := splitRow(r.text, review5, r4What, &g.budget)
-			data = append(data, cellsOf(c, g.runLoc(r), paths[5*i:5*i+5], findings)...)
+			c := g.splitRow(r.text, review5, r4What)
+			data = appendCells(data, &c, g.runLoc(r), paths[5*i:5*i+5], findings)
 		}
 	default:
 		parts := make([]string, len(runs))
@@ -1061,8 +1165,8 @@ func (g *gluedText) reviewTable(l *gongkai.Layout, from, to int, findings *[]gon
 			parts[i] = r.text
 		}
 		r := gluedRun{text: strings.Join(parts, " "), pos: runs[0].pos}
-		c := splitRow(r.text, review15, r4What, &g.budget)
-		data = cellsOf(c, g.runLoc(r), paths, findings)
+		c := g.splitRow(r.text, review15, r4What)
+		data = appendCells(make([]Cell, 0, len(c.texts)), &c, g.runLoc(r), paths, findings)
 	}
 	t.Rows = append(t.Rows, data)
 	return t

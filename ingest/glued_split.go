@@ -93,6 +93,26 @@ func enumerateGluedSplits(run string, spec gluedSpec, constrained bool, limit in
 // returns errGluedTooLong when the budget runs out before the readings are
 // all known.
 func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit int, budget *int) ([]gluedSplit, error) {
+	return enumerateGluedWith(run, spec, constrained, limit, budget, nil)
+}
+
+// gluedScratch is the working memory of enumerations that one document's
+// runs take in turn (sc of enumerateGluedWith): a glued report has dozens
+// of runs, each enumerated twice, and each enumeration made its arrays
+// anew. The readings found are copied out (emit), never kept in it.
+type gluedScratch struct {
+	texts []string
+	vals  []gongkai.Num
+	ints  []int
+	dead  []bool
+}
+
+// enumerateGluedWith is enumerateGluedBudget working in sc (nil: memory of
+// its own).
+func enumerateGluedWith(run string, spec gluedSpec, constrained bool, limit int, budget *int, sc *gluedScratch) ([]gluedSplit, error) {
+	if sc == nil {
+		sc = &gluedScratch{}
+	}
 	n := len(spec.Kinds)
 	if n == 0 {
 		return nil, fmt.Errorf("no cells to split into")
@@ -109,19 +129,31 @@ func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit in
 			return nil, fmt.Errorf("%q %w", c, errGluedChars)
 		}
 	}
-	segs := strings.Fields(body)
-	if len(segs) == 0 {
+	if body == "" {
 		return nil, nil
 	}
 	// Flatten the segments; a space becomes a cut every reading must make.
+	// body holds no other white space (every byte passed isGluedRunByte)
+	// and is trimmed, so its segments are what strings.Fields would give;
+	// most runs are one segment, read in place.
+	sc.texts, sc.vals = scratchOf(sc.texts, n), scratchOf(sc.vals, n)
 	e := gluedSplitter{spec: spec, unit: unit, constrained: constrained, limit: limit, budget: budget,
-		texts: make([]string, n), vals: make([]gongkai.Num, n)}
+		s: body, texts: sc.texts, vals: sc.vals}
 	var cuts []int
-	for _, sg := range segs {
-		e.s += sg
-		cuts = append(cuts, len(e.s))
+	if strings.IndexByte(body, ' ') >= 0 {
+		segs := strings.Fields(body)
+		e.s = strings.Join(segs, "")
+		cuts = make([]int, 0, len(segs))
+		end := 0
+		for _, sg := range segs {
+			end += len(sg)
+			cuts = append(cuts, end)
+		}
 	}
-	e.nextCut = make([]int, len(e.s)+1)
+	// nextCut and groupEnd share one array.
+	sc.ints = scratchOf(sc.ints, len(e.s)+1+n)
+	ints := sc.ints
+	e.nextCut, e.groupEnd = ints[:len(e.s)+1:len(e.s)+1], ints[len(e.s)+1:]
 	ci := 0
 	for i := 0; i <= len(e.s); i++ {
 		for ci < len(cuts) && cuts[ci] <= i {
@@ -133,14 +165,17 @@ func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit in
 			e.nextCut[i] = len(e.s)
 		}
 	}
-	e.groupEnd = make([]int, n)
 	for i := range e.groupEnd {
 		e.groupEnd[i] = -1
 	}
 	if constrained {
 		last := 0
-		groups := slices.Clone(spec.SumGroups)
-		slices.SortFunc(groups, func(x, y [2]int) int { return x[0] - y[0] })
+		groups := spec.SumGroups
+		byStart := func(x, y [2]int) int { return x[0] - y[0] }
+		if !slices.IsSortedFunc(groups, byStart) { // the specs in use are
+			groups = slices.Clone(groups)
+			slices.SortFunc(groups, byStart)
+		}
 		for _, r := range groups {
 			if r[0] < last || r[1] > n || r[1]-r[0] < 2 {
 				return nil, fmt.Errorf("bad sum group %v for %d cells", r, n)
@@ -154,12 +189,24 @@ func enumerateGluedBudget(run string, spec gluedSpec, constrained bool, limit in
 			last = r[1]
 		}
 	}
-	e.dead = make(map[[2]int]bool)
+	sc.dead = scratchOf(sc.dead, (len(e.s)+1)*(n+1))
+	e.dead = sc.dead
 	e.walk(0, 0)
 	if e.exhausted {
 		return nil, errGluedTooLong
 	}
 	return e.out, nil
+}
+
+// scratchOf returns s resized to n elements, all zero, reusing its array
+// when it is large enough.
+func scratchOf[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 type gluedSplitter struct {
@@ -171,8 +218,8 @@ type gluedSplitter struct {
 	limit       int
 	budget      *int
 	exhausted   bool
-	groupEnd    []int // for a sum group's first cell, the group's end; else -1
-	dead        map[[2]int]bool
+	groupEnd    []int  // for a sum group's first cell, the group's end; else -1
+	dead        []bool // dead[pos*(cells+1)+ci]: walk(pos, ci) led nowhere
 	texts       []string
 	vals        []gongkai.Num
 	out         []gluedSplit
@@ -206,7 +253,7 @@ func (e *gluedSplitter) walk(pos, ci int) {
 		}
 		return
 	}
-	if !e.fits(pos, ci) || e.dead[[2]int{pos, ci}] {
+	if !e.fits(pos, ci) || e.dead[pos*(n+1)+ci] {
 		return
 	}
 	if e.constrained && e.groupEnd[ci] > 0 {
@@ -235,7 +282,7 @@ func (e *gluedSplitter) walk(pos, ci int) {
 		e.walk(end, ci+1)
 	}
 	if len(e.out) == before && !e.exhausted && len(e.out) < e.limit {
-		e.dead[[2]int{pos, ci}] = true
+		e.dead[pos*(n+1)+ci] = true
 	}
 }
 
@@ -362,6 +409,14 @@ func gluedCutUnit(run string) (body, unit string) {
 // separator out of place. unit is "", "元" or "万元"; 万元 multiplies by
 // 10,000 (gongkai keeps procurement amounts in yuan).
 func gluedCellValue(text string, kind gongkai.Kind, unit string) (gongkai.Num, bool) {
+	if unit == "" {
+		// Digits alone, what nearly every cell tried is: read at once (the
+		// checks below take such a text the same way, as a whole number of
+		// any kind).
+		if v, ok, digits := gluedWhole(text); digits {
+			return v, ok
+		}
+	}
 	s := text
 	neg := false
 	if s != "" && (s[0] == '-' || s[0] == '+') {
@@ -390,17 +445,22 @@ func gluedCellValue(text string, kind gongkai.Kind, unit string) (gongkai.Num, b
 	if neg && digits == "0" && strings.Trim(frac, "0") == "" {
 		return gongkai.Null, false // "-0" is no way to write a change
 	}
-	num := digits
-	if hasDot {
-		num += "." + frac
+	// What gongkai.ParseNum makes of the sign, digits and fraction
+	// checked above (at most 12 digits, at most Scale decimals), without
+	// writing them out as one string first: this runs for every cell of
+	// every reading tried.
+	var m int64
+	for i := 0; i < len(digits); i++ {
+		m = m*10 + int64(digits[i]-'0')
+	}
+	m *= gluedMicros
+	for i, mul := 0, int64(gluedMicros/10); i < len(frac); i, mul = i+1, mul/10 {
+		m += int64(frac[i]-'0') * mul
 	}
 	if neg {
-		num = "-" + num
+		m = -m
 	}
-	v, err := gongkai.ParseNum(num)
-	if err != nil {
-		return gongkai.Null, false
-	}
+	v := gongkai.FromMicros(m)
 	if unit == "万元" {
 		// Scale by 10^4 exactly: shift the micros; the int part has at most
 		// 12 digits, so 10^12·10^6·10^4 would overflow. Refuse amounts that
@@ -413,6 +473,33 @@ func gluedCellValue(text string, kind gongkai.Kind, unit string) (gongkai.Num, b
 	}
 	return v, true
 }
+
+// gluedWhole reads text when it is ASCII digits only (digits=true): a
+// whole number, refused (ok=false) with a leading zero or more than 12
+// digits, as gluedCellValue refuses them.
+func gluedWhole(text string) (v gongkai.Num, ok, digits bool) {
+	if text == "" {
+		return gongkai.Null, false, false
+	}
+	var n int64
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c < '0' || c > '9' {
+			return gongkai.Null, false, false
+		}
+		if i < 12 {
+			n = n*10 + int64(c-'0')
+		}
+	}
+	if len(text) > 12 || len(text) > 1 && text[0] == '0' {
+		return gongkai.Null, false, true
+	}
+	return gongkai.Int(n), true, true
+}
+
+// gluedMicros is the number of micros in one: gongkai.Num holds Scale
+// decimals.
+const gluedMicros = 1_000_000
 
 // gluedDigits accepts "1234" or "1,234" (groups of three after the
 // first) and returns the bare digits.

@@ -153,11 +153,19 @@ func decodeHTMLAs(data []byte) (text string, notUTF8 bool, err error) {
 		// read the page in another encoding (encoding.go)
 		return strings.ToValidUTF8(string(data), "\uFFFD"), false, nil
 	}
-	if enc := declaredCharset(data); enc != nil && enc != encoding.Nop && enc != unicode.UTF8 {
+	if enc, name := declaredCharset(data); enc != nil && enc != encoding.Nop && enc != unicode.UTF8 {
 		if enc == simplifiedchinese.GBK {
 			// as browsers do: pages labelled gbk or gb2312 are decoded
 			// with GB18030, which GBK is a subset of.
 			enc = simplifiedchinese.GB18030
+		}
+		if name == "gbk" || name == "gb18030" {
+			// Either decoder (x/text's gbkDecoder in its two modes) reads
+			// ASCII and GBK's two-byte characters as gb18030Fast does;
+			// anything else goes to the page's own decoder below.
+			if s, ok := gb18030Fast(data); ok {
+				return s, true, nil
+			}
 		}
 		text, err = decodeWith(enc, data)
 		return text, true, err
@@ -167,6 +175,11 @@ func decodeHTMLAs(data []byte) (text string, notUTF8 bool, err error) {
 }
 
 func decodeWith(enc encoding.Encoding, data []byte) (string, error) {
+	if enc == simplifiedchinese.GB18030 {
+		if s, ok := gb18030Fast(data); ok {
+			return s, nil // what x/text gives, without its machinery (gbk.go)
+		}
+	}
 	// Decoder.Bytes starts from a buffer the size of the input and doubles
 	// it; a Chinese page grows by half (two bytes a character become
 	// three), so the buffer is made that size at once. The output is the
@@ -182,18 +195,18 @@ func decodeWith(enc encoding.Encoding, data []byte) (string, error) {
 // "text/html; charset=…"> anywhere before <body>, not only in the first
 // 1024 bytes the HTML spec's prescan looks at (Word pages put long style
 // blocks first). It returns nil when nothing is declared or the label is
-// unknown.
-func declaredCharset(data []byte) encoding.Encoding {
+// unknown, and the encoding's canonical name (charset.Lookup's) with it.
+func declaredCharset(data []byte) (encoding.Encoding, string) {
 	z := newPageTokenizer(data) // the Tokenizer's tokens, read off the page
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
-			return nil
+			return nil, ""
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			switch string(name) {
 			case "body", "table":
-				return nil
+				return nil, ""
 			case "meta":
 				var label string
 				for hasAttr {
@@ -209,8 +222,7 @@ func declaredCharset(data []byte) encoding.Encoding {
 					}
 				}
 				if label != "" {
-					enc, _ := charset.Lookup(label)
-					return enc
+					return charset.Lookup(label)
 				}
 			}
 		}
@@ -317,6 +329,9 @@ func (w *htmlWalker) walk(n *html.Node, depth int) {
 // page; markup inside a <script> element of a real page is handled where
 // the script is met.
 func looksEscaped(text string) bool {
+	if strings.IndexByte(text, '\\') < 0 {
+		return false // every mark below holds a backslash; most pages have none
+	}
 	if containsFold(text, "<script") {
 		return false
 	}

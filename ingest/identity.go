@@ -520,13 +520,31 @@ func hasColon(s string) bool {
 // rawHeaderFields reads the header fields among the first lines of a text
 // file, which the text readers drop as noise.
 func rawHeaderFields(data []byte) []Property {
-	if len(data) > 16<<10 {
-		data = data[:16<<10]
+	return rawHeaderFieldsOf(data, decodedText(data))
+}
+
+// rawHeaderMax is how much of a file rawHeaderFields decodes.
+const rawHeaderMax = 16 << 10
+
+// rawHeaderFieldsOf is rawHeaderFields given text() = decodeText(data),
+// which it takes when data is no longer than the part it reads (then the
+// decoding is the same; a longer file's first part is decoded on its own,
+// as before, since its encoding is judged on that part alone).
+func rawHeaderFieldsOf(data []byte, text func() string) []Property {
+	var s string
+	if len(data) > rawHeaderMax {
+		s = decodeText(data[:rawHeaderMax])
+	} else {
+		s = text()
 	}
+	return rawHeaderFieldsText(s)
+}
+
+// rawHeaderFieldsText is rawHeaderFields on decoded text.
+func rawHeaderFieldsText(text string) []Property {
 	var out []Property
 	// The first 30 lines of splitTextLines(data), without splitting the
 	// rest; a line is only named once it may hold a field.
-	text := decodeText(data)
 	for i := range 30 {
 		l, rest, more := strings.Cut(text, "\n")
 		if l = foldWidth(l); hasColon(l) {

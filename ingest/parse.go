@@ -89,7 +89,7 @@ func ParseBytesAs(ctx context.Context, name string, data []byte, given Identity)
 		}
 		return p, nil
 	}
-	rd, ok := detect(name, data)
+	rd, h, ok := detectHead(name, data)
 	if !ok {
 		return p, &gongkai.Error{Op: "parse", Path: name, Err: gongkai.ErrUnsupported,
 			Hint: "gongkai reads report text (Word text, | tables, one cell per line or paragraph, Markdown, glued page text), HTML, DOCX, PDF with a text layer and JSON records"}
@@ -98,7 +98,8 @@ func ParseBytesAs(ctx context.Context, name string, data []byte, given Identity)
 	if err := checkInput(rd.name, data); err != nil {
 		return p, &gongkai.Error{Op: "parse", Path: name, Where: rd.name, Err: err, Hint: tooLargeHint}
 	}
-	doc, err := rd.read(name, data)
+	text := h.textOf(data) // decodeText(data), decoded once for all who need it
+	doc, err := rd.readWith(name, data, text)
 	if err != nil {
 		var ge *gongkai.Error
 		if errors.As(err, &ge) {
@@ -119,9 +120,11 @@ func ParseBytesAs(ctx context.Context, name string, data []byte, given Identity)
 	if textRendering(doc.Rendering) {
 		// The text readers drop a crawler's header lines as noise; they
 		// still say who published the page and when.
-		doc.Properties = append(doc.Properties, rawHeaderFields(data)...)
+		doc.Properties = append(doc.Properties, rawHeaderFieldsOf(data, text)...)
 	}
-	if !doc.notUTF8 { // else readHTML already found there is nothing to report
+	// encodingFindings has nothing to report on valid UTF-8, or where
+	// readHTML found the page no UTF-8.
+	if !doc.notUTF8 && !h.validUTF8(data) {
 		doc.Findings = append(doc.Findings, encodingFindings(doc.Rendering, data)...)
 	}
 	r, err := recognize(ctx, doc)
@@ -203,6 +206,13 @@ const sniffLen = 64 << 10
 // detect picks the reader for data: the first in readers (detect.go) whose
 // sniff accepts the content.
 func detect(name string, data []byte) (reader, bool) {
+	r, _, ok := detectHead(name, data)
+	return r, ok
+}
+
+// detectHead is detect, also returning what the sniffers saw (and
+// decoded) of data.
+func detectHead(name string, data []byte) (reader, *sniffHead, bool) {
 	head := data
 	if len(head) > sniffLen {
 		head = head[:sniffLen]
@@ -210,8 +220,8 @@ func detect(name string, data []byte) (reader, bool) {
 	h := newSniffHead(name, head)
 	for _, r := range readers {
 		if r.sniff(h) {
-			return r, true
+			return r, h, true
 		}
 	}
-	return reader{}, false
+	return reader{}, h, false
 }

@@ -67,11 +67,21 @@ func sniffPipeText(h *sniffHead) bool {
 }
 
 func readPipeText(path string, data []byte) (*Document, error) {
-	return readPipes(path, data, "pipe_text", false)
+	return readPipeTextText(path, data, decodedText(data))
+}
+
+// readPipeTextText is readPipeText given text() = decodeText(data).
+func readPipeTextText(path string, _ []byte, text func() string) (*Document, error) {
+	return readPipes(path, text(), "pipe_text", false)
 }
 
 func readMarkdown(path string, data []byte) (*Document, error) {
-	return readPipes(path, data, "markdown", true)
+	return readMarkdownText(path, data, decodedText(data))
+}
+
+// readMarkdownText is readMarkdown given text() = decodeText(data).
+func readMarkdownText(path string, _ []byte, text func() string) (*Document, error) {
+	return readPipes(path, text(), "markdown", true)
 }
 
 // splitPipes splits a row line into cells. A bar at the very end closes
@@ -95,7 +105,7 @@ func splitPipes(l string, md bool) []string {
 	return parts
 }
 
-func readPipes(path string, data []byte, rendering string, md bool) (*Document, error) {
+func readPipes(path string, text string, rendering string, md bool) (*Document, error) {
 	doc := &Document{Path: path, Rendering: rendering}
 	var table *Table
 	endTable := func() {
@@ -104,7 +114,7 @@ func readPipes(path string, data []byte, rendering string, md bool) (*Document, 
 		}
 		table = nil
 	}
-	for i, l := range splitTextLines(data) {
+	for i, l := range strings.Split(text, "\n") {
 		if md && mdSepRE.MatchString(l) {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -549,5 +550,119 @@ func TestNotUTF8MeansNoEncodingFindings(t *testing.T) {
 	}
 	if skipped == 0 {
 		t.Error("no page decoded as no UTF-8")
+	}
+}
+
+// The text ParseBytesAs hands a text reader is decodeText(data), whether
+// the sniffers saw all of data or only its head, and validUTF8 claims
+// only what is true.
+func TestSniffHeadText(t *testing.T) {
+	page := "标题：甲\r\n本年新收政府信息公开申请数量1000001\n"
+	long := strings.Repeat(page, sniffLen/len(page)+1)
+	cases := []struct {
+		name string
+		data []byte
+	}{
+		{"empty", nil},
+		{"short", []byte(page)},
+		{"bom", append([]byte("\xef\xbb\xbf"), page...)},
+		{"gbk", gbkOf(page)},
+		{"damaged", []byte(strings.Repeat(page, 20) + "\xff")},
+		{"exactly the head", []byte(long[:sniffLen])},
+		{"longer than the head", []byte(long)},
+		{"gbk longer than the head", gbkOf(long)},
+		{"valid head, damaged rest", append([]byte(long), 0xff)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, h, _ := detectHead("x.txt", c.data)
+			h.headLines() // as the text sniffers do
+			if got, want := h.textOf(c.data)(), decodeText(c.data); got != want {
+				t.Errorf("textOf gives %.80q, decodeText %.80q", got, want)
+			}
+			if h.validUTF8(c.data) && !utf8.Valid(bytes.TrimPrefix(c.data, []byte("\xef\xbb\xbf"))) {
+				t.Errorf("validUTF8 says valid, utf8.Valid does not")
+			}
+			if got, want := rawHeaderFieldsOf(c.data, h.textOf(c.data)), rawHeaderFieldsRef(c.data); !reflect.DeepEqual(got, want) {
+				t.Errorf("rawHeaderFieldsOf = %v, was %v", got, want)
+			}
+			if _, valid := decodeTextValid(c.data); valid != utf8.Valid(bytes.TrimPrefix(c.data, []byte("\xef\xbb\xbf"))) {
+				t.Errorf("decodeTextValid says valid=%v", valid)
+			}
+		})
+	}
+}
+
+// scanUTF8DamageRef is scanUTF8Damage as it was: ASCII a byte at a time.
+func scanUTF8DamageRef(data []byte, list bool) (offsets []int, total int, damaged bool) {
+	const maxReported = 5
+	cjk := 0
+	prevBad := false
+	for i := 0; i < len(data); {
+		if data[i] < utf8.RuneSelf {
+			i++
+			prevBad = false
+			continue
+		}
+		r, size := utf8.RuneError, 1
+		if b := data[i]; b >= 0xC2 && b <= 0xF4 && i+1 < len(data) && data[i+1]&0xC0 == 0x80 {
+			r, size = utf8.DecodeRune(data[i:])
+		}
+		if r == utf8.RuneError && size <= 1 {
+			if !prevBad {
+				total++
+				switch {
+				case list:
+					if len(offsets) < maxReported {
+						offsets = append(offsets, i)
+					}
+				case total*20 > cjk+(len(data)-i)/3:
+					return nil, total, false
+				}
+			}
+			prevBad = true
+			i++
+			continue
+		}
+		prevBad = false
+		if size == 3 {
+			cjk++
+		}
+		i += size
+	}
+	return offsets, total, total > 0 && cjk >= 8 && total*20 <= cjk
+}
+
+// scanUTF8Damage skips ASCII eight bytes at a time: the same answers as
+// byte by byte, on random mixes with ASCII runs of every length around
+// the word size and on the pages of a generated district, in UTF-8 and GBK.
+func TestScanUTF8DamageAgrees(t *testing.T) {
+	pieces := []string{"中", "a", "abcdefg", "abcdefgh", "abcdefghi", strings.Repeat("x", 17), "\xff", "\x80", "\xe4\xb8", "\xd6\xd0", "\xc2\x80", "\xf0\x90\x80\x80"}
+	rng := uint64(5)
+	next := func(n int) int {
+		rng ^= rng << 13
+		rng ^= rng >> 7
+		rng ^= rng << 17
+		return int(rng % uint64(n))
+	}
+	inputs := [][]byte{nil, []byte("\xff"), []byte(strings.Repeat("a", 8) + "\xff")}
+	for range 20000 {
+		var b []byte
+		for range 1 + next(60) {
+			b = append(b, pieces[next(len(pieces))]...)
+		}
+		inputs = append(inputs, b)
+	}
+	for _, l := range fastPathLines(t) {
+		inputs = append(inputs, []byte(l), gbkOf(l), append([]byte(l), 0xff))
+	}
+	for _, b := range inputs {
+		for _, list := range []bool{false, true} {
+			o, n, d := scanUTF8Damage(b, list)
+			ro, rn, rd := scanUTF8DamageRef(b, list)
+			if !slices.Equal(o, ro) || n != rn || d != rd {
+				t.Fatalf("scanUTF8Damage(%.80q, %v) = %v %d %v, was %v %d %v", b, list, o, n, d, ro, rn, rd)
+			}
+		}
 	}
 }

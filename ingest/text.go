@@ -18,19 +18,29 @@ import (
 // else decoded as GB18030, the superset of GBK that Chinese government
 // sites serve. Line ends become "\n".
 func decodeText(data []byte) string {
+	s, _ := decodeTextValid(data)
+	return s
+}
+
+// decodeTextValid is decodeText, also saying whether data (without a BOM)
+// was valid UTF-8: then encodingFindings has nothing to report, and
+// ParseBytesAs need not look again.
+func decodeTextValid(data []byte) (text string, valid bool) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var s string
 	if utf8.Valid(data) {
-		s = string(data)
+		s, valid = string(data), true
 	} else if isUTF8(data) {
 		s = strings.ToValidUTF8(string(data), "\uFFFD")
+	} else if d, ok := gb18030Fast(data); ok {
+		s = d // what the decoder below gives, faster (gbk.go)
 	} else if d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data); err == nil {
 		s = string(d)
 	} else {
 		s = strings.ToValidUTF8(string(data), "\uFFFD")
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.ReplaceAll(s, "\r", "\n")
+	return strings.ReplaceAll(s, "\r", "\n"), valid
 }
 
 // splitTextLines splits decoded text into lines (without their "\n").
@@ -167,7 +177,12 @@ func countLines(lines []string, f func(string) bool) int {
 // headLines decodes a sniffed head into lines, dropping a last line that
 // may be cut in the middle.
 func headLines(head []byte) []string {
-	lines := splitTextLines(head)
+	return headTextLines(decodeText(head))
+}
+
+// headTextLines is headLines given the head decoded.
+func headTextLines(text string) []string {
+	lines := strings.Split(text, "\n")
 	if len(lines) > 1 {
 		lines = lines[:len(lines)-1]
 	}

@@ -19,7 +19,12 @@ func sniffWordText(h *sniffHead) bool {
 }
 
 func readWordText(path string, data []byte) (*Document, error) {
-	lines := splitTextLines(data)
+	return readWordTextText(path, data, decodedText(data))
+}
+
+// readWordTextText is readWordText given text() = decodeText(data).
+func readWordTextText(path string, _ []byte, text func() string) (*Document, error) {
+	lines := strings.Split(text(), "\n")
 	doc := &Document{Path: path, Rendering: "word_text"}
 	var table *Table
 	var row []Cell
