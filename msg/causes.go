@@ -91,7 +91,7 @@ var causeList = []phraseEntry{
 	{"cause.unknown_format_want", Text{"unknown format {f} (want {list})", "不支持的格式 {f}（可选 {list}）"}},
 	{"cause.unknown_format", Text{"unknown format {f}", "不支持的格式 {f}"}},
 	{"cause.compiled_format", Text{"a compiled report has no format {f} (want {list})", "汇编报告没有 {f} 格式（可选 {list}）"}},
-	{"cause.rows_format", Text{"rows are written as csv or jsonl, not {f}", "逐行输出只支持 csv 或 jsonl，不支持 {f}"}},
+	{"cause.rows_format", Text{"rows are written as csv, json or jsonl, not {f}", "逐行输出只支持 csv、json 或 jsonl，不支持 {f}"}},
 	{"cause.xlsx_rows", Text{"more than {n} rows, the most an XLSX sheet holds", "超过 {n} 行，即一张 XLSX 工作表能容纳的上限"}},
 	{"cause.bom", Text{"bom goes with format=csv, not {f}", "bom 只能与 format=csv 一起使用，不能用于 {f}"}},
 	{"cause.flag_01", Text{"{name}={value} (want 1 or 0)", "{name}={value}（应为 1 或 0）"}},

@@ -515,6 +515,8 @@ report left blank: incomplete_reports and null_counts say how many reports
 of a row left a measure unknown. The whole-nation answers of district_year,
 district_year_review and levels (levels also by --level and --year) are
 kept in the store at the end of each ingest and read back while fresh.
+csv, json and jsonl are written row by row as they are read, so a whole
+nation's answer streams through a pipe without being held in memory.
 
 Examples:
   gongkai rollup --list
@@ -533,6 +535,7 @@ Examples:
 null_counts 说明每行有几份报告的某项数值未知。district_year、
 district_year_review 和 levels 的全国结果（levels 还包括按 --level、--year
 筛选的结果）在每次入库结束时预先计算并保存在数据库中，数据未变时直接读取。
+csv、json 和 jsonl 格式边读边写，全国结果可经管道输出而不必整体载入内存。
 
 示例：
   gongkai rollup --list
