@@ -93,13 +93,7 @@ func TestGB18030Fast(t *testing.T) {
 func TestGB18030FastRandom(t *testing.T) {
 	pieces := [][]byte{[]byte("a"), []byte("<td>"), []byte("\n"), gbkOf("中"), gbkOf("文"), gbkOf("（一）"), gbkOf("€"),
 		{0x80}, {0xFF}, {0x81}, {0x81, 0x30}, {0x81, 0x30, 0x81, 0x30}, {0x84, 0x31, 0xA4, 0x39}, {0xA1, 0x7F}, {0xFE, 0xFE}, {0xA2, 0xA0}}
-	rng := uint64(7)
-	next := func(n int) int {
-		rng ^= rng << 13
-		rng ^= rng >> 7
-		rng ^= rng << 17
-		return int(rng % uint64(n))
-	}
+	next := xorshift(7)
 	for range 20000 {
 		var b []byte
 		for range 1 + next(30) {

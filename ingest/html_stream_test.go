@@ -156,16 +156,11 @@ func TestHTMLStreamRandomMarkup(t *testing.T) {
 		"<button>", "</button>", "<object>", "</object>", "<dl><dt>", "<dd>", "<nobr>", "<strong>", "</strong>",
 		"一", "二三", "12", " ", "\n", "&nbsp;", "a b", "本年新收政府信息公开申请数量", "&lt;td&gt;",
 	}
-	rng := uint64(11)
+	seed := uint64(11)
 	if s := os.Getenv("HTML_RANDOM_SEED"); s != "" {
-		rng, _ = strconv.ParseUint(s, 10, 64)
+		seed, _ = strconv.ParseUint(s, 10, 64)
 	}
-	next := func(n int) int {
-		rng ^= rng << 13
-		rng ^= rng >> 7
-		rng ^= rng << 17
-		return int(rng % uint64(n))
-	}
+	next := xorshift(seed)
 	streamed := 0
 	pages := 4000
 	if s := os.Getenv("HTML_RANDOM_PAGES"); s != "" {

@@ -165,13 +165,7 @@ func TestPageTokenizerRandom(t *testing.T) {
 		"&nbsp;", "<script>var t='<table><tr><td>1<td>2</table>'</script>", "<!-- c -->", "<br/>", "<o:p>", "</o:p>", "<span style='x:y'>",
 		"<font color=red>", "</font>", "<b>", "</b>", "<svg>", "</svg>", "<title>", "</title>", "<", ">", "/", "=", "'", "\"", "&", "\r", "\x00",
 	}, tokenizerEdgeCases...)
-	rng := uint64(7)
-	next := func(n int) int {
-		rng ^= rng << 13
-		rng ^= rng >> 7
-		rng ^= rng << 17
-		return int(rng % uint64(n))
-	}
+	next := xorshift(7)
 	for i := range 20000 {
 		var b strings.Builder
 		for range 1 + next(30) {
