@@ -117,31 +117,37 @@ func wantParts(ctx context.Context, conn *sql.Conn, byYear bool) ([]part, error)
 
 // keptParts reads answer_state's parts of rollup name made from hash,
 // by year.
-func keptParts(ctx context.Context, conn *sql.Conn, name, hash string) (map[int]part, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT part, reports, top_id FROM answer_state WHERE rollup = ? AND sql_hash = ?`, name, hash)
+func keptParts(ctx context.Context, conn *sql.Conn, name, hash string) (map[int]keptPart, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT part, reports, top_id, rows FROM answer_state WHERE rollup = ? AND sql_hash = ?`, name, hash)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int]part{}
+	out := map[int]keptPart{}
 	for rows.Next() {
-		var p part
-		if err := rows.Scan(&p.year, &p.reports, &p.top); err != nil {
+		var k keptPart
+		if err := rows.Scan(&k.year, &k.reports, &k.top, &k.rows); err != nil {
 			return nil, err
 		}
-		out[p.year] = p
+		out[k.year] = k
 	}
 	return out, rows.Err()
 }
 
+// keptPart is a part as answer_state has it, with its number of rows.
+type keptPart struct {
+	part
+	rows int64
+}
+
 // freshParts returns the parts to read for st (its year's alone when a
-// filter names the year of an answer kept by year), in year order, and
-// whether every one of them is kept and fresh. No parts (an empty store)
-// is not fresh: the statement answers that.
-func freshParts(ctx context.Context, conn *sql.Conn, st Stored, statement string) ([]part, bool, error) {
+// filter names the year of an answer kept by year), in year order, their
+// rows together, and whether every one of them is kept and fresh. No
+// parts (an empty store) is not fresh: the statement answers that.
+func freshParts(ctx context.Context, conn *sql.Conn, st Stored, statement string) ([]part, int64, bool, error) {
 	want, err := wantParts(ctx, conn, st.ByYear)
 	if err != nil {
-		return nil, false, err
+		return nil, 0, false, err
 	}
 	if st.ByYear {
 		for _, f := range st.Filters {
@@ -153,32 +159,43 @@ func freshParts(ctx context.Context, conn *sql.Conn, st Stored, statement string
 	}
 	have, err := keptParts(ctx, conn, st.Name, answerHash(statement))
 	if err != nil {
-		return nil, false, err
+		return nil, 0, false, err
 	}
+	var rows int64
 	for _, p := range want {
-		if h, ok := have[p.year]; !ok || h != p {
-			return nil, false, nil
+		h, ok := have[p.year]
+		if !ok || h.part != p {
+			return nil, 0, false, nil
 		}
+		rows += h.rows
 	}
-	return want, len(want) > 0, nil
+	return want, rows, len(want) > 0, nil
 }
 
 // resolveStored gives the statement that answers src on conn: its kept
 // answer's when every part it reads is fresh, else src's own. Query and
 // export both come here.
-func resolveStored(ctx context.Context, conn *sql.Conn, src Selection) (string, []any, error) {
+//
+// rows is how many rows the kept answer reads when known (its parts read
+// whole, no filter), else 0: a Result sized for them at once is one
+// allocation, and the collector's goal rises with it, where growing it
+// from nothing took a whole nation's levels through nine collections.
+func resolveStored(ctx context.Context, conn *sql.Conn, src Selection) (q string, args []any, rows int64, err error) {
 	if src.Stored == nil {
-		return bareStatement(src.Statement), src.Args, nil
+		return bareStatement(src.Statement), src.Args, 0, nil
 	}
-	parts, fresh, err := freshParts(ctx, conn, *src.Stored, src.Statement)
+	parts, n, fresh, err := freshParts(ctx, conn, *src.Stored, src.Statement)
 	if err != nil {
-		return "", nil, err
+		return "", nil, 0, err
 	}
 	if !fresh {
-		return bareStatement(src.Statement), src.Args, nil
+		return bareStatement(src.Statement), src.Args, 0, nil
 	}
-	q, args := storedQuery(*src.Stored, parts)
-	return q, args, nil
+	q, args = storedQuery(*src.Stored, parts)
+	if len(args) > 0 {
+		n = 0 // a WHERE keeps an unknown share
+	}
+	return q, args, n, nil
 }
 
 // storedQuery reads the kept parts in order: each a scan of one table
@@ -331,11 +348,11 @@ func (s *Store) QuerySelection(ctx context.Context, src Selection) (*gongkai.Res
 	defer conn.Close()
 	var res *gongkai.Result
 	err = s.txOn(ctx, conn, "query", func(conn *sql.Conn) error {
-		q, args, err := resolveStored(ctx, conn, src)
+		q, args, rows, err := resolveStored(ctx, conn, src)
 		if err != nil {
 			return err
 		}
-		res, err = s.collect(ctx, conn, 0, q, args)
+		res, err = s.collectSized(ctx, conn, 0, rows, q, args)
 		return err
 	})
 	return res, err
@@ -364,7 +381,7 @@ func (s *Store) EachSelection(ctx context.Context, src Selection, start func(col
 	var n int64
 	var row []any
 	err = s.txOn(ctx, conn, "query", func(conn *sql.Conn) error {
-		q, args, err := resolveStored(ctx, conn, src)
+		q, args, _, err := resolveStored(ctx, conn, src)
 		if err != nil {
 			return err
 		}

@@ -88,16 +88,19 @@ func TestKeptAnswerOrderInCopy(t *testing.T) {
 				t.Fatalf("%s: kept row %d is %v, want %v", st.Path(), i, got.Rows[i], want.Rows[i])
 			}
 		}
-		parts, fresh, err := func() ([]part, bool, error) {
+		parts, rows, fresh, err := func() ([]part, int64, bool, error) {
 			conn, err := st.DB().Conn(ctx)
 			if err != nil {
-				return nil, false, err
+				return nil, 0, false, err
 			}
 			defer conn.Close()
 			return freshParts(ctx, conn, *src.Stored, src.Statement)
 		}()
 		if err != nil || !fresh || len(parts) != 1 {
 			t.Errorf("%s: kept answer fresh %v (%v, %v)", st.Path(), fresh, parts, err)
+		}
+		if rows != int64(len(want.Rows)) {
+			t.Errorf("%s: answer_state says the kept answer has %d rows; it has %d", st.Path(), rows, len(want.Rows))
 		}
 	}
 }

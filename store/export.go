@@ -53,7 +53,7 @@ func (s *Store) resolve(ctx context.Context, src Selection) (string, []any, erro
 			return "", nil, classify("export", s.path, err)
 		}
 		defer conn.Close()
-		q, args, err := resolveStored(ctx, conn, src)
+		q, args, _, err := resolveStored(ctx, conn, src)
 		if err != nil {
 			return "", nil, classify("export", s.path, err)
 		}

@@ -45,6 +45,12 @@ func (s *Store) query(ctx context.Context, limit int, query string, args ...any)
 // collect runs query on conn and keeps its whole answer (at most limit
 // rows when limit > 0).
 func (s *Store) collect(ctx context.Context, conn *sql.Conn, limit int, query string, args []any) (*gongkai.Result, error) {
+	return s.collectSized(ctx, conn, limit, 0, query, args)
+}
+
+// collectSized is collect for an answer expected to have about rows rows
+// (0: unknown), which are then made room for at once.
+func (s *Store) collectSized(ctx context.Context, conn *sql.Conn, limit int, rows int64, query string, args []any) (*gongkai.Result, error) {
 	// Rows are cut from slabs of rowsPerSlab rows, and the driver's values
 	// are written straight into them: a million-row answer is then a few
 	// thousand objects for the collector, not a million.
@@ -53,6 +59,10 @@ func (s *Store) collect(ctx context.Context, conn *sql.Conn, limit int, query st
 	var slab []any
 	_, err := rowsOn(ctx, conn, query, args, func(cols, types []string) error {
 		res = &gongkai.Result{Columns: cols, Types: types, Rows: [][]any{}}
+		if rows > 0 && len(cols) > 0 {
+			res.Rows = make([][]any, 0, rows)
+			slab = make([]any, rows*int64(len(cols)))
+		}
 		return nil
 	}, func() []any {
 		w := len(res.Columns)

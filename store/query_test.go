@@ -120,3 +120,36 @@ func viaDatabaseSQL(t *testing.T, s *Store, max int, q string, args ...any) *gon
 	}
 	return r
 }
+
+// TestCollectSizedAnyHint checks that the row count a kept answer's state
+// gives collect (made room for at once) only sizes the Result: too small,
+// too large or none, the rows are the same.
+func TestCollectSizedAnyHint(t *testing.T) {
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "h.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	conn, err := s.DB().Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const q = `SELECT range AS i, 'row ' || range AS s, NULL AS n FROM range(1000)`
+	want, err := s.collect(t.Context(), conn, 0, q, nil)
+	if err != nil || len(want.Rows) != 1000 {
+		t.Fatalf("collect: %d rows, %v", len(want.Rows), err)
+	}
+	for _, hint := range []int64{1, 999, 1000, 1001, 5000} {
+		got, err := s.collectSized(t.Context(), conn, 0, hint, q, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("hint %d: Result differs from collect's", hint)
+		}
+		if got.Rows[999][0] != int64(999) || got.Rows[0][1] != "row 0" {
+			t.Errorf("hint %d: rows %v … %v", hint, got.Rows[0], got.Rows[999])
+		}
+	}
+}
