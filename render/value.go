@@ -96,7 +96,7 @@ func AppendJSON(b []byte, v any, typ string) ([]byte, error) {
 	case string:
 		// Values too wide for int64 (HUGEINT, UBIGINT) and DECIMALs too
 		// wide for gongkai.Num arrive as text.
-		if isNumberText(x) {
+		if (isIntegerType(typ) || isDecimalType(typ)) && isNumberText(x) {
 			if isIntegerType(typ) {
 				if n, err := strconv.ParseInt(x, 10, 64); err == nil {
 					return appendInt(b, n), nil
