@@ -762,3 +762,41 @@ func TestNewStopsWithItsContext(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestRollupJSONAsMarshal checks that a rollup's JSON answer, written row
+// by row into the document (rollupJSON), is byte for byte what
+// json.Marshal made of the parameters and the whole Result, for every
+// rollup, with and without parameters.
+func TestRollupJSONAsMarshal(t *testing.T) {
+	ts, path := newServer(t, 6)
+	st, err := store.OpenReadOnly(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, ro := range rollup.List() {
+		for _, p := range []rollup.Params{{}, {Year: 2022}, {Division: "文登区"}} {
+			b, err := rollup.Bind(ro.Name, p)
+			if err != nil {
+				continue // a parameter the rollup does not take
+			}
+			res, err := b.Run(t.Context(), st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := json.Marshal(map[string]any{"rollup": b.Name, "parameters": b.Given, "result": toJSON(res)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, '\n')
+			q := url.Values{}
+			for k, v := range b.Given {
+				q.Set(k, fmt.Sprint(v))
+			}
+			resp, body := get(t, ts.URL+"/v1/rollups/"+ro.Name+"?"+q.Encode())
+			if resp.StatusCode != 200 || !bytes.Equal(body, want) {
+				t.Errorf("%s %v: %d\n%.400s\nwant\n%.400s", ro.Name, b.Given, resp.StatusCode, body, want)
+			}
+		}
+	}
+}
