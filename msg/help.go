@@ -513,8 +513,9 @@ as the detail rows; the "level" column says which a row is. Whole-area
 (aggregate) reports are never summed with their parts. SUM skips cells a
 report left blank: incomplete_reports and null_counts say how many reports
 of a row left a measure unknown. The whole-nation answers of district_year,
-district_year_review and levels (levels also by --level and --year) are
-kept in the store at the end of each ingest and read back while fresh.
+district_year_review, district_year_active and levels (the last two also
+by --year, levels by --level) are kept in the store at the end of each
+ingest and read back while fresh.
 csv, json and jsonl are written row by row as they are read, so a whole
 nation's answer streams through a pipe without being held in memory.
 
@@ -533,8 +534,9 @@ Examples:
 同一个 GROUPING SETS 查询，"level" 列说明每行属于哪一级。全区（全市）汇总报告
 绝不与其所辖机关相加。SUM 跳过报告留空的单元格：incomplete_reports 和
 null_counts 说明每行有几份报告的某项数值未知。district_year、
-district_year_review 和 levels 的全国结果（levels 还包括按 --level、--year
-筛选的结果）在每次入库结束时预先计算并保存在数据库中，数据未变时直接读取。
+district_year_review、district_year_active 和 levels 的全国结果（后两者还包括
+按 --year 筛选的结果，levels 还包括按 --level 筛选的结果）在每次入库结束时
+预先计算并保存在数据库中，数据未变时直接读取。
 csv、json 和 jsonl 格式边读边写，全国结果可经管道输出而不必整体载入内存。
 
 示例：

@@ -60,8 +60,22 @@ func answerHash(statement string) string {
 	h := sha256.New()
 	h.Write([]byte(bareStatement(statement)))
 	h.Write(schemaDigest())
+	h.Write(labelsDigest())
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// labelsDigest hashes cell_labels as this build writes it (refillLabels
+// rewrites the table when a build's layouts differ), so an answer that
+// joins the labels, such as district_year_active's, is stale under a
+// build with other labels.
+var labelsDigest = sync.OnceValue(func() []byte {
+	h := sha256.New()
+	for _, l := range layoutLabels() {
+		h.Write([]byte(l.String()))
+		h.Write([]byte{'\n'})
+	}
+	return h.Sum(nil)
+})
 
 // schemaDigest hashes the embedded schema files once: every whole-nation
 // query checks a kept answer's hash.

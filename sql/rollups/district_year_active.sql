@@ -6,6 +6,14 @@
 --   SETS query. The 2019 and 2021 layouts ask different metrics, so format_version
 --   is part of every row. Aggregate (whole-area) reports are left out.
 -- params: year, division
+-- stored: year
+-- stored by: year
+--
+-- Kept (schema 11, README "Kept answers"): its answer with no parameters, one
+-- table per year made with $year bound. Every grouping set holds the year and
+-- the answer is ordered by year first, so a year's part is exactly the whole
+-- answer's rows of that year. The labels it joins are part of the kept
+-- answer's hash (store.labelsDigest). TestKeptAnswersEqualTheSQL checks it.
 --
 -- Measures: value = sum of the cell over reports (money in the unit of its label,
 -- e.g. 万元 for 2021 fees, 元 for 2019 procurement); reports = reports of the
