@@ -92,20 +92,16 @@ func (r *RowWriter) Write(row []any) error {
 // writeLine ends the CSV record in r.line and writes it.
 func (r *RowWriter) writeLine() error {
 	r.line = append(r.line, '\n')
-	_, err := r.bw.Write(r.line)
-	r.line = r.line[:0]
-	if err != nil {
-		return fmt.Errorf("render csv: %w", err)
-	}
-	return nil
+	return r.writeOut()
 }
 
-// writeOut writes the JSON document's pending bytes.
+// writeOut writes the pending bytes of r.line (a CSV record, or part of
+// the JSON document).
 func (r *RowWriter) writeOut() error {
 	_, err := r.bw.Write(r.line)
 	r.line = r.line[:0]
 	if err != nil {
-		return fmt.Errorf("render json: %w", err)
+		return fmt.Errorf("render %s: %w", r.f, err)
 	}
 	return nil
 }
