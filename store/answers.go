@@ -352,20 +352,9 @@ func (s *Store) StoreAnswer(ctx context.Context, a Answer) (AnswerStats, error) 
 // freshness check and the read run in one transaction, so they see the
 // same reports even if a writer commits in between.
 func (s *Store) QuerySelection(ctx context.Context, src Selection) (*gongkai.Result, error) {
-	if src.Stored == nil {
-		return s.Query(ctx, src.Statement, src.Args...)
-	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return nil, classify("query", s.path, err)
-	}
-	defer conn.Close()
 	var res *gongkai.Result
-	err = s.txOn(ctx, conn, "query", func(conn *sql.Conn) error {
-		q, args, rows, err := resolveStored(ctx, conn, src)
-		if err != nil {
-			return err
-		}
+	err := s.readSelection(ctx, src, func(conn *sql.Conn, q string, args []any, rows int64) error {
+		var err error
 		res, err = s.collectSized(ctx, conn, 0, rows, q, args)
 		return err
 	})
@@ -380,25 +369,10 @@ func (s *Store) QuerySelection(ctx context.Context, src Selection) (*gongkai.Res
 // streamed to a CSV writer the heap stays flat. It returns the number of
 // rows.
 func (s *Store) EachSelection(ctx context.Context, src Selection, start func(cols, types []string) error, add func(row []any) error) (int64, error) {
-	if src.Stored == nil {
-		n, err := s.eachRow(ctx, src.Statement, src.Args, start, add)
-		if err != nil {
-			return n, classify("query", s.path, err)
-		}
-		return n, nil
-	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return 0, classify("query", s.path, err)
-	}
-	defer conn.Close()
 	var n int64
 	var row []any
-	err = s.txOn(ctx, conn, "query", func(conn *sql.Conn) error {
-		q, args, _, err := resolveStored(ctx, conn, src)
-		if err != nil {
-			return err
-		}
+	err := s.readSelection(ctx, src, func(conn *sql.Conn, q string, args []any, _ int64) error {
+		var err error
 		n, err = rowsOn(ctx, conn, q, args, func(cols, types []string) error {
 			row = make([]any, len(cols))
 			return start(cols, types)
@@ -406,4 +380,26 @@ func (s *Store) EachSelection(ctx context.Context, src Selection, start func(col
 		return err
 	})
 	return n, err
+}
+
+// readSelection hands read a connection and the statement that answers
+// src on it (resolveStored), with the kept answer's rows when known. A
+// kept answer is chosen and read in one transaction; a plain statement
+// needs none.
+func (s *Store) readSelection(ctx context.Context, src Selection, read func(conn *sql.Conn, q string, args []any, rows int64) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return classify("query", s.path, err)
+	}
+	defer conn.Close()
+	if src.Stored == nil {
+		return classify("query", s.path, read(conn, bareStatement(src.Statement), src.Args, 0))
+	}
+	return s.txOn(ctx, conn, "query", func(conn *sql.Conn) error {
+		q, args, rows, err := resolveStored(ctx, conn, src)
+		if err != nil {
+			return err
+		}
+		return read(conn, q, args, rows)
+	})
 }
