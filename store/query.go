@@ -48,6 +48,10 @@ func (s *Store) collect(ctx context.Context, conn *sql.Conn, limit int, query st
 	return s.collectSized(ctx, conn, limit, 0, query, args)
 }
 
+// maxSizedValues bounds what collectSized makes room for at once: 2 GiB
+// of interface values, 2.6 times a whole nation's levels (68 million).
+const maxSizedValues = 1 << 27
+
 // collectSized is collect for an answer expected to have about rows rows
 // (0: unknown), which are then made room for at once.
 func (s *Store) collectSized(ctx context.Context, conn *sql.Conn, limit int, rows int64, query string, args []any) (*gongkai.Result, error) {
@@ -59,7 +63,10 @@ func (s *Store) collectSized(ctx context.Context, conn *sql.Conn, limit int, row
 	var slab []any
 	_, err := rowsOn(ctx, conn, query, args, func(cols, types []string) error {
 		res = &gongkai.Result{Columns: cols, Types: types, Rows: [][]any{}}
-		if rows > 0 && len(cols) > 0 {
+		// The hint comes from the store's own answer_state; one that
+		// claims more than maxSizedValues is not trusted with an
+		// allocation of its size, and the slabs grow as for any query.
+		if rows > 0 && len(cols) > 0 && rows <= maxSizedValues/int64(len(cols)) {
 			res.Rows = make([][]any, 0, rows)
 			slab = make([]any, rows*int64(len(cols)))
 		}

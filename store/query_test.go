@@ -123,7 +123,8 @@ func viaDatabaseSQL(t *testing.T, s *Store, max int, q string, args ...any) *gon
 
 // TestCollectSizedAnyHint checks that the row count a kept answer's state
 // gives collect (made room for at once) only sizes the Result: too small,
-// too large or none, the rows are the same.
+// too large, absurd (a damaged answer_state) or none, the rows are the
+// same, and no allocation of an absurd size is tried.
 func TestCollectSizedAnyHint(t *testing.T) {
 	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "h.duckdb"))
 	if err != nil {
@@ -140,7 +141,7 @@ func TestCollectSizedAnyHint(t *testing.T) {
 	if err != nil || len(want.Rows) != 1000 {
 		t.Fatalf("collect: %d rows, %v", len(want.Rows), err)
 	}
-	for _, hint := range []int64{1, 999, 1000, 1001, 5000} {
+	for _, hint := range []int64{1, 999, 1000, 1001, 5000, maxSizedValues, 1 << 62} {
 		got, err := s.collectSized(t.Context(), conn, 0, hint, q, nil)
 		if err != nil {
 			t.Fatal(err)
