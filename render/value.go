@@ -96,16 +96,16 @@ func AppendJSON(b []byte, v any, typ string) ([]byte, error) {
 	case string:
 		// Values too wide for int64 (HUGEINT, UBIGINT) and DECIMALs too
 		// wide for gongkai.Num arrive as text.
-		if (isIntegerType(typ) || isDecimalType(typ)) && isNumberText(x) {
-			if isIntegerType(typ) {
-				if n, err := strconv.ParseInt(x, 10, 64); err == nil {
-					return appendInt(b, n), nil
-				}
-				return strconv.AppendQuote(b, x), nil
+		// The column's type first: isNumberText is only worth its scan
+		// in a numeric column.
+		switch {
+		case isIntegerType(typ) && isNumberText(x):
+			if n, err := strconv.ParseInt(x, 10, 64); err == nil {
+				return appendInt(b, n), nil
 			}
-			if isDecimalType(typ) {
-				return append(b, x...), nil
-			}
+			return strconv.AppendQuote(b, x), nil
+		case isDecimalType(typ) && isNumberText(x):
+			return append(b, x...), nil
 		}
 		return appendString(b, x), nil
 	case time.Time, []byte:
