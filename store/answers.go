@@ -155,13 +155,14 @@ type keptPart struct {
 }
 
 // freshParts returns the parts to read for st (its year's alone when a
-// filter names the year of an answer kept by year), in year order, their
-// rows together, and whether every one of them is kept and fresh. No
-// parts (an empty store) is not fresh: the statement answers that.
-func freshParts(ctx context.Context, conn *sql.Conn, st Stored, statement string) ([]part, int64, bool, error) {
+// filter names the year of an answer kept by year), in year order, each
+// with its rows as answer_state has them, and whether every one of them is
+// kept and fresh. No parts (an empty store) is not fresh: the statement
+// answers that.
+func freshParts(ctx context.Context, conn *sql.Conn, st Stored, statement string) ([]keptPart, bool, error) {
 	want, err := wantParts(ctx, conn, st.ByYear)
 	if err != nil {
-		return nil, 0, false, err
+		return nil, false, err
 	}
 	if st.ByYear {
 		for _, f := range st.Filters {
@@ -173,50 +174,51 @@ func freshParts(ctx context.Context, conn *sql.Conn, st Stored, statement string
 	}
 	have, err := keptParts(ctx, conn, st.Name, answerHash(statement))
 	if err != nil {
-		return nil, 0, false, err
+		return nil, false, err
 	}
-	var rows int64
-	for _, p := range want {
+	out := make([]keptPart, len(want))
+	for i, p := range want {
 		h, ok := have[p.year]
 		if !ok || h.part != p {
-			return nil, 0, false, nil
+			return nil, false, nil
 		}
-		rows += h.rows
+		out[i] = h
 	}
-	return want, rows, len(want) > 0, nil
+	return out, len(out) > 0, nil
 }
 
 // resolveStored gives the statement that answers src on conn: its kept
 // answer's when every part it reads is fresh, else src's own. Query and
 // export both come here.
 //
-// rows is how many rows the kept answer reads when known (its parts read
-// whole, no filter), else 0: a Result sized for them at once is one
-// allocation, and the collector's goal rises with it, where growing it
-// from nothing took a whole nation's levels through nine collections.
-func resolveStored(ctx context.Context, conn *sql.Conn, src Selection) (q string, args []any, rows int64, err error) {
+// whole lists the kept parts when the statement reads them whole (no
+// filter), else it is nil: their rows are then known, and a Result sized
+// for them at once is one allocation (the collector's goal rises with it,
+// where growing it from nothing took a whole nation's levels through nine
+// collections) that several connections may fill (collectParts).
+func resolveStored(ctx context.Context, conn *sql.Conn, src Selection) (q string, args []any, whole []keptPart, err error) {
 	if src.Stored == nil {
-		return bareStatement(src.Statement), src.Args, 0, nil
+		return bareStatement(src.Statement), src.Args, nil, nil
 	}
-	parts, n, fresh, err := freshParts(ctx, conn, *src.Stored, src.Statement)
+	parts, fresh, err := freshParts(ctx, conn, *src.Stored, src.Statement)
 	if err != nil {
-		return "", nil, 0, err
+		return "", nil, nil, err
 	}
 	if !fresh {
-		return bareStatement(src.Statement), src.Args, 0, nil
+		return bareStatement(src.Statement), src.Args, nil, nil
 	}
 	q, args = storedQuery(*src.Stored, parts)
 	if len(args) > 0 {
-		n = 0 // a WHERE keeps an unknown share
+		return q, args, nil, nil // a WHERE keeps an unknown share
 	}
-	return q, args, n, nil
+	return q, args, parts, nil
 }
 
 // storedQuery reads the kept parts in order: each a scan of one table
 // with a WHERE, which keeps its rows' order, as UNION ALL keeps its
 // branches' (DuckDB's order preservation); CREATE TABLE AS kept the
 // rollup's ORDER BY.
-func storedQuery(st Stored, parts []part) (string, []any) {
+func storedQuery(st Stored, parts []keptPart) (string, []any) {
 	var where strings.Builder
 	var args []any
 	for _, f := range st.Filters {
@@ -353,9 +355,13 @@ func (s *Store) StoreAnswer(ctx context.Context, a Answer) (AnswerStats, error) 
 // same reports even if a writer commits in between.
 func (s *Store) QuerySelection(ctx context.Context, src Selection) (*gongkai.Result, error) {
 	var res *gongkai.Result
-	err := s.readSelection(ctx, src, func(conn *sql.Conn, q string, args []any, rows int64) error {
+	err := s.readSelection(ctx, src, func(conn *sql.Conn, q string, args []any, whole []keptPart) error {
 		var err error
-		res, err = s.collectSized(ctx, conn, 0, rows, q, args)
+		if whole != nil {
+			res, err = s.collectParts(ctx, conn, src, whole, q)
+		} else {
+			res, err = s.collectSized(ctx, conn, 0, 0, q, args)
+		}
 		return err
 	})
 	return res, err
@@ -371,7 +377,7 @@ func (s *Store) QuerySelection(ctx context.Context, src Selection) (*gongkai.Res
 func (s *Store) EachSelection(ctx context.Context, src Selection, start func(cols, types []string) error, add func(row []any) error) (int64, error) {
 	var n int64
 	var row []any
-	err := s.readSelection(ctx, src, func(conn *sql.Conn, q string, args []any, _ int64) error {
+	err := s.readSelection(ctx, src, func(conn *sql.Conn, q string, args []any, _ []keptPart) error {
 		var err error
 		n, err = rowsOn(ctx, conn, q, args, func(cols, types []string) error {
 			row = make([]any, len(cols))
@@ -383,23 +389,23 @@ func (s *Store) EachSelection(ctx context.Context, src Selection, start func(col
 }
 
 // readSelection hands read a connection and the statement that answers
-// src on it (resolveStored), with the kept answer's rows when known. A
-// kept answer is chosen and read in one transaction; a plain statement
+// src on it (resolveStored), with the kept parts when it reads them whole.
+// A kept answer is chosen and read in one transaction; a plain statement
 // needs none.
-func (s *Store) readSelection(ctx context.Context, src Selection, read func(conn *sql.Conn, q string, args []any, rows int64) error) error {
+func (s *Store) readSelection(ctx context.Context, src Selection, read func(conn *sql.Conn, q string, args []any, whole []keptPart) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return classify("query", s.path, err)
 	}
 	defer conn.Close()
 	if src.Stored == nil {
-		return classify("query", s.path, read(conn, bareStatement(src.Statement), src.Args, 0))
+		return classify("query", s.path, read(conn, bareStatement(src.Statement), src.Args, nil))
 	}
 	return s.txOn(ctx, conn, "query", func(conn *sql.Conn) error {
-		q, args, rows, err := resolveStored(ctx, conn, src)
+		q, args, whole, err := resolveStored(ctx, conn, src)
 		if err != nil {
 			return err
 		}
-		return read(conn, q, args, rows)
+		return read(conn, q, args, whole)
 	})
 }

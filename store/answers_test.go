@@ -88,18 +88,18 @@ func TestKeptAnswerOrderInCopy(t *testing.T) {
 				t.Fatalf("%s: kept row %d is %v, want %v", st.Path(), i, got.Rows[i], want.Rows[i])
 			}
 		}
-		parts, rows, fresh, err := func() ([]part, int64, bool, error) {
+		parts, fresh, err := func() ([]keptPart, bool, error) {
 			conn, err := st.DB().Conn(ctx)
 			if err != nil {
-				return nil, 0, false, err
+				return nil, false, err
 			}
 			defer conn.Close()
 			return freshParts(ctx, conn, *src.Stored, src.Statement)
 		}()
 		if err != nil || !fresh || len(parts) != 1 {
-			t.Errorf("%s: kept answer fresh %v (%v, %v)", st.Path(), fresh, parts, err)
+			t.Fatalf("%s: kept answer fresh %v (%v, %v)", st.Path(), fresh, parts, err)
 		}
-		if rows != int64(len(want.Rows)) {
+		if rows := parts[0].rows; rows != int64(len(want.Rows)) {
 			t.Errorf("%s: answer_state says the kept answer has %d rows; it has %d", st.Path(), rows, len(want.Rows))
 		}
 	}

@@ -1,0 +1,182 @@
+package store
+
+import (
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+// partsFixture is a store of four report years with an answer kept by
+// year: each part tens of thousands of rows (many driver chunks), of
+// integers, text and NULLs, in an order no plain scan gives.
+func partsFixture(t *testing.T) (*Store, Selection) {
+	t.Helper()
+	ctx := t.Context()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "parts.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Put(ctx, genParsed(t, 3, 3)); err != nil {
+		t.Fatal(err)
+	}
+	const stmt = `SELECT report_year AS year, report_id, organization, g.k,
+			CASE WHEN g.k % 7 = 0 THEN NULL ELSE g.k * report_id END AS maybe
+		FROM reports, range(3000) g(k)
+		WHERE report_year = coalesce($year, report_year)
+		ORDER BY year, g.k DESC, report_id`
+	a := Answer{Name: "parts", Statement: stmt, Params: []string{"year"}, ByYear: true}
+	made, err := st.StoreAnswer(ctx, a)
+	if err != nil || made.Parts != 4 {
+		t.Fatalf("StoreAnswer = %+v, %v; want 4 parts (2019–2022)", made, err)
+	}
+	return st, Selection{Statement: stmt, Args: []any{sql.Named("year", nil)}, Stored: &Stored{Name: "parts", ByYear: true}}
+}
+
+// The parts of a kept answer read on several connections at once make the
+// Result one connection reading the statement makes, row for row, with any
+// number of readers; and that Result is the statement's own. The first
+// connection waits for a helper to take a part, so helpers do read.
+func TestCollectPartsAsOneRead(t *testing.T) {
+	st, src := partsFixture(t)
+	ctx := t.Context()
+	var mu sync.Mutex
+	var byHelper int
+	helped := make(chan struct{})
+	partHook = func(reader int, i int64) {
+		if reader > 0 {
+			mu.Lock()
+			if byHelper++; byHelper == 1 {
+				close(helped)
+			}
+			mu.Unlock()
+			return
+		}
+		if i > 0 {
+			return
+		}
+		select {
+		case <-helped:
+		case <-time.After(20 * time.Second):
+			t.Error("no helper took a part within 20 s")
+		}
+	}
+	defer func() { partHook = nil }()
+	plain, err := st.QuerySelection(ctx, Selection{Statement: src.Statement, Args: src.Args})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plain.Rows) < 4*2048 {
+		t.Fatalf("the fixture has %d rows; it needs several chunks a part", len(plain.Rows))
+	}
+	for _, procs := range []int{2, 3, 4, 8, 1} {
+		t.Run(fmt.Sprint("GOMAXPROCS=", procs), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			mu.Lock()
+			byHelper, helped = 0, make(chan struct{})
+			if procs == 1 {
+				close(helped) // no helper
+			}
+			mu.Unlock()
+			got, err := st.QuerySelection(ctx, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, plain) {
+				t.Fatalf("%d rows from the kept parts differ from the statement's %d", len(got.Rows), len(plain.Rows))
+			}
+			mu.Lock()
+			if (procs > 1) != (byHelper > 0) {
+				t.Errorf("helpers read %d parts", byHelper)
+			}
+			mu.Unlock()
+			// Each row has its own room: writing one touches no other.
+			got.Rows[0] = append(got.Rows[0], "x")
+			if len(got.Rows[1]) != len(got.Columns) {
+				t.Fatal("rows share their backing array past their width")
+			}
+		})
+	}
+}
+
+// A kept table that no longer holds what answer_state says of it (changed
+// by hand) is read as the statement on one connection reads it, not
+// wrongly placed into room sized for other rows; tables that statement
+// cannot read together are an error, as they were.
+func TestCollectPartsOtherShape(t *testing.T) {
+	ctx := t.Context()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	for _, change := range []string{
+		`DELETE FROM answer_parts_2020 WHERE k % 2 = 0`,
+		`INSERT INTO answer_parts_2021 SELECT * FROM answer_parts_2021 LIMIT 5`,
+		`UPDATE answer_state SET rows = rows + 1 WHERE rollup = 'parts' AND part = 2022`,
+		`UPDATE answer_state SET rows = 0 WHERE rollup = 'parts' AND part = 2019`,
+		`ALTER TABLE answer_parts_2022 DROP COLUMN maybe`,
+	} {
+		t.Run(change, func(t *testing.T) {
+			st, src := partsFixture(t)
+			if _, err := st.DB().ExecContext(ctx, change); err != nil {
+				t.Fatal(err)
+			}
+			conn, err := st.DB().Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			parts, fresh, err := freshParts(ctx, conn, *src.Stored, src.Statement)
+			if err != nil || !fresh {
+				t.Fatalf("freshParts: %v, %v", fresh, err)
+			}
+			q, _ := storedQuery(*src.Stored, parts)
+			want, werr := st.collect(ctx, conn, 0, q, nil)
+			conn.Close()
+			got, err := st.QuerySelection(ctx, src)
+			if werr != nil {
+				// Parts of other columns do not make one statement.
+				if err == nil {
+					t.Fatalf("the kept tables cannot be read together (%v), yet QuerySelection gave %d rows", werr, len(got.Rows))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%d rows, want the %d the kept tables hold", len(got.Rows), len(want.Rows))
+			}
+		})
+	}
+}
+
+// A helper connection whose transaction sees other parts than the first
+// connection's (a writer committed in between) reads nothing.
+func TestHelpReadOtherParts(t *testing.T) {
+	st, src := partsFixture(t)
+	ctx := t.Context()
+	conn, err := st.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, fresh, err := freshParts(ctx, conn, *src.Stored, src.Statement)
+	conn.Close()
+	if err != nil || !fresh {
+		t.Fatalf("freshParts: %v, %v", fresh, err)
+	}
+	read := 0
+	count := func(*sql.Conn) error { read++; return nil }
+	if err := st.helpRead(ctx, src, parts, count); err != nil || read != 1 {
+		t.Fatalf("the same parts: read %d times, %v; want once", read, err)
+	}
+	older := append([]keptPart(nil), parts...)
+	older[2].reports--
+	older[2].top--
+	read = 0
+	if err := st.helpRead(ctx, src, older, count); err != nil || read != 0 {
+		t.Fatalf("other parts: read %d times, %v; want none", read, err)
+	}
+}
