@@ -367,27 +367,6 @@ func (s *Store) QuerySelection(ctx context.Context, src Selection) (*gongkai.Res
 	return res, err
 }
 
-// EachSelection is QuerySelection for an answer read once and let go:
-// start gets the columns and their DuckDB types, add each row as plain
-// values (the slice is reused), and no row is kept. A whole nation's
-// levels is 68 million values: held in a Result they cost 1.5 GB of
-// heap and a collector that marks them all (a third of the read), while
-// streamed to a CSV writer the heap stays flat. It returns the number of
-// rows.
-func (s *Store) EachSelection(ctx context.Context, src Selection, start func(cols, types []string) error, add func(row []any) error) (int64, error) {
-	var n int64
-	var row []any
-	err := s.readSelection(ctx, src, func(conn *sql.Conn, q string, args []any, _ []keptPart) error {
-		var err error
-		n, err = rowsOn(ctx, conn, q, args, func(cols, types []string) error {
-			row = make([]any, len(cols))
-			return start(cols, types)
-		}, func() []any { return row }, add)
-		return err
-	})
-	return n, err
-}
-
 // readSelection hands read a connection and the statement that answers
 // src on it (resolveStored), with the kept parts when it reads them whole.
 // A kept answer is chosen and read in one transaction; a plain statement
