@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -100,8 +101,8 @@ func (s *Store) collectParts(ctx context.Context, conn *sql.Conn, src Selection,
 	}
 	errs[0] = read(0, conn)
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		if !onlyShape(errs) {
+	if err := cause(errs); err != nil {
+		if !errors.Is(err, errPartShape) {
 			return nil, classify("query", s.path, err)
 		}
 		return s.collectSized(ctx, conn, 0, 0, q, nil)
@@ -109,15 +110,23 @@ func (s *Store) collectParts(ctx context.Context, conn *sql.Conn, src Selection,
 	return &gongkai.Result{Columns: cols, Types: types, Rows: rows}, nil
 }
 
-// onlyShape reports whether every error in errs (nils aside) is
-// errPartShape.
-func onlyShape(errs []error) bool {
+// cause picks the error to report of the readers' errs: a failure before
+// errPartShape (which only sends the read to one connection), and the
+// failure that stopped the others before the cancellation it caused them.
+func cause(errs []error) error {
+	var shape, cancelled error
 	for _, err := range errs {
-		if err != nil && !errors.Is(err, errPartShape) {
-			return false
+		switch {
+		case err == nil:
+		case errors.Is(err, errPartShape):
+			shape = cmp.Or(shape, err)
+		case errors.Is(err, context.Canceled):
+			cancelled = cmp.Or(cancelled, err)
+		default:
+			return err
 		}
 	}
-	return true
+	return cmp.Or(cancelled, shape)
 }
 
 // helpRead runs read on a connection of its own in a transaction of its

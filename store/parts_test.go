@@ -1,7 +1,9 @@
 package store
 
 import (
+	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -178,5 +180,29 @@ func TestHelpReadOtherParts(t *testing.T) {
 	read = 0
 	if err := st.helpRead(ctx, src, older, count); err != nil || read != 0 {
 		t.Fatalf("other parts: read %d times, %v; want none", read, err)
+	}
+}
+
+// The error reported for several readers is the one that stopped them,
+// not the cancellation it caused the others, and errPartShape (which only
+// sends the read to one connection) only when nothing else failed.
+func TestPartsCause(t *testing.T) {
+	broke := errors.New("IO Error: disk")
+	cancelled := fmt.Errorf("query: %w", context.Canceled)
+	shape := fmt.Errorf("query: %w", errPartShape)
+	for _, c := range []struct {
+		errs []error
+		want error
+	}{
+		{[]error{nil, nil}, nil},
+		{[]error{cancelled, broke}, broke},
+		{[]error{broke, cancelled, shape}, broke},
+		{[]error{shape, cancelled}, cancelled},
+		{[]error{nil, shape}, shape},
+		{[]error{cancelled, nil}, cancelled},
+	} {
+		if got := cause(c.errs); got != c.want {
+			t.Errorf("cause(%v) = %v, want %v", c.errs, got, c.want)
+		}
 	}
 }
