@@ -41,7 +41,7 @@ func TestNationalSmall(t *testing.T) {
 	dir := t.TempDir()
 	var log bytes.Buffer
 	cfg := Config{Dir: dir, Sizes: []int{500, 1500}, First: 2019, Last: 2021, Seed: 3, Clients: 8, PerClient: 3,
-		FloorSample: 200, PutMax: 500, Exe: exe, Log: &log}
+		FloorSample: 200, PutMax: 500, Exe: exe, KeepStores: true, Log: &log}
 	res, err := Run(t.Context(), cfg)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
@@ -62,6 +62,24 @@ func TestNationalSmall(t *testing.T) {
 		}
 		if ss := res.Serve[size]; len(ss.Phases) != 2 || ss.Phases[0].Status[200] == 0 || ss.Phases[1].Status[200] == 0 || ss.Visible == 0 {
 			t.Errorf("size %d: serve %+v", size, ss)
+		}
+	}
+	// A kept store ends with its answers fresh, the serve child's reports
+	// (a year after the last) included.
+	for _, size := range cfg.Sizes {
+		st, err := store.OpenReadOnly(t.Context(), filepath.Join(dir, fmt.Sprintf("national-%d.duckdb", size)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stale int64
+		err = st.DB().QueryRowContext(t.Context(), `SELECT count(*) FROM answer_state a
+			WHERE a.part = 0 AND a.reports <> (SELECT count(*) FROM reports)
+			   OR a.rollup = 'levels' AND a.part = 0
+			   OR NOT EXISTS (SELECT 1 FROM answer_state b WHERE b.rollup = a.rollup
+			                  AND b.part IN (0, (SELECT max(report_year) FROM reports)))`).Scan(&stale)
+		st.Close()
+		if err != nil || stale != 0 {
+			t.Errorf("size %d: %d kept answers not fresh after the run (%v)", size, stale, err)
 		}
 	}
 	if res.Builds[1500].Grown == 0 {

@@ -40,7 +40,11 @@ type Config struct {
 	// start from a Put-built store of about PutMax reports grown in SQL
 	// (Grow) to the national counties.
 	PutMax int
-	Log    io.Writer
+	// KeepStores: the stores outlive the run, so each ends with its kept
+	// answers fresh, as an ingest leaves a store (the serve measure's
+	// child stores reports without keeping them).
+	KeepStores bool
+	Log        io.Writer
 }
 
 // Result is everything a run measured.
@@ -198,6 +202,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				c.Err = errors.New(ss.VisibleNote)
 			}
 			r.Checks = append(r.Checks, c)
+			if cfg.KeepStores {
+				if err := refreshKept(ctx, path, cfg.Log); err != nil {
+					return r, err
+				}
+			}
 		}
 		r.RSS[size] = peakRSS()
 		if cfg.Progress != nil {
@@ -205,6 +214,21 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	return r, nil
+}
+
+// refreshKept keeps the answers of the store at path anew after the serve
+// measure's child stored its reports, for a store kept after the run.
+func refreshKept(ctx context.Context, path string, log io.Writer) error {
+	st, err := openWait(ctx, path)
+	if err != nil {
+		return err
+	}
+	err = rollup.Refresh(ctx, st, func(name string, a store.AnswerStats) {
+		if a.Made {
+			fmt.Fprintf(log, "  kept the answer of %s anew after the child's ingest (%d rows, %.2f s)\n", name, a.Rows, a.Took.Seconds())
+		}
+	})
+	return errors.Join(err, st.Close())
 }
 
 // sampleReports regenerates the first n reports of the build (the same
@@ -324,7 +348,7 @@ Examples:
 	}
 	maxRuns = *runs
 	cfg := Config{Dir: *dir, First: 2019, Last: 2025, Seed: *seed, Clients: *clients, PerClient: *per,
-		FloorSample: *floorN, PutMax: *putMax, Log: stdout}
+		FloorSample: *floorN, PutMax: *putMax, KeepStores: *keep, Log: stdout}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n <= 0 {
