@@ -13,7 +13,7 @@ import (
 // genParsed builds a generated district's reports, placed with the
 // divisions data (one Parsed per record, hashed by seed, so another seed
 // gives other files for the same organizations and years).
-func genParsed(t *testing.T, seed uint64, townships int) []gongkai.Parsed {
+func genParsed(t testing.TB, seed uint64, townships int) []gongkai.Parsed {
 	t.Helper()
 	items, err := gen.Build(gen.Options{District: "威海市文登区", Townships: townships, Departments: 3,
 		FirstYear: 2019, LastYear: 2022, Seed: seed, Violations: 0.1})

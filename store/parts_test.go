@@ -16,7 +16,17 @@ import (
 // partsFixture is a store of four report years with an answer kept by
 // year: each part tens of thousands of rows (many driver chunks), of
 // integers, text and NULLs, in an order no plain scan gives.
-func partsFixture(t *testing.T) (*Store, Selection) {
+func partsFixture(t testing.TB) (*Store, Selection) {
+	return partsStore(t, `SELECT report_year AS year, report_id, organization, g.k,
+			CASE WHEN g.k % 7 = 0 THEN NULL ELSE g.k * report_id END AS maybe
+		FROM reports, range(3000) g(k)
+		WHERE report_year = coalesce($year, report_year)
+		ORDER BY year, g.k DESC, report_id`)
+}
+
+// partsStore is a store of four report years (2019–2022) with stmt's
+// answer kept by year ($year binds each part's year, NULL the whole).
+func partsStore(t testing.TB, stmt string) (*Store, Selection) {
 	t.Helper()
 	ctx := t.Context()
 	st, err := Open(ctx, filepath.Join(t.TempDir(), "parts.duckdb"))
@@ -27,11 +37,6 @@ func partsFixture(t *testing.T) (*Store, Selection) {
 	if _, err := st.Put(ctx, genParsed(t, 3, 3)); err != nil {
 		t.Fatal(err)
 	}
-	const stmt = `SELECT report_year AS year, report_id, organization, g.k,
-			CASE WHEN g.k % 7 = 0 THEN NULL ELSE g.k * report_id END AS maybe
-		FROM reports, range(3000) g(k)
-		WHERE report_year = coalesce($year, report_year)
-		ORDER BY year, g.k DESC, report_id`
 	a := Answer{Name: "parts", Statement: stmt, Params: []string{"year"}, ByYear: true}
 	made, err := st.StoreAnswer(ctx, a)
 	if err != nil || made.Parts != 4 {
@@ -204,5 +209,33 @@ func TestPartsCause(t *testing.T) {
 		if got := cause(c.errs); got != c.want {
 			t.Errorf("cause(%v) = %v, want %v", c.errs, got, c.want)
 		}
+	}
+}
+
+// BenchmarkQuerySelectionParts reads a kept answer of levels' shape (a
+// year, text columns, counts, rates) in four parts of 250,000 rows, whole:
+// -cpu 1 reads them on one connection, -cpu 2 on two.
+//
+//	go test -run '^$' -bench QuerySelectionParts -cpu 1,2 -benchtime 3x -count 3 ./store/
+func BenchmarkQuerySelectionParts(b *testing.B) {
+	st, src := partsStore(b, `SELECT report_year AS year, 'county' AS level, '山东省' AS province,
+			'威海市' AS city, '文登区' || (g.k % 40) AS county,
+			g.k AS a1, g.k * 3 AS a2, g.k % 1000 AS a3, g.k % 97 AS a4, g.k * 7 AS a5,
+			g.k % 5000 AS a6, g.k + 300 AS a7, g.k % 13 AS a8, g.k * 11 AS a9, g.k % 300 AS a10,
+			g.k % 77 AS a11, g.k * 2 AS a12, g.k % 4000 AS a13, g.k + 999 AS a14, g.k % 3 AS a15,
+			g.k / 7.0 AS r1, g.k / 13.0 AS r2, (g.k % 100) / 100.0 AS r3, g.k / 3.0 AS r4
+		FROM (SELECT DISTINCT report_year FROM reports WHERE report_year = coalesce($year, report_year)) y,
+		     range(250000) g(k)
+		ORDER BY year, g.k`)
+	rows := 0
+	for b.Loop() {
+		res, err := st.QuerySelection(b.Context(), src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows = len(res.Rows)
+	}
+	if rows != 1_000_000 {
+		b.Fatalf("%d rows, want 1,000,000", rows)
 	}
 }
