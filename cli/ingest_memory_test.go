@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gongkai/store"
 )
 
 // GONGKAI_MEMORY_LIMIT reaches the store: a size DuckDB refuses fails the
@@ -59,5 +61,40 @@ func TestEveryCommandHonoursMemoryLimit(t *testing.T) {
 				t.Errorf("%s with GONGKAI_MEMORY_LIMIT=%s: exit %d, want %d; stderr %s", args[0], tc.limit, code, tc.code, errb.String())
 			}
 		}
+	}
+}
+
+// ingest opens its store under store.IngestMemoryLimit, not the store's
+// default, so that DuckDB and the parse workers stay within 1 GiB between
+// them; GONGKAI_MEMORY_LIMIT still wins.
+func TestIngestOpensUnderItsOwnLimit(t *testing.T) {
+	setting := func(limit, def string) string {
+		t.Helper()
+		env := &Env{Getenv: func(k string) string {
+			if k == "GONGKAI_MEMORY_LIMIT" {
+				return limit
+			}
+			return ""
+		}}
+		st, err := openStore(t.Context(), env, filepath.Join(t.TempDir(), "m.duckdb"), true, def)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		var v string
+		if err := st.DB().QueryRowContext(t.Context(), `SELECT current_setting('memory_limit')`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	ingest, plain := setting("", store.IngestMemoryLimit), setting("", "")
+	if ingest == plain {
+		t.Errorf("ingest's DuckDB memory limit is the store's default, %s", plain)
+	}
+	if want := setting(store.IngestMemoryLimit, ""); ingest != want {
+		t.Errorf("ingest's limit is %s, want %s (%s)", ingest, want, store.IngestMemoryLimit)
+	}
+	if got, want := setting("2GB", store.IngestMemoryLimit), setting("2GB", ""); got != want {
+		t.Errorf("GONGKAI_MEMORY_LIMIT=2GB gives ingest %s, want %s", got, want)
 	}
 }

@@ -264,14 +264,13 @@ func (s *Store) StoreAnswer(ctx context.Context, a Answer) (AnswerStats, error) 
 		return st, classify("store answer", s.path, err)
 	}
 	defer conn.Close()
-	if s.memoryLimit == StoreMemoryLimit {
-		// A database-wide setting: StoreAnswer holds writeMu, and an ingest
-		// calls it after its own writes.
-		if _, err := conn.ExecContext(ctx, "SET memory_limit = '"+answerMemoryLimit+"'"); err != nil {
-			return st, classify("store answer", s.path, err)
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SET memory_limit = '"+s.memoryLimit+"'")
+	// A database-wide setting: StoreAnswer holds writeMu, and an ingest
+	// calls it after its own writes.
+	restore, err := s.lowerMemory(ctx, conn, answerMemoryLimit)
+	if err != nil {
+		return st, classify("store answer", s.path, err)
 	}
+	defer restore()
 	hash := answerHash(a.Statement)
 	want, err := wantParts(ctx, conn, a.ByYear)
 	if err != nil {

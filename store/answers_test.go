@@ -104,3 +104,38 @@ func TestKeptAnswerOrderInCopy(t *testing.T) {
 		}
 	}
 }
+
+// The cross rules lower DuckDB's memory limit while they run, as keeping
+// an answer does, and put the store's own back afterwards; a limit the
+// user chose is left as it is throughout.
+func TestCrossRulesRestoreMemoryLimit(t *testing.T) {
+	ctx := t.Context()
+	for _, opts := range [][]Option{nil, {MemoryLimit(IngestMemoryLimit)}, {MemoryLimit("700MB")}} {
+		st, err := Open(ctx, filepath.Join(t.TempDir(), "r.duckdb"), opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		limit := func() string {
+			t.Helper()
+			var v string
+			if err := st.DB().QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		before := limit()
+		if _, err := st.Put(ctx, genParsed(t, 2, 2)); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.UpdateCrossRules(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.RunCrossRules(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if after := limit(); after != before {
+			t.Errorf("memory limit %v: %s after the cross rules, want %s again", opts, after, before)
+		}
+		st.Close()
+	}
+}

@@ -59,6 +59,32 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 // instead (slower, but the process stays within its bound).
 const StoreMemoryLimit = "1GB"
 
+// IngestMemoryLimit is DuckDB's memory_limit for an ingest (the CLI
+// opens its store so unless GONGKAI_MEMORY_LIMIT says otherwise). An
+// ingest's process holds DuckDB and the parse workers, and must stay
+// within 1 GiB: DuckDB keeps what it reads in its buffer pool up to the
+// limit, and with the store's 1 GB an ingest of 150,654 rendered reports
+// peaked at 1.7 GB while the cross-report rules read their cells at the
+// end (2.2 GB with the hostile files beside them).
+const IngestMemoryLimit = answerMemoryLimit
+
+// lowerMemory sets DuckDB's memory_limit to limit for work that reads much
+// and keeps little (the cross rules, keeping answers) when the store runs
+// under one of gongkai's own limits (one the user chose through the
+// MemoryLimit option is left alone), and returns what puts the store's
+// own back. The setting is the database's: callers hold writeMu.
+func (s *Store) lowerMemory(ctx context.Context, conn *sql.Conn, limit string) (restore func(), err error) {
+	if s.memoryLimit != StoreMemoryLimit && s.memoryLimit != IngestMemoryLimit {
+		return func() {}, nil
+	}
+	if _, err := conn.ExecContext(ctx, "SET memory_limit = '"+limit+"'"); err != nil {
+		return nil, err
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SET memory_limit = '"+s.memoryLimit+"'")
+	}, nil
+}
+
 // checkpointThreshold is the WAL size at which a read-write store
 // checkpoints (see dsn).
 const checkpointThreshold = "256MB"
