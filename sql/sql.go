@@ -43,7 +43,11 @@ type File struct {
 	// being ordered by year first, reading no year but it and the one
 	// before.
 	StoredByYear bool
-	SQL          string
+	// WholeAreaOnly ("-- needs: whole-area", a cross rule) says the rule
+	// finds nothing unless the reports in rule_scope include a whole-area
+	// report, so it need not run for a chunk that has none.
+	WholeAreaOnly bool
+	SQL           string
 }
 
 // Named reads the named files of one folder (rollups, rules), sorted by
@@ -81,8 +85,8 @@ func parseNamed(fsys fs.FS, dir string) ([]File, error) {
 	return out, nil
 }
 
-// parseHeader reads the "-- name:", "-- description:", "-- params:" and
-// "-- stored:" / "-- stored by:" header lines (in any order, before the
+// parseHeader reads the "-- name:", "-- description:", "-- params:",
+// "-- stored:" / "-- stored by:" and "-- needs:" header lines (in any order, before the
 // first non-comment line). A description may continue on following "--   "
 // lines. "-- stored:" lists the parameters that filter the kept answer, or
 // says "none"; "-- stored by: year" keeps it by year.
@@ -132,6 +136,12 @@ func parseHeader(text string) (File, error) {
 				return r, fmt.Errorf("'-- stored by: %s': only year is supported", v)
 			}
 			r.StoredByYear = true
+			last = key
+		case ok && key == "needs":
+			if v := strings.TrimSpace(val); v != "whole-area" {
+				return r, fmt.Errorf("'-- needs: %s': only whole-area is supported", v)
+			}
+			r.WholeAreaOnly = true
 			last = key
 		case last == "description" && body != "" && strings.HasPrefix(t, "--  "):
 			r.Description += " " + body

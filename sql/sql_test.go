@@ -31,6 +31,14 @@ func TestNamedHeaders(t *testing.T) {
 		{"stored by other", "rollups/a.sql", "-- name: a\n-- description: d\n-- params: year\n-- stored: year\n-- stored by: level\nSELECT $year", "only year"},
 		{"stored by year, year no filter", "rollups/a.sql", "-- name: a\n-- description: d\n-- params: year\n-- stored: none\n-- stored by: year\nSELECT $year", "needs year"},
 		{"file name", "rollups/b.sql", "-- name: a\n-- description: d\nSELECT 1", "file name says"},
+		{"needs other", "rollups/a.sql", "-- name: a\n-- description: d\n-- needs: parts\nSELECT 1", "only whole-area"},
+	}
+	// "-- needs: whole-area" marks a cross rule that finds nothing without
+	// a whole-area report in scope; R9 is one, the continuity rules not.
+	for _, r := range Named("rules") {
+		if want := r.Name == "r9_aggregate"; r.WholeAreaOnly != want {
+			t.Errorf("rules/%s: WholeAreaOnly %v, want %v", r.Name, r.WholeAreaOnly, want)
+		}
 	}
 	for _, c := range []struct {
 		text           string

@@ -16,7 +16,10 @@ import (
 type RuleFile struct {
 	Name        string
 	Description string
-	SQL         string
+	// WholeAreaOnly: the rule finds nothing for reports none of which is
+	// a whole-area report ("-- needs: whole-area"), and is not run then.
+	WholeAreaOnly bool
+	SQL           string
 }
 
 // CrossRules lists the embedded cross-report rules sorted by name. It
@@ -25,7 +28,7 @@ type RuleFile struct {
 func CrossRules() []RuleFile {
 	var out []RuleFile
 	for _, f := range sqlfiles.Named("rules") {
-		out = append(out, RuleFile{Name: f.Name, Description: f.Description, SQL: f.SQL})
+		out = append(out, RuleFile{Name: f.Name, Description: f.Description, WholeAreaOnly: f.WholeAreaOnly, SQL: f.SQL})
 	}
 	return out
 }
@@ -198,7 +201,15 @@ func (s *Store) updateCrossRules(ctx context.Context) error {
 				AND report_id IN (SELECT report_id FROM rule_scope)`); err != nil {
 				return fmt.Errorf("clearing store findings: %w", err)
 			}
+			var wholeArea bool
+			if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM rule_scope s
+				JOIN reports r ON r.report_id = s.report_id WHERE r.is_aggregate)`).Scan(&wholeArea); err != nil {
+				return err
+			}
 			for _, r := range rules {
+				if r.WholeAreaOnly && !wholeArea {
+					continue
+				}
 				q := `INSERT INTO findings (report_id, rule, severity, status, "where", message, scope, code, args)
 SELECT report_id, rule, severity, status, "where", message, 'store', code, args FROM (` + ruleBody(r.SQL) + "\n)"
 				if _, err := conn.ExecContext(ctx, q); err != nil {
