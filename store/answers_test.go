@@ -18,14 +18,7 @@ func TestStoreAnswerRestoresMemoryLimit(t *testing.T) {
 	if _, err := st.Put(ctx, genParsed(t, 1, 2)); err != nil {
 		t.Fatal(err)
 	}
-	limit := func() string {
-		t.Helper()
-		var v string
-		if err := st.DB().QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(&v); err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	limit := func() string { return memoryLimitOf(t, st) }
 	before := limit()
 	during := ""
 	a := Answer{Name: "years", Statement: `SELECT current_setting('memory_limit') AS m, count(*) AS n FROM reports`}
@@ -115,14 +108,7 @@ func TestCrossRulesRestoreMemoryLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		limit := func() string {
-			t.Helper()
-			var v string
-			if err := st.DB().QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(&v); err != nil {
-				t.Fatal(err)
-			}
-			return v
-		}
+		limit := func() string { return memoryLimitOf(t, st) }
 		before := limit()
 		if _, err := st.Put(ctx, genParsed(t, 2, 2)); err != nil {
 			t.Fatal(err)
@@ -138,4 +124,14 @@ func TestCrossRulesRestoreMemoryLimit(t *testing.T) {
 		}
 		st.Close()
 	}
+}
+
+// memoryLimitOf is DuckDB's memory_limit on st as it says it.
+func memoryLimitOf(t *testing.T, st *Store) string {
+	t.Helper()
+	var v string
+	if err := st.DB().QueryRowContext(t.Context(), `SELECT current_setting('memory_limit')`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
