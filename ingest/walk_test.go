@@ -1,9 +1,12 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -68,6 +71,43 @@ func TestWalkMissingAndOrder(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("walked %q, want %q", got, want)
 			break
+		}
+	}
+}
+
+// readLimited gives the bytes whatever size the file claims (right,
+// unknown, too small, too large), refuses more than the limit, and with a
+// right size makes its room once.
+func TestReadLimited(t *testing.T) {
+	data := []byte(strings.Repeat("年度报告\t0\n", 3000)) // 39,000 bytes
+	n := int64(len(data))
+	for _, c := range []struct {
+		name        string
+		limit, size int64
+		tooLarge    bool
+	}{
+		{"right size", 1 << 20, n, false},
+		{"unknown size", 1 << 20, 0, false},
+		{"claims less", 1 << 20, n / 10, false},
+		{"claims more", 1 << 20, 10 * n, false},
+		{"claims more than the limit", n, 1 << 40, false},
+		{"at the limit", n, n, false},
+		{"over the limit, size right", n - 1, n, true},
+		{"over the limit, size unknown", n - 1, 0, true},
+		{"over the limit, claims less", n - 1, 10, true},
+	} {
+		got, err := readLimited(bytes.NewReader(data), c.limit, c.size)
+		if c.tooLarge {
+			if !errors.Is(err, errFileTooLarge) {
+				t.Errorf("%s: err %v, want errFileTooLarge", c.name, err)
+			}
+			continue
+		}
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("%s: %d bytes, %v; want the %d bytes", c.name, len(got), err, n)
+		}
+		if c.size == n && cap(got) != len(data)+bytes.MinRead {
+			t.Errorf("%s: capacity %d, want the one allocation of %d", c.name, cap(got), len(data)+bytes.MinRead)
 		}
 	}
 }
