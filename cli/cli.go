@@ -177,15 +177,13 @@ func dbFlag(fs *pflag.FlagSet) *string {
 }
 
 // openStore opens the database at path the one way every command does:
-// read-only unless write, with the settings the environment asks for
-// (GONGKAI_MEMORY_LIMIT, a DuckDB size such as 4GB, replaces the store's
-// default memory limit, or def when def is not "").
-func openStore(ctx context.Context, env *Env, path string, write bool, def ...string) (*store.Store, error) {
-	var opts []store.Option
+// read-only unless write, with the command's own options (ingest's
+// store.ForIngest) and the settings the environment asks for
+// (GONGKAI_MEMORY_LIMIT, a DuckDB size such as 4GB, replaces every
+// memory limit of the store's).
+func openStore(ctx context.Context, env *Env, path string, write bool, opts ...store.Option) (*store.Store, error) {
 	if v := strings.TrimSpace(env.Getenv("GONGKAI_MEMORY_LIMIT")); v != "" {
 		opts = append(opts, store.MemoryLimit(v))
-	} else if len(def) > 0 && def[0] != "" {
-		opts = append(opts, store.MemoryLimit(def[0]))
 	}
 	if write {
 		return store.Open(ctx, path, opts...)

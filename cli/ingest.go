@@ -60,7 +60,7 @@ func runIngest(ctx context.Context, cmd *command, env *Env, args []string) error
 	if _, err := (ingest.Placement{District: *district}).Placer(); err != nil {
 		return err // before creating the database
 	}
-	st, err := openStore(ctx, env, *db, true, store.IngestMemoryLimit)
+	st, err := openStore(ctx, env, *db, true, store.ForIngest())
 	if err != nil {
 		return err
 	}

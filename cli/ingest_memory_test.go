@@ -68,7 +68,7 @@ func TestEveryCommandHonoursMemoryLimit(t *testing.T) {
 // default, so that DuckDB and the parse workers stay within 1 GiB between
 // them; GONGKAI_MEMORY_LIMIT still wins.
 func TestIngestOpensUnderItsOwnLimit(t *testing.T) {
-	setting := func(limit, def string) string {
+	setting := func(limit string, opts ...store.Option) string {
 		t.Helper()
 		env := &Env{Getenv: func(k string) string {
 			if k == "GONGKAI_MEMORY_LIMIT" {
@@ -76,7 +76,7 @@ func TestIngestOpensUnderItsOwnLimit(t *testing.T) {
 			}
 			return ""
 		}}
-		st, err := openStore(t.Context(), env, filepath.Join(t.TempDir(), "m.duckdb"), true, def)
+		st, err := openStore(t.Context(), env, filepath.Join(t.TempDir(), "m.duckdb"), true, opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,14 +87,14 @@ func TestIngestOpensUnderItsOwnLimit(t *testing.T) {
 		}
 		return v
 	}
-	ingest, plain := setting("", store.IngestMemoryLimit), setting("", "")
+	ingest, plain := setting("", store.ForIngest()), setting("")
 	if ingest == plain {
 		t.Errorf("ingest's DuckDB memory limit is the store's default, %s", plain)
 	}
-	if want := setting(store.IngestMemoryLimit, ""); ingest != want {
+	if want := setting(store.IngestMemoryLimit); ingest != want {
 		t.Errorf("ingest's limit is %s, want %s (%s)", ingest, want, store.IngestMemoryLimit)
 	}
-	if got, want := setting("2GB", store.IngestMemoryLimit), setting("2GB", ""); got != want {
+	if got, want := setting("2GB", store.ForIngest()), setting("2GB"); got != want {
 		t.Errorf("GONGKAI_MEMORY_LIMIT=2GB gives ingest %s, want %s", got, want)
 	}
 }

@@ -103,7 +103,7 @@ func TestKeptAnswerOrderInCopy(t *testing.T) {
 // user chose is left as it is throughout.
 func TestCrossRulesRestoreMemoryLimit(t *testing.T) {
 	ctx := t.Context()
-	for _, opts := range [][]Option{nil, {MemoryLimit(IngestMemoryLimit)}, {MemoryLimit("700MB")}} {
+	for _, opts := range [][]Option{nil, {ForIngest()}, {MemoryLimit("700MB")}, {MemoryLimit("700MB"), ForIngest()}} {
 		st, err := Open(ctx, filepath.Join(t.TempDir(), "r.duckdb"), opts...)
 		if err != nil {
 			t.Fatal(err)

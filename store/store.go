@@ -39,8 +39,10 @@ type Store struct {
 	readOnly  bool
 	writeMu   sync.Mutex
 	// memoryLimit is DuckDB's memory_limit as configured (StoreMemoryLimit
-	// unless the MemoryLimit option says otherwise).
+	// unless an option says otherwise), and userLimit whether the
+	// MemoryLimit option chose it (lowerMemory leaves that alone).
 	memoryLimit string
+	userLimit   bool
 }
 
 // Open opens (creating if needed) the database at path for reading and
@@ -59,8 +61,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 // instead (slower, but the process stays within its bound).
 const StoreMemoryLimit = "1GB"
 
-// IngestMemoryLimit is DuckDB's memory_limit for an ingest (the CLI
-// opens its store so unless GONGKAI_MEMORY_LIMIT says otherwise). An
+// IngestMemoryLimit is DuckDB's memory_limit for an ingest (ForIngest;
+// the CLI opens its store so unless GONGKAI_MEMORY_LIMIT says otherwise). An
 // ingest's process holds DuckDB and the parse workers, and must stay
 // within 1 GiB: DuckDB keeps what it reads in its buffer pool up to the
 // limit, and with the store's 1 GB an ingest of 150,654 rendered reports
@@ -70,11 +72,11 @@ const IngestMemoryLimit = answerMemoryLimit
 
 // lowerMemory sets DuckDB's memory_limit to limit for work that reads much
 // and keeps little (the cross rules, keeping answers) when the store runs
-// under one of gongkai's own limits (one the user chose through the
-// MemoryLimit option is left alone), and returns what puts the store's
+// under one of gongkai's own limits (StoreMemoryLimit, IngestMemoryLimit;
+// one the user chose through the MemoryLimit option is left alone), and returns what puts the store's
 // own back. The setting is the database's: callers hold writeMu.
 func (s *Store) lowerMemory(ctx context.Context, conn *sql.Conn, limit string) (restore func(), err error) {
-	if s.memoryLimit != StoreMemoryLimit && s.memoryLimit != IngestMemoryLimit {
+	if s.userLimit {
 		return func() {}, nil
 	}
 	if _, err := conn.ExecContext(ctx, "SET memory_limit = '"+limit+"'"); err != nil {
@@ -94,13 +96,26 @@ type Option func(*config)
 
 type config struct {
 	memoryLimit string
+	userLimit   bool // MemoryLimit chose memoryLimit
 	threads     int
 }
 
 // MemoryLimit sets DuckDB's memory_limit, a size such as "512MB" or
-// "4GB" (default StoreMemoryLimit). It bounds DuckDB's buffer pool, not
-// the Go heap.
-func MemoryLimit(limit string) Option { return func(c *config) { c.memoryLimit = limit } }
+// "4GB" (default StoreMemoryLimit), for everything the store does: it
+// bounds DuckDB's buffer pool, not the Go heap.
+func MemoryLimit(limit string) Option {
+	return func(c *config) { c.memoryLimit, c.userLimit = limit, true }
+}
+
+// ForIngest opens the store for an ingest: DuckDB under
+// IngestMemoryLimit unless a MemoryLimit option says otherwise.
+func ForIngest() Option {
+	return func(c *config) {
+		if !c.userLimit {
+			c.memoryLimit = IngestMemoryLimit
+		}
+	}
+}
 
 // Threads sets how many threads DuckDB runs a query on (default
 // runtime.GOMAXPROCS(0), which follows the process's CPU quota where
@@ -181,7 +196,8 @@ func open(ctx context.Context, path string, readOnly bool, opts []Option) (*Stor
 		}
 		return nil, e
 	}
-	s := &Store{db: sql.OpenDB(c), connector: c, path: path, readOnly: readOnly, memoryLimit: configOf(opts).memoryLimit}
+	cfg := configOf(opts)
+	s := &Store{db: sql.OpenDB(c), connector: c, path: path, readOnly: readOnly, memoryLimit: cfg.memoryLimit, userLimit: cfg.userLimit}
 	if readOnly {
 		err = s.checkVersion(ctx)
 	} else {
