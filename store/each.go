@@ -96,11 +96,8 @@ func (s *Store) readBatches(ctx context.Context, conn *sql.Conn, q string, args 
 			select {
 			case cur = <-free:
 			default:
-				cur = &rowBatch{rows: make([][]any, eachBatchRows)}
-				slab := make([]any, eachBatchRows*width)
-				for i := range cur.rows {
-					cur.rows[i] = slab[i*width : (i+1)*width : (i+1)*width]
-				}
+				rows, _ := slabRows(eachBatchRows, int64(width))
+				cur = &rowBatch{rows: rows}
 				made++
 			}
 			return nil

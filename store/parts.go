@@ -62,11 +62,7 @@ func (s *Store) collectParts(ctx context.Context, conn *sql.Conn, src Selection,
 	if w == 0 || total > maxSizedValues/w {
 		return s.collectSized(ctx, conn, 0, 0, q, nil)
 	}
-	slab := make([]any, total*w)
-	rows := make([][]any, total)
-	for i := range rows {
-		rows[i] = slab[int64(i)*w : int64(i+1)*w : int64(i+1)*w]
-	}
+	rows, slab := slabRows(total, w)
 	touchPages(slab)
 
 	// A failure stops the other readers; a part of another shape does not,
@@ -178,6 +174,17 @@ func readPart(ctx context.Context, conn *sql.Conn, t string, cols, types []strin
 		err = errPartShape
 	}
 	return err
+}
+
+// slabRows makes n rows of w values cut from one slab (returned too), each
+// row's capacity its width: one allocation for the collector, not n.
+func slabRows(n, w int64) (rows [][]any, slab []any) {
+	slab = make([]any, n*w)
+	rows = make([][]any, n)
+	for i := range rows {
+		rows[i] = slab[int64(i)*w : int64(i+1)*w : int64(i+1)*w]
+	}
+	return rows, slab
 }
 
 // touchPages writes one value of each memory page of slab, on this
