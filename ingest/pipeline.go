@@ -144,9 +144,9 @@ func Run(ctx context.Context, opts Options, sink gongkai.Sink) (Summary, error) 
 	// it, which the runtime would hand back to the system only slowly:
 	// the cross rules and the kept answers below then fill DuckDB's
 	// memory beside it. With it, and the cross rules under their own
-	// DuckDB limit (store.crossMemoryLimit), the rules' 46 s at the end of
-	// an ingest of 150,654 rendered reports took 0.44–0.64 GB of RSS
-	// instead of 1.0–1.3 GB.
+	// DuckDB limit (store.crossMemoryLimit), the rules at the end of an
+	// ingest of 150,654 rendered reports (46 s before R9 was gated) took
+	// 0.44–0.64 GB of RSS instead of 1.0–1.3 GB.
 	debug.FreeOSMemory()
 	// Cross-year and whole-area rules (R6, R7, R9) depend on other
 	// reports: the sink recomputes the findings the stored batches can
