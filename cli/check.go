@@ -23,7 +23,7 @@ func runCheck(ctx context.Context, cmd *command, env *Env, args []string) error 
 	fs := newFlags(cmd, env)
 	rule := fs.String("rule", "", "only this rule (R1, R2, ... READ)")
 	year := fs.Int("year", 0, "only reports of this year")
-	division := fs.String("division", "", "only this division (文登区, 威海市文登区, 威海市; a division-code prefix; or part of the organization)")
+	division := fs.String("division", "", "only this division: a name (文登区, 威海市文登区, 威海市) or part of the organization's name, or a code (371003; 371000 is all of 威海市)")
 	summaryOnly := fs.Bool("summary", false, "print only the count by rule and status")
 	format := fs.String("format", "table", "output: "+render.NamesOr(render.Results))
 	db := dbFlag(fs)

@@ -75,7 +75,7 @@ type rollupFlags struct {
 func addRollupFlags(fs *pflag.FlagSet, prefix string) *rollupFlags {
 	return &rollupFlags{
 		year:     fs.Int("year", 0, prefix+"only this report year"),
-		division: fs.String("division", "", prefix+"only this division (文登区, 威海市文登区, 威海市; a division-code prefix; or part of the organization)"),
+		division: fs.String("division", "", prefix+"only this division: a name (文登区, 威海市文登区, 威海市) or part of the organization's name, or a code (371003; 371000 is all of 威海市)"),
 		level:    fs.String("level", "", prefix+"one level of the division hierarchy, for rollups that take it (body, township, county, city, province, nation…)"),
 		rule:     fs.String("rule", "", prefix+"one rule's findings (R1, READ…), for the findings rollups"),
 	}

@@ -39,8 +39,10 @@ type Rollup struct {
 type Params struct {
 	// Year is a report year (2008 on); 0 means all years.
 	Year int
-	// Division matches a division name at any level (文登区, 威海市文登区),
-	// a division-code prefix or a part of the organization name.
+	// Division is a division name at any level (文登区, 威海市文登区) or a
+	// part of the organization name; given as digits it is a division code
+	// only (371003; a province's 370000 and a city's 371000 mean the whole
+	// province or city, schema 12), never part of a name.
 	Division string
 	// Level selects a level of the division hierarchy, for rollups that
 	// declare it.
