@@ -371,19 +371,22 @@ func (s *Store) QuerySelection(ctx context.Context, src Selection) (*gongkai.Res
 // A kept answer is chosen and read in one transaction; a plain statement
 // needs none.
 func (s *Store) readSelection(ctx context.Context, src Selection, read func(conn *sql.Conn, q string, args []any, whole []keptPart) error) error {
-	conn, err := s.db.Conn(ctx)
+	conn, release, err := s.readConn(ctx)
 	if err != nil {
 		return classify("query", s.path, err)
 	}
-	defer conn.Close()
 	if src.Stored == nil {
-		return classify("query", s.path, read(conn, bareStatement(src.Statement), src.Args, nil))
+		err = read(conn, bareStatement(src.Statement), src.Args, nil)
+		release(err)
+		return classify("query", s.path, err)
 	}
-	return s.txOn(ctx, conn, "query", func(conn *sql.Conn) error {
+	err = s.txOn(ctx, conn, "query", func(conn *sql.Conn) error {
 		q, args, whole, err := resolveStored(ctx, conn, src)
 		if err != nil {
 			return err
 		}
 		return read(conn, q, args, whole)
 	})
+	release(err)
+	return err
 }

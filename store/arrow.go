@@ -115,7 +115,7 @@ func writeRowsIPC(ctx context.Context, conn *sql.Conn, q string, args []any, w i
 		return nil
 	}
 	err = conn.Raw(func(dc any) error {
-		_, err := driverEach(ctx, dc, q, args, start, each)
+		_, err := driverEach(ctx, dc, nil, q, args, start, each)
 		return err
 	})
 	if rb != nil {

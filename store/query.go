@@ -34,12 +34,27 @@ func (s *Store) QueryLimit(ctx context.Context, max int, query string, args ...a
 }
 
 func (s *Store) query(ctx context.Context, limit int, query string, args ...any) (*gongkai.Result, error) {
-	conn, err := s.db.Conn(ctx)
+	conn, release, err := s.readConn(ctx)
 	if err != nil {
 		return nil, classify("query", s.path, err)
 	}
-	defer conn.Close()
-	return s.collect(ctx, conn, limit, query, args)
+	res, err := s.collect(ctx, conn, limit, query, args)
+	release(err)
+	return res, err
+}
+
+// readConn lends a connection for a read: one that keeps its prepared
+// statements (stmtConns, stmts.go) when one is free, else one of the
+// pool's. release gives it back, with the read's error.
+func (s *Store) readConn(ctx context.Context) (conn *sql.Conn, release func(error), err error) {
+	if sc := s.stmts.take(ctx); sc != nil {
+		return sc.conn, func(err error) { s.stmts.give(sc, brokenConn(err)) }, nil
+	}
+	conn, err = s.db.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return conn, func(error) { conn.Close() }, nil
 }
 
 // collect runs query on conn and keeps its whole answer (at most limit
@@ -108,8 +123,9 @@ func (s *Store) rows(ctx context.Context, q string, args []any, start func(cols,
 func rowsOn(ctx context.Context, conn *sql.Conn, q string, args []any, start func(cols, types []string) error, dst func() []any, add func(row []any) error) (int64, error) {
 	var n int64
 	var err error
+	kept := keptOn(conn)
 	err = conn.Raw(func(dc any) error {
-		n, err = driverRows(ctx, dc, q, args, start, dst, add)
+		n, err = driverRows(ctx, dc, kept, q, args, start, dst, add)
 		return err
 	})
 	return n, err
@@ -129,9 +145,9 @@ var errEnoughRows = errors.New("row cap reached")
 // database/sql did besides is kept: arguments are checked as it checks
 // them (namedValues), byte slices are copied, and a cancelled ctx stops
 // the read (TestQueryReadsAsDatabaseSQL).
-func driverRows(ctx context.Context, dc any, query string, args []any, start func(cols, types []string) error, dst func() []any, add func(row []any) error) (int64, error) {
+func driverRows(ctx context.Context, dc any, kept *stmtConn, query string, args []any, start func(cols, types []string) error, dst func() []any, add func(row []any) error) (int64, error) {
 	var types []string
-	return driverEach(ctx, dc, query, args, func(c, t []string) error {
+	return driverEach(ctx, dc, kept, query, args, func(c, t []string) error {
 		types = t
 		return start(c, t)
 	}, func(dest []driver.Value) error {
@@ -152,7 +168,7 @@ func driverRows(ctx context.Context, dc any, query string, args []any, start fun
 // driverRows converts them to plain values; the Arrow writer reads them
 // as they are. Arguments are checked as database/sql checks them, and a
 // cancelled ctx stops the read.
-func driverEach(ctx context.Context, dc any, query string, args []any, start func(cols, types []string) error, each func(dest []driver.Value) error) (int64, error) {
+func driverEach(ctx context.Context, dc any, kept *stmtConn, query string, args []any, start func(cols, types []string) error, each func(dest []driver.Value) error) (int64, error) {
 	qc, ok := dc.(driver.QueryerContext)
 	if !ok {
 		return 0, fmt.Errorf("the DuckDB driver's connection (%T) cannot run queries", dc)
@@ -161,7 +177,10 @@ func driverEach(ctx context.Context, dc any, query string, args []any, start fun
 	if err != nil {
 		return 0, err
 	}
-	rows, err := qc.QueryContext(ctx, query, nv)
+	rows, err := keptQuery(ctx, dc, kept, query, nv)
+	if errors.Is(err, errNotKept) {
+		rows, err = qc.QueryContext(ctx, query, nv)
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -43,6 +43,8 @@ type Store struct {
 	// MemoryLimit option chose it (lowerMemory leaves that alone).
 	memoryLimit string
 	userLimit   bool
+	// stmts lends the connections that keep Query's prepared statements.
+	stmts *stmtConns
 }
 
 // Open opens (creating if needed) the database at path for reading and
@@ -198,6 +200,7 @@ func open(ctx context.Context, path string, readOnly bool, opts []Option) (*Stor
 	}
 	cfg := configOf(opts)
 	s := &Store{db: sql.OpenDB(c), connector: c, path: path, readOnly: readOnly, memoryLimit: cfg.memoryLimit, userLimit: cfg.userLimit}
+	s.stmts = newStmtConns(s.db)
 	if readOnly {
 		err = s.checkVersion(ctx)
 	} else {
@@ -212,6 +215,7 @@ func open(ctx context.Context, path string, readOnly bool, opts []Option) (*Stor
 
 // Close releases the database file.
 func (s *Store) Close() error {
+	s.stmts.close()
 	if err := s.db.Close(); err != nil {
 		return classify("close", s.path, err)
 	}
