@@ -13,6 +13,7 @@
 -- null_counts lists, per measure, how many reports left it NULL (SUM ignores
 -- them, so that total is incomplete). Per-report measures come from
 -- report_facts (schema 6), the rows of rollup_bodies. Rows, dimensions and level as in district_year.
+-- Null counts as in district_year: count(*) - count(measure).
 SELECT CASE WHEN GROUPING(b.report_year) = 1 THEN 'total'
             WHEN GROUPING(b.district) = 1 THEN 'year'
             WHEN GROUPING(b.body_kind) = 1 THEN 'district'
@@ -54,36 +55,36 @@ SELECT CASE WHEN GROUPING(b.report_year) = 1 THEN 'total'
                            OR b.litigation_after_review_pending IS NULL
                            OR b.litigation_after_review_total IS NULL) AS incomplete_reports,
        concat_ws(' ',
-           CASE WHEN count(*) FILTER (WHERE b.review_upheld IS NULL) > 0
-                THEN 'review_upheld=' || count(*) FILTER (WHERE b.review_upheld IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.review_corrected IS NULL) > 0
-                THEN 'review_corrected=' || count(*) FILTER (WHERE b.review_corrected IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.review_other IS NULL) > 0
-                THEN 'review_other=' || count(*) FILTER (WHERE b.review_other IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.review_pending IS NULL) > 0
-                THEN 'review_pending=' || count(*) FILTER (WHERE b.review_pending IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.review_total IS NULL) > 0
-                THEN 'review_total=' || count(*) FILTER (WHERE b.review_total IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.litigation_direct_upheld IS NULL) > 0
-                THEN 'litigation_direct_upheld=' || count(*) FILTER (WHERE b.litigation_direct_upheld IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.litigation_direct_corrected IS NULL) > 0
-                THEN 'litigation_direct_corrected=' || count(*) FILTER (WHERE b.litigation_direct_corrected IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.litigation_direct_other IS NULL) > 0
-                THEN 'litigation_direct_other=' || count(*) FILTER (WHERE b.litigation_direct_other IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.litigation_direct_pending IS NULL) > 0
-                THEN 'litigation_direct_pending=' || count(*) FILTER (WHERE b.litigation_direct_pending IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.litigation_direct_total IS NULL) > 0
-                THEN 'litigation_direct_total=' || count(*) FILTER (WHERE b.litigation_direct_total IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.litigation_after_review_upheld IS NULL) > 0
-                THEN 'litigation_after_review_upheld=' || count(*) FILTER (WHERE b.litigation_after_review_upheld IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.litigation_after_review_corrected IS NULL) > 0
-                THEN 'litigation_after_review_corrected=' || count(*) FILTER (WHERE b.litigation_after_review_corrected IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.litigation_after_review_other IS NULL) > 0
-                THEN 'litigation_after_review_other=' || count(*) FILTER (WHERE b.litigation_after_review_other IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.litigation_after_review_pending IS NULL) > 0
-                THEN 'litigation_after_review_pending=' || count(*) FILTER (WHERE b.litigation_after_review_pending IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.litigation_after_review_total IS NULL) > 0
-                THEN 'litigation_after_review_total=' || count(*) FILTER (WHERE b.litigation_after_review_total IS NULL) END
+           CASE WHEN (count(*) - count(b.review_upheld)) > 0
+                THEN 'review_upheld=' || (count(*) - count(b.review_upheld)) END,
+           CASE WHEN (count(*) - count(b.review_corrected)) > 0
+                THEN 'review_corrected=' || (count(*) - count(b.review_corrected)) END,
+           CASE WHEN (count(*) - count(b.review_other)) > 0
+                THEN 'review_other=' || (count(*) - count(b.review_other)) END,
+           CASE WHEN (count(*) - count(b.review_pending)) > 0
+                THEN 'review_pending=' || (count(*) - count(b.review_pending)) END,
+           CASE WHEN (count(*) - count(b.review_total)) > 0
+                THEN 'review_total=' || (count(*) - count(b.review_total)) END,
+           CASE WHEN (count(*) - count(b.litigation_direct_upheld)) > 0
+                THEN 'litigation_direct_upheld=' || (count(*) - count(b.litigation_direct_upheld)) END,
+           CASE WHEN (count(*) - count(b.litigation_direct_corrected)) > 0
+                THEN 'litigation_direct_corrected=' || (count(*) - count(b.litigation_direct_corrected)) END,
+           CASE WHEN (count(*) - count(b.litigation_direct_other)) > 0
+                THEN 'litigation_direct_other=' || (count(*) - count(b.litigation_direct_other)) END,
+           CASE WHEN (count(*) - count(b.litigation_direct_pending)) > 0
+                THEN 'litigation_direct_pending=' || (count(*) - count(b.litigation_direct_pending)) END,
+           CASE WHEN (count(*) - count(b.litigation_direct_total)) > 0
+                THEN 'litigation_direct_total=' || (count(*) - count(b.litigation_direct_total)) END,
+           CASE WHEN (count(*) - count(b.litigation_after_review_upheld)) > 0
+                THEN 'litigation_after_review_upheld=' || (count(*) - count(b.litigation_after_review_upheld)) END,
+           CASE WHEN (count(*) - count(b.litigation_after_review_corrected)) > 0
+                THEN 'litigation_after_review_corrected=' || (count(*) - count(b.litigation_after_review_corrected)) END,
+           CASE WHEN (count(*) - count(b.litigation_after_review_other)) > 0
+                THEN 'litigation_after_review_other=' || (count(*) - count(b.litigation_after_review_other)) END,
+           CASE WHEN (count(*) - count(b.litigation_after_review_pending)) > 0
+                THEN 'litigation_after_review_pending=' || (count(*) - count(b.litigation_after_review_pending)) END,
+           CASE WHEN (count(*) - count(b.litigation_after_review_total)) > 0
+                THEN 'litigation_after_review_total=' || (count(*) - count(b.litigation_after_review_total)) END
        ) AS null_counts
 FROM rollup_bodies(CAST($year AS INTEGER), CAST($division AS VARCHAR)) b
 GROUP BY GROUPING SETS (

@@ -17,6 +17,7 @@ WITH b AS (
     FROM rollup_bodies(CAST($year AS INTEGER), CAST($division AS VARCHAR))
     WHERE body_kind = 'township'
 )
+-- Null counts as in district_year: count(*) - count(measure).
 SELECT CASE WHEN GROUPING(b.district) = 1 THEN 'total'
             WHEN GROUPING(b.township) = 0 AND GROUPING(b.report_year) = 0 THEN 'township_year'
             WHEN GROUPING(b.township) = 0 THEN 'township'
@@ -41,26 +42,26 @@ SELECT CASE WHEN GROUPING(b.district) = 1 THEN 'total'
                            OR b.not_handled IS NULL OR b.other_handled IS NULL
                            OR b.handled IS NULL OR b.carried_forward IS NULL) AS incomplete_reports,
        concat_ws(' ',
-           CASE WHEN count(*) FILTER (WHERE b.requests_new IS NULL) > 0
-                THEN 'requests_new=' || count(*) FILTER (WHERE b.requests_new IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.carried_over IS NULL) > 0
-                THEN 'carried_over=' || count(*) FILTER (WHERE b.carried_over IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.disclosed IS NULL) > 0
-                THEN 'outcome_1=' || count(*) FILTER (WHERE b.disclosed IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.partially IS NULL) > 0
-                THEN 'outcome_2=' || count(*) FILTER (WHERE b.partially IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.withheld IS NULL) > 0
-                THEN 'outcome_3=' || count(*) FILTER (WHERE b.withheld IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.no_info IS NULL) > 0
-                THEN 'outcome_4=' || count(*) FILTER (WHERE b.no_info IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.not_handled IS NULL) > 0
-                THEN 'outcome_5=' || count(*) FILTER (WHERE b.not_handled IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.other_handled IS NULL) > 0
-                THEN 'outcome_6=' || count(*) FILTER (WHERE b.other_handled IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.handled IS NULL) > 0
-                THEN 'outcome_7=' || count(*) FILTER (WHERE b.handled IS NULL) END,
-           CASE WHEN count(*) FILTER (WHERE b.carried_forward IS NULL) > 0
-                THEN 'carried_forward=' || count(*) FILTER (WHERE b.carried_forward IS NULL) END
+           CASE WHEN (count(*) - count(b.requests_new)) > 0
+                THEN 'requests_new=' || (count(*) - count(b.requests_new)) END,
+           CASE WHEN (count(*) - count(b.carried_over)) > 0
+                THEN 'carried_over=' || (count(*) - count(b.carried_over)) END,
+           CASE WHEN (count(*) - count(b.disclosed)) > 0
+                THEN 'outcome_1=' || (count(*) - count(b.disclosed)) END,
+           CASE WHEN (count(*) - count(b.partially)) > 0
+                THEN 'outcome_2=' || (count(*) - count(b.partially)) END,
+           CASE WHEN (count(*) - count(b.withheld)) > 0
+                THEN 'outcome_3=' || (count(*) - count(b.withheld)) END,
+           CASE WHEN (count(*) - count(b.no_info)) > 0
+                THEN 'outcome_4=' || (count(*) - count(b.no_info)) END,
+           CASE WHEN (count(*) - count(b.not_handled)) > 0
+                THEN 'outcome_5=' || (count(*) - count(b.not_handled)) END,
+           CASE WHEN (count(*) - count(b.other_handled)) > 0
+                THEN 'outcome_6=' || (count(*) - count(b.other_handled)) END,
+           CASE WHEN (count(*) - count(b.handled)) > 0
+                THEN 'outcome_7=' || (count(*) - count(b.handled)) END,
+           CASE WHEN (count(*) - count(b.carried_forward)) > 0
+                THEN 'carried_forward=' || (count(*) - count(b.carried_forward)) END
        )                                                    AS null_counts
 FROM b
 GROUP BY GROUPING SETS (
