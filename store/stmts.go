@@ -107,7 +107,13 @@ func keptOn(conn *sql.Conn) *stmtConn {
 }
 
 // give returns a lent connection; broken says it must not be used again.
+// One that database/sql has closed meanwhile is not kept either: a
+// transaction whose rollback failed drops its connection (txOn), and the
+// read's error need not say so.
 func (p *stmtConns) give(c *stmtConn, broken bool) {
+	if !broken && c.conn.Raw(func(any) error { return nil }) != nil {
+		broken = true
+	}
 	p.mu.Lock()
 	if p.closed || broken {
 		p.open--
@@ -136,15 +142,16 @@ func (p *stmtConns) close() {
 	}
 }
 
+// close closes c's statements and gives its connection back to the pool.
+// The statements are closed directly, not inside conn.Raw, so that they
+// are freed even when database/sql has closed the connection; nothing else
+// uses c meanwhile.
 func (c *stmtConn) close() {
 	keptConns.Delete(c.conn)
-	_ = c.conn.Raw(func(any) error {
-		for q, k := range c.stmts {
-			_ = k.stmt.Close()
-			delete(c.stmts, q)
-		}
-		return nil
-	})
+	for q, k := range c.stmts {
+		_ = k.stmt.Close()
+		delete(c.stmts, q)
+	}
 	_ = c.conn.Close()
 }
 

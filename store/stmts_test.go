@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"slices"
 	"sync"
@@ -213,4 +214,28 @@ func TestQueryKeptStatementsConcurrent(t *testing.T) {
 		t.Fatalf("reopen after Close: %v", err)
 	}
 	s2.Close()
+}
+
+// A kept connection that database/sql closed while it was lent (txOn drops
+// one whose rollback failed) is not lent again.
+func TestQueryKeptConnectionClosedMeanwhile(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := t.Context()
+	c := s.stmts.take(ctx)
+	if c == nil {
+		t.Fatal("no kept connection to take")
+	}
+	// What txOn does when ROLLBACK fails: database/sql closes the connection.
+	_ = c.conn.Raw(func(any) error { return driver.ErrBadConn })
+	s.stmts.give(c, false)
+	for i := range 3 {
+		if got := scalar(t, s, `SELECT $1::INTEGER + 1`, i); got != int64(i+1) {
+			t.Errorf("%d + 1 = %v", i, got)
+		}
+	}
+	s.stmts.mu.Lock()
+	defer s.stmts.mu.Unlock()
+	if s.stmts.open != len(s.stmts.idle) {
+		t.Errorf("%d kept connections counted open, %d idle", s.stmts.open, len(s.stmts.idle))
+	}
 }
