@@ -89,8 +89,8 @@ func (p Params) given() map[string]any {
 	if p.Year != 0 {
 		g["year"] = int64(p.Year)
 	}
-	if p.Division != "" {
-		g["division"] = p.Division
+	if d := gongkai.DivisionParam(p.Division); d != "" {
+		g["division"] = d
 	}
 	if p.Level != "" {
 		g["level"] = p.Level

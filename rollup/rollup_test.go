@@ -515,3 +515,26 @@ func TestBindRefusesNonUTF8(t *testing.T) {
 		t.Errorf("Bind(levels, 文登区) = %v", err)
 	}
 }
+
+// A division typed with spaces around it filters as without them
+// (gongkai.DivisionParam; store's TestListReportsDivisionAsTyped has the
+// full-width code).
+func TestDivisionAsTyped(t *testing.T) {
+	st, _ := storeReports(t)
+	want, err := Run(t.Context(), st, "district_year", Params{Division: "文登区"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := rowsOf(want); len(rows) == 0 || rows[len(rows)-1]["reports"] == int64(0) {
+		t.Fatalf("文登区 keeps no report: the test cannot tell")
+	}
+	for _, d := range []string{" 文登区 ", "\u3000文登区\t"} {
+		got, err := Run(t.Context(), st, "district_year", Params{Division: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got.Rows) != fmt.Sprint(want.Rows) {
+			t.Errorf("division %q answers %d rows unlike 文登区's %d", d, len(got.Rows), len(want.Rows))
+		}
+	}
+}

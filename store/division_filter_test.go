@@ -121,3 +121,29 @@ const plainDivisionFilter = `CASE WHEN regexp_full_match($1, '[0-9]+')
 	              WHEN regexp_full_match($1, '[0-9]{4}00') THEN left($1, 4) ELSE $1 END)
 	ELSE $1 IN (county, city, province, concat(city, county), concat(province, city, county))
 	     OR contains(organization, $1) END`
+
+// The report list (GET /v1/reports) takes a code typed in full-width
+// digits, or with spaces around it, as the code (gongkai.DivisionParam).
+func TestListReportsDivisionAsTyped(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := t.Context()
+	if _, err := s.Put(ctx, genParsed(t, 1, 2)); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.ListReports(ctx, 0, "371003", 1000, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Rows) == 0 {
+		t.Fatal("371003 lists no report: the test cannot tell")
+	}
+	for _, d := range []string{"３７１００３", " 371003 ", "\u3000３７１０００"} {
+		got, err := s.ListReports(ctx, 0, d, 1000, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Rows) != len(want.Rows) {
+			t.Errorf("division %q lists %d reports, 371003 %d", d, len(got.Rows), len(want.Rows))
+		}
+	}
+}

@@ -182,7 +182,7 @@ func (s *Store) ListReports(ctx context.Context, year int, division string, limi
 	if year != 0 {
 		y = int64(year)
 	}
-	if division != "" {
+	if division = gongkai.DivisionParam(division); division != "" {
 		d = division
 	}
 	res, err := s.Query(ctx, querySQL("report_list"), sql.Named("year", y), sql.Named("division", d),
