@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,4 +149,130 @@ func TestNationalSmall(t *testing.T) {
 		t.Error("the generated part was not replaced")
 	}
 	fmt.Fprint(&log)
+}
+
+// TestCorpusDistricts pins the corpus's districts: the list
+// scripts/bench-ingest derives with awk from the divisions data (威海市文登区,
+// then every 40th county-level 区 or 县 of a prefecture-level city, zones
+// and county-level cities left out), read off its output, so the corpus
+// of the two is the same folder for folder.
+func TestCorpusDistricts(t *testing.T) {
+	want := strings.Fields(`威海市文登区 邯郸市丛台区 保定市定兴县 沧州市沧县 大同市平城区 晋中市和顺县 临汾市乡宁县
+		通辽市科尔沁区 鞍山市岫岩满族自治县 盘锦市兴隆台区 通化市二道江区 齐齐哈尔市依安县 伊春市乌翠区 南京市雨花台区
+		淮安市清江浦区 杭州市淳安县 衢州市龙游县 淮南市大通区 滁州市定远县 福州市闽侯县 漳州市云霄县 萍乡市湘东区
+		吉安市永丰县 济南市章丘区 济宁市兖州区 聊城市茌平区 洛阳市瀍河回族区 新乡市延津县 南阳市桐柏县 武汉市硚口区
+		鄂州市华容区 株洲市茶陵县 张家界市永定区 娄底市娄星区`)
+	got, err := CorpusDistricts(len(want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("districts:\n got %v\nwant %v", got, want)
+	}
+	if _, err := CorpusDistricts(100000); err == nil {
+		t.Error("100,000 districts: no error")
+	}
+}
+
+// TestIngestSmall runs the ingest measure on a small rendered corpus as a
+// test of correctness: `gongkai ingest` in a child process stores every
+// report of each size, the hostile files fail without costing a report,
+// every rendering's parse is timed, the floor is measured, the corpus is
+// reused by a later run and a district half generated is made anew, and
+// BENCHMARKS.md gets the sections.
+func TestIngestSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and ingests a corpus")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GONGKAI_BENCH_CHILD", "1")
+	dir := t.TempDir()
+	var log bytes.Buffer
+	cfg := Config{Dir: dir, Exe: exe, IngestSizes: []int{300, 600}, Corpus: filepath.Join(dir, "corpus"), CorpusTownships: 10,
+		Hostile: true, Log: &log}
+	res, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	for _, c := range res.Checks {
+		if c.Err != nil {
+			t.Errorf("%d reports: %s: %v", c.Size, c.Name, c.Err)
+		}
+	}
+	ir := res.Ingest
+	if ir == nil || len(ir.Runs) != 3 || len(res.Checks) != 3 {
+		t.Fatalf("want 3 ingests and checks (300, 600, 600 with the hostile files): %+v, %d checks", ir, len(res.Checks))
+	}
+	// (10 townships + the government office + 32 departments) × 7 years.
+	for i, want := range []struct {
+		reports, districts int
+		hostile            bool
+	}{{301, 1, false}, {602, 2, false}, {602, 2, true}} {
+		s := ir.Runs[i]
+		if s.Reports != want.reports || s.Districts != want.districts || s.Hostile != want.hostile || s.Stored != int64(want.reports) {
+			t.Errorf("ingest %d: %+v, want %+v and every report stored", i, s, want)
+		}
+		if s.Wall <= 0 || s.CPU <= 0 || s.PeakRSS <= 0 {
+			t.Errorf("ingest %d: no time or memory: %+v", i, s)
+		}
+	}
+	files := 0
+	for _, ps := range ir.Parse {
+		files += ps.Files
+		if !slices.Contains(CorpusRenderings, ps.Rendering) || ps.Files == 0 || ps.Bytes == 0 || ps.CPU <= 0 {
+			t.Errorf("parse: %+v", ps)
+		}
+	}
+	if files != 301 || len(ir.Parse) < 5 {
+		t.Errorf("parse: %d files in %d renderings, want the first district's 301 in most of the %d renderings", files, len(ir.Parse), len(CorpusRenderings))
+	}
+	if ir.Floor <= 0 || ir.FloorReports != 301 {
+		t.Errorf("floor: %v for %d reports", ir.Floor, ir.FloorReports)
+	}
+	out, err := os.ReadFile(filepath.Join(dir, "ingest.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range HostileFiles {
+		if !bytes.Contains(out, []byte(h)) {
+			t.Errorf("the ingest's output does not name hostile file %s:\n%s", h, out)
+		}
+	}
+
+	// A later run takes the corpus as it is; a district left half made
+	// (its .part folder) is made anew.
+	if err := os.Mkdir(filepath.Join(cfg.Corpus, "002.part"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	folders, err := EnsureCorpus(t.Context(), cfg.Corpus, 3, 10, &again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(again.String(), "generated corpus district"); n != 1 || !strings.Contains(again.String(), "district 3 of 3") {
+		t.Errorf("want district 3 alone generated:\n%s", again.String())
+	}
+	if n, err := countReports(folders); err != nil || n != 903 {
+		t.Errorf("%d reports in 3 districts (%v)", n, err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Corpus, "002.part")); !os.IsNotExist(err) {
+		t.Errorf("002.part left behind (%v)", err)
+	}
+
+	path := filepath.Join(dir, "BENCHMARKS.md")
+	if err := writeReport(path, res, "gongkai-bench --sizes none --ingest-sizes 300,600", nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## Ingest of rendered reports", "| 301 | 1 | no |", "| 602 | 2 | yes |", "**Parse by rendering**", "| word_text |"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("report lacks %q:\n%s", want, b)
+		}
+	}
 }

@@ -2,9 +2,11 @@ package bench
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -106,6 +108,9 @@ func writeReport(path string, r *Result, command string, runErr error) error {
 				ph.Name, ms(ph.P50), ms(ph.P95), ms(ph.Max), ms(ph.CPUPerRequest), ph.Status, ph.Errors, vis)
 		}
 	}
+	if ir := r.Ingest; ir != nil {
+		ingestReport(p, r.Config, ir)
+	}
 	p("\n## Checks\n\n")
 	for _, c := range r.Checks {
 		if c.Err != nil {
@@ -156,3 +161,56 @@ func figureTable(p func(string, ...any), figs []Figure, keep func(Figure) bool) 
 }
 
 const marker = "<!-- analysis: written by hand below this line, kept when the figures above are regenerated -->"
+
+// ingestReport writes the ingest measure's sections.
+func ingestReport(p func(string, ...any), cfg Config, ir *IngestResult) {
+	p("\n## Ingest of rendered reports\n\n")
+	p("`gongkai ingest --db F FOLDER…` in a child process (the benchmark's own executable running the gongkai command, so its heap,\n")
+	p("CPU time and peak RSS are the ingest's alone) into a fresh store, from the first districts of a rendered corpus: each district\n")
+	p("one county-level division of the divisions data with %d townships, its government office and %d departments, 2019–2025,\n", cmp.Or(cfg.CorpusTownships, 600), corpusDepartments)
+	p("every report written once in one of %s (picked by the seed), 20%% with noise,\n", strings.Join(CorpusRenderings, ", "))
+	p("5%% breaking a rule (`gen.Generate`, what `gongkai gen --mixed` writes; the districts are those of `scripts/bench-ingest`).\n")
+	p("The ingest reads, parses, places, checks and stores every file and keeps the whole-nation answers at its end. At the largest\n")
+	p("size it runs once more with the five hostile files of issue 11 beside the corpus (%s), each of which must fail\n", hostileNames())
+	p("alone. Peak RSS is the child's `ru_maxrss`. The floor is DuckDB's raw Appender load of the first district's reports, parsed\n")
+	p("beforehand, into plain long-form tables in batches of %d (as under Store and Put).\n\n", putBatch)
+	floorRate := 0.0
+	if ir.Floor > 0 {
+		floorRate = float64(ir.FloorReports) / ir.Floor.Seconds()
+	}
+	p("| reports | districts | hostile files | wall | reports/s | CPU | CPU ms a report | peak RSS | Appender floor reports/s | floor / ingest | load | ≥ %d reports/s | peak RSS ≤ %d MiB |\n", TargetIngestRate, TargetIngestRSS>>20)
+	p("|---:|---:|:---:|---:|---:|---:|---:|---:|---:|---:|---|:---:|:---:|\n")
+	for _, s := range ir.Runs {
+		hostile, fl, ratio := "no", "", ""
+		if s.Hostile {
+			hostile = "yes"
+		}
+		if floorRate > 0 {
+			fl = fmt.Sprintf("%.0f", floorRate)
+			ratio = fmt.Sprintf("%.1f×", floorRate/s.Rate())
+		}
+		p("| %d | %d | %s | %.1f s | %.0f | %.1f s | %.2f | %d MiB | %s | %s | %s | %s | %s |\n", s.Reports, s.Districts, hostile,
+			s.Wall.Seconds(), s.Rate(), s.CPU.Seconds(), ms(s.CPU)/float64(s.Reports), s.PeakRSS>>20, fl, ratio, s.Load,
+			yesNo(s.Rate() >= TargetIngestRate), yesNo(s.PeakRSS <= TargetIngestRSS))
+	}
+	if len(ir.Parse) == 0 {
+		return
+	}
+	p("\n**Parse by rendering**: every report of the first district parsed again in the benchmark's process, one at a time,\n")
+	p("a rendering after another (`ingest.ParseBytes` on the file's bytes, read beforehand); CPU is the process's over the\n")
+	p("rendering's parses (the collector's work on other threads included). A rendering is named by the reader that read it\n")
+	p("(`Parsed.Rendering`): html covers the html, html_gbk and html_js files.\n\n")
+	p("| reader | files | mean size | CPU ms a parse | MB/s of CPU |\n")
+	p("|---|---:|---:|---:|---:|\n")
+	for _, ps := range ir.Parse {
+		p("| %s | %d | %.1f KB | %.2f | %.1f |\n", ps.Rendering, ps.Files, float64(ps.Bytes)/float64(ps.Files)/1024,
+			ms(ps.CPU)/float64(ps.Files), float64(ps.Bytes)/(1<<20)/ps.CPU.Seconds())
+	}
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}

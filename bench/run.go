@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"gongkai"
+	"gongkai/cli"
 	"gongkai/rollup"
 	"gongkai/store"
 )
@@ -44,7 +46,18 @@ type Config struct {
 	// answers fresh, as an ingest leaves a store (the serve measure's
 	// child stores reports without keeping them).
 	KeepStores bool
-	Log        io.Writer
+	// IngestSizes are the sizes, in reports, of the rendered corpus that
+	// `gongkai ingest` reads into a fresh store (none: no ingest measure).
+	IngestSizes []int
+	// Corpus is the folder of the rendered corpus, generated where
+	// missing and kept: it takes a minute or two to make and 5 GB at
+	// 150,000 reports.
+	Corpus string
+	// CorpusTownships is each corpus district's townships (0: 600).
+	CorpusTownships int
+	// Hostile adds issue 11's hostile files to the largest ingest.
+	Hostile bool
+	Log     io.Writer
 }
 
 // Result is everything a run measured.
@@ -62,6 +75,7 @@ type Result struct {
 	RSS     map[int]int64 // peak RSS after the size's work
 	Checks  []Check
 	Load    []string // load average before each size
+	Ingest  *IngestResult
 }
 
 // Run builds a store per size and measures it.
@@ -213,6 +227,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			cfg.Progress(r)
 		}
 	}
+	if len(cfg.IngestSizes) > 0 {
+		if err := measureIngest(ctx, cfg, r); err != nil {
+			return r, fmt.Errorf("ingest: %w", err)
+		}
+		if cfg.Progress != nil {
+			cfg.Progress(r)
+		}
+	}
 	return r, nil
 }
 
@@ -292,10 +314,30 @@ func loadAvg() string {
 	return strings.Join(f[:3], " ")
 }
 
+// parseSizes reads a comma-separated list of report counts.
+func parseSizes(list string) ([]int, error) {
+	var out []int
+	if list == "none" {
+		return nil, nil
+	}
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%q is not a number of reports (a whole number above 0)", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
 // Main is the benchmark command: `gongkai-bench [flags]` runs the
 // national benchmark and writes BENCHMARKS.md; `gongkai-bench put …` is
 // the child process of the ingest-visibility measure.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "gongkai" {
+		// The ingest measure's child: the gongkai command itself.
+		return cli.Run(ctx, args[1:], &cli.Env{Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Getenv: os.Getenv})
+	}
 	if len(args) > 0 && args[0] == "put" {
 		fs := flag.NewFlagSet("put", flag.ContinueOnError)
 		db := fs.String("db", "", "store")
@@ -313,7 +355,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gongkai-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: gongkai-bench [--sizes 10000,150000,1000000] [--dir DIR] [--out BENCHMARKS.md]
+		fmt.Fprint(stderr, `Usage: gongkai-bench [--sizes 10000,150000,1000000] [--ingest-sizes 10000,150000] [--dir DIR] [--out BENCHMARKS.md]
 
 The national-scale benchmark of issue 11. For each size it builds a
 national-shaped store in DIR (the county-level divisions of the divisions
@@ -322,14 +364,22 @@ data in a seeded order, their townships, each county's government office and
 rendering), then measures every rollup (whole nation, one county, one city),
 compile of a county, serve with concurrent clients on loopback, how soon
 serve shows a new ingest, and Put's throughput, each next to DuckDB's floor
-on the same data; and writes the figures to --out.
+on the same data. Then it ingests a rendered corpus (districts of mixed text
+and HTML renderings, generated into --corpus when missing and kept there)
+with 'gongkai ingest' in a child process, at each --ingest-sizes and, at the
+largest, once more with issue 11's five hostile files beside it, and times
+a parse of each rendering. It writes the figures to --out.
 
 Examples:
-  scripts/bench-national                          # the full run (about an hour on 2 cores)
-  go run ./cmd/gongkai-bench --sizes 10000 --out /tmp/b.md
+  scripts/bench-national                          # the full run (about 20 minutes on 2 cores, 5 GB of corpus)
+  go run ./cmd/gongkai-bench --sizes 10000 --ingest-sizes 10000 --out /tmp/b.md
+  go run ./cmd/gongkai-bench --ingest-sizes none  # the stores alone
+
+Flags:
 `)
+		fs.PrintDefaults()
 	}
-	sizes := fs.String("sizes", "10000,150000,1000000", "store sizes in reports, comma-separated")
+	sizes := fs.String("sizes", "10000,150000,1000000", "store sizes in reports, comma-separated; none for no stores")
 	dir := fs.String("dir", filepath.Join(os.TempDir(), "gongkai-bench"), "folder for the stores")
 	out := fs.String("out", "BENCHMARKS.md", "the report to write")
 	clients := fs.Int("clients", 50, "concurrent serve clients")
@@ -338,6 +388,9 @@ Examples:
 	floorN := fs.Int("floor-sample", 20000, "reports loaded by the raw Appender floor")
 	putMax := fs.Int("put-max", 30000, "sizes up to this are built through Put alone; larger ones grow a Put-built store of this size in SQL")
 	keep := fs.Bool("keep", false, "keep the stores after the run")
+	ingestSizes := fs.String("ingest-sizes", "10000,150000", "rendered corpus sizes in reports that gongkai ingest reads, comma-separated; none for no ingest measure")
+	corpus := fs.String("corpus", "", "folder of the rendered corpus, generated where missing and kept (default DIR/corpus)")
+	noHostile := fs.Bool("no-hostile", false, "leave the hostile files out of the largest ingest")
 	runs := fs.Int("runs", 0, "at most this many runs of each measure (0: 3 for a county or city, 2 for the whole nation)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
@@ -349,14 +402,19 @@ Examples:
 	maxRuns = *runs
 	cfg := Config{Dir: *dir, First: 2019, Last: 2025, Seed: *seed, Clients: *clients, PerClient: *per,
 		FloorSample: *floorN, PutMax: *putMax, KeepStores: *keep, Log: stdout}
-	for _, s := range strings.Split(*sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n <= 0 {
-			fmt.Fprintf(stderr, "gongkai-bench: --sizes: %q is not a number of reports\n", s)
+	var err error
+	if cfg.Sizes, err = parseSizes(*sizes); err != nil {
+		fmt.Fprintf(stderr, "gongkai-bench: --sizes: %v\n", err)
+		return 2
+	}
+	if *ingestSizes != "none" {
+		if cfg.IngestSizes, err = parseSizes(*ingestSizes); err != nil {
+			fmt.Fprintf(stderr, "gongkai-bench: --ingest-sizes: %v\n", err)
 			return 2
 		}
-		cfg.Sizes = append(cfg.Sizes, n)
 	}
+	cfg.Corpus = cmp.Or(*corpus, filepath.Join(*dir, "corpus"))
+	cfg.Hostile = !*noHostile
 	if exe, err := os.Executable(); err == nil {
 		cfg.Exe = exe
 	}
