@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -193,7 +194,14 @@ func TestIngestSmall(t *testing.T) {
 	var log bytes.Buffer
 	cfg := Config{Dir: dir, Exe: exe, IngestSizes: []int{300, 600}, Corpus: filepath.Join(dir, "corpus"), CorpusTownships: 10,
 		Hostile: true, Log: &log}
+	// 640 MiB of this process's memory in use while the children start:
+	// a child's peak RSS must be its own, not this process's.
+	ballast := make([]byte, 640<<20)
+	for i := 0; i < len(ballast); i += 4096 {
+		ballast[i] = 1
+	}
 	res, err := Run(t.Context(), cfg)
+	runtime.KeepAlive(ballast)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
@@ -217,6 +225,9 @@ func TestIngestSmall(t *testing.T) {
 		}
 		if s.Wall <= 0 || s.CPU <= 0 || s.PeakRSS <= 0 {
 			t.Errorf("ingest %d: no time or memory: %+v", i, s)
+		}
+		if !s.Hostile && s.PeakRSS >= 512<<20 {
+			t.Errorf("ingest %d of %d reports: peak RSS %d MiB: the benchmark's own memory, not the child's?", i, s.Reports, s.PeakRSS>>20)
 		}
 	}
 	files := 0

@@ -172,7 +172,7 @@ func ingestReport(p func(string, ...any), cfg Config, ir *IngestResult) {
 	p("5%% breaking a rule (`gen.Generate`, what `gongkai gen --mixed` writes; the districts are those of `scripts/bench-ingest`).\n")
 	p("The ingest reads, parses, places, checks and stores every file and keeps the whole-nation answers at its end. At the largest\n")
 	p("size it runs once more with the five hostile files of issue 11 beside the corpus (%s), each of which must fail\n", hostileNames())
-	p("alone. Peak RSS is the child's `ru_maxrss`. The floor is DuckDB's raw Appender load of the first district's reports, parsed\n")
+	p("alone. Peak RSS is the child's high-water mark (`VmHWM`, read by the child at its end). The floor is DuckDB's raw Appender load of the first district's reports, parsed\n")
 	p("beforehand, into plain long-form tables in batches of %d (as under Store and Put).\n\n", putBatch)
 	floorRate := 0.0
 	if ir.Floor > 0 {

@@ -335,8 +335,16 @@ func parseSizes(list string) ([]int, error) {
 // the child process of the ingest-visibility measure.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "gongkai" {
-		// The ingest measure's child: the gongkai command itself.
-		return cli.Run(ctx, args[1:], &cli.Env{Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Getenv: os.Getenv})
+		// The ingest measure's child: the gongkai command itself, which
+		// then writes its peak RSS where rssFileEnv says.
+		code := cli.Run(ctx, args[1:], &cli.Env{Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Getenv: os.Getenv})
+		if path := os.Getenv(rssFileEnv); path != "" {
+			if err := os.WriteFile(path, []byte(strconv.FormatInt(peakRSS(), 10)), 0o644); err != nil {
+				fmt.Fprintln(stderr, "gongkai-bench:", err)
+				return 1
+			}
+		}
+		return code
 	}
 	if len(args) > 0 && args[0] == "put" {
 		fs := flag.NewFlagSet("put", flag.ContinueOnError)
