@@ -39,10 +39,10 @@ func writeReport(path string, r *Result, command string, runErr error) error {
 	case maxRuns > 1:
 		p("- Timings: the median of at most %d runs for a county or city, the fastest for the whole nation, through\n", maxRuns)
 	default:
-		p("- Timings: the median of 3 runs for a county or city, the faster of 2 for the whole nation, on a warm store, through\n")
+		p("- Timings: the median of 7 runs for a county or city, the faster of 2 for the whole nation, on a warm store, through\n")
 	}
-	p("  `Store.Query` (rows read into Go), each run on a collected heap as in a new process; CPU time is the process's (all threads) per\n")
-	p("  run; \"met\" compares the wall time. The floor is the\n")
+	p("  `Store.Query` (rows read into Go), each run on a collected heap as in a new process and followed by a run of its floor (so\n")
+	p("  the two meet the same load); CPU time is the process's (all threads) per run; \"met\" compares the wall time. The floor is the\n")
 	p("  same grouping sets and sums as plain SQL over a plain table of the same per-report rows (`bench_plain`), read the same way.\n\n")
 	if runErr != nil {
 		p("**The run stopped with an error:** `%v`. Figures up to it follow.\n\n", runErr)
