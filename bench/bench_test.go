@@ -25,6 +25,22 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// childExe skips a long test under -short (why says what it does) and
+// otherwise returns this test binary, set up to run as the benchmark's
+// child processes (TestMain).
+func childExe(t *testing.T, why string) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(why)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GONGKAI_BENCH_CHILD", "1")
+	return exe
+}
+
 // TestNationalSmall runs the whole benchmark on two small sizes, one built
 // through Put and one grown in SQL, as a test of correctness (not of
 // time): every rollup, compile and serve answer, the rollups' totals equal
@@ -32,14 +48,7 @@ func TestMain(m *testing.M) {
 // in serve, the grown store's facts equal a fresh derivation from its
 // cells, and BENCHMARKS.md gets every section.
 func TestNationalSmall(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds two stores")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("GONGKAI_BENCH_CHILD", "1")
+	exe := childExe(t, "builds two stores")
 	dir := t.TempDir()
 	var log bytes.Buffer
 	cfg := Config{Dir: dir, Sizes: []int{500, 1500}, First: 2019, Last: 2021, Seed: 3, Clients: 8, PerClient: 3,
@@ -182,14 +191,7 @@ func TestCorpusDistricts(t *testing.T) {
 // reused by a later run and a district half generated is made anew, and
 // BENCHMARKS.md gets the sections.
 func TestIngestSmall(t *testing.T) {
-	if testing.Short() {
-		t.Skip("generates and ingests a corpus")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("GONGKAI_BENCH_CHILD", "1")
+	exe := childExe(t, "generates and ingests a corpus")
 	dir := t.TempDir()
 	var log bytes.Buffer
 	cfg := Config{Dir: dir, Exe: exe, IngestSizes: []int{300, 600}, Corpus: filepath.Join(dir, "corpus"), CorpusTownships: 10,
