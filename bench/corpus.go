@@ -86,6 +86,9 @@ func EnsureCorpus(ctx context.Context, dir string, n, townships int, log io.Writ
 	if err != nil {
 		return nil, err
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("the corpus folder: %w", err)
+	}
 	folders := make([]string, n)
 	for i, name := range names {
 		folders[i] = corpusFolder(dir, i)

@@ -421,6 +421,10 @@ Flags:
 			return 2
 		}
 	}
+	if len(cfg.Sizes) == 0 && len(cfg.IngestSizes) == 0 {
+		fmt.Fprintln(stderr, "gongkai-bench: nothing to measure: --sizes and --ingest-sizes are both none")
+		return 2
+	}
 	cfg.Corpus = cmp.Or(*corpus, filepath.Join(*dir, "corpus"))
 	cfg.Hostile = !*noHostile
 	if exe, err := os.Executable(); err == nil {
