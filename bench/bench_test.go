@@ -289,3 +289,26 @@ func TestIngestSmall(t *testing.T) {
 		}
 	}
 }
+
+// TestMainRefusesBadSizes: a size that is not a whole number above 0, and
+// nothing to measure at all, are usage errors (exit 2) that name the flag,
+// with no report written.
+func TestMainRefusesBadSizes(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "B.md")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--ingest-sizes", "abc"}, `--ingest-sizes: "abc" is not a number of reports`},
+		{[]string{"--sizes", "10000,0"}, `--sizes: "0" is not a number of reports`},
+		{[]string{"--sizes", "none", "--ingest-sizes", "none"}, "nothing to measure"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := Main(t.Context(), append(tc.args, "--out", out), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr.String(), tc.want)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%v: a report was written (%v)", tc.args, err)
+		}
+	}
+}
