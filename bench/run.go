@@ -332,7 +332,9 @@ func parseSizes(list string) ([]int, error) {
 
 // Main is the benchmark command: `gongkai-bench [flags]` runs the
 // national benchmark and writes BENCHMARKS.md; `gongkai-bench put …` is
-// the child process of the ingest-visibility measure.
+// the child process of the ingest-visibility measure, and
+// `gongkai-bench gongkai ingest …` the gongkai command that the ingest
+// measure runs.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "gongkai" {
 		// The ingest measure's child: the gongkai command itself, which
@@ -399,7 +401,7 @@ Flags:
 	ingestSizes := fs.String("ingest-sizes", "10000,150000", "rendered corpus sizes in reports that gongkai ingest reads, comma-separated; none for no ingest measure")
 	corpus := fs.String("corpus", "", "folder of the rendered corpus, generated where missing and kept (default DIR/corpus)")
 	noHostile := fs.Bool("no-hostile", false, "leave the hostile files out of the largest ingest")
-	runs := fs.Int("runs", 0, "at most this many runs of each measure (0: 3 for a county or city, 2 for the whole nation)")
+	runs := fs.Int("runs", 0, "at most this many runs of each measure (0: 7 for a county or city, each followed by its floor; 2 for the whole nation)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
