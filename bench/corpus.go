@@ -15,6 +15,7 @@ import (
 
 	"gongkai/division"
 	"gongkai/gen"
+	"gongkai/ingest"
 )
 
 // The rendered corpus of the ingest measure: one folder per district
@@ -131,7 +132,7 @@ func countReports(folders []string) (int, error) {
 }
 
 func isReportFile(name string) bool {
-	return !strings.HasSuffix(name, ".truth.json") && name != "truth.csv"
+	return !strings.HasSuffix(name, ingest.TruthSuffix) && name != gen.ManifestName
 }
 
 // HostileFiles are the five files of issue 11 that once cost a run its

@@ -26,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"gongkai/gen"
 	"gongkai/ingest"
 )
 
@@ -54,7 +55,7 @@ func run(dir string, w io.Writer) error {
 	by := map[string][]doc{}
 	for _, e := range ents {
 		n := e.Name()
-		if e.IsDir() || strings.HasSuffix(n, ".truth.json") || n == "truth.csv" {
+		if e.IsDir() || strings.HasSuffix(n, ingest.TruthSuffix) || n == gen.ManifestName {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(dir, n))
@@ -89,6 +90,8 @@ func run(dir string, w io.Writer) error {
 	return nil
 }
 
+// cpuTime is bench's cpuTime again: parsecpu is built against the issue's
+// build too, so it imports nothing but ingest and gen, which both have.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
