@@ -13,21 +13,30 @@ import (
 const canReadRSS = true
 
 // rssOf returns the resident memory of process pid in bytes (0 when it is
-// gone): statm's second field, in pages.
+// gone).
 func rssOf(pid int) int64 {
+	_, rss := memoryOf(pid)
+	return rss
+}
+
+// memoryOf returns the address space and the resident memory of process
+// pid in bytes (0, 0 when it is gone): statm's first two fields, in pages.
+func memoryOf(pid int) (virtual, resident int64) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/statm")
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	f := bytes.Fields(b)
 	if len(f) < 2 {
-		return 0
+		return 0, 0
 	}
-	pages, err := strconv.ParseInt(string(f[1]), 10, 64)
-	if err != nil {
-		return 0
+	page := int64(os.Getpagesize())
+	v, err1 := strconv.ParseInt(string(f[0]), 10, 64)
+	r, err2 := strconv.ParseInt(string(f[1]), 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0
 	}
-	return pages * int64(os.Getpagesize())
+	return v * page, r * page
 }
 
 // applyLimits sets the worker's hard limits, soft and hard alike so the

@@ -387,7 +387,7 @@ const bloated = 256 << 20
 func (s *Sandbox) put(w *worker) {
 	w.uses++
 	s.mu.Lock()
-	if !s.closed && w.uses < retireAfter && rssOf(w.cmd.Process.Pid) <= bloated {
+	if !s.closed && w.uses < retireAfter && s.roomy(w) {
 		select {
 		case <-w.exited:
 		default:
@@ -399,6 +399,20 @@ func (s *Sandbox) put(w *worker) {
 	}
 	s.mu.Unlock()
 	s.discard(w)
+}
+
+// roomy reports whether w may take another statement: it is not bloated,
+// and its address space still has room for a whole memory limit under the
+// worker's cap. A statement stopped by its memory limit can leave the
+// address space mapped though little of it is resident (arenas the
+// allocators keep); reused, such a worker fails the next statement — even
+// a count(*) — with an allocation failure reported as "too large".
+func (s *Sandbox) roomy(w *worker) bool {
+	virtual, resident := memoryOf(w.cmd.Process.Pid)
+	if resident > bloated {
+		return false
+	}
+	return s.as <= 0 || virtual+parseSize(s.cfg.Limits.MemoryLimit) <= s.as
 }
 
 // discard stops a worker and, unless the sandbox is closing, starts its
