@@ -187,38 +187,49 @@ func freshParts(ctx context.Context, conn *sql.Conn, st Stored, statement string
 	return out, len(out) > 0, nil
 }
 
+// resolved is how a Selection is read on a connection: the statement q
+// with its arguments, and, when q reads a kept answer, each kept part's
+// own statement in order (branches: q is their UNION ALL, and each takes
+// the same args).
+type resolved struct {
+	q        string
+	args     []any
+	branches []string
+	// whole lists the kept parts when q reads them whole (no filter),
+	// else it is nil: their rows are then known, and a Result sized for
+	// them at once is one allocation (the collector's goal rises with it,
+	// where growing it from nothing took a whole nation's levels through
+	// nine collections) that several connections may fill (collectParts).
+	whole []keptPart
+}
+
 // resolveStored gives the statement that answers src on conn: its kept
 // answer's when every part it reads is fresh, else src's own. Query and
 // export both come here.
-//
-// whole lists the kept parts when the statement reads them whole (no
-// filter), else it is nil: their rows are then known, and a Result sized
-// for them at once is one allocation (the collector's goal rises with it,
-// where growing it from nothing took a whole nation's levels through nine
-// collections) that several connections may fill (collectParts).
-func resolveStored(ctx context.Context, conn *sql.Conn, src Selection) (q string, args []any, whole []keptPart, err error) {
+func resolveStored(ctx context.Context, conn *sql.Conn, src Selection) (resolved, error) {
 	if src.Stored == nil {
-		return bareStatement(src.Statement), src.Args, nil, nil
+		return resolved{q: bareStatement(src.Statement), args: src.Args}, nil
 	}
 	parts, fresh, err := freshParts(ctx, conn, *src.Stored, src.Statement)
 	if err != nil {
-		return "", nil, nil, err
+		return resolved{}, err
 	}
 	if !fresh {
-		return bareStatement(src.Statement), src.Args, nil, nil
+		return resolved{q: bareStatement(src.Statement), args: src.Args}, nil
 	}
-	q, args = storedQuery(*src.Stored, parts)
-	if len(args) > 0 {
-		return q, args, nil, nil // a WHERE keeps an unknown share
+	branches, args := storedBranches(*src.Stored, parts)
+	r := resolved{q: strings.Join(branches, "\nUNION ALL\n"), args: args, branches: branches}
+	if len(args) == 0 {
+		r.whole = parts // with a WHERE, a part keeps an unknown share
 	}
-	return q, args, parts, nil
+	return r, nil
 }
 
-// storedQuery reads the kept parts in order: each a scan of one table
+// storedBranches reads the kept parts in order: each a scan of one table
 // with a WHERE, which keeps its rows' order, as UNION ALL keeps its
 // branches' (DuckDB's order preservation); CREATE TABLE AS kept the
 // rollup's ORDER BY.
-func storedQuery(st Stored, parts []keptPart) (string, []any) {
+func storedBranches(st Stored, parts []keptPart) ([]string, []any) {
 	var where strings.Builder
 	var args []any
 	for _, f := range st.Filters {
@@ -237,7 +248,7 @@ func storedQuery(st Stored, parts []keptPart) (string, []any) {
 	for i, p := range parts {
 		branches[i] = "SELECT * FROM " + quoteIdent(p.table(st.Name)) + where.String()
 	}
-	return strings.Join(branches, "\nUNION ALL\n"), args
+	return branches, args
 }
 
 // answerMemoryLimit is DuckDB's memory_limit while StoreAnswer runs on a
@@ -354,38 +365,38 @@ func (s *Store) StoreAnswer(ctx context.Context, a Answer) (AnswerStats, error) 
 // same reports even if a writer commits in between.
 func (s *Store) QuerySelection(ctx context.Context, src Selection) (*gongkai.Result, error) {
 	var res *gongkai.Result
-	err := s.readSelection(ctx, src, func(conn *sql.Conn, q string, args []any, whole []keptPart) error {
+	err := s.readSelection(ctx, src, func(conn *sql.Conn, r resolved) error {
 		var err error
-		if whole != nil {
-			res, err = s.collectParts(ctx, conn, src, whole, q)
+		if r.whole != nil {
+			res, err = s.collectParts(ctx, conn, src, r.whole, r.q)
 		} else {
-			res, err = s.collectSized(ctx, conn, 0, 0, q, args)
+			res, err = s.collectSized(ctx, conn, 0, 0, r.q, r.args)
 		}
 		return err
 	})
 	return res, err
 }
 
-// readSelection hands read a connection and the statement that answers
-// src on it (resolveStored), with the kept parts when it reads them whole.
+// readSelection hands read a connection and how src is read on it
+// (resolveStored).
 // A kept answer is chosen and read in one transaction; a plain statement
 // needs none.
-func (s *Store) readSelection(ctx context.Context, src Selection, read func(conn *sql.Conn, q string, args []any, whole []keptPart) error) error {
+func (s *Store) readSelection(ctx context.Context, src Selection, read func(conn *sql.Conn, r resolved) error) error {
 	conn, release, err := s.readConn(ctx)
 	if err != nil {
 		return classify("query", s.path, err)
 	}
 	if src.Stored == nil {
-		err = read(conn, bareStatement(src.Statement), src.Args, nil)
+		err = read(conn, resolved{q: bareStatement(src.Statement), args: src.Args})
 		release(err)
 		return classify("query", s.path, err)
 	}
 	err = s.txOn(ctx, conn, "query", func(conn *sql.Conn) error {
-		q, args, whole, err := resolveStored(ctx, conn, src)
+		r, err := resolveStored(ctx, conn, src)
 		if err != nil {
 			return err
 		}
-		return read(conn, q, args, whole)
+		return read(conn, r)
 	})
 	release(err)
 	return err

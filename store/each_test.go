@@ -37,7 +37,12 @@ func TestEachSelectionAsQuerySelection(t *testing.T) {
 	plain := Selection{Statement: kept.Statement, Args: kept.Args}
 	small := Selection{Statement: `SELECT range AS i, 'r' || range AS s FROM range(7)`}
 	none := Selection{Statement: `SELECT report_id, organization FROM reports WHERE false`}
-	for name, src := range map[string]Selection{"kept": kept, "plain": plain, "small": small, "none": none} {
+	// Read part by part with the filter's WHERE (and its argument) on each.
+	filtered := kept
+	stored := *kept.Stored
+	stored.Filters = []Filter{{Column: "k", Value: int64(1000)}}
+	filtered.Stored = &stored
+	for name, src := range map[string]Selection{"kept": kept, "kept, filtered": filtered, "plain": plain, "small": small, "none": none} {
 		t.Run(name, func(t *testing.T) {
 			want, err := st.QuerySelection(t.Context(), src)
 			if err != nil {
@@ -51,11 +56,26 @@ func TestEachSelectionAsQuerySelection(t *testing.T) {
 				!reflect.DeepEqual(got.Columns, want.Columns) || !reflect.DeepEqual(got.Types, want.Types) {
 				t.Fatalf("EachSelection: %d rows (n %d) of %v; QuerySelection: %d of %v", len(got.Rows), n, got.Columns, len(want.Rows), want.Columns)
 			}
-			if name != "none" && name != "small" && len(want.Rows)%eachBatchRows == 0 {
+			if name == "kept, filtered" && (len(want.Rows) == 0 || len(want.Rows) >= len(rowsOf(t, st, kept))) {
+				t.Fatalf("the filter keeps %d rows: it tests nothing", len(want.Rows))
+			}
+			if name == "kept" && len(want.Rows) <= eachBatchRows*4 {
+				t.Fatalf("%d rows: the parts do not take several batches", len(want.Rows))
+			}
+			if name != "none" && name != "small" && name != "kept, filtered" && len(want.Rows)%eachBatchRows == 0 {
 				t.Fatalf("%d rows fill whole batches; the test wants a part-filled last batch", len(want.Rows))
 			}
 		})
 	}
+}
+
+func rowsOf(t *testing.T, st *Store, src Selection) [][]any {
+	t.Helper()
+	res, err := st.QuerySelection(t.Context(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Rows
 }
 
 // An error from add or start ends the read at once: it is returned (as a

@@ -53,11 +53,11 @@ func (s *Store) resolve(ctx context.Context, src Selection) (string, []any, erro
 			return "", nil, classify("export", s.path, err)
 		}
 		defer conn.Close()
-		q, args, _, err := resolveStored(ctx, conn, src)
+		r, err := resolveStored(ctx, conn, src)
 		if err != nil {
 			return "", nil, classify("export", s.path, err)
 		}
-		return q, args, nil
+		return r.q, r.args, nil
 	}
 	name, err := s.tableName(ctx, src.Table)
 	if err != nil {

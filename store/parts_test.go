@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -139,7 +140,8 @@ func TestCollectPartsOtherShape(t *testing.T) {
 			if err != nil || !fresh {
 				t.Fatalf("freshParts: %v, %v", fresh, err)
 			}
-			q, _ := storedQuery(*src.Stored, parts)
+			branches, _ := storedBranches(*src.Stored, parts)
+			q := strings.Join(branches, "\nUNION ALL\n")
 			want, werr := st.collect(ctx, conn, 0, q, nil)
 			conn.Close()
 			got, err := st.QuerySelection(ctx, src)
