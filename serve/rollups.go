@@ -1,10 +1,11 @@
 package serve
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"regexp"
@@ -92,33 +93,36 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 		cache = gen.cache
 	}
 	ans, err := s.rollupAnswer(r.Context(), cache, key, func(ctx context.Context) (*answer, error) {
+		// The whole answer is made before the status line, so a failure is
+		// still a proper error response; past maxCachedAnswer it is made
+		// in a temporary file, not in memory.
+		sp := &spill{dir: s.cfg.TempDir, max: s.spillAt}
 		if f == render.JSON {
-			b, err := rollupJSON(ctx, ro, st)
-			if err != nil {
+			if err := rollupJSON(ctx, ro, st, sp); err != nil {
+				sp.discard()
 				return nil, err
 			}
-			return &answer{body: b, contentType: render.JSON.ContentType()}, nil
+			return sp.answer(render.JSON.ContentType(), ""), nil
 		}
-		// Rollups are aggregates: small enough to build whole before the
-		// status line, so a failure is still a proper error response.
-		var buf bytes.Buffer
-		if _, err := st.ExportTo(ctx, ro.Selection(), f, s.cfg.TempDir, &buf); err != nil {
+		if _, err := st.ExportTo(ctx, ro.Selection(), f, s.cfg.TempDir, sp); err != nil {
+			sp.discard()
 			return nil, err
 		}
-		return &answer{body: buf.Bytes(), contentType: f.ContentType(),
-			disposition: mime.FormatMediaType("attachment", map[string]string{"filename": fileName(ro.Name, ro.Given, f)})}, nil
+		return sp.answer(f.ContentType(), mime.FormatMediaType("attachment", map[string]string{"filename": fileName(ro.Name, ro.Given, f)})), nil
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	defer s.release(ans)
+	body, size := ans.open()
 	w.Header().Set("Content-Type", ans.contentType)
 	if ans.disposition != "" {
 		w.Header().Set("Content-Disposition", ans.disposition)
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(ans.body)))
+	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 	w.WriteHeader(http.StatusOK)
-	w.Write(ans.body)
+	io.Copy(w, body)
 }
 
 // rollupJSON is a rollup's JSON answer, {"parameters": …, "result": …,
@@ -126,27 +130,55 @@ func (s *Server) getRollup(w http.ResponseWriter, r *http.Request) {
 // written), with the result document written row by row into it: a whole
 // nation's levels never becomes a Result of 68 million values, and its
 // 320 MB are not scanned again by json.Marshal.
-func rollupJSON(ctx context.Context, ro rollup.Bound, st rollup.Streamer) ([]byte, error) {
+func rollupJSON(ctx context.Context, ro rollup.Bound, st rollup.Streamer, w io.Writer) error {
 	params, err := json.Marshal(ro.Given)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	name, err := json.Marshal(ro.Name)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var b bytes.Buffer
+	// The result document ends its own line; the answer goes on after it,
+	// so that line end is held back from w.
+	b := bufio.NewWriterSize(w, 64<<10)
 	b.WriteString(`{"parameters":`)
 	b.Write(params)
 	b.WriteString(`,"result":`)
-	if _, err := ro.Write(ctx, st, &b, render.JSON); err != nil {
-		return nil, err
+	if _, err := ro.Write(ctx, st, &dropLastNewline{w: b}, render.JSON); err != nil {
+		return err
 	}
-	b.Truncate(b.Len() - 1) // the result document's own line end
 	b.WriteString(`,"rollup":`)
 	b.Write(name)
 	b.WriteString("}\n")
-	return b.Bytes(), nil
+	return b.Flush()
+}
+
+// dropLastNewline passes writes on to w, holding back a final "\n": the
+// one the result document ends with.
+type dropLastNewline struct {
+	w    io.Writer
+	held bool
+}
+
+func (d *dropLastNewline) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if d.held {
+		if _, err := d.w.Write([]byte{'\n'}); err != nil {
+			return 0, err
+		}
+		d.held = false
+	}
+	out := p
+	if p[len(p)-1] == '\n' {
+		out, d.held = p[:len(p)-1], true
+	}
+	if _, err := d.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)

@@ -103,8 +103,9 @@ type Server struct {
 	sandbox *query.Sandbox
 
 	rollupSlots chan struct{}      // rollup queries running
-	flightMu    sync.Mutex         // guards flights
+	flightMu    sync.Mutex         // guards flights and answers' users
 	flights     map[string]*flight // rollup answers being computed, by key
+	spillAt     int                // an answer larger than this is made in a file (maxCachedAnswer; tests lower it)
 }
 
 // New returns a Server for cfg. It does not open the store: every request
@@ -141,7 +142,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, admit: newAdmission(cfg.MaxQueries, cfg.MaxQueriesPerClient, queryQueueWait),
 		sandbox:     query.New(query.Config{Limits: cfg.Limits, Workers: cfg.MaxQueries, MemoryBudget: cfg.QueryMemory}),
-		rollupSlots: make(chan struct{}, cfg.MaxRollups), flights: map[string]*flight{}}
+		rollupSlots: make(chan struct{}, cfg.MaxRollups), flights: map[string]*flight{}, spillAt: maxCachedAnswer}
 	if !cfg.Live {
 		sn, err := newSnapshots(cfg.DB, cfg.RefreshEvery, cfg.Logger)
 		if err != nil {
