@@ -66,7 +66,8 @@ type Config struct {
 	ClientHeader string
 	// RequestTimeout bounds any request's work (default 60 s).
 	RequestTimeout time.Duration
-	// TempDir holds Parquet files while they are sent ("" = system's).
+	// TempDir holds Parquet files, and rollup answers past 8 MB, while
+	// they are sent ("" = system's).
 	TempDir string
 	// Live reads the store file itself on every request instead of
 	// snapshots (see the package comment).
