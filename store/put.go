@@ -56,10 +56,20 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 
 	outcomes := make([]gongkai.Outcome, len(batch))
 	previous := make([]string, len(batch))
+	var known *knownReports
+	var written []gongkai.Parsed
+	var writtenIDs, removedIDs []int64
 	err := s.inTx(ctx, "store", func(conn *sql.Conn) error {
-		existing, err := lookup(ctx, conn, batch)
+		var err error
+		known, err = s.knownOn(ctx, conn)
 		if err != nil {
 			return err
+		}
+		var existing []stored
+		if maybe := known.mayBeStored(batch); len(maybe) > 0 {
+			if existing, err = lookup(ctx, conn, maybe); err != nil {
+				return err
+			}
 		}
 		// Decide each report in order, as if they were put one at a time.
 		byHash := map[string]stored{} // content hash → the stored or pending report
@@ -128,6 +138,7 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 		if err != nil {
 			return err
 		}
+		written, writtenIDs, removedIDs = toWrite, ids, deleteIDs
 		if err := appendReports(conn, toWrite, ids, time.Now().UTC()); err != nil {
 			return err
 		}
@@ -156,7 +167,16 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 	if err != nil {
 		return nil, nil, err
 	}
+	known.add(written, len(distinct(removedIDs)), writtenIDs)
+	s.known = known
 	return outcomes, previous, nil
+}
+
+// distinct returns ids without repeats.
+func distinct(ids []int64) []int64 {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // testHookBeforeCommit lets tests look into the open transaction and fail

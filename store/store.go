@@ -45,6 +45,9 @@ type Store struct {
 	userLimit   bool
 	// stmts lends the connections that keep Query's prepared statements.
 	stmts *stmtConns
+	// known is what Put knows of the stored reports (known.go); guarded
+	// by writeMu.
+	known *knownReports
 }
 
 // Open opens (creating if needed) the database at path for reading and
