@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -194,8 +195,15 @@ func TestIngestSmall(t *testing.T) {
 	exe := childExe(t, "generates and ingests a corpus")
 	dir := t.TempDir()
 	var log bytes.Buffer
+	// A store of some counties' seven years for the first district to go
+	// into, as the largest store of a full run.
+	into := filepath.Join(dir, "into.duckdb")
+	built, err := Build(t.Context(), into, Pick(Counties(1), 600, 7), 2019, 2025, 1, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := Config{Dir: dir, Exe: exe, IngestSizes: []int{300, 600}, Corpus: filepath.Join(dir, "corpus"), CorpusTownships: 10,
-		Hostile: true, Log: &log}
+		Hostile: true, IngestInto: into, Log: &log}
 	// 640 MiB of this process's memory in use while the children start:
 	// a child's peak RSS must be its own, not this process's.
 	ballast := make([]byte, 640<<20)
@@ -213,8 +221,11 @@ func TestIngestSmall(t *testing.T) {
 		}
 	}
 	ir := res.Ingest
-	if ir == nil || len(ir.Runs) != 3 || len(res.Checks) != 3 {
-		t.Fatalf("want 3 ingests and checks (300, 600, 600 with the hostile files): %+v, %d checks", ir, len(res.Checks))
+	if ir == nil || len(ir.Runs) != 4 || len(res.Checks) != 4 {
+		t.Fatalf("want 4 ingests and checks (300, 600, 600 with the hostile files, 300 into a store): %+v, %d checks", ir, len(res.Checks))
+	}
+	if s := ir.Runs[3]; s.Before != int64(built.Reports) || s.Reports != 301 || s.Stored != s.Before+301 || s.Kept <= 0 || s.Kept >= s.Wall {
+		t.Errorf("ingest into a store of %d reports: %+v, want every report added and the time the answers took", built.Reports, s)
 	}
 	// (10 townships + the government office + 32 departments) × 7 years.
 	for i, want := range []struct {
@@ -283,7 +294,8 @@ func TestIngestSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## Ingest of rendered reports", "| 301 | 1 | no |", "| 602 | 2 | yes |", "**Parse by rendering**", "| word_text |"} {
+	for _, want := range []string{"## Ingest of rendered reports", "| 301 | 1 | a fresh store | no |", "| 602 | 2 | a fresh store | yes |",
+		fmt.Sprintf("| 301 | 1 | a store of %d reports | no |", built.Reports), "**Parse by rendering**", "| word_text |"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("report lacks %q:\n%s", want, b)
 		}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -34,6 +35,11 @@ type IngestStats struct {
 	Reports   int  // report files given
 	Districts int  // corpus folders given
 	Hostile   bool // the hostile files were given too
+	// Before is the reports the store held before (0: a fresh store), and
+	// Kept the time the ingest took at its end to keep the whole-nation
+	// answers (as its output says).
+	Before    int64
+	Kept      time.Duration
 	Wall, CPU time.Duration
 	PeakRSS   int64 // bytes: the child's VmHWM at its end
 	Stored    int64 // reports in the store afterwards
@@ -100,7 +106,7 @@ func measureIngest(ctx context.Context, cfg Config, r *Result) error {
 			if withHostile {
 				inputs = append(inputs, hostile...)
 			}
-			s, err := ingestChild(ctx, cfg, inputs, k, withHostile)
+			s, err := ingestChild(ctx, cfg, inputs, k, withHostile, "")
 			if err != nil {
 				return err
 			}
@@ -120,6 +126,26 @@ func measureIngest(ctx context.Context, cfg Config, r *Result) error {
 			}
 		}
 	}
+	if cfg.IngestInto != "" {
+		if _, err := os.Stat(cfg.IngestInto); err != nil {
+			return fmt.Errorf("the store to ingest into: %w", err)
+		}
+		s, err := ingestChild(ctx, cfg, folders[:1], 1, false, cfg.IngestInto)
+		if err != nil {
+			return err
+		}
+		ir.Runs = append(ir.Runs, s)
+		c := Check{Size: s.Reports, Name: "ingest of one district into the largest store: every report added"}
+		if s.Stored != s.Before+int64(s.Reports) {
+			c.Err = fmt.Errorf("%d reports before, %d report files, %d reports after", s.Before, s.Reports, s.Stored)
+		}
+		r.Checks = append(r.Checks, c)
+		fmt.Fprintf(log, "  ingest of %d reports into a store of %d: %.1f s (keeping the answers %.1f s), %.0f reports/s, CPU %.1f s, peak RSS %d MiB (load %s)\n",
+			s.Reports, s.Before, s.Wall.Seconds(), s.Kept.Seconds(), s.Rate(), s.CPU.Seconds(), s.PeakRSS>>20, s.Load)
+		if cfg.Progress != nil {
+			cfg.Progress(r)
+		}
+	}
 	parsed, err := measureParse(ctx, folders[0], ir)
 	if err != nil {
 		return err
@@ -135,7 +161,7 @@ func measureIngest(ctx context.Context, cfg Config, r *Result) error {
 
 // ingestChild runs `EXE gongkai ingest --db F inputs…` into a fresh store
 // and counts what it stored.
-func ingestChild(ctx context.Context, cfg Config, inputs []string, districts int, hostile bool) (IngestStats, error) {
+func ingestChild(ctx context.Context, cfg Config, inputs []string, districts int, hostile bool, into string) (IngestStats, error) {
 	s := IngestStats{Districts: districts, Hostile: hostile, Load: loadAvg()}
 	var err error
 	if s.Reports, err = countReports(inputs[:districts]); err != nil {
@@ -144,7 +170,18 @@ func ingestChild(ctx context.Context, cfg Config, inputs []string, districts int
 	db := filepath.Join(cfg.Dir, "ingest.duckdb")
 	removeStore(db)
 	defer removeStore(db)
+	if into != "" {
+		if err := copyFile(into, db); err != nil {
+			return s, fmt.Errorf("copy of the store to ingest into: %w", err)
+		}
+		if s.Before, err = storedReports(ctx, db); err != nil {
+			return s, err
+		}
+	}
 	outPath := filepath.Join(cfg.Dir, "ingest.out")
+	if into != "" {
+		outPath = filepath.Join(cfg.Dir, "ingest-into.out")
+	}
 	out, err := os.Create(outPath)
 	if err != nil {
 		return s, err
@@ -178,15 +215,44 @@ func ingestChild(ctx context.Context, cfg Config, inputs []string, districts int
 	if err != nil || s.PeakRSS <= 0 {
 		return s, fmt.Errorf("ingest child: no peak RSS (%v; its output: %s)", err, outPath)
 	}
+	if s.Kept, err = keptTime(outPath); err != nil {
+		return s, err
+	}
+	s.Stored, err = storedReports(ctx, db)
+	return s, err
+}
+
+// storedReports counts the reports of the store at db.
+func storedReports(ctx context.Context, db string) (int64, error) {
 	st, err := store.OpenReadOnly(ctx, db)
 	if err != nil {
-		return s, err
+		return 0, err
 	}
 	defer st.Close()
-	if err := st.DB().QueryRowContext(ctx, "SELECT count(*) FROM reports").Scan(&s.Stored); err != nil {
-		return s, err
+	var n int64
+	err = st.DB().QueryRowContext(ctx, "SELECT count(*) FROM reports").Scan(&n)
+	return n, err
+}
+
+// keptLine is how `gongkai ingest` (LANG=C) reports keeping an answer.
+var keptLine = regexp.MustCompile(`(?m)^kept the whole-nation answer of rollup \S+: made \d+ rows anew in ([0-9.]+) s$`)
+
+// keptTime adds up the times an ingest's output gives for keeping the
+// whole-nation answers.
+func keptTime(outPath string) (time.Duration, error) {
+	b, err := os.ReadFile(outPath)
+	if err != nil {
+		return 0, err
 	}
-	return s, nil
+	var d time.Duration
+	for _, m := range keptLine.FindAllSubmatch(b, -1) {
+		sec, err := strconv.ParseFloat(string(m[1]), 64)
+		if err != nil {
+			return 0, err
+		}
+		d += time.Duration(sec * float64(time.Second))
+	}
+	return d, nil
 }
 
 // measureParse parses every report of folder in this process, one at a

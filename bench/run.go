@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,7 +58,11 @@ type Config struct {
 	CorpusTownships int
 	// Hostile adds issue 11's hostile files to the largest ingest.
 	Hostile bool
-	Log     io.Writer
+	// IngestInto, when set, is a store that a copy of receives the first
+	// district of the corpus once more: a year's or a district's reports
+	// going into a store of many years. Run sets it to its largest store.
+	IngestInto string
+	Log        io.Writer
 }
 
 // Result is everything a run measured.
@@ -228,6 +233,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	if len(cfg.IngestSizes) > 0 {
+		if cfg.IngestInto == "" && len(cfg.Sizes) > 0 {
+			cfg.IngestInto = filepath.Join(cfg.Dir, fmt.Sprintf("national-%d.duckdb", slices.Max(cfg.Sizes)))
+		}
 		if err := measureIngest(ctx, cfg, r); err != nil {
 			return r, fmt.Errorf("ingest: %w", err)
 		}
@@ -377,8 +385,10 @@ serve shows a new ingest, and Put's throughput, each next to DuckDB's floor
 on the same data. Then it ingests a rendered corpus (districts of mixed text
 and HTML renderings, generated into --corpus when missing and kept there)
 with 'gongkai ingest' in a child process, at each --ingest-sizes and, at the
-largest, once more with issue 11's five hostile files beside it, and times
-a parse of each rendering. It writes the figures to --out.
+largest, once more with issue 11's five hostile files beside it, then the
+corpus's first district into a copy of the largest store (a district's seven
+years going into a national store), and times a parse of each rendering. It
+writes the figures to --out.
 
 Examples:
   scripts/bench-national                          # the full run (about 20 minutes on 2 cores, 5 GB of corpus)
