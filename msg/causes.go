@@ -58,6 +58,7 @@ var causeList = []phraseEntry{
 
 	// The store, rollups, compiled reports and outputs.
 	{"cause.no_report", Text{"no report {id}", "没有编号为 {id} 的报告"}},
+	{"cause.part_types", Text{"{part} has columns of types {types}, the first part {first}", "{part} 的列类型为 {types}，与第一部分的 {first} 不同"}},
 	{"cause.no_rollup", Text{"no rollup named {name}", "没有名为 {name} 的汇总统计"}},
 	{"cause.rollup_year", Text{"year {year} out of range (2008 to 2100)", "年度 {year} 超出范围（2008 至 2100）"}},
 	{"cause.rollup_level", Text{"level {level} is none of {levels}", "层级 {level} 不是可选的层级（{levels}）之一"}},

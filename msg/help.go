@@ -587,8 +587,9 @@ write the store while serve keeps answering from the last state. When the
 store file changes and no writer holds it, serve brings its other replica up
 to date in the background (checked at most every --refresh), copying only the
 reports added or removed since, and switches to it; a replica never holds
-half an ingest run. Rollup answers are computed once per replica; when too
-many rollups wait, serve answers 503 with Retry-After. With --live, serve
+half an ingest run. Rollup answers are computed once per replica (one past
+8 MB, such as a whole nation's levels, in a temporary file in $TMPDIR while
+it is sent); when too many rollups wait, serve answers 503 with Retry-After. With --live, serve
 instead opens the store itself per request: an ingest can start between
 requests, and requests during it get 503 naming the ingest's PID. SIGINT or SIGTERM
 stops serve gracefully. Bind to 127.0.0.1 (the default) unless a proxy in
@@ -636,8 +637,9 @@ gzip 时压缩响应；请求方法不对时返回 405 并附 Allow。
 serve 停止时删除），因此 'gongkai ingest' 写入数据库时 serve 仍按上一状态作答。
 数据库文件变化且无写入方占用时，serve 在后台更新另一份副本（最多每 --refresh
 检查一次），只复制此后新增或删除的报告，然后切换过去；副本绝不会只含一次入库的
-一部分。每份副本上的汇总统计结果只计算一次；等待的汇总统计过多时返回 503 并附
-Retry-After。使用 --live 时，serve 改为每次请求直接打开数据库：请求之间可以开始
+一部分。每份副本上的汇总统计结果只计算一次（超过 8 MB 的结果，如全国的
+levels，发送期间存放在 $TMPDIR 的临时文件中）；等待的汇总统计过多时返回 503
+并附 Retry-After。使用 --live 时，serve 改为每次请求直接打开数据库：请求之间可以开始
 入库，入库期间的请求返回 503 并写明入库进程的 PID。收到 SIGINT 或 SIGTERM 时
 serve 正常停止。除非 serve 前面有负责身份认证的代理，请绑定 127.0.0.1（默认）：
 接口本身没有认证。请求须以 IP 地址、localhost 或 --allow-host 给出的名称访问
