@@ -56,17 +56,22 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 
 	outcomes := make([]gongkai.Outcome, len(batch))
 	previous := make([]string, len(batch))
+	// What the committed batch did, for what Put knows of the stored
+	// reports (known.go).
 	var known *knownReports
-	var written []gongkai.Parsed
+	var digs digests
+	var wrote []bool
 	var writtenIDs, removedIDs []int64
 	err := s.inTx(ctx, "store", func(conn *sql.Conn) error {
 		var err error
-		known, err = s.knownOn(ctx, conn)
-		if err != nil {
+		if known, err = s.knownOn(ctx, conn); err != nil {
+			return err
+		}
+		if digs, err = batchDigests(ctx, conn, batch); err != nil {
 			return err
 		}
 		var existing []stored
-		if maybe := known.mayBeStored(batch); len(maybe) > 0 {
+		if maybe := known.mayBeStored(batch, digs); len(maybe) > 0 {
 			if existing, err = lookup(ctx, conn, maybe); err != nil {
 				return err
 			}
@@ -138,7 +143,7 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 		if err != nil {
 			return err
 		}
-		written, writtenIDs, removedIDs = toWrite, ids, deleteIDs
+		wrote, writtenIDs, removedIDs = write, ids, deleteIDs
 		if err := appendReports(conn, toWrite, ids, time.Now().UTC()); err != nil {
 			return err
 		}
@@ -167,7 +172,7 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 	if err != nil {
 		return nil, nil, err
 	}
-	known.add(written, len(distinct(removedIDs)), writtenIDs)
+	known.add(digs, wrote, len(distinct(removedIDs)), writtenIDs)
 	s.known = known
 	return outcomes, previous, nil
 }
