@@ -255,8 +255,11 @@ func storedBranches(st Stored, parts []keptPart) ([]string, []any) {
 // store with the default limit. Keeping a million-row answer at the end of
 // an ingest took the process to 1.07–1.29 GB at 963,742 reports under the
 // default 1 GB (DuckDB's allocations beside its buffer pool, and Go's);
-// under 600 MB it peaked at 0.88 GB for 6 % more time.
-const answerMemoryLimit = "600MB"
+// under 600 MB it peaked at 0.88 GB for 6 % more time, and later, one
+// district ingested into a store of 963,660 reports, at 0.79–1.10 GB over
+// five runs. Under 400 MB the same ingest peaked at 0.77–0.79 GB, levels'
+// answer taking 19.4–20.3 s against 17.2–20.1 s (1 December, load 2).
+const answerMemoryLimit = "400MB"
 
 // StoreAnswer makes anew the parts of a's kept answer that are not fresh
 // and drops those of years no report has any more. Each part's table and
