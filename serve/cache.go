@@ -167,6 +167,7 @@ func (c *resultCache) put(key string, a *answer) {
 // long as one of them still wants it: the request that started it giving
 // up does not fail the others.
 type flight struct {
+	key     string
 	done    chan struct{}
 	ans     *answer
 	err     error
@@ -187,7 +188,11 @@ func (s *Server) leave(f *flight) {
 		return
 	}
 	if f.wanted--; f.wanted == 0 {
+		// Stopped: a request that comes now starts the answer anew.
 		f.cancel()
+		if s.flights[f.key] == f {
+			delete(s.flights, f.key)
+		}
 	}
 }
 
@@ -230,14 +235,16 @@ func (s *Server) rollupAnswer(ctx context.Context, cache *resultCache, key strin
 	}
 	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
-	f := &flight{done: make(chan struct{}), wanted: 1, cancel: cancel}
+	f := &flight{key: key, done: make(chan struct{}), wanted: 1, cancel: cancel}
 	s.flights[key] = f
 	s.flightMu.Unlock()
 	stop := context.AfterFunc(ctx, func() { s.leave(f) })
 	defer stop()
 	defer func() {
 		s.flightMu.Lock()
-		delete(s.flights, key)
+		if s.flights[key] == f {
+			delete(s.flights, key)
+		}
 		f.landed = true
 		if f.err == nil {
 			f.ans.users = 1 + f.waiters // none joins once it is out of flights
