@@ -3,29 +3,34 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
+	"hash/maphash"
 	"slices"
-	"strings"
+	"strconv"
 
 	"gongkai"
 )
 
-// knownReports is what Put knows of the stored reports without scanning
-// them: a 64-bit digest (DuckDB's hash) of each one's content hash and of
-// its organization and year. Put asks the store only about the reports of
-// a batch whose digests it finds here, for those may be stored already; a
+// knownReports is what Put knows of the stored reports without asking
+// DuckDB: a 64-bit digest of each one's content hash and of its
+// organization and year. Put asks the store only about the reports of a
+// batch whose digests it finds here, for those may be stored already; a
 // batch of new reports (the common case: a new year, a new district) needs
-// no lookup. Without it, every batch's lookup scanned the content_hash and
-// organization columns of the whole reports table: 55-105 ms a batch of
-// 256 at 968,091 reports, about 0.3 ms a report of the storer's one thread.
+// no lookup at all. Without it, every batch's lookup scanned the
+// content_hash and organization columns of the whole reports table: 55-105
+// ms a batch of 256 at 968,091 reports, about 0.3 ms a report of the
+// storer's one thread.
 //
 // A digest found here is only a "maybe" (a report since deleted, a
 // collision): the lookup decides. A digest missing means the report is not
 // stored, as long as the set is complete: it is made from the table, grows
-// with every batch Put commits, and is made anew whenever the table's
-// count and largest id are not what the set expects (reports written by
-// anything but Put on this Store). The digests are DuckDB's, made in SQL,
-// so a million reports cost 16 MB here and nothing is read as text.
+// with every batch Put commits, and is made anew whenever the table's count
+// and largest id are not what the set expects (reports written by anything
+// but Put on this Store).
+//
+// The digests are made in Go. DuckDB's hash() in SQL would spare reading
+// the text, but hashing a batch's values there took 14-18 ms a batch of
+// 135 reports (a VALUES list to plan), more than the lookup it replaces on
+// a store of 100,000 reports.
 type knownReports struct {
 	digests []uint64            // sorted, as read from the table
 	added   map[uint64]struct{} // committed by Put since
@@ -33,12 +38,16 @@ type knownReports struct {
 	top     int64               // the largest report_id reports should have
 }
 
-// reportDigests: the digests knownReports keeps, as SQL over a relation
-// with the columns content_hash, organization and report_year.
-const reportDigests = `hash(content_hash) AS h, hash(organization, report_year) AS k`
+// knownSeed keys the digests; they live in this process only.
+var knownSeed = maphash.MakeSeed()
 
-// digests is a batch's reports' digests, in the batch's order.
-type digests struct{ h, k []uint64 }
+func hashDigest(contentHash string) uint64 {
+	return maphash.String(knownSeed, "h\x00"+contentHash)
+}
+
+func keyDigest(org string, year int) uint64 {
+	return maphash.String(knownSeed, "k\x00"+org+"\x00"+strconv.Itoa(year))
+}
 
 func (k *knownReports) has(d uint64) bool {
 	if _, ok := k.added[d]; ok {
@@ -48,22 +57,23 @@ func (k *knownReports) has(d uint64) bool {
 	return ok
 }
 
-// add records a committed batch: the digests of the reports it wrote, the
-// rows it added and removed, and the largest id it gave.
-func (k *knownReports) add(d digests, write []bool, removed int, ids []int64) {
-	written := 0
-	for i, w := range write {
-		if w {
-			k.added[d.h[i]] = struct{}{}
-			k.added[d.k[i]] = struct{}{}
-			written++
-		}
+// add records a committed batch: its written reports' digests, the rows it
+// added and removed, and the largest id it gave.
+func (k *knownReports) add(written []gongkai.Parsed, removed int, ids []int64) {
+	for _, p := range written {
+		k.added[hashDigest(p.Hash)] = struct{}{}
+		k.added[keyDigest(p.Report.Organization, p.Report.ReportYear)] = struct{}{}
 	}
-	k.count += int64(written - removed)
+	k.count += int64(len(written) - removed)
 	for _, id := range ids {
 		k.top = max(k.top, id)
 	}
 }
+
+// knownChunk is how many report ids one statement of knownOn reads: the
+// driver holds a statement's whole result, and a million reports' hashes
+// and names at once would be about 150 MB of it.
+const knownChunk = 1 << 17
 
 // knownOn returns the set for the table as conn's transaction sees it,
 // made anew when the table is not what the kept one expects.
@@ -76,68 +86,41 @@ func (s *Store) knownOn(ctx context.Context, conn *sql.Conn) (*knownReports, err
 		return k, nil
 	}
 	s.known = nil
-	rows, err := conn.QueryContext(ctx, `SELECT `+reportDigests+` FROM reports`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	k := &knownReports{digests: make([]uint64, 0, 2*count), added: map[uint64]struct{}{}, count: count, top: top}
-	for rows.Next() {
-		var h, key uint64
-		if err := rows.Scan(&h, &key); err != nil {
+	for lo := int64(0); lo <= top; lo += knownChunk {
+		if err := k.load(ctx, conn, lo, lo+knownChunk); err != nil {
 			return nil, err
 		}
-		k.digests = append(k.digests, h, key)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	slices.Sort(k.digests)
 	return k, nil
 }
 
-// batchDigests makes the digests of batch's reports in SQL, as knownOn
-// makes the stored ones.
-func batchDigests(ctx context.Context, conn *sql.Conn, batch []gongkai.Parsed) (digests, error) {
-	var q strings.Builder
-	q.WriteString(`SELECT ` + reportDigests + ` FROM (VALUES `)
-	args := make([]any, 0, 3*len(batch))
-	for i, p := range batch {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		fmt.Fprintf(&q, "(%d, CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS INTEGER))", i)
-		args = append(args, p.Hash, p.Report.Organization, p.Report.ReportYear)
-	}
-	q.WriteString(`) b(i, content_hash, organization, report_year) ORDER BY i`)
-	rows, err := conn.QueryContext(ctx, q.String(), args...)
+// load adds the digests of the reports with ids in [lo, hi).
+func (k *knownReports) load(ctx context.Context, conn *sql.Conn, lo, hi int64) error {
+	rows, err := conn.QueryContext(ctx, `SELECT content_hash, organization, report_year FROM reports
+		WHERE report_id >= ? AND report_id < ?`, lo, hi)
 	if err != nil {
-		return digests{}, err
+		return err
 	}
 	defer rows.Close()
-	d := digests{h: make([]uint64, 0, len(batch)), k: make([]uint64, 0, len(batch))}
 	for rows.Next() {
-		var h, k uint64
-		if err := rows.Scan(&h, &k); err != nil {
-			return digests{}, err
+		var h, org string
+		var year int
+		if err := rows.Scan(&h, &org, &year); err != nil {
+			return err
 		}
-		d.h, d.k = append(d.h, h), append(d.k, k)
+		k.digests = append(k.digests, hashDigest(h), keyDigest(org, year))
 	}
-	if err := rows.Err(); err != nil {
-		return digests{}, err
-	}
-	if len(d.h) != len(batch) {
-		return digests{}, fmt.Errorf("digests of %d reports for a batch of %d", len(d.h), len(batch))
-	}
-	return d, nil
+	return rows.Err()
 }
 
 // mayBeStored returns the reports of batch that may be stored already:
 // those whose content hash or organization and year the set knows.
-func (k *knownReports) mayBeStored(batch []gongkai.Parsed, d digests) []gongkai.Parsed {
+func (k *knownReports) mayBeStored(batch []gongkai.Parsed) []gongkai.Parsed {
 	var out []gongkai.Parsed
-	for i, p := range batch {
-		if k.has(d.h[i]) || k.has(d.k[i]) {
+	for _, p := range batch {
+		if k.has(hashDigest(p.Hash)) || k.has(keyDigest(p.Report.Organization, p.Report.ReportYear)) {
 			out = append(out, p)
 		}
 	}

@@ -29,10 +29,10 @@ func TestPutSeesReportsWrittenBesideIt(t *testing.T) {
 	}
 
 	// A report written beside Put, with an organization and year Put has
-	// not seen.
+	// not seen, and an id some chunks of the load further on.
 	if _, err := s.DB().ExecContext(t.Context(), `INSERT INTO reports
-		SELECT * REPLACE (report_id + 1000 AS report_id, 'beside' AS content_hash, '丙镇人民政府' AS organization)
-		FROM reports WHERE organization = '乙镇人民政府'`); err != nil {
+		SELECT * REPLACE (report_id + ? AS report_id, 'beside' AS content_hash, '丙镇人民政府' AS organization)
+		FROM reports WHERE organization = '乙镇人民政府'`, 3*knownChunk); err != nil {
 		t.Fatal(err)
 	}
 	out, prev := put(t, s, sample("丙镇人民政府", 2023, gongkai.V2021, 4))

@@ -59,19 +59,16 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 	// What the committed batch did, for what Put knows of the stored
 	// reports (known.go).
 	var known *knownReports
-	var digs digests
-	var wrote []bool
+	var written []gongkai.Parsed
 	var writtenIDs, removedIDs []int64
 	err := s.inTx(ctx, "store", func(conn *sql.Conn) error {
 		var err error
-		if known, err = s.knownOn(ctx, conn); err != nil {
-			return err
-		}
-		if digs, err = batchDigests(ctx, conn, batch); err != nil {
+		known, err = s.knownOn(ctx, conn)
+		if err != nil {
 			return err
 		}
 		var existing []stored
-		if maybe := known.mayBeStored(batch, digs); len(maybe) > 0 {
+		if maybe := known.mayBeStored(batch); len(maybe) > 0 {
 			if existing, err = lookup(ctx, conn, maybe); err != nil {
 				return err
 			}
@@ -143,7 +140,7 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 		if err != nil {
 			return err
 		}
-		wrote, writtenIDs, removedIDs = write, ids, deleteIDs
+		written, writtenIDs, removedIDs = toWrite, ids, deleteIDs
 		if err := appendReports(conn, toWrite, ids, time.Now().UTC()); err != nil {
 			return err
 		}
@@ -172,7 +169,7 @@ func (s *Store) PutDetailed(ctx context.Context, batch []gongkai.Parsed) ([]gong
 	if err != nil {
 		return nil, nil, err
 	}
-	known.add(digs, wrote, len(distinct(removedIDs)), writtenIDs)
+	known.add(written, len(distinct(removedIDs)), writtenIDs)
 	s.known = known
 	return outcomes, previous, nil
 }
