@@ -3,7 +3,6 @@ package serve
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -50,16 +49,12 @@ func TestLargeAnswerInFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	want := marshalledRollup(t, b, st)
 	res, err := b.Run(t.Context(), st)
 	st.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := json.Marshal(map[string]any{"rollup": b.Name, "parameters": b.Given, "result": toJSON(res)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want = append(want, '\n')
 	if len(want) <= s.spillAt {
 		t.Fatalf("the answer is %d bytes: it would not spill", len(want))
 	}

@@ -763,6 +763,21 @@ func TestNewStopsWithItsContext(t *testing.T) {
 	}
 }
 
+// marshalledRollup is b's answer on st as json.Marshal makes it of the
+// parameters and the whole Result, with the answer's line end.
+func marshalledRollup(t *testing.T, b rollup.Bound, st *store.Store) []byte {
+	t.Helper()
+	res, err := b.Run(t.Context(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.Marshal(map[string]any{"rollup": b.Name, "parameters": b.Given, "result": toJSON(res)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(want, '\n')
+}
+
 // TestRollupJSONAsMarshal checks that a rollup's JSON answer, written row
 // by row into the document (rollupJSON), is byte for byte what
 // json.Marshal made of the parameters and the whole Result, for every
@@ -780,15 +795,7 @@ func TestRollupJSONAsMarshal(t *testing.T) {
 			if err != nil {
 				continue // a parameter the rollup does not take
 			}
-			res, err := b.Run(t.Context(), st)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := json.Marshal(map[string]any{"rollup": b.Name, "parameters": b.Given, "result": toJSON(res)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			want = append(want, '\n')
+			want := marshalledRollup(t, b, st)
 			q := url.Values{}
 			for k, v := range b.Given {
 				q.Set(k, fmt.Sprint(v))
