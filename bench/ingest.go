@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -36,8 +35,8 @@ type IngestStats struct {
 	Districts int  // corpus folders given
 	Hostile   bool // the hostile files were given too
 	// Before is the reports the store held before (0: a fresh store), and
-	// Kept the time the ingest took at its end to keep the whole-nation
-	// answers (as its output says).
+	// Kept the time the ingest took at its end to make the whole-nation
+	// answers' parts (as answer_state records it).
 	Before    int64
 	Kept      time.Duration
 	Wall, CPU time.Duration
@@ -215,11 +214,23 @@ func ingestChild(ctx context.Context, cfg Config, inputs []string, districts int
 	if err != nil || s.PeakRSS <= 0 {
 		return s, fmt.Errorf("ingest child: no peak RSS (%v; its output: %s)", err, outPath)
 	}
-	if s.Kept, err = keptTime(outPath); err != nil {
-		return s, err
-	}
-	s.Stored, err = storedReports(ctx, db)
+	s.Stored, s.Kept, err = afterIngest(ctx, db, start)
 	return s, err
+}
+
+// afterIngest reads the store at db after an ingest that started at
+// start: its reports, and the time the ingest took to make the kept
+// answers' parts (answer_state's took_ms of the parts made since start).
+func afterIngest(ctx context.Context, db string, start time.Time) (reports int64, kept time.Duration, err error) {
+	st, err := store.OpenReadOnly(ctx, db)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer st.Close()
+	var ms int64
+	err = st.DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM reports),
+		(SELECT coalesce(sum(took_ms), 0) FROM answer_state WHERE made_at >= ?)`, start).Scan(&reports, &ms)
+	return reports, time.Duration(ms) * time.Millisecond, err
 }
 
 // storedReports counts the reports of the store at db.
@@ -232,27 +243,6 @@ func storedReports(ctx context.Context, db string) (int64, error) {
 	var n int64
 	err = st.DB().QueryRowContext(ctx, "SELECT count(*) FROM reports").Scan(&n)
 	return n, err
-}
-
-// keptLine is how `gongkai ingest` (LANG=C) reports keeping an answer.
-var keptLine = regexp.MustCompile(`(?m)^kept the whole-nation answer of rollup \S+: made \d+ rows anew in ([0-9.]+) s$`)
-
-// keptTime adds up the times an ingest's output gives for keeping the
-// whole-nation answers.
-func keptTime(outPath string) (time.Duration, error) {
-	b, err := os.ReadFile(outPath)
-	if err != nil {
-		return 0, err
-	}
-	var d time.Duration
-	for _, m := range keptLine.FindAllSubmatch(b, -1) {
-		sec, err := strconv.ParseFloat(string(m[1]), 64)
-		if err != nil {
-			return 0, err
-		}
-		d += time.Duration(sec * float64(time.Second))
-	}
-	return d, nil
 }
 
 // measureParse parses every report of folder in this process, one at a

@@ -175,8 +175,8 @@ func ingestReport(p func(string, ...any), cfg Config, ir *IngestResult) {
 	p("alone. Peak RSS is the child's high-water mark (`VmHWM`, read by the child at its end). The floor is DuckDB's raw Appender load of the first district's reports, parsed\n")
 	p("beforehand, into plain long-form tables in batches of %d (as under Store and Put).\n", putBatch)
 	p("A run \"into\" a store of N reports puts the first district into a copy of the benchmark's largest store (a district's\n")
-	p("seven years going into a national store); keeping the answers is the part of the wall time the ingest's output gives for\n")
-	p("making the whole-nation answers anew, all of whose years the district touches.\n\n")
+	p("seven years going into a national store); keeping the answers is the time the ingest spent making the whole-nation\n")
+	p("answers' parts anew (answer_state's took_ms), all of whose years the district touches.\n\n")
 	floorRate := 0.0
 	if ir.Floor > 0 {
 		floorRate = float64(ir.FloorReports) / ir.Floor.Seconds()
